@@ -1,0 +1,131 @@
+/** A hook receives an AbortSignal that aborts at the step's timeout (or when shutdown is forced). */
+export type Hook = (signal: AbortSignal) => unknown;
+
+export type Phase = 'start' | 'drain' | 'close' | 'finish';
+
+/** The explicit resource shape. `finish` runs after every close, next to PID-file removal. */
+export interface ResourceHooks {
+  start?: Hook;
+  drain?: Hook;
+  close?: Hook;
+  finish?: Hook;
+}
+
+/** Objects from lastcall's own modules describe their hooks through this symbol. */
+export const lifecycleHooks: unique symbol = Symbol.for('lastcall.lifecycleHooks') as never;
+
+export interface HooksProvider {
+  [lifecycleHooks](): ResourceHooks;
+}
+
+/** Anything lastcall can close: hooks, one of the usual close methods, or async disposal. */
+export type Resource =
+  | ResourceHooks
+  | HooksProvider
+  | AsyncDisposable
+  | { close(...args: never[]): unknown }
+  | { end(...args: never[]): unknown }
+  | { quit(...args: never[]): unknown }
+  | { disconnect(...args: never[]): unknown }
+  | { destroy(...args: never[]): unknown };
+
+export interface AddOptions {
+  /** Per-hook timeout; default the lifecycle's `stepTimeoutMs`. 0 or Infinity: no step timeout. */
+  timeoutMs?: number;
+  /** Steps this one uses: it starts after them and closes before them. They must be added first. */
+  dependsOn?: readonly string[];
+}
+
+export type StepStatus = 'ok' | 'failed' | 'timed-out' | 'skipped';
+export type Outcome = 'clean' | 'failed' | 'timed-out' | 'forced';
+export type LifecycleState = 'idle' | 'starting' | 'running' | 'draining' | 'closing' | 'finishing' | 'closed';
+
+export interface StepReport {
+  name: string;
+  phase: Phase;
+  status: StepStatus;
+  /** ms since shutdown began (since start() began, for start steps). */
+  startMs: number;
+  durationMs: number;
+  error?: Error;
+}
+
+export interface ShutdownReport {
+  reason: string;
+  outcome: Outcome;
+  exitCode: number;
+  /** ISO time at which shutdown began. */
+  startedAt: string;
+  durationMs: number;
+  deadlineMs: number;
+  /** The uncaught error that started this shutdown, if one did. */
+  error?: Error;
+  steps: StepReport[];
+}
+
+/** pino-compatible: `(obj, msg)`. Any subset of levels may be missing; `flush` is used when present. */
+export interface Logger {
+  info?(obj: object, msg?: string): void;
+  warn?(obj: object, msg?: string): void;
+  error?(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
+  flush?(callback?: (error?: Error) => void): void;
+}
+
+export type ExitCodes = Partial<Record<Outcome, number>> | ((report: Omit<ShutdownReport, 'exitCode'>) => number);
+
+export interface LifecycleOptions {
+  /** Whole shutdown budget in ms. Default 25000; env LASTCALL_DEADLINE_MS overrides. */
+  deadlineMs?: number;
+  /** Default per-hook timeout. Default 10000; env LASTCALL_STEP_TIMEOUT_MS overrides. */
+  stepTimeoutMs?: number;
+  /** Bound on the drain phase (drain hooks and tracked work). Default half the deadline. */
+  drainTimeoutMs?: number;
+  /** Bound on start(). Default 60000. */
+  startTimeoutMs?: number;
+  /** Time between readiness turning false and draining, for load balancers. Default 0. */
+  preStopDelayMs?: number;
+  /** Signals that start a shutdown; a second one forces it. false: install none. */
+  signals?: readonly NodeJS.Signals[] | false;
+  /** Shut down on uncaughtException / unhandledRejection (exit code 1). Default: same as `exit`. */
+  handleErrors?: boolean;
+  /** process.exit(report.exitCode) after shutdown. Default true when signals are installed. */
+  exit?: boolean;
+  /** Outcome → exit code, or a function of the report. Default clean 0, otherwise 1. */
+  exitCodes?: ExitCodes;
+  /** pino-compatible logger; false silences. Default: concise lines on stderr. */
+  logger?: Logger | false;
+  /** Watchdog thread that ends the process at the deadline even if the event loop is blocked. Default: same as `exit`. */
+  watchdog?: boolean;
+}
+
+export interface LifecycleEvents {
+  /** Shutdown began: readiness is already false and `signal` aborted. */
+  shutdown: [info: { reason: string; deadlineMs: number }];
+  /** A step finished (any phase, start included). */
+  step: [step: StepReport];
+  /** Exactly once, with the final report. */
+  closed: [report: ShutdownReport];
+}
+
+export interface Lifecycle {
+  /** Registers a resource. During shutdown it is closed at once, bounded, and reported. */
+  add(name: string, resource: Resource, options?: AddOptions): this;
+  /** In-flight work the drain phase waits for (bounded by `drainTimeoutMs`). Returns the same promise. */
+  track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T>;
+  /** Runs start hooks in dependency order; rolls back and rejects with `ERR_START_FAILED` on failure. */
+  start(options?: { signal?: AbortSignal }): Promise<void>;
+  /** Idempotent: every caller gets the same report promise. */
+  shutdown(reason?: string | Error): Promise<ShutdownReport>;
+  /** Aborted when shutdown begins. */
+  readonly signal: AbortSignal;
+  /** true after start() completed and before shutdown began. */
+  readonly ready: boolean;
+  readonly state: LifecycleState;
+  /** The effective deadline and pre-stop delay, after env overrides. */
+  readonly deadlineMs: number;
+  readonly preStopDelayMs: number;
+  on<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this;
+  once<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this;
+  off<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this;
+}

@@ -1,0 +1,64 @@
+import { InvalidOptionError, UnknownOptionError } from '../errors.js';
+
+/** Checks that `options` is undefined or a plain object whose keys are all in `known`. */
+export function validateOptions(
+  options: unknown,
+  known: readonly string[],
+  where: string,
+): asserts options is Record<string, unknown> | undefined {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidOptionError(where, 'an options object', options);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new UnknownOptionError(key, where, known);
+  }
+}
+
+/** A duration in ms: a non-negative number; Infinity only when `allowInfinity`. */
+export function validateDuration(name: string, value: unknown, allowInfinity = true): asserts value is number {
+  const ok =
+    typeof value === 'number' && !Number.isNaN(value) && value >= 0 && (allowInfinity || Number.isFinite(value));
+  if (!ok) {
+    throw new InvalidOptionError(name, allowInfinity ? 'a non-negative number' : 'a finite non-negative number', value);
+  }
+}
+
+export function validateInteger(name: string, value: unknown, min: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(name, `an integer >= ${min}`, value);
+  }
+}
+
+export function validateBoolean(name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new InvalidOptionError(name, 'a boolean', value);
+}
+
+export function validateFunction(name: string, value: unknown): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') throw new InvalidOptionError(name, 'a function', value);
+}
+
+export function validateString(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value === '') throw new InvalidOptionError(name, 'a non-empty string', value);
+}
+
+export function validateStringArray(name: string, value: unknown): asserts value is string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== '')) {
+    throw new InvalidOptionError(name, 'an array of non-empty strings', value);
+  }
+}
+
+export function validateSignal(name: string, value: unknown): asserts value is AbortSignal | undefined {
+  if (value !== undefined && !(value instanceof AbortSignal)) {
+    throw new InvalidOptionError(name, 'an AbortSignal', value);
+  }
+}
+
+/** Reads a duration from the environment; an unset or empty variable gives undefined. */
+export function normalizeEnvDuration(variable: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[variable];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = raw.trim() === 'Infinity' ? Infinity : Number(raw);
+  if (!/^\s*(\d+(\.\d+)?|Infinity)\s*$/.test(raw)) throw new InvalidOptionError(variable, 'a non-negative number of ms', raw);
+  return value;
+}
