@@ -1,0 +1,149 @@
+// Turns raw runs into tables: median and min–max per library and figure, lastcall ÷ best peer per
+// round, and the BENCHMARKS.md document. Pure functions (machineInfo aside), tested in test/bench.
+import os from 'node:os';
+import { median, minMax } from './lib.js';
+
+/** 212 → '212', 12.345 → '12.3', 1.2345 → '1.23'; `digits` forces the decimals. */
+export function formatNumber(n, digits) {
+  if (!Number.isFinite(n)) return String(n);
+  if (digits !== undefined) return n.toFixed(digits);
+  if (Number.isInteger(n)) return String(n);
+  const abs = Math.abs(n);
+  return n.toFixed(abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
+}
+
+const isHung = (v) => typeof v === 'string' && v.startsWith('hung');
+
+/** One table cell for one library and figure, from the values of every successful run. */
+export function formatCell(values, figure = {}) {
+  if (values.length === 0) return '—';
+  const nums = values.filter((v) => typeof v === 'number');
+  const strings = [...new Set(values.filter((v) => typeof v === 'string'))];
+  if (figure.kind === 'set') {
+    const distinct = [...new Set(nums)].sort((a, b) => a - b).map((n) => formatNumber(n, figure.digits));
+    return [...distinct, ...strings].join(', ');
+  }
+  const parts = [];
+  if (nums.length > 0) {
+    const { min, max } = minMax(nums);
+    let s = formatNumber(median(nums), figure.digits);
+    if (nums.length > 1) s += ` (${formatNumber(min, figure.digits)}–${formatNumber(max, figure.digits)})`;
+    parts.push(s);
+  }
+  for (const str of strings) {
+    const count = values.filter((v) => v === str).length;
+    parts.push(nums.length > 0 || count < values.length ? `${str} in ${count}/${values.length} runs` : str);
+  }
+  return parts.join('; ');
+}
+
+/**
+ * lastcall's figure divided by the best peer's in the same round, then the median over rounds.
+ * A hung peer counts as at least the cap when lower is better, so the ratio becomes an upper bound.
+ * Returns { ratio, bound, best } or undefined when it cannot be computed.
+ */
+export function ratioToBestPeer(result, key) {
+  const { scenario, rounds, capMs } = result;
+  const better = scenario.figures[key]?.better;
+  if (!better || !scenario.libraries.includes('lastcall')) return undefined;
+  const ratios = [];
+  let bound = false;
+  const bests = [];
+  for (const round of rounds) {
+    const lc = round.lastcall?.figures?.[key];
+    if (typeof lc !== 'number') continue;
+    let best;
+    for (const lib of scenario.libraries) {
+      if (lib === 'lastcall') continue;
+      const raw = round[lib]?.figures?.[key];
+      const v = typeof raw === 'number' ? raw : isHung(raw) && better === 'lower' ? capMs : undefined;
+      if (v === undefined) continue;
+      if (!best || (better === 'lower' ? v < best.v : v > best.v)) best = { v, lib, hung: typeof raw !== 'number' };
+    }
+    if (!best || best.v === 0) continue;
+    ratios.push(lc / best.v);
+    bests.push(best.lib);
+    if (best.hung) bound = true;
+  }
+  if (ratios.length === 0) return undefined;
+  const counts = new Map(bests.map((b) => [b, bests.filter((x) => x === b).length]));
+  const best = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+  return { ratio: median(ratios), bound, best };
+}
+
+function formatRatio(r) {
+  if (!r) return '—';
+  return `${r.bound ? '≤ ' : ''}${formatNumber(r.ratio, 2)}× (vs ${r.best})`;
+}
+
+/** Markdown table with padded columns (readable as plain text too). Cells: strings. */
+export function renderTable(headers, rows) {
+  const esc = (s) => String(s).replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const all = [headers, ...rows].map((r) => r.map(esc));
+  const widths = headers.map((_, i) => Math.max(3, ...all.map((r) => (r[i] ?? '').length)));
+  const line = (r) => `| ${widths.map((w, i) => (r[i] ?? '').padEnd(w)).join(' | ')} |`;
+  return [line(all[0]), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...all.slice(1).map(line)].join('\n');
+}
+
+/** The table and notes for one scenario result (from harness.runScenario). */
+export function renderScenario(result) {
+  const { scenario, rounds, runs, capMs } = result;
+  const keys = Object.keys(scenario.figures);
+  const ratioKeys = keys.filter((k) => scenario.figures[k].better && scenario.libraries.length > 1 && scenario.libraries.includes('lastcall'));
+  const headers = ['library', ...keys.map((k) => scenario.figures[k].label),
+    ...ratioKeys.map((k) => `lastcall ÷ best peer (${scenario.figures[k].label}, ${scenario.figures[k].better} is better)`)];
+  const errors = [];
+  const rows = scenario.libraries.map((lib) => {
+    const outcomes = rounds.map((r) => r[lib]).filter(Boolean);
+    const ok = outcomes.filter((o) => o.figures);
+    outcomes.forEach((o, i) => { if (o.error) errors.push(`${lib}, run ${i + 1}: ${o.error}`); });
+    const failed = outcomes.length - ok.length;
+    const name = failed > 0 && ok.length > 0 ? `${lib} (${failed}/${outcomes.length} runs errored)` : lib;
+    if (ok.length === 0) {
+      const first = outcomes.find((o) => o.error)?.error ?? 'no runs';
+      return [name, `error: ${first.slice(0, 160)}`, ...keys.slice(1).map(() => '—'), ...ratioKeys.map(() => '—')];
+    }
+    const cells = keys.map((k) => formatCell(ok.map((o) => o.figures[k]), scenario.figures[k]));
+    const ratios = ratioKeys.map((k) => (lib === 'lastcall' ? formatRatio(ratioToBestPeer(result, k)) : ''));
+    return [name, ...cells, ...ratios];
+  });
+  const out = [
+    `## ${scenario.title} (\`${scenario.name}\`)`,
+    '',
+    scenario.meaning,
+    '',
+    `${runs} run${runs === 1 ? '' : 's'} per library, alternating; median (min–max); cap ${formatNumber(capMs / 1000)} s.`,
+    '',
+    renderTable(headers, rows),
+  ];
+  if (errors.length > 0) out.push('', 'Errors:', '', ...errors.map((e) => `- ${e.replaceAll('\n', ' ')}`));
+  return out.join('\n');
+}
+
+/** CPU model and count, Node version, OS. */
+export function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus[0]?.model?.trim() ?? 'unknown CPU'} × ${cpus.length}`,
+    node: process.version,
+    os: `${os.type()} ${os.release()} (${process.arch})`,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+  };
+}
+
+/** The whole BENCHMARKS.md. */
+export function renderDocument({ results, machine, date, command }) {
+  return [
+    '# Benchmarks',
+    '',
+    `Generated by \`${command}\` on ${date}. Do not edit by hand: every figure comes from that run.`,
+    '',
+    `- Machine: ${machine.cpu}, ${machine.memory} RAM, ${machine.os}`,
+    `- Node ${machine.node}`,
+    '- Each run spawns real processes (one fixture per library, in bench/fixtures/) and sends real signals.',
+    '- "lastcall ÷ best peer": lastcall\'s figure divided by the best other library\'s figure in the same',
+    '  round, median over rounds. "≤" means the best peer hung and its cap was used as its figure.',
+    '',
+    ...results.flatMap((r) => [renderScenario(r), '']),
+  ].join('\n');
+}
