@@ -91,7 +91,7 @@ export function renderScenario(result) {
   const keys = Object.keys(scenario.figures);
   const ratioKeys = keys.filter((k) => scenario.figures[k].better && scenario.libraries.length > 1 && scenario.libraries.includes('lastcall'));
   const headers = ['library', ...keys.map((k) => scenario.figures[k].label),
-    ...ratioKeys.map((k) => `lastcall ÷ best peer (${scenario.figures[k].label}, ${scenario.figures[k].better} is better)`)];
+    ...ratioKeys.map((k) => `lastcall ÷ best peer (${scenario.figures[k].label})`)];
   const errors = [];
   const rows = scenario.libraries.map((lib) => {
     const outcomes = rounds.map((r) => r[lib]).filter(Boolean);
@@ -100,8 +100,7 @@ export function renderScenario(result) {
     const failed = outcomes.length - ok.length;
     const name = failed > 0 && ok.length > 0 ? `${lib} (${failed}/${outcomes.length} runs errored)` : lib;
     if (ok.length === 0) {
-      const first = outcomes.find((o) => o.error)?.error ?? 'no runs';
-      return [name, `error: ${first.slice(0, 160)}`, ...keys.slice(1).map(() => '—'), ...ratioKeys.map(() => '—')];
+      return [name, outcomes.length > 0 ? 'error (see below)' : 'not run', ...keys.slice(1).map(() => '—'), ...ratioKeys.map(() => '—')];
     }
     const cells = keys.map((k) => formatCell(ok.map((o) => o.figures[k]), scenario.figures[k]));
     const ratios = ratioKeys.map((k) => (lib === 'lastcall' ? formatRatio(ratioToBestPeer(result, k)) : ''));
