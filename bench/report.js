@@ -73,7 +73,7 @@ export function ratioToBestPeer(result, key) {
 
 function formatRatio(r) {
   if (!r) return '—';
-  return `${r.bound ? '≤ ' : ''}${formatNumber(r.ratio, 2)}× (vs ${r.best})`;
+  return `${r.bound ? '≤ ' : ''}${formatNumber(r.ratio)}× (vs ${r.best})`;
 }
 
 /** Markdown table with padded columns (readable as plain text too). Cells: strings. */
@@ -89,9 +89,7 @@ export function renderTable(headers, rows) {
 export function renderScenario(result) {
   const { scenario, rounds, runs, capMs } = result;
   const keys = Object.keys(scenario.figures);
-  const ratioKeys = keys.filter((k) => scenario.figures[k].better && scenario.libraries.length > 1 && scenario.libraries.includes('lastcall'));
-  const headers = ['library', ...keys.map((k) => scenario.figures[k].label),
-    ...ratioKeys.map((k) => `lastcall ÷ best peer (${scenario.figures[k].label})`)];
+  const headers = ['library', ...keys.map((k) => scenario.figures[k].label)];
   const errors = [];
   const rows = scenario.libraries.map((lib) => {
     const outcomes = rounds.map((r) => r[lib]).filter(Boolean);
@@ -99,13 +97,13 @@ export function renderScenario(result) {
     outcomes.forEach((o, i) => { if (o.error) errors.push(`${lib}, run ${i + 1}: ${o.error}`); });
     const failed = outcomes.length - ok.length;
     const name = failed > 0 && ok.length > 0 ? `${lib} (${failed}/${outcomes.length} runs errored)` : lib;
-    if (ok.length === 0) {
-      return [name, outcomes.length > 0 ? 'error (see below)' : 'not run', ...keys.slice(1).map(() => '—'), ...ratioKeys.map(() => '—')];
-    }
-    const cells = keys.map((k) => formatCell(ok.map((o) => o.figures[k]), scenario.figures[k]));
-    const ratios = ratioKeys.map((k) => (lib === 'lastcall' ? formatRatio(ratioToBestPeer(result, k)) : ''));
-    return [name, ...cells, ...ratios];
+    if (ok.length === 0) return [name, outcomes.length > 0 ? 'error (see below)' : 'not run', ...keys.slice(1).map(() => '—')];
+    return [name, ...keys.map((k) => formatCell(ok.map((o) => o.figures[k]), scenario.figures[k]))];
   });
+  const hasPeers = scenario.libraries.includes('lastcall') && scenario.libraries.length > 1;
+  if (hasPeers && keys.some((k) => scenario.figures[k].better)) {
+    rows.push(['lastcall ÷ best peer', ...keys.map((k) => (scenario.figures[k].better ? formatRatio(ratioToBestPeer(result, k)) : ''))]);
+  }
   const out = [
     `## ${scenario.title} (\`${scenario.name}\`)`,
     '',
@@ -141,7 +139,8 @@ export function renderDocument({ results, machine, date, command }) {
     `- Node ${machine.node}`,
     '- Each run spawns real processes (one fixture per library, in bench/fixtures/) and sends real signals.',
     '- "lastcall ÷ best peer": lastcall\'s figure divided by the best other library\'s figure in the same',
-    '  round, median over rounds. "≤" means the best peer hung and its cap was used as its figure.',
+    '  round (lowest where lower is better, highest where higher is), median over rounds; below 1 means',
+    '  lastcall is lower. "≤" means the best peer hung and its cap was used as its figure.',
     '',
     ...results.flatMap((r) => [renderScenario(r), '']),
   ].join('\n');
