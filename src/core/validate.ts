@@ -5,7 +5,7 @@ export function validateOptions(
   options: unknown,
   known: readonly string[],
   where: string,
-): asserts options is Record<string, unknown> | undefined {
+): asserts options is object | undefined {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidOptionError(where, 'an options object', options);

@@ -1,0 +1,20 @@
+import diagnostics from 'node:diagnostics_channel';
+
+/** diagnostics_channel names, for APMs and tests: subscribe with `diagnostics_channel.subscribe`. */
+export const channelNames = {
+  shutdown: 'lastcall:shutdown',
+  stepStart: 'lastcall:step:start',
+  step: 'lastcall:step',
+  closed: 'lastcall:closed',
+} as const;
+
+export const channels = {
+  shutdown: diagnostics.channel(channelNames.shutdown),
+  stepStart: diagnostics.channel(channelNames.stepStart),
+  step: diagnostics.channel(channelNames.step),
+  closed: diagnostics.channel(channelNames.closed),
+};
+
+export function publish(channel: diagnostics.Channel, message: object): void {
+  if (channel.hasSubscribers) channel.publish(message);
+}

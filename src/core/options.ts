@@ -1,0 +1,126 @@
+import { constants } from 'node:os';
+import { InvalidOptionError } from '../errors.js';
+import type { ExitCodes, LifecycleOptions, Logger } from './types.js';
+import {
+  normalizeEnvDuration,
+  validateBoolean,
+  validateDuration,
+  validateOptions,
+  validateStringArray,
+} from './validate.js';
+
+export interface NormalizedOptions {
+  deadlineMs: number;
+  stepTimeoutMs: number;
+  drainTimeoutMs: number;
+  startTimeoutMs: number;
+  preStopDelayMs: number;
+  signals: readonly NodeJS.Signals[];
+  handleErrors: boolean;
+  exit: boolean;
+  exitCodes: ExitCodes;
+  logger: Logger | false | undefined;
+  watchdog: boolean;
+}
+
+const KNOWN = [
+  'deadlineMs',
+  'stepTimeoutMs',
+  'drainTimeoutMs',
+  'startTimeoutMs',
+  'preStopDelayMs',
+  'signals',
+  'handleErrors',
+  'exit',
+  'exitCodes',
+  'logger',
+  'watchdog',
+] as const;
+
+const OUTCOMES = ['clean', 'failed', 'timed-out', 'forced'];
+
+export const DEFAULT_DEADLINE_MS = 25_000;
+export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
+export const DEFAULT_START_TIMEOUT_MS = 60_000;
+/** Kubernetes removes a pod from its endpoints a few seconds after SIGTERM; keep serving meanwhile. */
+export const KUBERNETES_PRE_STOP_DELAY_MS = 5_000;
+
+/** Validates lifecycle options and applies defaults; env LASTCALL_* durations win over options. */
+export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = process.env): NormalizedOptions {
+  validateOptions(options, KNOWN, 'createLifecycle()');
+  const o = options as Record<string, unknown>;
+  const duration = (key: string, fallback: number, allowInfinity = true): number => {
+    const value = o[key] ?? fallback;
+    validateDuration(key, value, allowInfinity);
+    return value;
+  };
+
+  const deadlineMs = normalizeEnvDuration('LASTCALL_DEADLINE_MS', env) ?? duration('deadlineMs', DEFAULT_DEADLINE_MS, false);
+  if (!Number.isFinite(deadlineMs)) throw new InvalidOptionError('LASTCALL_DEADLINE_MS', 'a finite number of ms', deadlineMs);
+  const stepTimeoutMs = normalizeEnvDuration('LASTCALL_STEP_TIMEOUT_MS', env) ?? duration('stepTimeoutMs', DEFAULT_STEP_TIMEOUT_MS);
+  const drainTimeoutMs = duration('drainTimeoutMs', deadlineMs / 2);
+  const startTimeoutMs = duration('startTimeoutMs', DEFAULT_START_TIMEOUT_MS);
+  const preStopDelayMs = duration('preStopDelayMs', env.KUBERNETES_SERVICE_HOST ? KUBERNETES_PRE_STOP_DELAY_MS : 0);
+
+  const signals = o.signals ?? ['SIGTERM', 'SIGINT'];
+  if (signals !== false) validateSignalNames(signals);
+  const installSignals = signals !== false && signals.length > 0;
+  const exit = o.exit ?? installSignals;
+  validateBoolean('exit', exit);
+  const handleErrors = o.handleErrors ?? exit;
+  validateBoolean('handleErrors', handleErrors);
+  const watchdog = o.watchdog ?? exit;
+  validateBoolean('watchdog', watchdog);
+
+  return {
+    deadlineMs,
+    stepTimeoutMs,
+    drainTimeoutMs,
+    startTimeoutMs,
+    preStopDelayMs,
+    signals: signals === false ? [] : (signals),
+    handleErrors,
+    exit,
+    exitCodes: normalizeExitCodes(o.exitCodes),
+    logger: normalizeLoggerOption(o.logger),
+    watchdog,
+  };
+}
+
+function validateSignalNames(value: unknown): asserts value is NodeJS.Signals[] {
+  validateStringArray('signals', value);
+  for (const name of value) {
+    // SIGKILL and SIGSTOP cannot be caught, so a handler for them would never run.
+    if (!(name in constants.signals) || name === 'SIGKILL' || name === 'SIGSTOP') {
+      throw new InvalidOptionError('signals', 'an array of catchable signal names such as "SIGTERM"', name);
+    }
+  }
+}
+
+function normalizeExitCodes(value: unknown): ExitCodes {
+  if (value === undefined || typeof value === 'function') return (value ?? {}) as ExitCodes;
+  validateOptions(value, OUTCOMES, 'exitCodes');
+  for (const [key, code] of Object.entries(value ?? {})) {
+    if (typeof code !== 'number' || !Number.isInteger(code) || code < 0 || code > 255) {
+      throw new InvalidOptionError(`exitCodes.${key}`, 'an integer from 0 to 255', code);
+    }
+  }
+  return value;
+}
+
+function normalizeLoggerOption(value: unknown): Logger | false | undefined {
+  if (value === undefined || value === false) return value;
+  if (value === null || typeof value !== 'object') {
+    throw new InvalidOptionError('logger', 'a pino-compatible logger object or false', value);
+  }
+  const logger = value as Record<string, unknown>;
+  for (const level of ['info', 'warn', 'error', 'debug', 'flush']) {
+    if (logger[level] !== undefined && typeof logger[level] !== 'function') {
+      throw new InvalidOptionError(`logger.${level}`, 'a function', logger[level]);
+    }
+  }
+  if (!['info', 'warn', 'error'].some((level) => typeof logger[level] === 'function')) {
+    throw new InvalidOptionError('logger', 'an object with info, warn or error methods', value);
+  }
+  return value;
+}

@@ -1,0 +1,95 @@
+import { performance } from 'node:perf_hooks';
+import { DeadlineExceededError, ForcedShutdownError, messageOf, StepTimeoutError } from '../errors.js';
+import type { InternalLogger } from './logger.js';
+import type { Hook, Phase, StepReport } from './types.js';
+
+export interface HookRun {
+  name: string;
+  phase: Phase;
+  hook: Hook;
+  /** The step's own timeout (Infinity: none). */
+  timeoutMs: number;
+  /** What is left of the shutdown budget (Infinity: none); the effective bound is the smaller. */
+  remainingMs: number;
+  deadlineMs: number;
+  /** performance.now() at which the phase clock started: `startMs` is relative to it. */
+  originMs: number;
+  /** Aborted when shutdown is forced: the step is cut short at once. */
+  force: AbortSignal;
+  /** Aborted to ask the hook to stop early (start abandoned); the step still waits for it. */
+  abort?: AbortSignal;
+  logger: InternalLogger;
+  onStart?: () => void;
+}
+
+/**
+ * Runs one hook under its bound. Never rejects: a sync throw, a rejection, a hang, a forced stop
+ * or an overrun each become a status in the returned report; whatever the hook does afterwards
+ * is logged as late, never left as an unhandled rejection.
+ */
+export function runHook(run: HookRun): Promise<StepReport> {
+  const { name, phase, timeoutMs, remainingMs, logger } = run;
+  const boundMs = Math.min(timeoutMs || Infinity, remainingMs);
+  const deadlineBound = remainingMs < (timeoutMs || Infinity);
+  const makeTimeoutError = (): Error =>
+    deadlineBound ? new DeadlineExceededError(name, phase, run.deadlineMs) : new StepTimeoutError(name, phase, boundMs);
+  const controller = new AbortController();
+  const startedAt = performance.now();
+
+  return new Promise<StepReport>((resolve) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => controller.abort(run.abort?.reason);
+    const onForce = (): void => finish('failed', new ForcedShutdownError(name, phase));
+    const finish = (status: StepReport['status'], error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      run.force.removeEventListener('abort', onForce);
+      run.abort?.removeEventListener('abort', onAbort);
+      const report: StepReport = {
+        name,
+        phase,
+        status,
+        startMs: startedAt - run.originMs,
+        durationMs: performance.now() - startedAt,
+      };
+      if (error !== undefined) report.error = toError(error);
+      if (status !== 'ok') controller.abort(report.error);
+      resolve(report);
+    };
+
+    if (run.force.aborted) return finish('skipped', new ForcedShutdownError(name, phase));
+    if (boundMs <= 0) return finish('skipped', makeTimeoutError());
+    run.force.addEventListener('abort', onForce, { once: true });
+    run.abort?.addEventListener('abort', onAbort, { once: true });
+    if (run.abort?.aborted) onAbort();
+    if (Number.isFinite(boundMs)) {
+      timer = setTimeout(() => finish('timed-out', makeTimeoutError()), boundMs).unref();
+    }
+    run.onStart?.();
+
+    let result: unknown;
+    try {
+      result = run.hook(controller.signal);
+    } catch (error) {
+      return finish('failed', error);
+    }
+    Promise.resolve(result).then(
+      () => {
+        if (settled) return logger.log('debug', { step: name, phase }, `step "${name}" (${phase}) settled after it was given up on`);
+        // A hook that blocked the event loop past its bound overran it, even if it then succeeded.
+        const overran = performance.now() - startedAt > boundMs;
+        finish(overran ? 'timed-out' : 'ok', overran ? makeTimeoutError() : undefined);
+      },
+      (error: unknown) => {
+        if (!settled) return finish('failed', error);
+        logger.log('warn', { step: name, phase, err: error }, `step "${name}" (${phase}) rejected late: ${messageOf(error)}`);
+      },
+    );
+  });
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(messageOf(error), { cause: error });
+}

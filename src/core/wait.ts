@@ -1,0 +1,24 @@
+/** Resolves after `ms` (Infinity: never), or as soon as `signal` aborts. Never rejects. */
+export function waitForTimeout(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms).unref() : undefined;
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** true when `promise` settles within `ms` (and before `signal` aborts); never rejects. */
+export async function waitForSettled(promise: PromiseLike<unknown>, ms: number, signal?: AbortSignal): Promise<boolean> {
+  let settled = false;
+  const watched = Promise.resolve(promise).then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await Promise.race([watched, waitForTimeout(ms, signal)]);
+  return settled;
+}

@@ -1,0 +1,62 @@
+import { Worker } from 'node:worker_threads';
+
+// Runs on its own thread, so it fires even while the main thread spins or waits in a sync call.
+// It first asks V8 (through an inspector session, which interrupts running JavaScript) to run
+// process.exit on the main thread, so 'exit' listeners such as PID-file removal still run; a main
+// thread stuck inside a system call cannot be interrupted, so SIGKILL follows after a short grace.
+const WATCHDOG_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+const { state, deadlineAt, deadlineMs, exitCode, killGraceMs } = workerData;
+const flags = new Int32Array(state, 0, 2);
+const bytes = new Uint8Array(state, 8);
+setTimeout(() => {
+  if (Atomics.load(flags, 0) === 1) return;
+  const running = new TextDecoder().decode(bytes.slice(0, Atomics.load(flags, 1))) || 'none';
+  writeSync(2, 'lastcall: deadline of ' + deadlineMs + ' ms exceeded and the event loop is not responding; ' +
+    'still running: ' + running + '; exiting with code ' + exitCode + '\\n');
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), killGraceMs);
+  try {
+    const { Session } = require('node:inspector');
+    const session = new Session();
+    session.connectToMainThread();
+    session.post('Runtime.evaluate', { expression: 'process.exit(' + exitCode + ')' });
+  } catch {}
+}, Math.max(0, deadlineAt - Date.now()));
+`;
+
+const STATE_BYTES = 4096;
+
+export interface Watchdog {
+  /** Names of the steps still running, for the one line written if it fires. */
+  setRunning(names: readonly string[]): void;
+  /** The shutdown finished in time: the watchdog stands down. */
+  stop(): void;
+}
+
+/** Starts the watchdog thread, due `deadlineMs` from now (plus `graceMs`). */
+export function startWatchdog(deadlineMs: number, graceMs: number, exitCode: number): Watchdog {
+  const state = new SharedArrayBuffer(8 + STATE_BYTES);
+  const flags = new Int32Array(state, 0, 2);
+  const bytes = new Uint8Array(state, 8);
+  const encoder = new TextEncoder();
+  const worker = new Worker(WATCHDOG_SOURCE, {
+    eval: true,
+    workerData: { state, deadlineAt: Date.now() + deadlineMs + graceMs, deadlineMs, exitCode, killGraceMs: 250 },
+    stdout: false,
+    stderr: false,
+  });
+  worker.unref();
+  // A worker that fails to start must not become an uncaught error on the main thread.
+  worker.on('error', () => {});
+  return {
+    setRunning(names) {
+      const { written } = encoder.encodeInto(names.join(', '), bytes);
+      Atomics.store(flags, 1, written);
+    },
+    stop() {
+      Atomics.store(flags, 0, 1);
+      void worker.terminate();
+    },
+  };
+}
