@@ -271,3 +271,121 @@ export class PidFileAccessError extends LastcallError {
     );
   }
 }
+
+// --- http ---
+
+export class NotAServerError extends LastcallError {
+  readonly code = 'ERR_NOT_A_SERVER';
+  constructor(
+    readonly received: unknown,
+    readonly hint = '',
+  ) {
+    super(`Expected an http, https or http2 server, got ${describeValue(received)}${hint ? `; ${hint}` : ''}`);
+  }
+}
+
+export class ServerClosedError extends LastcallError {
+  readonly code = 'ERR_SERVER_CLOSED';
+  constructor(readonly address: string) {
+    super(
+      `The server (${address}) was already closed: pass it to httpServer() before it stops listening, ` +
+        `so its connections can be tracked and drained`,
+    );
+  }
+}
+
+export class HttpForcedCloseError extends LastcallError {
+  readonly code = 'ERR_HTTP_FORCED';
+  constructor(
+    /** Requests still in flight when the server was closed; their sockets were destroyed. */
+    readonly requests: number,
+    /** Connections destroyed at close: busy HTTP/1 sockets, HTTP/2 sessions, upgraded sockets. */
+    readonly sockets: number,
+  ) {
+    super(
+      `HTTP server closed by force: ${requests} request${requests === 1 ? '' : 's'} in flight and ` +
+        `${sockets} socket${sockets === 1 ? '' : 's'} destroyed`,
+    );
+  }
+}
+
+// --- process ---
+
+export class SpawnError extends LastcallError {
+  readonly code = 'ERR_SPAWN';
+  constructor(
+    readonly command: string,
+    /** 'ENOENT' (not found), 'EACCES' (not executable), or the system's errno name. */
+    readonly errno: string,
+    cause?: unknown,
+  ) {
+    super(`Could not start "${command}": ${errno === 'ENOENT' ? 'command not found (ENOENT)' : errno}`, { cause });
+  }
+}
+
+export class UnsupportedPlatformError extends LastcallError {
+  readonly code = 'ERR_UNSUPPORTED_PLATFORM';
+  constructor(
+    readonly feature: string,
+    readonly platform: string,
+  ) {
+    super(`${feature} needs POSIX process groups and signals, which ${platform} does not have`);
+  }
+}
+
+export class IpcTimeoutError extends LastcallError {
+  readonly code = 'ERR_IPC_TIMEOUT';
+  constructor(
+    readonly pid: number,
+    readonly timeoutMs: number,
+  ) {
+    super(`IPC message to process ${pid} was not written within ${timeoutMs} ms (the child is not reading its channel)`);
+  }
+}
+
+export class IpcClosedError extends LastcallError {
+  readonly code = 'ERR_IPC_CLOSED';
+  constructor(
+    readonly pid: number,
+    cause?: unknown,
+  ) {
+    super(`IPC channel to process ${pid} is closed or was never opened (spawn with { ipc: true })`, { cause });
+  }
+}
+
+export class ProcessSurvivorsError extends LastcallError {
+  readonly code = 'ERR_PROCESS_SURVIVORS';
+  constructor(
+    /** Processes of the tree still alive after SIGKILL and the wait. */
+    readonly survivors: readonly number[],
+    readonly timeoutMs: number,
+  ) {
+    super(`${survivors.length} process(es) still alive ${timeoutMs} ms after SIGKILL: ${survivors.join(', ')}`);
+  }
+}
+
+export class SuperviseGiveUpError extends LastcallError {
+  readonly code = 'ERR_SUPERVISE_GIVE_UP';
+  constructor(
+    readonly restarts: number,
+    readonly windowMs: number,
+    readonly lastExit: { code: number | null; signal: string | null } | undefined,
+    cause?: unknown,
+  ) {
+    super(
+      `Supervisor gave up after ${restarts} restart(s) within ${windowMs} ms` +
+        (lastExit ? ` (last exit: code ${lastExit.code}, signal ${lastExit.signal})` : ''),
+      { cause },
+    );
+  }
+}
+
+export class ReadinessTimeoutError extends LastcallError {
+  readonly code = 'ERR_READINESS_TIMEOUT';
+  constructor(
+    readonly pid: number,
+    readonly timeoutMs: number,
+  ) {
+    super(`Process ${pid} did not report ready within ${timeoutMs} ms`);
+  }
+}
