@@ -1,7 +1,6 @@
 // Helpers for bench scenarios: spawn fixtures, wait for READY, measure signal→exit, cap hung processes,
 // clean up everything started, and summarise figures. Plain ESM, no dependencies.
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
