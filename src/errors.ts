@@ -199,7 +199,7 @@ export class PidFileHeldError extends LastcallError {
     readonly runningForMs: number | undefined,
     /** The holder's host, when the file names one. */
     readonly host: string | undefined,
-    /** 'alive', or 'other-host' / 'other-pid-namespace' when liveness cannot be checked from here. */
+    /** 'alive'; 'other-host' / 'other-pid-namespace' when liveness cannot be checked from here; 'takeover-in-progress'. */
     readonly reason: string,
     readonly kind: PidFileKind = 'pidfile',
   ) {
@@ -210,7 +210,9 @@ export class PidFileHeldError extends LastcallError {
         ? ` on host "${host ?? '?'}", which cannot be checked from here; if that process is gone, delete the file`
         : reason === 'other-pid-namespace'
           ? ` in another PID namespace (container), which cannot be checked from here; if that process is gone, delete the file`
-          : '; stop that instance first, or pass waitMs to wait for it';
+          : reason === 'takeover-in-progress'
+            ? ` while it takes over a stale file, and it has not finished; if it is stopped (SIGSTOP), resume or kill it`
+            : '; stop that instance first, or pass waitMs to wait for it';
     super(`${fileLabel(kind)} ${path} is held by process ${pid}${running}${self}${where}`);
   }
 }

@@ -1,0 +1,86 @@
+import { isAlive, readSinceMs, readStartTime, type ProcessIdentity } from './identity.js';
+import type { PidRecord } from './record.js';
+
+/** Why a file is held, stale, or unusable. */
+export type Verdict =
+  | { status: 'held'; pid: number; reason: HeldReason; host?: string; runningForMs?: number }
+  | { status: 'stale'; reason: StaleReason }
+  | { status: 'corrupt'; reason: string };
+
+export type HeldReason = 'alive' | 'other-host' | 'other-pid-namespace';
+export type StaleReason = 'dead' | 'pid-reused' | 'rebooted' | 'previous-boot';
+
+export interface FileFacts {
+  mtimeMs: number;
+}
+
+export interface Machine {
+  self: ProcessIdentity;
+  bootTimeMs: number | undefined;
+}
+
+// A bare-PID file older than its process's start by more than this was written by an earlier process.
+const START_SLACK_MS = 1000;
+
+/**
+ * Held: the recorded process is alive (EPERM counts) and is the same process (start time and boot id
+ * match). Stale: dead, PID reused, or rebooted. A file from another host or PID namespace cannot be
+ * checked from here, so it is held: two instances are worse than a refused start with a clear error.
+ */
+export function classify(record: PidRecord, file: FileFacts, machine: Machine): Verdict {
+  const { self, bootTimeMs } = machine;
+  const fromEarlierBoot = bootTimeMs !== undefined && file.mtimeMs < bootTimeMs - START_SLACK_MS;
+  if (record.pid === undefined) {
+    if (fromEarlierBoot) return { status: 'stale', reason: 'previous-boot' };
+    return { status: 'corrupt', reason: 'its first line is not a PID' };
+  }
+  const pid = record.pid;
+  if (!record.tagged) return classifyBare(pid, file, fromEarlierBoot);
+
+  const sameHost = record.host === undefined || record.host === self.host;
+  const sameBoot = record.boot === undefined || self.boot === undefined ? undefined : record.boot === self.boot;
+  if (sameBoot === false) {
+    return sameHost ? { status: 'stale', reason: 'rebooted' } : foreign(pid, record, 'other-host');
+  }
+  if (!sameHost && sameBoot !== true) return foreign(pid, record, 'other-host');
+  if (record.pidns !== undefined && self.pidns !== undefined && record.pidns !== self.pidns) {
+    return foreign(pid, record, 'other-pid-namespace');
+  }
+  if (!isAlive(pid)) return { status: 'stale', reason: 'dead' };
+  const start = readStartTime(pid);
+  if (record.start !== undefined && start !== undefined && record.start !== start) {
+    return { status: 'stale', reason: 'pid-reused' };
+  }
+  return held(pid, start, record.host);
+}
+
+/** A file with only a PID (another tool wrote it, or an older format): judged by its age. */
+function classifyBare(pid: number, file: FileFacts, fromEarlierBoot: boolean): Verdict {
+  if (fromEarlierBoot) return { status: 'stale', reason: 'previous-boot' };
+  if (!isAlive(pid)) return { status: 'stale', reason: 'dead' };
+  const start = readStartTime(pid);
+  const sinceMs = readSinceMs(pid, start);
+  if (sinceMs !== undefined && sinceMs > file.mtimeMs + START_SLACK_MS) return { status: 'stale', reason: 'pid-reused' };
+  return held(pid, start, undefined);
+}
+
+function held(pid: number, start: string | undefined, host: string | undefined): Verdict {
+  const sinceMs = readSinceMs(pid, start);
+  return {
+    status: 'held',
+    pid,
+    reason: 'alive',
+    ...(host !== undefined ? { host } : {}),
+    ...(sinceMs !== undefined ? { runningForMs: Math.max(0, Math.round(Date.now() - sinceMs)) } : {}),
+  };
+}
+
+function foreign(pid: number, record: PidRecord, reason: HeldReason): Verdict {
+  return {
+    status: 'held',
+    pid,
+    reason,
+    ...(record.host !== undefined ? { host: record.host } : {}),
+    ...(record.sinceMs !== undefined ? { runningForMs: Math.max(0, Date.now() - record.sinceMs) } : {}),
+  };
+}

@@ -1,0 +1,128 @@
+import { closeSync, constants, fchmodSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { PidFileAccessError, PidFileDirectoryError, PidFileNotAFileError } from '../errors.js';
+import { newNonce } from './record.js';
+
+/** One file instance as read: an inode and its content. Files lastcall writes are never modified. */
+export interface Instance {
+  dev: number;
+  ino: number;
+  mtimeMs: number;
+  text: string;
+}
+
+const MAX_READ = 4096;
+
+function errnoOf(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Maps an fs error to a typed one naming `path`; rethrows what it does not know. */
+export function fail(path: string, operation: string, error: unknown): never {
+  const code = errnoOf(error);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new PidFileAccessError(path, operation, error);
+  if (code === 'ENOENT' || code === 'ENOTDIR') throw new PidFileDirectoryError(path, dirname(path));
+  if (code === 'EISDIR') throw new PidFileNotAFileError(path, 'directory');
+  if (code === 'ELOOP') throw new PidFileNotAFileError(path, 'symlink');
+  throw error;
+}
+
+/**
+ * Reads the instance at `path` without following a symlink; undefined when nothing is there.
+ * A directory, link or special file at the path is an error, never something to delete.
+ */
+export function readInstance(path: string): Instance | undefined {
+  let fd: number;
+  try {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) throw new PidFileNotAFileError(path, 'symlink');
+    if (stat.isDirectory()) throw new PidFileNotAFileError(path, 'directory');
+    if (!stat.isFile()) throw new PidFileNotAFileError(path, 'other');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return undefined;
+    if (error instanceof PidFileNotAFileError) throw error;
+    fail(path, 'read', error);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new PidFileNotAFileError(path, 'other');
+    const buffer = Buffer.alloc(MAX_READ);
+    const length = readSync(fd, buffer, 0, MAX_READ, 0);
+    return { dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs, text: buffer.toString('utf8', 0, length) };
+  } catch (error) {
+    if (error instanceof PidFileNotAFileError) throw error;
+    fail(path, 'read', error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** True when `b` is still exactly the instance `a` (same inode and content; content holds a nonce). */
+export function sameInstance(a: Instance, b: Instance | undefined): boolean {
+  return b !== undefined && a.dev === b.dev && a.ino === b.ino && a.text === b.text;
+}
+
+/**
+ * Writes `text` to a fresh hidden file next to `path` (O_EXCL, never through a link), mode 0644
+ * whatever the umask. Linking it into place later makes the content appear all at once.
+ */
+export function writeTemp(path: string, text: string, createDirectory: boolean): string {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${newNonce()}.tmp`);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  let fd: number;
+  try {
+    fd = openSync(temp, flags, 0o644);
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code !== 'ENOENT' || !createDirectory) fail(path, 'create', error);
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+      fd = openSync(temp, flags, 0o644);
+    } catch (retryError) {
+      fail(path, 'create', retryError);
+    }
+  }
+  try {
+    fchmodSync(fd, 0o644);
+    writeSync(fd, text);
+  } catch (error) {
+    closeSync(fd);
+    removeQuietly(temp);
+    fail(path, 'create', error);
+  }
+  closeSync(fd);
+  return temp;
+}
+
+/** link(2): fails with EEXIST when anything (a link included, never followed) is at `path`. */
+export function linkExclusive(temp: string, path: string): boolean {
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === 'EEXIST') return false;
+    fail(path, 'link', error);
+  }
+}
+
+/** Unlinks `path`; false when it was already gone. */
+export function remove(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return false;
+    fail(path, 'remove', error);
+  }
+}
+
+/** For our own temp and claim files: a failure to remove them must not hide the real outcome. */
+export function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Only our private temp files come here; a leftover one is harmless and named after our PID.
+  }
+}

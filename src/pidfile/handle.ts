@@ -1,0 +1,71 @@
+import type { PidFileKind } from '../errors.js';
+import { lifecycleHooks, type HooksProvider, type ResourceHooks } from '../core/types.js';
+import { readInstance, remove, sameInstance, type Instance } from './fs-ops.js';
+
+/** Handles not yet released; one shared 'exit' listener removes their files synchronously. */
+const pending = new Set<PidFileHandle>();
+
+function releaseAllOnExit(): void {
+  for (const handle of pending) {
+    try {
+      handle.releaseSync();
+    } catch (error) {
+      // At exit there is no one left to throw to; say so on stderr instead of dropping it.
+      process.stderr.write(`lastcall: could not remove ${handle.path}: ${(error as Error).message}\n`);
+    }
+  }
+}
+
+/** An acquired PID or lock file. Release removes it only while it still names this process. */
+export class PidFileHandle implements HooksProvider, AsyncDisposable {
+  readonly path: string;
+  readonly pid: number;
+  readonly kind: PidFileKind;
+  readonly #instance: Instance;
+  #released: Promise<void> | undefined;
+  #removed = false;
+
+  constructor(path: string, pid: number, kind: PidFileKind, instance: Instance) {
+    this.path = path;
+    this.pid = pid;
+    this.kind = kind;
+    this.#instance = instance;
+    if (pending.size === 0) process.on('exit', releaseAllOnExit);
+    pending.add(this);
+  }
+
+  /** true once release() (or the exit handler) ran. */
+  get released(): boolean {
+    return !pending.has(this);
+  }
+
+  /** true when release removed the file; false if it was gone or had been taken over by another process. */
+  get removed(): boolean {
+    return this.#removed;
+  }
+
+  /** Idempotent: later callers get the same promise. Rejects only if the file could not be removed. */
+  release(): Promise<void> {
+    this.#released ??= new Promise<void>((resolve) => {
+      this.releaseSync();
+      resolve();
+    });
+    return this.#released;
+  }
+
+  /** The synchronous core of release(), also run on process 'exit'. */
+  releaseSync(): void {
+    if (!pending.delete(this)) return;
+    if (pending.size === 0) process.off('exit', releaseAllOnExit);
+    // Nobody removes a live owner's file, so the check and the unlink cannot be separated by a takeover.
+    if (sameInstance(this.#instance, readInstance(this.path))) this.#removed = remove(this.path);
+  }
+
+  [lifecycleHooks](): ResourceHooks {
+    return { finish: () => this.release() };
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.release();
+  }
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { ProcessIdentity } from './identity.js';
+
+/** What a file says: `pidfile` and `lock` are owned files; `claim` marks a takeover in progress. */
+export type RecordKind = 'pidfile' | 'lock' | 'claim';
+
+/** A parsed file. Everything but `pid` is optional: foreign or older files carry less. */
+export interface PidRecord {
+  pid?: number;
+  /** true when the identity line (`lastcall ...`) was present. */
+  tagged: boolean;
+  kind?: string;
+  start?: string;
+  boot?: string;
+  pidns?: string;
+  host?: string;
+  sinceMs?: number;
+  nonce?: string;
+}
+
+// Linux caps PIDs at 2^22; anything above is not a PID we can check.
+const MAX_PID = 4_194_304;
+const KEYS = ['kind', 'start', 'boot', 'pidns', 'host', 'since', 'nonce'] as const;
+
+/** A fresh random token: every file lastcall writes is unique, so an inode reused later never matches. */
+export function newNonce(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/**
+ * Line 1: the bare PID (for `kill $(cat file)` and systemd's PIDFile=).
+ * Line 2: `lastcall kind=pidfile start=<ticks> boot=<id> pidns=<inode> host=<name> since=<ms> nonce=<hex>`.
+ */
+export function formatRecord(identity: ProcessIdentity, kind: RecordKind, nonce: string): string {
+  const values: Record<(typeof KEYS)[number], string | number | undefined> = {
+    kind,
+    start: identity.start,
+    boot: identity.boot,
+    pidns: identity.pidns,
+    host: identity.host,
+    since: identity.sinceMs,
+    nonce,
+  };
+  const fields = KEYS.filter((key) => values[key] !== undefined).map((key) => `${key}=${String(values[key])}`);
+  return `${identity.pid}\nlastcall ${fields.join(' ')}\n`;
+}
+
+/** Tolerant: unknown keys and extra lines are ignored; a missing identity line leaves a bare PID. */
+export function parseRecord(text: string): PidRecord {
+  const lines = text.split('\n');
+  const first = lines[0]?.trim() ?? '';
+  const record: PidRecord = { tagged: false };
+  if (/^\d{1,7}$/.test(first)) {
+    const pid = Number(first);
+    if (pid >= 1 && pid <= MAX_PID) record.pid = pid;
+  }
+  const line = lines.slice(1).find((l) => l.startsWith('lastcall '));
+  if (line === undefined) return record;
+  record.tagged = true;
+  for (const token of line.slice('lastcall '.length).trim().split(/\s+/)) {
+    const eq = token.indexOf('=');
+    if (eq <= 0) continue;
+    const key = token.slice(0, eq);
+    const value = token.slice(eq + 1);
+    if (value === '') continue;
+    if (key === 'since') {
+      if (/^\d+$/.test(value)) record.sinceMs = Number(value);
+    } else if (key === 'kind' || key === 'start' || key === 'boot' || key === 'pidns' || key === 'host' || key === 'nonce') {
+      record[key] = value;
+    }
+  }
+  return record;
+}
