@@ -73,7 +73,7 @@ export function ratioToBestPeer(result, key) {
 
 function formatRatio(r) {
   if (!r) return '—';
-  return `${r.bound ? '≤ ' : ''}${formatNumber(r.ratio)}× (vs ${r.best})`;
+  return r.bound ? `≤ ${formatNumber(r.ratio)}× (peers hung: cap used)` : `${formatNumber(r.ratio)}× (vs ${r.best})`;
 }
 
 /** Markdown table with padded columns (readable as plain text too). Cells: strings. */

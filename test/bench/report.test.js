@@ -90,7 +90,7 @@ test('renderScenario shows hung peers, error rows and the ratio row', () => {
   assert.match(md, /\| lastcall +\| 210 +\| 1 +\| 900 +\|/);
   assert.match(md, /\| peer-a +\| hung \(killed at 5 s\) +\|/);
   assert.match(md, /\| peer-b +\| error \(see below\) +\| — +\| — +\|/);
-  assert.match(md, /\| lastcall ÷ best peer \| ≤ 0\.04× \(vs peer-a\) +\| +\| — +\|/);
+  assert.match(md, /\| lastcall ÷ best peer \| ≤ 0\.04× \(peers hung: cap used\) +\| +\| — +\|/);
   assert.match(md, /- peer-b, run 1: fixture crashed: boom/);
 });
 
