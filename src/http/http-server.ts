@@ -1,0 +1,89 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
+import type { Server as HttpsServer } from 'node:https';
+import { InvalidOptionError } from '../errors.js';
+import { type HooksProvider, lifecycleHooks, type ResourceHooks } from '../core/types.js';
+import { validateFunction, validateOptions, validateSignal } from '../core/validate.js';
+import { closeTracked } from './close.js';
+import { drainTracked, type UpgradedCloser } from './drain.js';
+import { validateServer } from './server-kind.js';
+import { ConnectionTracker } from './tracker.js';
+
+export type AnyHttpServer = HttpServer | HttpsServer | Http2Server | Http2SecureServer;
+
+export interface HttpServerOptions {
+  /**
+   * Closes upgraded connections (WebSocket, CONNECT) gracefully during drain, e.g.
+   * `() => { for (const ws of wss.clients) ws.close(1001, 'server shutting down') }`.
+   * Drain then waits for them; without it they are left to close(), which destroys them.
+   */
+  onUpgraded?: UpgradedCloser;
+}
+
+export interface HttpServerHandle extends HooksProvider, AsyncDisposable {
+  readonly server: AnyHttpServer;
+  /** Requests whose response has not finished. */
+  readonly inFlight: number;
+  /** Open connections: HTTP/1 sockets, HTTP/2 sessions and upgraded sockets. */
+  readonly sockets: number;
+  /** Upgraded sockets (WebSocket, CONNECT) among them. */
+  readonly upgraded: number;
+  readonly draining: boolean;
+  /** Stops accepting and waits for in-flight requests and connections; idempotent. */
+  drain(signal?: AbortSignal): Promise<void>;
+  /** Destroys what is left; rejects with `ERR_HTTP_FORCED` if anything was forced; idempotent. */
+  close(signal?: AbortSignal): Promise<void>;
+}
+
+const OPTIONS = ['onUpgraded'] as const;
+const tracked = new WeakSet<object>();
+
+/**
+ * Makes an http, https or http2 server a lifecycle resource: `life.add('http', httpServer(server))`.
+ * Call it before shutdown (ideally before listen()): connections are tracked from now on.
+ */
+export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): HttpServerHandle {
+  const kind = validateServer(server);
+  validateOptions(options, OPTIONS, 'httpServer()');
+  const onUpgraded = options?.onUpgraded;
+  if (onUpgraded !== undefined) validateFunction('onUpgraded', onUpgraded);
+  if (tracked.has(server)) throw new InvalidOptionError('server', 'a server not already passed to httpServer()', server);
+  tracked.add(server);
+
+  const tracker = new ConnectionTracker(server, kind);
+  let drained: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
+
+  const handle: HttpServerHandle = {
+    server,
+    get inFlight() {
+      return tracker.responses.size;
+    },
+    get sockets() {
+      return tracker.connections;
+    },
+    get upgraded() {
+      return tracker.upgraded.size;
+    },
+    get draining() {
+      return tracker.draining;
+    },
+    drain(signal?: AbortSignal) {
+      validateSignal('signal', signal);
+      drained ??= drainTracked(tracker, signal, onUpgraded);
+      return drained;
+    },
+    close(signal?: AbortSignal) {
+      validateSignal('signal', signal);
+      closed ??= closeTracked(tracker, signal);
+      return closed;
+    },
+    [lifecycleHooks](): ResourceHooks {
+      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal) };
+    },
+    [Symbol.asyncDispose]() {
+      return handle.close();
+    },
+  };
+  return handle;
+}
