@@ -30,7 +30,8 @@ export interface HookRun {
 export function runHook(run: HookRun): Promise<StepReport> {
   const { name, phase, timeoutMs, remainingMs, logger } = run;
   const boundMs = Math.min(timeoutMs || Infinity, remainingMs);
-  const deadlineBound = remainingMs < (timeoutMs || Infinity);
+  // Start steps are bounded by startTimeoutMs, which is a timeout, not the shutdown deadline.
+  const deadlineBound = phase !== 'start' && remainingMs < (timeoutMs || Infinity);
   const makeTimeoutError = (): Error =>
     deadlineBound ? new DeadlineExceededError(name, phase, run.deadlineMs) : new StepTimeoutError(name, phase, boundMs);
   const controller = new AbortController();

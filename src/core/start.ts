@@ -42,10 +42,11 @@ export async function runStart(run: StartRun): Promise<void> {
   // Ref'd on purpose: start() must settle even if the hooks hold nothing open.
   const keepAlive = setInterval(() => {}, 60_000);
 
+  // Until its start hook runs, a step has nothing to close.
+  for (const step of run.steps) if (step.hooks.start) step.live = false;
   const startStep = async (step: Step): Promise<boolean> => {
     const hook = step.hooks.start;
     if (!hook) return true;
-    step.live = false;
     if (abandon.signal.aborted) return false;
     step.starting = runHook({
       name: step.name,
@@ -74,7 +75,7 @@ export async function runStart(run: StartRun): Promise<void> {
     const dependencies = step.dependsOn.map((name) => started.get(name) ?? Promise.resolve(true));
     started.set(
       step.name,
-      Promise.all(dependencies).then((ok) => (ok.every(Boolean) ? startStep(step) : markNotStarted(step))),
+      Promise.all(dependencies).then((ok) => ok.every(Boolean) && startStep(step)),
     );
   }
   await Promise.all(started.values());
@@ -85,10 +86,5 @@ export async function runStart(run: StartRun): Promise<void> {
   const error = new StartFailedError(failure.step, failure.cause);
   await run.shutdown(error);
   throw error;
-}
-
-function markNotStarted(step: Step): false {
-  if (step.hooks.start) step.live = false;
-  return false;
 }
 
