@@ -14,22 +14,23 @@ export type AttemptResult =
 const MAX_TAKEOVERS = 16;
 
 /**
- * One try: link our record into place; on EEXIST judge what is there. Held → report it; stale →
- * take it over (see takeover.ts) and link again; corrupt → throw. Never blocks.
+ * One try: judge what is at the path. Nothing → link our record into place (EEXIST: judge again).
+ * Held → report it; stale → take it over (see takeover.ts) and try again; corrupt → throw. Never blocks.
  */
 export function attemptAcquire(path: string, kind: PidFileKind, createDirectory: boolean): AttemptResult {
   const machine: Machine = { self: ownIdentity(), bootTimeMs: readBootTimeMs() };
-  const text = formatRecord(machine.self, kind, newNonce());
-  const temp = writeTemp(path, text, createDirectory);
+  let temp: string | undefined;
   try {
     for (let round = 0; round < MAX_TAKEOVERS; round++) {
-      if (linkExclusive(temp, path)) {
+      // Judge what is there before writing anything: a held file needs no write access to report.
+      const current = readInstance(path);
+      if (current === undefined) {
+        temp ??= writeTemp(path, formatRecord(machine.self, kind, newNonce()), createDirectory);
+        if (!linkExclusive(temp, path)) continue; // someone linked first: judge theirs
         const mine = readInstance(temp);
         if (mine === undefined) throw new Error(`The temporary file for ${path} vanished`);
         return { status: 'acquired', instance: mine, pid: machine.self.pid };
       }
-      const current = readInstance(path);
-      if (current === undefined) continue; // removed between our link and read
       const verdict = classify(parseRecord(current.text), current, machine);
       if (verdict.status === 'corrupt') throw new PidFileCorruptError(path, verdict.reason, current.text.slice(0, 40));
       if (verdict.status === 'held') {
@@ -41,6 +42,6 @@ export function attemptAcquire(path: string, kind: PidFileKind, createDirectory:
     }
     return { status: 'busy', claimer: undefined };
   } finally {
-    removeQuietly(temp);
+    if (temp !== undefined) removeQuietly(temp);
   }
 }

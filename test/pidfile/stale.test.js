@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { acquireLock, acquirePidFile } from 'lastcall/pidfile';
+import { identityOf, startProcess, startReady, tempDir } from './helpers.js';
+
+const pidns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))[1];
+const host = hostname();
+
+/** A record as lastcall writes it, with any field overridden. */
+function record(pid, fields) {
+  const own = identityOf(pid);
+  const all = { kind: 'pidfile', start: own.start, boot: own.boot, pidns, host, nonce: 'feedfacefeedface', ...fields };
+  const line = Object.entries(all).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `${pid}\nlastcall ${line}\n`;
+}
+
+async function deadPid() {
+  const proc = startProcess('check.js', ['/nonexistent/dir/x.pid']);
+  await proc.exited;
+  return proc.pid;
+}
+
+async function assertTakesOver(file) {
+  const handle = await acquirePidFile(file);
+  assert.equal(readFileSync(file, 'utf8').split('\n')[0], String(process.pid));
+  await handle.release();
+  assert.equal(existsSync(file), false);
+  assert.deepEqual(readdirSync(path.dirname(file)), [], 'no claim or temp files left');
+}
+
+for (const kind of ['pidfile', 'lock']) {
+  test(`${kind}: a SIGKILLed holder's file is taken over on the first try`, async (t) => {
+    const file = path.join(tempDir(t), `app.${kind}`);
+    const holder = await startReady('holder.js', [file, kind]);
+    const { signal } = await holder.kill('SIGKILL');
+    assert.equal(signal, 'SIGKILL');
+    assert.equal(readFileSync(file, 'utf8').split('\n')[0], String(holder.pid), 'the dead holder left its file');
+    const startedAt = performance.now();
+    const handle = await (kind === 'lock' ? acquireLock : acquirePidFile)(file); // waitMs 0: one try only
+    assert.ok(performance.now() - startedAt < 5000);
+    assert.equal(readFileSync(file, 'utf8').split('\n')[0], String(process.pid));
+    await handle.release();
+  });
+}
+
+test('a PID reused by an unrelated live process (start time differs) is stale', async (t) => {
+  const file = path.join(tempDir(t), 'app.pid');
+  const unrelated = await startReady('holder.js', [path.join(tempDir(t), 'other.pid')]);
+  t.after(() => unrelated.kill());
+  const real = identityOf(unrelated.pid).start;
+  writeFileSync(file, record(unrelated.pid, { start: String(Number(real) - 1234) }));
+  await assertTakesOver(file);
+
+  writeFileSync(file, record(unrelated.pid, {}));
+  await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_HELD', pid: unrelated.pid }, 'the control: same start is held');
+});
+
+test('dead PIDs, earlier boots and foreign-format files', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'app.pid');
+  const dead = await deadPid();
+  writeFileSync(file, record(dead, { start: '12345' }));
+  await assertTakesOver(file);
+
+  writeFileSync(file, record(process.ppid, { boot: '00000000-0000-0000-0000-000000000000' }));
+  await assertTakesOver(file); // same host, other boot id: the machine rebooted
+
+  writeFileSync(file, `${dead}\n`); // bare PID, as `echo $$ > file` writes it
+  await assertTakesOver(file);
+
+  writeFileSync(file, `${dead}\nsome other tool's second line\n`); // corrupt, but its PID is dead
+  await assertTakesOver(file);
+
+  writeFileSync(file, 'garbage from before the reboot\n');
+  utimesSync(file, new Date('2001-01-01'), new Date('2001-01-01'));
+  await assertTakesOver(file);
+});
+
+test('a bare PID file older than the live process it names was written by a predecessor', async (t) => {
+  const file = path.join(tempDir(t), 'app.pid');
+  const unrelated = await startReady('holder.js', [path.join(tempDir(t), 'other.pid')]);
+  t.after(() => unrelated.kill());
+  writeFileSync(file, `${unrelated.pid}\n`);
+  await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_HELD', pid: unrelated.pid }, 'fresh bare file: held');
+  const old = new Date(Date.now() - 3600_000);
+  utimesSync(file, old, old);
+  await assertTakesOver(file);
+});
+
+test('a file from another host or PID namespace cannot be checked, so it is held', async (t) => {
+  const file = path.join(tempDir(t), 'app.pid');
+  const dead = await deadPid();
+  writeFileSync(file, record(dead, { host: 'elsewhere', boot: 'another-boot', since: Date.now() - 5000 }));
+  await assert.rejects(acquirePidFile(file), (error) => {
+    assert.equal(error.code, 'ERR_PIDFILE_HELD');
+    assert.equal(error.reason, 'other-host');
+    assert.equal(error.host, 'elsewhere');
+    assert.ok(error.runningForMs >= 5000 && error.runningForMs < 60_000);
+    assert.match(error.message, /on host "elsewhere".*delete the file/);
+    return true;
+  });
+  writeFileSync(file, record(dead, { start: '1', pidns: '1' }));
+  await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_HELD', reason: 'other-pid-namespace' });
+});
+
+test('EPERM from kill(pid, 0) counts as alive (root-owned PID 1 checked by an unprivileged user)', async (t) => {
+  const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+  const probe = spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, '-e',
+    "try { process.kill(1, 0); console.log('OK') } catch (e) { console.log(e.code) }"], { encoding: 'utf8' });
+  if (probe.status !== 0 || probe.stdout.trim() !== 'EPERM') {
+    t.skip(`cannot run as an unprivileged user here (setpriv: ${probe.stdout.trim() || probe.stderr.trim()})`);
+    return;
+  }
+  const dir = tempDir(t);
+  chmodSync(dir, 0o777); // the checker may write its temp file, but never gets that far
+  const file = path.join(dir, 'app.pid');
+  writeFileSync(file, record(1, {}));
+  const checker = startProcess('check.js', [file], { wrapper: asNobody });
+  const result = JSON.parse(await checker.waitForLine(/^\{/));
+  assert.deepEqual([result.won, result.code, result.pid, result.reason], [false, 'ERR_PIDFILE_HELD', 1, 'alive']);
+  assert.equal(readFileSync(file, 'utf8'), record(1, {}));
+
+  chmodSync(dir, 0o755); // and without write access to the directory: a typed access error
+  const denied = startProcess('check.js', [path.join(dir, 'fresh.pid')], { wrapper: asNobody });
+  const outcome = JSON.parse(await denied.waitForLine(/^\{/));
+  assert.equal(outcome.code, 'ERR_PIDFILE_ACCESS');
+  assert.match(outcome.message, /EACCES/);
+});
