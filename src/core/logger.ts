@@ -1,4 +1,3 @@
-import { messageOf } from '../errors.js';
 import type { Logger } from './types.js';
 
 type Level = 'info' | 'warn' | 'error' | 'debug';
@@ -9,12 +8,10 @@ export interface InternalLogger {
   flush(callback: () => void): void;
 }
 
-/** Default: one concise stderr line per message; debug lines only with LASTCALL_DEBUG=1. */
-function writeLine(level: Level, obj: object, msg: string): void {
+/** Default: one concise stderr line per message (messages carry their error); debug with LASTCALL_DEBUG=1. */
+function writeLine(level: Level, _obj: object, msg: string): void {
   if (level === 'debug' && !process.env.LASTCALL_DEBUG) return;
-  const err = (obj as { err?: unknown }).err;
-  const detail = err === undefined || msg.includes(messageOf(err)) ? '' : `: ${messageOf(err)}`;
-  process.stderr.write(`lastcall: ${msg}${detail}\n`);
+  process.stderr.write(`lastcall: ${msg}\n`);
 }
 
 export function normalizeLogger(logger: Logger | false | undefined): InternalLogger {
