@@ -1,0 +1,112 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { ProcessSurvivorsError } from '../errors.js';
+import { deliverSignal, freezeAndKill, KILL_WAIT_MS, planSignals, waitForGone } from './kill-tree.js';
+import { delay, raceDelay } from './platform.js';
+import type { ProcInfo } from './proc-table.js';
+import { collectTree, type TreeSpec } from './tree.js';
+
+export type Escalation = 'exit' | 'sigterm' | 'sigkill';
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface CloseResult extends ExitInfo {
+  /** The strongest step the tree needed: it exited after EOF, after SIGTERM, or was SIGKILLed. */
+  escalation: Escalation;
+  durationMs: number;
+}
+
+export interface CloseTarget {
+  child: ChildProcess;
+  spec: TreeSpec;
+  exit: Promise<ExitInfo>;
+  hasExited(): boolean;
+  graceMs: number;
+  termMs: number;
+}
+
+/**
+ * EOF → grace → SIGTERM+SIGCONT to the tree → term → freeze and SIGKILL → wait. Output keeps flowing
+ * the whole time, so a child blocked writing to a full pipe is released rather than waited on.
+ * `force` (an aborted close signal) skips straight to SIGKILL.
+ */
+export async function runCloseSequence(t: CloseTarget, force: AbortSignal): Promise<CloseResult> {
+  const started = performance.now();
+  let escalation: Escalation = 'exit';
+  // Learn the tree before anything exits: orphans lose their parent link when their parent dies.
+  if (!t.hasExited()) await collectTree(t.spec);
+  const hadInput = sendEndOfInput(t.child);
+  keepDraining(t.child);
+  if (hadInput && !t.hasExited() && !force.aborted) await raceDelay(t.exit, t.graceMs, force);
+
+  let members = await collectTree(t.spec, { environ: true });
+  if (members.length > 0 && !force.aborted) {
+    escalation = 'sigterm';
+    releaseStalledOutput(t.child);
+    members = await terminate(t, members, force);
+  }
+  if (members.length > 0) {
+    escalation = 'sigkill';
+    const killed = await freezeAndKill(t.spec);
+    const survivors = await waitForGone(killed, KILL_WAIT_MS);
+    if (survivors.length > 0) throw new ProcessSurvivorsError(survivors.map((s) => s.pid), KILL_WAIT_MS);
+  }
+  const info = await raceDelay(t.exit, KILL_WAIT_MS);
+  const code = info?.code ?? t.child.exitCode;
+  const signal = info?.signal ?? t.child.signalCode;
+  return { code, signal, escalation, durationMs: performance.now() - started };
+}
+
+/** SIGTERM (+SIGCONT, for stopped processes) to the tree, then polls until it is empty or termMs is up.
+ * Processes that appear meanwhile get the same signals. Returns the members still alive. */
+async function terminate(t: CloseTarget, first: ProcInfo[], force: AbortSignal): Promise<ProcInfo[]> {
+  const until = performance.now() + t.termMs;
+  const signalled = new Set<number>();
+  const doneGroups = new Set<number>();
+  let members = first;
+  for (let pause = 4; ; pause = Math.min(pause * 2, 50)) {
+    const plan = planSignals(t.spec, members.filter((m) => !signalled.has(m.pid)), doneGroups);
+    deliverSignal(plan, 'SIGTERM');
+    deliverSignal(plan, 'SIGCONT');
+    for (const m of members) signalled.add(m.pid);
+    const left = until - performance.now();
+    if (left <= 0 || force.aborted) return members;
+    // Wake up early when the child itself exits; afterwards, poll for the rest of the tree.
+    const ms = Math.min(pause, left);
+    await (t.hasExited() ? delay(ms, force) : raceDelay(t.exit, ms, force));
+    members = await collectTree(t.spec);
+    if (members.length === 0) return members;
+  }
+}
+
+/** Ends stdin and disconnects IPC; true when the child had either, i.e. a way to hear "please exit". */
+function sendEndOfInput(child: ChildProcess): boolean {
+  let had = false;
+  const stdin = child.stdin;
+  if (stdin && !stdin.destroyed && stdin.writable) {
+    had = true;
+    // EPIPE here only means the child already closed its end.
+    stdin.on('error', () => {});
+    stdin.end();
+  }
+  if (child.connected) {
+    had = true;
+    child.disconnect();
+  }
+  return had;
+}
+
+/** Flowing mode: whatever listeners the caller attached still get the data; otherwise it is discarded. */
+function keepDraining(child: ChildProcess): void {
+  for (const stream of [child.stdout, child.stderr]) if (stream && !stream.destroyed) stream.resume();
+}
+
+/** A consumer that paused (e.g. a stalled pipe destination) would keep the child blocked: let go. */
+function releaseStalledOutput(child: ChildProcess): void {
+  for (const stream of [child.stdout, child.stderr] as (Readable | null)[]) {
+    if (stream && !stream.destroyed && stream.readableFlowing === false) stream.destroy();
+  }
+}

@@ -1,0 +1,6 @@
+export { type CloseResult, type Escalation, type ExitInfo } from './close-sequence.js';
+export { getGuardianPid } from './guardian.js';
+export { type SendOptions } from './ipc-send.js';
+export { killTree, type KillTreeOptions, type KillTreeResult } from './kill-tree.js';
+export { ManagedChild, spawnManaged } from './managed-child.js';
+export { type SpawnManagedOptions } from './spawn-options.js';

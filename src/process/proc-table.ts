@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+
+/** One process as seen in /proc (Linux) or `ps` (macOS). */
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** Single-letter state; 'Z' (zombie) and 'X' (dead) count as gone. */
+  state: string;
+  /** Opaque start time: with the pid, identifies a process across pid reuse. */
+  startTime: string;
+}
+
+export function isGone(info: ProcInfo | undefined): boolean {
+  return info === undefined || info.state === 'Z' || info.state === 'X';
+}
+
+/**
+ * Parses /proc/<pid>/stat. The command name (field 2) may contain spaces and parentheses,
+ * so fields are read after the LAST ')'.
+ */
+export function parseStat(pid: number, text: string): ProcInfo | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const fields = text.slice(close + 2).split(' ');
+  // After ')': state(3) ppid(4) pgrp(5) session(6) ... starttime(22) → indexes 0,1,2,3 ... 19.
+  const [state, ppid, pgid] = [fields[0], fields[1], fields[2]];
+  const startTime = fields[19];
+  if (state === undefined || ppid === undefined || pgid === undefined || startTime === undefined) return undefined;
+  return { pid, ppid: Number(ppid), pgid: Number(pgid), state, startTime };
+}
+
+/** Small /proc files are read synchronously (~15 µs each), in batches separated by setImmediate, so a
+ * walk is fast and never holds the event loop for more than a millisecond or two. */
+const BATCH = 128;
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function readSmall(file: string, encoding: BufferEncoding): string | undefined {
+  try {
+    return readFileSync(file, encoding);
+  } catch {
+    return undefined; // vanished between listing and reading, never existed, or not ours
+  }
+}
+
+/** One process, or undefined when it does not exist. */
+export async function readProcess(pid: number): Promise<ProcInfo | undefined> {
+  if (process.platform !== 'linux') return (await readProcessTable()).get(pid);
+  const text = readSmall(`/proc/${pid}/stat`, 'utf8');
+  return text === undefined ? undefined : parseStat(pid, text);
+}
+
+/** Every process on the system (that we can see), by pid. */
+export async function readProcessTable(): Promise<Map<number, ProcInfo>> {
+  if (process.platform !== 'linux') return readPsTable();
+  const table = new Map<number, ProcInfo>();
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  for (let i = 0; i < pids.length; i += BATCH) {
+    if (i > 0) await yieldToLoop();
+    for (const pid of pids.slice(i, i + BATCH)) {
+      const text = readSmall(`/proc/${pid}/stat`, 'utf8');
+      const info = text === undefined ? undefined : parseStat(pid, text);
+      if (info) table.set(pid, info);
+    }
+  }
+  return table;
+}
+
+/** The pids whose /proc/<pid>/environ holds `needle` (Linux only; other users' processes never match). */
+export async function filterByEnviron(pids: readonly number[], needle: string): Promise<Set<number>> {
+  const hits = new Set<number>();
+  if (process.platform !== 'linux') return hits;
+  for (let i = 0; i < pids.length; i += BATCH) {
+    if (i > 0) await yieldToLoop();
+    for (const pid of pids.slice(i, i + BATCH)) {
+      if (readSmall(`/proc/${pid}/environ`, 'latin1')?.includes(needle) === true) hits.add(pid);
+    }
+  }
+  return hits;
+}
+
+/** macOS and other BSDs: `ps`, whose lstart column identifies the start time. */
+function readPsTable(): Promise<Map<number, ProcInfo>> {
+  return new Promise((resolve, reject) => {
+    execFile('ps', ['-axo', 'pid=,ppid=,pgid=,stat=,lstart='], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return reject(error);
+      const table = new Map<number, ProcInfo>();
+      for (const line of stdout.split('\n')) {
+        const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(.*\S)\s*$/.exec(line);
+        if (!m) continue;
+        const pid = Number(m[1]);
+        table.set(pid, { pid, ppid: Number(m[2]), pgid: Number(m[3]), state: (m[4] ?? '?').charAt(0), startTime: m[5] ?? '' });
+      }
+      resolve(table);
+    });
+  });
+}
