@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { AbortedError } from '../errors.js';
 import { stopListening } from './stop-listening.js';
 import { type ConnectionTracker, markClose } from './tracker.js';
@@ -70,7 +69,7 @@ export function closeIdle(tracker: ConnectionTracker): void {
   }
   // HTTP/1 sockets of an http2 server (allowHTTP1): only called with nothing in flight.
   if (tracker.responses.size > 0) return;
-  for (const socket of tracker.sockets) (socket as Socket).destroySoon();
+  for (const socket of tracker.sockets) socket.destroySoon();
 }
 
 function runCloser(closer: UpgradedCloser, signal: AbortSignal | undefined, fail: (error: unknown) => void): void {
