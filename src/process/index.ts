@@ -4,3 +4,6 @@ export { type SendOptions } from './ipc-send.js';
 export { killTree, type KillTreeOptions, type KillTreeResult } from './kill-tree.js';
 export { ManagedChild, spawnManaged } from './managed-child.js';
 export { type SpawnManagedOptions } from './spawn-options.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { type ReadinessOptions, type RestartPolicy, type SuperviseOptions } from './supervise-options.js';
+export { type ChildFactory, supervise, Supervisor, type SupervisorEvents, type SupervisorExit, type SupervisorState } from './supervisor.js';

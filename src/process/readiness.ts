@@ -1,0 +1,53 @@
+import { StringDecoder } from 'node:string_decoder';
+import { InvalidOptionError, ReadinessTimeoutError } from '../errors.js';
+import type { ManagedChild } from './managed-child.js';
+import type { NormalizedSuperviseOptions } from './supervise-options.js';
+
+type Readiness = NonNullable<NormalizedSuperviseOptions['readiness']>;
+
+/**
+ * Watches one child for its readiness line or message. Calls `onReady` once, or `onFailure` at the
+ * timeout. Returns a function that stops watching. Once stopped, stdout stays in flowing mode, so a
+ * child whose output nobody else reads can never block on a full pipe.
+ */
+export function watchReadiness(
+  child: ManagedChild,
+  readiness: Readiness,
+  onReady: () => void,
+  onFailure: (error: Error) => void,
+): () => void {
+  const stdout = child.stdout;
+  if (readiness.stdout && !stdout) {
+    onFailure(new InvalidOptionError('readiness.stdout', 'a child spawned with stdout "pipe"', 'no stdout pipe'));
+    return () => {};
+  }
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  const onData = (chunk: Buffer | string): void => {
+    const lines = (partial + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split('\n');
+    partial = (lines.pop() ?? '').slice(-64 * 1024);
+    if (lines.some((line) => readiness.stdout?.test(line.replace(/\r$/, '')) === true)) finish(onReady);
+  };
+  const onMessage = (message: unknown): void => {
+    const type = message !== null && typeof message === 'object' ? (message as { type?: unknown }).type : undefined;
+    if (message === readiness.message || type === readiness.message) finish(onReady);
+  };
+  const timer = setTimeout(() => finish(() => onFailure(new ReadinessTimeoutError(child.pid, readiness.timeoutMs))), readiness.timeoutMs);
+  timer.unref();
+  if (readiness.stdout) stdout?.on('data', onData);
+  else child.process.on('message', onMessage);
+
+  let done = false;
+  function stop(): void {
+    done = true;
+    clearTimeout(timer);
+    stdout?.off('data', onData);
+    child.process.off('message', onMessage);
+  }
+  function finish(then: () => void): void {
+    if (done) return;
+    stop();
+    then();
+  }
+  return stop;
+}

@@ -1,0 +1,215 @@
+import { EventEmitter } from 'node:events';
+import { lifecycleHooks, type ResourceHooks } from '../core/types.js';
+import { validateFunction, validateOptions, validateSignal } from '../core/validate.js';
+import { AbortedError, InvalidOptionError, SuperviseGiveUpError } from '../errors.js';
+import { backoffDelay } from './backoff.js';
+import type { ExitInfo } from './close-sequence.js';
+import { ManagedChild } from './managed-child.js';
+import { watchReadiness } from './readiness.js';
+import { type NormalizedSuperviseOptions, normalizeSuperviseOptions, type SuperviseOptions } from './supervise-options.js';
+
+export type SupervisorState = 'running' | 'backoff' | 'stopping' | 'stopped' | 'gave-up';
+
+export interface SupervisorExit extends ExitInfo {
+  uptimeMs: number;
+  /** The readiness timeout (or a failed factory) that made this run a failure, if any. */
+  error?: Error;
+}
+
+export interface SupervisorEvents {
+  spawn: [child: ManagedChild, attempt: number];
+  ready: [child: ManagedChild];
+  exit: [exit: SupervisorExit];
+  restart: [attempt: number, delayMs: number];
+  giveup: [error: SuperviseGiveUpError];
+}
+
+export type ChildFactory = (context: { attempt: number }) => ManagedChild;
+
+/** Keeps a child running: restarts per policy with backoff, gives up on a crash loop. Starts next tick. */
+export function supervise(factory: ChildFactory, options?: SuperviseOptions): Supervisor {
+  validateFunction('factory', factory);
+  return new Supervisor(factory, normalizeSuperviseOptions(options));
+}
+
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  readonly #factory: ChildFactory;
+  readonly #o: NormalizedSuperviseOptions;
+  #state: SupervisorState = 'running';
+  #child: ManagedChild | undefined;
+  #ready = false;
+  #attempt = 0;
+  #restarts = 0;
+  #restartTimes: number[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #stopRequested = false;
+  #stopping: Promise<void> | undefined;
+  #giveUp: SuperviseGiveUpError | undefined;
+  readonly #waiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
+
+  constructor(factory: ChildFactory, options: NormalizedSuperviseOptions) {
+    super();
+    this.#factory = factory;
+    this.#o = options;
+    process.nextTick(() => this.#launch());
+  }
+
+  get state(): SupervisorState {
+    return this.#state;
+  }
+  /** The current child (undefined before the first spawn and between restarts). */
+  get child(): ManagedChild | undefined {
+    return this.#child;
+  }
+  get ready(): boolean {
+    return this.#ready;
+  }
+  /** Restarts so far (all time). */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  #launch(): void {
+    if (this.#stopRequested) return;
+    const startedAt = performance.now();
+    let child: ManagedChild;
+    try {
+      const made = this.#factory({ attempt: this.#attempt });
+      if (!(made instanceof ManagedChild)) throw new InvalidOptionError('factory', 'a function returning spawnManaged(...)', made);
+      child = made;
+    } catch (error) {
+      this.#afterExit({ code: null, signal: null, uptimeMs: 0, error: error as Error });
+      return;
+    }
+    this.#child = child;
+    this.#state = 'running';
+    let failure: Error | undefined;
+    let stopWatching = (): void => {};
+    if (this.#o.readiness) {
+      stopWatching = watchReadiness(child, this.#o.readiness, () => this.#markReady(child), (error) => {
+        failure = error;
+        void child.close(); // its exit below counts as a failure
+      });
+    }
+    this.emit('spawn', child, this.#attempt);
+    if (!this.#o.readiness) this.#markReady(child);
+    void child.waitForExit().then(async (info) => {
+      stopWatching();
+      this.#ready = false;
+      // Whatever the child left in its group or tree goes before anything restarts.
+      await child.close().catch((error: unknown) => (failure ??= error as Error));
+      const exit: SupervisorExit = { ...info, uptimeMs: performance.now() - startedAt };
+      if (failure) exit.error = failure;
+      this.emit('exit', exit);
+      this.#afterExit(exit);
+    });
+  }
+
+  #markReady(child: ManagedChild): void {
+    if (this.#child !== child || child.exited) return;
+    this.#ready = true;
+    this.emit('ready', child);
+    for (const w of this.#waiters) w.resolve();
+    this.#waiters.clear();
+  }
+
+  #afterExit(exit: SupervisorExit): void {
+    if (this.#stopRequested) return; // an intentional stop never restarts
+    const failed = exit.error !== undefined || exit.code !== 0 || exit.signal !== null;
+    if (this.#o.restart === 'never' || (this.#o.restart === 'on-failure' && !failed)) {
+      this.#state = 'stopped';
+      this.#settleWaiters(new AbortedError('waitForReady() (the child exited and is not restarted)'));
+      return;
+    }
+    if (exit.uptimeMs >= this.#o.resetAfterMs && exit.error === undefined) this.#attempt = 0;
+    const now = performance.now();
+    this.#restartTimes = this.#restartTimes.filter((t) => now - t < this.#o.windowMs);
+    if (this.#restartTimes.length >= this.#o.maxRestarts) {
+      this.#state = 'gave-up';
+      this.#giveUp = new SuperviseGiveUpError(this.#restartTimes.length, this.#o.windowMs, exit, exit.error);
+      this.#settleWaiters(this.#giveUp);
+      this.emit('giveup', this.#giveUp);
+      return;
+    }
+    this.#attempt += 1;
+    this.#restarts += 1;
+    this.#restartTimes.push(now);
+    const delayMs = backoffDelay(this.#attempt, this.#o);
+    this.#state = 'backoff';
+    this.emit('restart', this.#attempt, delayMs);
+    // Referenced on purpose: a pending restart is work, and must keep the process alive until it runs.
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#launch();
+    }, delayMs);
+  }
+
+  #settleWaiters(error: Error): void {
+    for (const w of this.#waiters) w.reject(error);
+    this.#waiters.clear();
+  }
+
+  /** Resolves once the current child is ready; rejects on give-up, stop, or abort. */
+  waitForReady(options: { signal?: AbortSignal } = {}): Promise<void> {
+    validateOptions(options, ['signal'], 'waitForReady()');
+    const { signal } = options;
+    validateSignal('signal', signal);
+    if (this.#ready) return Promise.resolve();
+    if (this.#giveUp) return Promise.reject(this.#giveUp);
+    if (this.#state === 'stopped' || this.#state === 'stopping') return Promise.reject(new AbortedError('waitForReady() (the supervisor stopped)'));
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#waiters.delete(waiter);
+        reject(new AbortedError('waitForReady()', signal?.reason));
+      };
+      const waiter = {
+        resolve: () => (signal?.removeEventListener('abort', onAbort), resolve()),
+        reject: (error: Error) => (signal?.removeEventListener('abort', onAbort), reject(error)),
+      };
+      if (signal?.aborted === true) return onAbort();
+      this.#waiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Stops for good: no restart happens after this, even if the child crashes while closing. Idempotent. */
+  close(options: { signal?: AbortSignal } = {}): Promise<void> {
+    validateOptions(options, ['signal'], 'close()');
+    const { signal } = options;
+    validateSignal('signal', signal);
+    if (this.#stopping) {
+      if (signal) void this.#child?.close({ signal }).catch(() => {}); // adds one more way to force it
+      return this.#stopping;
+    }
+    this.#stopRequested = true;
+    clearTimeout(this.#timer);
+    const wasGivenUp = this.#state === 'gave-up';
+    this.#state = 'stopping';
+    this.#ready = false;
+    this.#settleWaiters(new AbortedError('waitForReady() (the supervisor stopped)'));
+    const child = this.#child;
+    this.#stopping = (async () => {
+      try {
+        if (child) await child.close(signal ? { signal } : {});
+      } finally {
+        this.#state = wasGivenUp ? 'gave-up' : 'stopped';
+      }
+    })();
+    return this.#stopping;
+  }
+
+  /** close also rejects with the give-up error, so a lifecycle report shows the step as failed. */
+  [lifecycleHooks](): ResourceHooks {
+    return {
+      start: (signal: AbortSignal) => this.waitForReady({ signal }),
+      close: async (signal: AbortSignal) => {
+        await this.close({ signal });
+        if (this.#giveUp) throw this.#giveUp;
+      },
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

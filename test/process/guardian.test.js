@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fixture, isAlive, killAll, node, waitForLine, waitUntil } from './helpers.js';
+
+function startParent(args = []) {
+  const parent = spawn(node, [fixture('parent.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return waitForLine(parent.stdout, /^READY/).then((line) => {
+    const [guardian, ...descendants] = line.split(' ').slice(1).map(Number);
+    return { parent, guardian, descendants };
+  });
+}
+
+test('when the parent is SIGKILLed, the guardian kills every descendant (setsid ones too)', async () => {
+  const { parent, guardian, descendants } = await startParent();
+  try {
+    assert.equal(descendants.length, 4);
+    assert.ok(descendants.every(isAlive));
+    assert.ok(isAlive(guardian));
+    assert.match(readFileSync(`/proc/${guardian}/cmdline`, 'utf8'), /lastcall-guardian/);
+    process.kill(parent.pid, 'SIGKILL');
+    assert.ok(await waitUntil(() => !descendants.some(isAlive), 5000), `alive: ${descendants.filter(isAlive)}`);
+    assert.ok(await waitUntil(() => !isAlive(guardian), 5000), 'the guardian exits after its work');
+  } finally {
+    killAll([parent.pid, guardian, ...descendants]);
+  }
+});
+
+test('a parent that exits without closing its children does not leave them behind', async () => {
+  const { parent, guardian, descendants } = await startParent(['--exit']);
+  try {
+    const [code] = await new Promise((resolve) => parent.once('exit', (...a) => resolve(a)));
+    assert.equal(code, 0);
+    assert.ok(await waitUntil(() => !descendants.some(isAlive), 5000), `alive: ${descendants.filter(isAlive)}`);
+  } finally {
+    killAll([guardian, ...descendants]);
+  }
+});
+
+test('the guardian does not keep the parent alive once its children are closed', async () => {
+  const child = spawn(node, [fixture('close-then-exit.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await waitForLine(child.stdout, /^CLOSED/);
+  const [, escalation, guardian] = line.split(' ');
+  assert.equal(escalation, 'sigterm');
+  const exited = await Promise.race([
+    new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    new Promise((resolve) => setTimeout(resolve, 5000, 'still running')),
+  ]);
+  killAll([child.pid]);
+  assert.equal(exited, 0);
+  assert.ok(await waitUntil(() => !isAlive(Number(guardian)), 5000), 'the guardian saw EOF and exited');
+});

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import { killTree, spawnManaged } from 'lastcall/process';
+import { parseStat } from '../../dist/process/proc-table.js';
+import { fixture, isAlive, killAll, node, waitForLine } from './helpers.js';
+
+const hasSetsid = (() => {
+  try {
+    execFileSync('which', ['setsid'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+for (const variant of ['setsid', 'python']) {
+  test(`close() kills grandchildren, including one that left the group (${variant})`, { skip: variant === 'setsid' && !hasSetsid }, async () => {
+    const args = variant === 'python' ? ['--python'] : [];
+    const child = spawnManaged(node, [fixture('tree.js'), ...args], { graceMs: 50, termMs: 200 });
+    const grandchildren = (await waitForLine(child.stdout, /^READY/)).split(' ').slice(1).map(Number);
+    try {
+      assert.equal(grandchildren.length, 2);
+      assert.ok(grandchildren.every(isAlive));
+      const result = await child.close();
+      // tree.js exits on SIGTERM; its grandchildren ignore it and need SIGKILL.
+      assert.equal(result.escalation, 'sigkill');
+      assert.deepEqual(grandchildren.filter(isAlive), []);
+    } finally {
+      killAll(grandchildren);
+    }
+  });
+}
+
+test('close() finds a setsid grandchild orphaned before close began (environment marker)', { skip: !hasSetsid }, async () => {
+  const child = spawnManaged('sh', ['-c', 'setsid sleep 300 & echo $!; exit 0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const orphan = Number(await waitForLine(child.stdout, /^\d+$/));
+  try {
+    await child.waitForExit();
+    assert.ok(isAlive(orphan));
+    const result = await child.close();
+    assert.equal(result.escalation, 'sigterm'); // sleep dies of SIGTERM
+    assert.equal(isAlive(orphan), false);
+  } finally {
+    killAll([orphan]);
+  }
+});
+
+test('killTree(pid) signals the whole tree and confirms every death', async () => {
+  const parent = spawn(node, [fixture('tree.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const grandchildren = (await waitForLine(parent.stdout, /^READY/)).split(' ').slice(1).map(Number);
+  try {
+    const soft = await killTree(parent.pid, { signal: 'SIGTERM', timeoutMs: 300 });
+    assert.ok(soft.pids.includes(parent.pid));
+    assert.deepEqual(soft.survivors.sort(), [...grandchildren].sort()); // they ignore SIGTERM
+    // The parent died, so the orphans are found by pid now.
+    for (const pid of grandchildren) {
+      const hard = await killTree(pid, { signal: 'SIGKILL', timeoutMs: 2000 });
+      assert.deepEqual(hard.survivors, []);
+    }
+    assert.deepEqual(grandchildren.filter(isAlive), []);
+  } finally {
+    killAll([parent.pid, ...grandchildren]);
+  }
+});
+
+test('killTree() of a pid that is gone resolves empty; bad input throws', async () => {
+  const child = spawn('true');
+  await new Promise((resolve) => child.once('exit', resolve));
+  assert.deepEqual(await killTree(child.pid), { pids: [], survivors: [] });
+  await assert.rejects(killTree(0), { code: 'ERR_INVALID_OPTION' });
+  await assert.rejects(killTree(process.pid, { signal: 'TERM' }), { code: 'ERR_INVALID_OPTION' });
+  await assert.rejects(killTree(process.pid, { wait: 1 }), { code: 'ERR_UNKNOWN_OPTION' });
+});
+
+test('parseStat reads fields after the last ")" (command names with spaces and parentheses)', () => {
+  const fields = 'S 42 77 77 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 123456 100 200';
+  assert.deepEqual(parseStat(9, `9 (a) b (c) d) ${fields}`), { pid: 9, ppid: 42, pgid: 77, state: 'S', startTime: '123456' });
+  assert.equal(parseStat(9, 'garbage'), undefined);
+});
