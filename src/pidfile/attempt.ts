@@ -1,8 +1,10 @@
 import { PidFileCorruptError, PidFileHeldError, type PidFileKind } from '../errors.js';
 import { classify, type Machine } from './classify.js';
-import { linkExclusive, readInstance, removeQuietly, writeTemp, type Instance } from './fs-ops.js';
+import { basename } from 'node:path';
+import { linkExclusive, readInstance, recordText, removeQuietly, writeTemp, type Instance } from './fs-ops.js';
 import { readBootTimeMs, ownIdentity } from './identity.js';
-import { formatRecord, newNonce, parseRecord } from './record.js';
+import { formatIdentityName, newNonce, parseRecord } from './record.js';
+import { sweepIdentityLinks } from './sweep.js';
 import { removeStale } from './takeover.js';
 
 export type AttemptResult =
@@ -19,19 +21,24 @@ const MAX_TAKEOVERS = 16;
  */
 export function attemptAcquire(path: string, kind: PidFileKind, createDirectory: boolean): AttemptResult {
   const machine: Machine = { self: ownIdentity(), bootTimeMs: readBootTimeMs() };
+  // Our identity link doubles as the temp file: linked into place, it stays as the file's second name.
   let temp: string | undefined;
+  let acquired = false;
   try {
     for (let round = 0; round < MAX_TAKEOVERS; round++) {
       // Judge what is there before writing anything: a held file needs no write access to report.
       const current = readInstance(path);
       if (current === undefined) {
-        temp ??= writeTemp(path, formatRecord(machine.self, kind, newNonce()), createDirectory);
+        const name = formatIdentityName(basename(path), machine.self, kind, newNonce());
+        temp ??= writeTemp(path, `${machine.self.pid}\n`, createDirectory, name);
         if (!linkExclusive(temp, path)) continue; // someone linked first: judge theirs
-        const mine = readInstance(temp);
-        if (mine === undefined) throw new Error(`The temporary file for ${path} vanished`);
+        acquired = true;
+        const mine = readInstance(path);
+        if (mine?.identity === undefined) throw new Error(`The file ${path} vanished right after it was created`);
+        sweepIdentityLinks(path, mine, machine);
         return { status: 'acquired', instance: mine, pid: machine.self.pid };
       }
-      const verdict = classify(parseRecord(current.text), current, machine);
+      const verdict = classify(parseRecord(recordText(path, current)), current, machine);
       if (verdict.status === 'corrupt') throw new PidFileCorruptError(path, verdict.reason, current.text.slice(0, 40));
       if (verdict.status === 'held') {
         const { pid, runningForMs, host, reason } = verdict;
@@ -42,6 +49,6 @@ export function attemptAcquire(path: string, kind: PidFileKind, createDirectory:
     }
     return { status: 'busy', claimer: undefined };
   } finally {
-    if (temp !== undefined) removeQuietly(temp);
+    if (temp !== undefined && !acquired) removeQuietly(temp);
   }
 }

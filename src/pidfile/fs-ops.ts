@@ -1,7 +1,7 @@
-import { closeSync, constants, fchmodSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PidFileAccessError, PidFileDirectoryError, PidFileNotAFileError } from '../errors.js';
-import { newNonce } from './record.js';
+import { identityLineOf, identityPrefix, newNonce } from './record.js';
 
 /** One file instance as read: an inode and its content. Files lastcall writes are never modified. */
 export interface Instance {
@@ -9,6 +9,8 @@ export interface Instance {
   ino: number;
   mtimeMs: number;
   text: string;
+  /** The identity link's name (same inode, same directory), when there is one. */
+  identity?: string;
 }
 
 const MAX_READ = 4096;
@@ -50,7 +52,9 @@ export function readInstance(path: string): Instance | undefined {
     if (!stat.isFile()) throw new PidFileNotAFileError(path, 'other');
     const buffer = Buffer.alloc(MAX_READ);
     const length = readSync(fd, buffer, 0, MAX_READ, 0);
-    return { dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs, text: buffer.toString('utf8', 0, length) };
+    const identity = findIdentityLink(path, stat.dev, stat.ino);
+    const text = buffer.toString('utf8', 0, length);
+    return { dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs, text, ...(identity ? { identity } : {}) };
   } catch (error) {
     if (error instanceof PidFileNotAFileError) throw error;
     fail(path, 'read', error);
@@ -59,17 +63,45 @@ export function readInstance(path: string): Instance | undefined {
   }
 }
 
-/** True when `b` is still exactly the instance `a` (same inode and content; content holds a nonce). */
+/**
+ * The identity link of the inode at `path`. It is created before the file is linked into place and
+ * removed only after the file is unlinked, so it exists whenever the file does.
+ */
+function findIdentityLink(path: string, dev: number, ino: number): string | undefined {
+  const prefix = identityPrefix(basename(path));
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path)).filter((name) => name.startsWith(prefix));
+  } catch (error) {
+    fail(path, 'read', error);
+  }
+  for (const name of names) {
+    try {
+      const stat = lstatSync(join(dirname(path), name));
+      if (stat.dev === dev && stat.ino === ino) return name;
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT') fail(path, 'read', error);
+    }
+  }
+  return undefined;
+}
+
+/** The record text to parse: the file's content plus the identity its link's name carries. */
+export function recordText(path: string, instance: Instance): string {
+  return instance.identity === undefined ? instance.text : `${instance.text}\n${identityLineOf(basename(path), instance.identity)}`;
+}
+
+/** True when `b` is still exactly the instance `a`: same inode, content and identity (with its nonce). */
 export function sameInstance(a: Instance, b: Instance | undefined): boolean {
-  return b !== undefined && a.dev === b.dev && a.ino === b.ino && a.text === b.text;
+  return b !== undefined && a.dev === b.dev && a.ino === b.ino && a.text === b.text && a.identity === b.identity;
 }
 
 /**
  * Writes `text` to a fresh hidden file next to `path` (O_EXCL, never through a link), mode 0644
  * whatever the umask. Linking it into place later makes the content appear all at once.
  */
-export function writeTemp(path: string, text: string, createDirectory: boolean): string {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${newNonce()}.tmp`);
+export function writeTemp(path: string, text: string, createDirectory: boolean, name?: string): string {
+  const temp = join(dirname(path), name ?? `.${basename(path)}.${process.pid}.${newNonce()}.tmp`);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   let fd: number;
   try {

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { PidFileKind } from '../errors.js';
 import { lifecycleHooks, type HooksProvider, type ResourceHooks } from '../core/types.js';
 import { readInstance, remove, sameInstance, type Instance } from './fs-ops.js';
@@ -58,7 +59,9 @@ export class PidFileHandle implements HooksProvider, AsyncDisposable {
     if (!pending.delete(this)) return;
     if (pending.size === 0) process.off('exit', releaseAllOnExit);
     // Nobody removes a live owner's file, so the check and the unlink cannot be separated by a takeover.
-    if (sameInstance(this.#instance, readInstance(this.path))) this.#removed = remove(this.path);
+    if (!sameInstance(this.#instance, readInstance(this.path))) return;
+    this.#removed = remove(this.path);
+    if (this.#instance.identity !== undefined) remove(join(dirname(this.path), this.#instance.identity));
   }
 
   [lifecycleHooks](): ResourceHooks {

@@ -27,11 +27,7 @@ export function newNonce(): string {
   return randomBytes(8).toString('hex');
 }
 
-/**
- * Line 1: the bare PID (for `kill $(cat file)` and systemd's PIDFile=).
- * Line 2: `lastcall kind=pidfile start=<ticks> boot=<id> pidns=<inode> host=<name> since=<ms> nonce=<hex>`.
- */
-export function formatRecord(identity: ProcessIdentity, kind: RecordKind, nonce: string): string {
+function identityFields(identity: ProcessIdentity, kind: RecordKind, nonce: string): string[] {
   const values: Record<(typeof KEYS)[number], string | number | undefined> = {
     kind,
     start: identity.start,
@@ -41,8 +37,30 @@ export function formatRecord(identity: ProcessIdentity, kind: RecordKind, nonce:
     since: identity.sinceMs,
     nonce,
   };
-  const fields = KEYS.filter((key) => values[key] !== undefined).map((key) => `${key}=${String(values[key])}`);
-  return `${identity.pid}\nlastcall ${fields.join(' ')}\n`;
+  return KEYS.filter((key) => values[key] !== undefined).map((key) => `${key}=${String(values[key])}`);
+}
+
+/** Claim files (internal): line 1 the PID, line 2 `lastcall kind=claim start=... boot=... nonce=...`. */
+export function formatRecord(identity: ProcessIdentity, kind: RecordKind, nonce: string): string {
+  return `${identity.pid}\nlastcall ${identityFields(identity, kind, nonce).join(' ')}\n`;
+}
+
+/** `.<base>.lastcall.`: the prefix of identity links next to a PID/lock file. */
+export function identityPrefix(base: string): string {
+  return `.${base}.lastcall.`;
+}
+
+/**
+ * The PID/lock file holds only `<pid>\n`, so `kill $(cat file)` works; its identity is the name of a
+ * second hard link to the same inode: `.<base>.lastcall.pid=1,kind=pidfile,start=...,nonce=...`.
+ */
+export function formatIdentityName(base: string, identity: ProcessIdentity, kind: RecordKind, nonce: string): string {
+  return `${identityPrefix(base)}${[`pid=${identity.pid}`, ...identityFields(identity, kind, nonce)].join(',')}`;
+}
+
+/** The identity line an identity link's name stands for (parsed like a record's second line). */
+export function identityLineOf(base: string, name: string): string {
+  return `lastcall ${name.slice(identityPrefix(base).length).split(',').join(' ')}`;
 }
 
 /** Tolerant: unknown keys and extra lines are ignored; a missing identity line leaves a bare PID. */

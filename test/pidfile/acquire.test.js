@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { acquireLock, acquirePidFile } from 'lastcall/pidfile';
 import { startReady, tempDir } from './helpers.js';
 
-test('the file holds the bare PID on line 1 and an identity line, mode 0644 whatever the umask', async (t) => {
+test('the file holds only the PID; its identity is a hard link\'s name; mode 0644 whatever the umask', async (t) => {
   const file = path.join(tempDir(t), 'app.pid');
   const previous = process.umask(0o077);
   let handle;
@@ -14,10 +15,15 @@ test('the file holds the bare PID on line 1 and an identity line, mode 0644 what
   } finally {
     process.umask(previous);
   }
-  const [first, second] = readFileSync(file, 'utf8').split('\n');
-  assert.equal(first, String(process.pid));
-  assert.match(second, /^lastcall kind=pidfile start=\d+ boot=[0-9a-f-]+ pidns=\d+ host=\S+ since=\d+ nonce=[0-9a-f]{16}$/);
+  assert.equal(readFileSync(file, 'utf8'), `${process.pid}\n`, 'so `kill $(cat file)` works');
+  const [identity, ...others] = readdirSync(path.dirname(file)).filter((name) => name !== 'app.pid');
+  assert.deepEqual(others, []);
+  assert.match(identity, new RegExp(`^\\.app\\.pid\\.lastcall\\.pid=${process.pid},kind=pidfile,start=\\d+,boot=[0-9a-f-]+,pidns=\\d+,host=[^,]+,since=\\d+,nonce=[0-9a-f]{16}$`));
+  assert.equal(statSync(path.join(path.dirname(file), identity)).ino, statSync(file).ino, 'a second name of the same inode');
+  assert.equal(statSync(file).nlink, 2);
   assert.equal(statSync(file).mode & 0o777, 0o644);
+  const kill = spawnSync('sh', ['-c', `kill -0 $(cat ${file})`], { encoding: 'utf8' });
+  assert.deepEqual([kill.status, kill.stderr], [0, '']);
   assert.equal(handle.path, file);
   assert.equal(handle.pid, process.pid);
   await handle.release();

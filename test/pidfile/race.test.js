@@ -43,7 +43,8 @@ test(`${STARTERS} concurrent starter processes: exactly one wins, round after ro
     const [winner] = winners;
     assert.deepEqual(results.filter((r) => r !== `WON ${winner.pid}`), Array(STARTERS - 1).fill(`HELD ${winner.pid}`), what);
     assert.equal(readFileSync(file, 'utf8').split('\n')[0], String(winner.pid));
-    assert.deepEqual(readdirSync(dir), ['app.pid'], `round ${round}: no claim or temp files left`);
+    const left = readdirSync(dir).filter((name) => !name.startsWith(`.app.pid.lastcall.pid=${winner.pid},`));
+    assert.deepEqual(left, ['app.pid'], `round ${round}: only the file and its identity link are left`);
     winner.send('release');
     assert.equal(await winner.waitForLine(/^RELEASED/), 'RELEASED true');
     assert.equal(existsSync(file), false);
@@ -66,5 +67,5 @@ test('stress: 20 processes keep taking over abandoned files; never two holders a
   assert.equal(violations, 0);
   assert.ok(wins >= 20, `takeovers happened (${wins} wins)`);
   const left = readdirSync(dir).filter((name) => name !== 'app.pid');
-  assert.deepEqual(left, [], 'no claim, temp or marker files left');
+  assert.deepEqual(left, [], 'no claim, temp, identity or marker files left');
 });

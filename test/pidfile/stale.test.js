@@ -45,6 +45,7 @@ for (const kind of ['pidfile', 'lock']) {
     assert.ok(performance.now() - startedAt < 5000);
     assert.equal(readFileSync(file, 'utf8').split('\n')[0], String(process.pid));
     await handle.release();
+    assert.deepEqual(readdirSync(path.dirname(file)), [], 'the dead holder\'s identity link went with its file');
   });
 }
 
