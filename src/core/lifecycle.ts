@@ -1,38 +1,24 @@
 import { EventEmitter } from 'node:events';
-import { performance } from 'node:perf_hooks';
-import {
-  DuplicateStepError,
-  InFlightTimeoutError,
-  InvalidOptionError,
-  LifecycleStateError,
-  messageOf,
-  ShutdownStartedError,
-} from '../errors.js';
+import { DuplicateStepError, InvalidOptionError, LifecycleStateError, messageOf, ShutdownStartedError } from '../errors.js';
 import { channels, publish } from './channels.js';
-import { waitForExit } from './exit.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
 import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
 import { installProcessHooks } from './process-hooks.js';
-import { decideExitCode, decideOutcome, sortSteps, summarize } from './report.js';
-import { runHook } from './run-hook.js';
+import { describeStep } from './report.js';
+import { Shutdown } from './shutdown.js';
 import { runStart } from './start.js';
 import { createStep, type Step } from './step.js';
+import { IN_FLIGHT_STEP, WorkTracker } from './tracker.js';
 import type {
   AddOptions,
   Lifecycle,
   LifecycleEvents,
   LifecycleOptions,
   LifecycleState,
-  Phase,
   Resource,
   ShutdownReport,
   StepReport,
 } from './types.js';
-import { waitForSettled, waitForTimeout } from './wait.js';
-import { startWatchdog, type Watchdog } from './watchdog.js';
-
-/** The report's name for the wait on work registered with `track()`. */
-export const IN_FLIGHT_STEP = 'in-flight';
 
 /** Creates a lifecycle: the one place a service's shutdown is declared and run. */
 export function createLifecycle(options?: LifecycleOptions): Lifecycle {
@@ -44,25 +30,21 @@ class LifecycleImpl implements Lifecycle {
   readonly #logger: InternalLogger;
   readonly #events = new EventEmitter();
   readonly #steps = new Map<string, Step>();
-  readonly #tracked = new Set<Promise<unknown>>();
+  readonly #tracker: WorkTracker;
   readonly #controller = new AbortController();
   readonly #force = new AbortController();
   readonly #reports: StepReport[] = [];
-  readonly #late: Promise<void>[] = [];
-  readonly #running = new Set<string>();
   readonly #removeProcessHooks: () => void;
   #state: LifecycleState = 'idle';
   #startPromise: Promise<void> | undefined;
   #shutdownPromise: Promise<ShutdownReport> | undefined;
+  #run: Shutdown | undefined;
   #crash: Error | undefined;
-  #origin = 0;
-  #budgetEnd = 0;
-  #deadlineEnd = 0;
-  #watchdog: Watchdog | undefined;
 
   constructor(options: NormalizedOptions) {
     this.#options = options;
     this.#logger = normalizeLogger(options.logger);
+    this.#tracker = new WorkTracker(this.#logger);
     this.#removeProcessHooks = installProcessHooks(options.signals, options.handleErrors, {
       onSignal: (signal) => this.#onSignal(signal),
       onError: (kind, error) => this.#onError(kind, error),
@@ -92,32 +74,12 @@ class LifecycleImpl implements Lifecycle {
     this.#steps.set(name, step);
     for (const dependency of step.dependsOn) this.#steps.get(dependency)?.dependents.push(step);
     // Shutdown already began: close it at once rather than leave it open.
-    if (this.#shutdownPromise) this.#late.push(this.#closeStep(step).then(() => this.#finishStep(step)));
+    this.#run?.addLate(step);
     return this;
   }
 
   track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
-    let promise: Promise<T>;
-    if (typeof work === 'function') {
-      try {
-        promise = Promise.resolve(work(this.signal));
-      } catch (error) {
-        promise = Promise.reject(error);
-      }
-    } else if (work !== null && typeof work === 'object' && typeof work.then === 'function') {
-      promise = Promise.resolve(work);
-    } else {
-      throw new InvalidOptionError('work', 'a promise or a function returning one', work);
-    }
-    this.#tracked.add(promise);
-    promise.then(
-      () => this.#tracked.delete(promise),
-      (error: unknown) => {
-        this.#tracked.delete(promise);
-        this.#logger.log('debug', { err: error }, `tracked work rejected: ${messageOf(error)}`);
-      },
-    );
-    return promise;
+    return this.#tracker.track(work, this.signal);
   }
 
   start(options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -144,7 +106,7 @@ class LifecycleImpl implements Lifecycle {
     if (typeof reason !== 'string' && !(reason instanceof Error)) {
       throw new InvalidOptionError('reason', 'a string or an Error', reason);
     }
-    this.#shutdownPromise ??= this.#runShutdown(reason);
+    this.#shutdownPromise ??= this.#beginShutdown(reason);
     return this.#shutdownPromise;
   }
 
@@ -161,171 +123,46 @@ class LifecycleImpl implements Lifecycle {
     return this;
   }
 
-  async #runShutdown(reason: string | Error): Promise<ShutdownReport> {
-    const { deadlineMs, preStopDelayMs, drainTimeoutMs } = this.#options;
+  #beginShutdown(reason: string | Error): Promise<ShutdownReport> {
     if (reason instanceof Error) this.#crash ??= reason;
     const reasonText = typeof reason === 'string' ? reason : messageOf(reason);
+    const { deadlineMs } = this.#options;
     const includeStart = this.#state === 'starting';
-    const startedAt = new Date();
-    this.#origin = performance.now();
-    this.#deadlineEnd = this.#origin + deadlineMs;
-    // Keep a little of the deadline for the finish phase and the exit itself.
-    this.#budgetEnd = this.#deadlineEnd - Math.min(100, deadlineMs / 10);
-    // Ref'd on purpose: a shutdown whose steps hold nothing open must not end with the event loop.
-    const keepAlive = setInterval(() => {}, 60_000);
     this.#state = 'draining';
     this.#controller.abort(new ShutdownStartedError(reasonText));
-    if (this.#options.watchdog) this.#startWatchdog();
+    this.#run = new Shutdown({
+      options: this.#options,
+      logger: this.#logger,
+      steps: this.#steps,
+      tracker: this.#tracker,
+      force: this.#force.signal,
+      reports: this.#reports,
+      crash: () => this.#crash,
+      setState: (state) => (this.#state = state),
+      record: (report) => this.#record(report),
+      dispose: () => this.#removeProcessHooks(),
+    });
     this.#logger.log('info', { reason: reasonText, deadlineMs }, `shutting down (${reasonText}), deadline ${deadlineMs} ms`);
     this.#emit('shutdown', { reason: reasonText, deadlineMs });
     publish(channels.shutdown, { reason: reasonText, deadlineMs });
-
-    await waitForTimeout(Math.min(preStopDelayMs, this.#budgetEnd - performance.now()), this.#force.signal);
-    const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#budgetEnd);
-    const steps = [...this.#steps.values()];
-    await Promise.all(steps.map((step) => this.#runPhase(step, 'drain', drainEnd)));
-    await this.#waitForTracked(drainEnd);
-
-    this.#state = 'closing';
-    const closed = new Map<Step, Promise<void>>();
-    for (const step of steps.reverse()) {
-      // Steps were added after their dependencies, so every dependent is already in the map.
-      const dependents = step.dependents.map((dependent) => closed.get(dependent) ?? Promise.resolve());
-      closed.set(step, Promise.all(dependents).then(() => this.#closeStep(step)));
-    }
-    await Promise.all(closed.values());
-    await this.#settleLate();
-
-    this.#state = 'finishing';
-    await Promise.all(steps.map((step) => this.#finishStep(step)));
-    await this.#settleLate();
-
-    const report = this.#buildReport(reasonText, startedAt, includeStart);
-    this.#state = 'closed';
-    clearInterval(keepAlive);
-    this.#logger.log(report.outcome === 'clean' ? 'info' : 'warn', { report }, summarize(report));
-    this.#emit('closed', report);
-    publish(channels.closed, { report });
-    if (this.#options.exit) {
-      void waitForExit(report, this.#logger, this.#deadlineEnd, () => this.#dispose());
-    } else {
-      this.#dispose();
-    }
-    return report;
-  }
-
-  #closeStep(step: Step): Promise<void> {
-    if (step.closing) return Promise.resolve();
-    step.closing = true;
-    return this.#runPhase(step, 'close', this.#budgetEnd);
-  }
-
-  #finishStep(step: Step): Promise<void> {
-    if (step.finishing) return Promise.resolve();
-    step.finishing = true;
-    return this.#runPhase(step, 'finish', this.#deadlineEnd);
-  }
-
-  async #runPhase(step: Step, phase: Phase, endMs: number): Promise<void> {
-    const hook = step.hooks[phase];
-    if (!hook) return;
-    // A start hook still running when shutdown began: let it settle (bounded) before closing.
-    if (step.starting) await waitForSettled(step.starting, endMs - performance.now(), this.#force.signal);
-    const origin = this.#origin;
-    if (!step.live) {
-      return this.#record({ name: step.name, phase, status: 'skipped', startMs: performance.now() - origin, durationMs: 0 });
-    }
-    const label = `${step.name} (${phase})`;
-    const report = await runHook({
-      name: step.name,
-      phase,
-      hook,
-      timeoutMs: step.timeoutMs,
-      remainingMs: endMs - performance.now(),
-      deadlineMs: this.#options.deadlineMs,
-      originMs: origin,
-      force: this.#force.signal,
-      logger: this.#logger,
-      onStart: () => {
-        this.#running.add(label);
-        this.#watchdog?.setRunning([...this.#running]);
-        publish(channels.stepStart, { name: step.name, phase });
-      },
+    const run = this.#run;
+    return run.run(reasonText, includeStart).then((report) => {
+      this.#emit('closed', report);
+      publish(channels.closed, { report });
+      run.end(report);
+      return report;
     });
-    this.#running.delete(label);
-    this.#watchdog?.setRunning([...this.#running]);
-    this.#record(report);
-  }
-
-  async #waitForTracked(drainEnd: number): Promise<void> {
-    if (this.#tracked.size === 0) return;
-    const pending = [...this.#tracked];
-    const startMs = performance.now();
-    const budgetMs = drainEnd - startMs;
-    const done = await waitForSettled(Promise.allSettled(pending), budgetMs, this.#force.signal);
-    const report: StepReport = {
-      name: IN_FLIGHT_STEP,
-      phase: 'drain',
-      status: done ? 'ok' : this.#force.signal.aborted ? 'failed' : 'timed-out',
-      startMs: startMs - this.#origin,
-      durationMs: performance.now() - startMs,
-    };
-    if (!done) report.error = new InFlightTimeoutError(pending.filter((p) => this.#tracked.has(p)).length, budgetMs);
-    this.#record(report);
-  }
-
-  async #settleLate(): Promise<void> {
-    while (this.#late.length > 0) await Promise.all(this.#late.splice(0));
   }
 
   #record(report: StepReport): void {
     this.#reports.push(report);
-    if (report.status === 'failed' || report.status === 'timed-out') {
-      const what = `step "${report.name}" (${report.phase})`;
-      const msg =
-        report.status === 'failed'
-          ? `${what} failed: ${messageOf(report.error)}`
-          : `${what} timed out after ${Math.round(report.durationMs)} ms`;
-      this.#logger.log(report.status === 'failed' ? 'error' : 'warn', { step: report.name, phase: report.phase, status: report.status, durationMs: report.durationMs, err: report.error }, msg);
+    const line = describeStep(report);
+    if (line) {
+      const { name: step, phase, status, durationMs, error: err } = report;
+      this.#logger.log(status === 'failed' ? 'error' : 'warn', { step, phase, status, durationMs, err }, line);
     }
     this.#emit('step', report);
     publish(channels.step, report);
-  }
-
-  #buildReport(reason: string, startedAt: Date, includeStart: boolean): ShutdownReport {
-    const steps = sortSteps(this.#reports.filter((step) => includeStart || step.phase !== 'start'));
-    const forced = this.#force.signal.aborted;
-    const partial: Omit<ShutdownReport, 'exitCode'> = {
-      reason,
-      outcome: decideOutcome(steps, forced, this.#crash !== undefined),
-      startedAt: startedAt.toISOString(),
-      durationMs: performance.now() - this.#origin,
-      deadlineMs: this.#options.deadlineMs,
-      steps,
-    };
-    if (this.#crash) partial.error = this.#crash;
-    return { ...partial, exitCode: this.#exitCodeFor(partial) };
-  }
-
-  #exitCodeFor(partial: Omit<ShutdownReport, 'exitCode'>): number {
-    const fallback = partial.outcome === 'clean' ? 0 : 1;
-    try {
-      const code = decideExitCode(this.#options.exitCodes, partial);
-      if (Number.isInteger(code) && code >= 0 && code <= 255) return code;
-      this.#logger.log('error', { code }, `exitCodes returned ${String(code)}, not an integer 0-255; using ${fallback}`);
-    } catch (error) {
-      this.#logger.log('error', { err: error }, `exitCodes threw: ${messageOf(error)}; using ${fallback}`);
-    }
-    return fallback;
-  }
-
-  #startWatchdog(): void {
-    const probe = { reason: 'deadline', outcome: 'timed-out', startedAt: '', durationMs: this.#options.deadlineMs, deadlineMs: this.#options.deadlineMs, steps: [] } as const;
-    try {
-      this.#watchdog = startWatchdog(this.#options.deadlineMs, 0, this.#exitCodeFor({ ...probe, steps: [] }));
-    } catch (error) {
-      this.#logger.log('warn', { err: error }, `watchdog thread could not start: ${messageOf(error)}`);
-    }
   }
 
   #onSignal(signal: NodeJS.Signals): void {
@@ -351,10 +188,5 @@ class LifecycleImpl implements Lifecycle {
     } catch (error) {
       this.#logger.log('error', { err: error }, `a "${event}" listener threw: ${messageOf(error)}`);
     }
-  }
-
-  #dispose(): void {
-    this.#watchdog?.stop();
-    this.#removeProcessHooks();
   }
 }

@@ -1,3 +1,5 @@
+import { messageOf } from '../errors.js';
+import type { InternalLogger } from './logger.js';
 import type { ExitCodes, Outcome, Phase, ShutdownReport, StepReport } from './types.js';
 
 const PHASE_ORDER: Record<Phase, number> = { start: 0, drain: 1, close: 2, finish: 3 };
@@ -9,9 +11,26 @@ export function decideOutcome(steps: readonly StepReport[], forced: boolean, cra
   return 'clean';
 }
 
-export function decideExitCode(exitCodes: ExitCodes, report: Omit<ShutdownReport, 'exitCode'>): number {
-  if (typeof exitCodes === 'function') return exitCodes(report);
-  return exitCodes[report.outcome] ?? (report.outcome === 'clean' ? 0 : 1);
+/** The exit code for a report; a broken `exitCodes` function falls back to 0/1 and is logged. */
+export function decideExitCode(exitCodes: ExitCodes, report: Omit<ShutdownReport, 'exitCode'>, logger: InternalLogger): number {
+  const fallback = report.outcome === 'clean' ? 0 : 1;
+  if (typeof exitCodes !== 'function') return exitCodes[report.outcome] ?? fallback;
+  try {
+    const code = exitCodes(report);
+    if (Number.isInteger(code) && code >= 0 && code <= 255) return code;
+    logger.log('error', { code }, `exitCodes returned ${String(code)}, not an integer 0-255; using ${fallback}`);
+  } catch (error) {
+    logger.log('error', { err: error }, `exitCodes threw: ${messageOf(error)}; using ${fallback}`);
+  }
+  return fallback;
+}
+
+/** The log line for a step that failed or timed out; undefined for the others. */
+export function describeStep(step: StepReport): string | undefined {
+  const what = `step "${step.name}" (${step.phase})`;
+  if (step.status === 'failed') return `${what} failed: ${messageOf(step.error)}`;
+  if (step.status === 'timed-out') return `${what} timed out after ${Math.round(step.durationMs)} ms`;
+  return undefined;
 }
 
 /** Phase order, then start time: the order in which things happened. */

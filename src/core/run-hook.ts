@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DeadlineExceededError, ForcedShutdownError, messageOf, StepTimeoutError } from '../errors.js';
 import type { InternalLogger } from './logger.js';
+import { onAbort } from './wait.js';
 import type { Hook, Phase, StepReport } from './types.js';
 
 export interface HookRun {
@@ -40,14 +41,12 @@ export function runHook(run: HookRun): Promise<StepReport> {
   return new Promise<StepReport>((resolve) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => controller.abort(run.abort?.reason);
-    const onForce = (): void => finish('failed', new ForcedShutdownError(name, phase));
+    let stopListening = (): void => {};
     const finish = (status: StepReport['status'], error?: unknown): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      run.force.removeEventListener('abort', onForce);
-      run.abort?.removeEventListener('abort', onAbort);
+      stopListening();
       const report: StepReport = {
         name,
         phase,
@@ -62,9 +61,11 @@ export function runHook(run: HookRun): Promise<StepReport> {
 
     if (run.force.aborted) return finish('skipped', new ForcedShutdownError(name, phase));
     if (boundMs <= 0) return finish('skipped', makeTimeoutError());
-    run.force.addEventListener('abort', onForce, { once: true });
-    run.abort?.addEventListener('abort', onAbort, { once: true });
-    if (run.abort?.aborted) onAbort();
+    const { abort } = run;
+    const removers = [onAbort(run.force, () => finish('failed', new ForcedShutdownError(name, phase)))];
+    if (abort?.aborted) controller.abort(abort.reason);
+    else if (abort) removers.push(onAbort(abort, () => controller.abort(abort.reason)));
+    stopListening = () => removers.forEach((remove) => remove());
     if (Number.isFinite(boundMs)) {
       timer = setTimeout(() => finish('timed-out', makeTimeoutError()), boundMs).unref();
     }

@@ -22,3 +22,25 @@ export async function waitForSettled(promise: PromiseLike<unknown>, ms: number, 
   await Promise.race([watched, waitForTimeout(ms, signal)]);
   return settled;
 }
+
+const fanouts = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `fn` once when `signal` aborts and returns a remover. Callers share one real listener per
+ * signal: addEventListener scans every listener already added, so a thousand steps would be O(n²).
+ */
+export function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  let listeners = fanouts.get(signal);
+  if (!listeners) {
+    const created = new Set<() => void>();
+    signal.addEventListener('abort', () => {
+      for (const listener of created) listener();
+      created.clear();
+    }, { once: true });
+    fanouts.set(signal, created);
+    listeners = created;
+  }
+  const own = listeners;
+  own.add(fn);
+  return () => own.delete(fn);
+}

@@ -28,8 +28,10 @@ setTimeout(() => {
 const STATE_BYTES = 4096;
 
 export interface Watchdog {
-  /** Names of the steps still running, for the one line written if it fires. */
-  setRunning(names: readonly string[]): void;
+  /** A hook started: its label is appended at once, since it may block the thread right away. */
+  started(label: string): void;
+  /** A hook finished: the list is rewritten once per tick, however many finished in it. */
+  finished(running: ReadonlySet<string>): void;
   /** The shutdown finished in time: the watchdog stands down. */
   stop(): void;
 }
@@ -49,10 +51,24 @@ export function startWatchdog(deadlineMs: number, graceMs: number, exitCode: num
   worker.unref();
   // A worker that fails to start must not become an uncaught error on the main thread.
   worker.on('error', () => {});
+  const write = (text: string, at: number): void => {
+    const { written } = encoder.encodeInto(text, bytes.subarray(at));
+    Atomics.store(flags, 1, at + written);
+  };
+  let rewrite: ReadonlySet<string> | undefined;
   return {
-    setRunning(names) {
-      const { written } = encoder.encodeInto(names.join(', '), bytes);
-      Atomics.store(flags, 1, written);
+    started(label) {
+      const length = Atomics.load(flags, 1);
+      write(length === 0 ? label : `, ${label}`, length);
+    },
+    finished(running) {
+      if (rewrite === undefined) {
+        queueMicrotask(() => {
+          write([...(rewrite ?? [])].join(', '), 0);
+          rewrite = undefined;
+        });
+      }
+      rewrite = running;
     },
     stop() {
       Atomics.store(flags, 0, 1);
