@@ -5,6 +5,7 @@ import { AbortedError, InvalidOptionError, SuperviseGiveUpError } from '../error
 import { backoffDelay } from './backoff.js';
 import type { ExitInfo } from './close-sequence.js';
 import { ManagedChild } from './managed-child.js';
+import { assertPosix } from './platform.js';
 import { watchReadiness } from './readiness.js';
 import { type NormalizedSuperviseOptions, normalizeSuperviseOptions, type SuperviseOptions } from './supervise-options.js';
 
@@ -28,6 +29,7 @@ export type ChildFactory = (context: { attempt: number }) => ManagedChild;
 
 /** Keeps a child running: restarts per policy with backoff, gives up on a crash loop. Starts next tick. */
 export function supervise(factory: ChildFactory, options?: SuperviseOptions): Supervisor {
+  assertPosix('supervise');
   validateFunction('factory', factory);
   return new Supervisor(factory, normalizeSuperviseOptions(options));
 }
@@ -88,7 +90,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.#o.readiness) {
       stopWatching = watchReadiness(child, this.#o.readiness, () => this.#markReady(child), (error) => {
         failure = error;
-        void child.close(); // its exit below counts as a failure
+        // Its exit below counts as a failure; a close error is recorded there too.
+        child.close().catch((closeError: unknown) => (failure = closeError as Error));
       });
     }
     this.emit('spawn', child, this.#attempt);
