@@ -11,7 +11,10 @@ import type { ConnectionTracker } from './tracker.js';
 export async function closeTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined): Promise<void> {
   tracker.draining = true;
   stopListening(tracker.server);
-  closeIdle(tracker);
+  closeIdle(tracker, true);
+  // Node's own view of idle connections (parser state) catches what byte counts cannot,
+  // e.g. a request body still being discarded after an early response.
+  if (tracker.responses.size === 0) (tracker.server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
 
   const requests = tracker.responses.size;
   let sockets = 0;

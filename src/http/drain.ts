@@ -1,6 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import { AbortedError } from '../errors.js';
 import { stopListening } from './stop-listening.js';
-import { type ConnectionTracker, markClose } from './tracker.js';
+import { type ConnectionTracker, graceLeftMs, isIdle, markClose } from './tracker.js';
 
 export type UpgradedCloser = (signal: AbortSignal) => unknown;
 
@@ -15,8 +16,10 @@ export function drainTracked(
   tracker: ConnectionTracker,
   signal: AbortSignal | undefined,
   onUpgraded: UpgradedCloser | undefined,
+  reuseGraceMs: number,
 ): Promise<void> {
   tracker.draining = true;
+  tracker.reuseGraceMs = reuseGraceMs;
   stopListening(tracker.server);
   for (const res of tracker.responses) markClose(res);
   for (const session of tracker.sessions) session.close();
@@ -26,14 +29,20 @@ export function drainTracked(
     const finish = (error?: unknown): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       if (tracker.onSettle === check) tracker.onSettle = undefined;
       signal?.removeEventListener('abort', onAbort);
       if (error === undefined) resolve();
       else reject(error instanceof Error ? error : new AbortedError('HTTP drain', error));
     };
     const onAbort = (): void => finish(new AbortedError('HTTP drain', signal?.reason));
+    let timer: NodeJS.Timeout | undefined;
     const check = (responsesDone: boolean): void => {
-      if (responsesDone) closeIdle(tracker);
+      if (responsesDone) {
+        clearTimeout(timer);
+        const nextMs = closeIdle(tracker);
+        if (nextMs !== Infinity) timer = setTimeout(() => check(tracker.responses.size === 0), nextMs + 1).unref();
+      }
       if (isDrained(tracker, onUpgraded !== undefined)) finish();
     };
 
@@ -55,21 +64,24 @@ function isDrained(tracker: ConnectionTracker, waitForUpgraded: boolean): boolea
 }
 
 /**
- * Ends the sockets that carry no request: none in flight, none partly received. For HTTP/1
- * servers Node's own parser state decides (`closeIdleConnections`); a request whose bytes
- * have arrived is left to complete, and its response closes the socket.
+ * Ends (FIN) the sockets that carry no request: nothing in flight (only called then), no byte
+ * received since their last response. A request whose bytes have arrived is left to complete,
+ * and its `Connection: close` response ends the socket. A socket whose keep-alive response just
+ * finished keeps `reuseGraceMs` for the client's next request, unless `ignoreGrace`. Returns
+ * the ms until the next socket leaves its grace (Infinity: none waiting).
  */
-export function closeIdle(tracker: ConnectionTracker): void {
-  const server = tracker.server as { closeIdleConnections?: () => void };
-  if (tracker.kind === 'http1' && typeof server.closeIdleConnections === 'function') {
-    server.closeIdleConnections();
-    // Node counts a connection that never sent a byte as busy (its headers timer runs): not us.
-    for (const socket of tracker.sockets) if (socket.bytesRead === 0) socket.destroy();
-    return;
+export function closeIdle(tracker: ConnectionTracker, ignoreGrace = false): number {
+  const now = performance.now();
+  let nextMs = Infinity;
+  for (const socket of tracker.sockets) {
+    if (!isIdle(socket)) continue;
+    const graceMs = ignoreGrace ? 0 : graceLeftMs(socket, now);
+    // destroy() on a socket with nothing unread sends FIN; a request crossing it gets RST,
+    // which clients may safely retry (it never ran), unlike a FIN after which it would run unanswered.
+    if (graceMs <= 0) socket.destroy();
+    else nextMs = Math.min(nextMs, graceMs);
   }
-  // HTTP/1 sockets of an http2 server (allowHTTP1): only called with nothing in flight.
-  if (tracker.responses.size > 0) return;
-  for (const socket of tracker.sockets) socket.destroySoon();
+  return nextMs;
 }
 
 function runCloser(closer: UpgradedCloser, signal: AbortSignal | undefined, fail: (error: unknown) => void): void {

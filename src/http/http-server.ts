@@ -3,7 +3,7 @@ import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Server as HttpsServer } from 'node:https';
 import { InvalidOptionError } from '../errors.js';
 import { type HooksProvider, lifecycleHooks, type ResourceHooks } from '../core/types.js';
-import { validateFunction, validateOptions, validateSignal } from '../core/validate.js';
+import { validateDuration, validateFunction, validateOptions, validateSignal } from '../core/validate.js';
 import { closeTracked } from './close.js';
 import { drainTracked, type UpgradedCloser } from './drain.js';
 import { validateServer } from './server-kind.js';
@@ -18,6 +18,13 @@ export interface HttpServerOptions {
    * Drain then waits for them; without it they are left to close(), which destroys them.
    */
   onUpgraded?: UpgradedCloser;
+  /**
+   * During drain, a socket whose keep-alive response (headers sent before drain began) just
+   * finished stays open this long for the client's next request, which is answered with
+   * `Connection: close`; then it is ended. Other idle sockets are ended as soon as no request
+   * is in flight. Default 100.
+   */
+  reuseGraceMs?: number;
 }
 
 export interface HttpServerHandle extends HooksProvider, AsyncDisposable {
@@ -35,7 +42,8 @@ export interface HttpServerHandle extends HooksProvider, AsyncDisposable {
   close(signal?: AbortSignal): Promise<void>;
 }
 
-const OPTIONS = ['onUpgraded'] as const;
+const OPTIONS = ['onUpgraded', 'reuseGraceMs'] as const;
+const DEFAULT_REUSE_GRACE_MS = 100;
 const tracked = new WeakSet<object>();
 
 /**
@@ -47,6 +55,8 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
   validateOptions(options, OPTIONS, 'httpServer()');
   const onUpgraded = options?.onUpgraded;
   if (onUpgraded !== undefined) validateFunction('onUpgraded', onUpgraded);
+  const reuseGraceMs = options?.reuseGraceMs ?? DEFAULT_REUSE_GRACE_MS;
+  validateDuration('reuseGraceMs', reuseGraceMs, false);
   if (tracked.has(server)) throw new InvalidOptionError('server', 'a server not already passed to httpServer()', server);
   tracked.add(server);
 
@@ -70,7 +80,7 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
     },
     drain(signal?: AbortSignal) {
       validateSignal('signal', signal);
-      drained ??= drainTracked(tracker, signal, onUpgraded);
+      drained ??= drainTracked(tracker, signal, onUpgraded, reuseGraceMs);
       return drained;
     },
     close(signal?: AbortSignal) {

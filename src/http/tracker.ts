@@ -3,13 +3,37 @@ import type { Http2Session } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import type { ServerKind } from './server-kind.js';
 
 /** What the tracker needs from a response of either protocol. */
 export interface TrackedResponse {
   readonly headersSent: boolean;
+  /** The request (Node >= 15.7); its socket for HTTP/1. */
+  readonly req?: { readonly socket?: unknown };
   setHeader(name: string, value: string): unknown;
   on(event: 'close', listener: () => void): unknown;
+}
+
+const kIdleBytes = Symbol('lastcall.idleBytes');
+const kGraceUntil = Symbol('lastcall.graceUntil');
+
+/** An HTTP/1 socket with what the tracker remembers about it. */
+export interface TrackedSocket extends Socket {
+  /** `bytesRead` when its last response finished: more bytes since means a request is arriving. */
+  [kIdleBytes]: number;
+  /** During drain: a keep-alive response just finished here, the client may reuse it until then. */
+  [kGraceUntil]: number;
+}
+
+/** True when no byte arrived since the socket's last response (or ever): nothing is on the wire. */
+export function isIdle(socket: TrackedSocket): boolean {
+  return socket.bytesRead === socket[kIdleBytes];
+}
+
+/** ms until the socket may be ended; <= 0: now. */
+export function graceLeftMs(socket: TrackedSocket, now: number): number {
+  return socket[kGraceUntil] - now;
 }
 
 type RequestLike = Pick<IncomingMessage, 'socket' | 'httpVersionMajor'>;
@@ -22,11 +46,13 @@ const UPGRADE_EVENTS = ['upgrade', 'connect'] as const;
  */
 export class ConnectionTracker {
   /** HTTP/1 connections (TLS sockets for https), upgraded ones excluded. */
-  readonly sockets = new Set<Socket>();
+  readonly sockets = new Set<TrackedSocket>();
   readonly sessions = new Set<Http2Session>();
   readonly upgraded = new Set<Duplex>();
   readonly responses = new Set<TrackedResponse>();
   draining = false;
+  /** During drain, how long a socket whose keep-alive response just finished stays open. */
+  reuseGraceMs = 0;
   /** Called during drain when something it waits for went away; `responsesDone`: none in flight. */
   onSettle: ((responsesDone: boolean) => void) | undefined;
 
@@ -46,9 +72,14 @@ function attachListeners(tracker: ConnectionTracker): void {
   const { server, kind } = tracker;
   function onResponseClose(this: TrackedResponse): void {
     tracker.responses.delete(this);
+    const socket = this.req?.socket as TrackedSocket | undefined;
+    if (socket !== undefined && socket[kIdleBytes] !== undefined) {
+      socket[kIdleBytes] = socket.bytesRead;
+      if (tracker.draining) socket[kGraceUntil] = performance.now() + tracker.reuseGraceMs;
+    }
     if (tracker.onSettle !== undefined) tracker.onSettle(tracker.responses.size === 0);
   }
-  function onSocketClose(this: Socket): void {
+  function onSocketClose(this: TrackedSocket): void {
     tracker.sockets.delete(this);
     tracker.onSettle?.(false);
   }
@@ -60,7 +91,10 @@ function attachListeners(tracker: ConnectionTracker): void {
     tracker.sessions.delete(this);
     tracker.onSettle?.(false);
   }
-  const addSocket = (socket: Socket): void => {
+  const addSocket = (plain: Socket): void => {
+    const socket = plain as TrackedSocket;
+    socket[kIdleBytes] = 0;
+    socket[kGraceUntil] = 0;
     tracker.sockets.add(socket);
     socket.on('close', onSocketClose);
   };
@@ -70,7 +104,9 @@ function attachListeners(tracker: ConnectionTracker): void {
     tracker.responses.add(res);
     res.on('close', onResponseClose);
     // HTTP/1 requests that an http2 server with allowHTTP1 answers: their sockets are met here.
-    if (kind === 'http2' && req.httpVersionMajor === 1 && !tracker.sockets.has(req.socket)) addSocket(req.socket);
+    if (kind === 'http2' && req.httpVersionMajor === 1 && !tracker.sockets.has(req.socket as TrackedSocket)) {
+      addSocket(req.socket);
+    }
     if (tracker.draining) markClose(res);
   });
 
@@ -87,7 +123,7 @@ function attachListeners(tracker: ConnectionTracker): void {
   // Listening to 'upgrade' changes what Node does with Upgrade requests, so we listen only
   // while the app does: our listener comes and goes with the app's own.
   const onUpgrade = (_req: unknown, socket: Duplex): void => {
-    tracker.sockets.delete(socket as Socket);
+    tracker.sockets.delete(socket as TrackedSocket);
     tracker.upgraded.add(socket);
     socket.on('close', onUpgradedClose);
   };

@@ -141,3 +141,42 @@ test('an Upgrade request is a plain request when the app has no upgrade listener
   assert.equal(res.body, 'plain websocket');
   server.close();
 });
+
+test('a socket whose keep-alive response ends during drain stays open reuseGraceMs for the next request', async () => {
+  const finishers = new Map();
+  const server = http.createServer((req, res) => {
+    if (!req.url.startsWith('/stream')) return res.end(`done ${req.url}`);
+    res.writeHead(200, { 'content-length': 4 });
+    res.write('da');
+    finishers.set(req.url, () => res.end('ta'));
+  });
+  const handle = httpServer(server, { reuseGraceMs: 300 });
+  const port = await listen(server);
+  const reused = rawClient(port);
+  const left = rawClient(port);
+  await Promise.all([reused.connected, left.connected]);
+  reused.send('/stream1');
+  left.send('/stream2');
+  while (handle.inFlight < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+
+  const drain = handle.drain();
+  finishers.get('/stream1')();
+  const first = await reused.response();
+  assert.notEqual(first.headers.connection, 'close', 'headers were sent before drain');
+  reused.send('/next');
+  const next = await reused.response();
+  assert.equal(next?.body, 'done /next', 'the reused socket is answered');
+  assert.equal(next.headers.connection, 'close');
+  await reused.waitForEnd();
+  assert.equal(reused.state.reset, false);
+
+  finishers.get('/stream2')();
+  const started = Date.now();
+  assert.equal((await left.response()).body, 'data');
+  await left.waitForEnd();
+  assert.equal(left.state.reset, false);
+  assert.ok(Date.now() - started >= 250, 'the socket waited out its grace before FIN');
+  await drain;
+  reused.destroy();
+  left.destroy();
+});

@@ -44,6 +44,7 @@ test('HTTPS: in-flight request completes with Connection: close; idle TLS socket
   let idleError;
   idle.on('end', () => (idleFin = true));
   idle.on('error', (error) => (idleError = error));
+  const idleClosed = once(idle, 'close');
   const slow = new Promise((resolve, reject) => {
     https.get({ host: '127.0.0.1', port, path: '/slow', agent }, (res) => {
       res.resume();
@@ -58,7 +59,7 @@ test('HTTPS: in-flight request completes with Connection: close; idle TLS socket
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers.connection, 'close');
   await drain;
-  await once(idle, 'close');
+  await idleClosed;
   assert.equal(idleFin, true, 'the idle TLS socket was ended');
   assert.equal(idleError, undefined);
   agent.destroy();
