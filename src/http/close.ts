@@ -9,14 +9,11 @@ import type { ConnectionTracker } from './tracker.js';
  * had to be forced, so the report shows the step failed and why.
  */
 export async function closeTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined): Promise<void> {
-  tracker.draining = true;
+  if (!tracker.draining) tracker.startDraining(0);
   stopListening(tracker.server);
   closeIdle(tracker, true);
-  // Node's own view of idle connections (parser state) catches what byte counts cannot,
-  // e.g. a request body still being discarded after an early response.
-  if (tracker.responses.size === 0) (tracker.server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
 
-  const requests = tracker.responses.size;
+  const requests = tracker.inFlight;
   let sockets = 0;
   for (const socket of tracker.sockets) {
     // Sockets already ended (Connection: close sent, or idle and closed above) were not forced.

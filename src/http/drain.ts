@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { AbortedError } from '../errors.js';
 import { stopListening } from './stop-listening.js';
-import { type ConnectionTracker, graceLeftMs, isIdle, markClose } from './tracker.js';
+import { type ConnectionTracker, currentResponse, latestGrace } from './tracker.js';
 
 export type UpgradedCloser = (signal: AbortSignal) => unknown;
 
@@ -18,10 +18,8 @@ export function drainTracked(
   onUpgraded: UpgradedCloser | undefined,
   reuseGraceMs: number,
 ): Promise<void> {
-  tracker.draining = true;
-  tracker.reuseGraceMs = reuseGraceMs;
+  tracker.startDraining(reuseGraceMs);
   stopListening(tracker.server);
-  for (const res of tracker.responses) markClose(res);
   for (const session of tracker.sessions) session.close();
 
   return new Promise<void>((resolve, reject) => {
@@ -41,7 +39,7 @@ export function drainTracked(
       if (responsesDone) {
         clearTimeout(timer);
         const nextMs = closeIdle(tracker);
-        if (nextMs !== Infinity) timer = setTimeout(() => check(tracker.responses.size === 0), nextMs + 1).unref();
+        if (nextMs > 0) timer = setTimeout(() => check(tracker.responses.size === 0), nextMs + 1).unref();
       }
       if (isDrained(tracker, onUpgraded !== undefined)) finish();
     };
@@ -64,24 +62,29 @@ function isDrained(tracker: ConnectionTracker, waitForUpgraded: boolean): boolea
 }
 
 /**
- * Ends (FIN) the sockets that carry no request: nothing in flight (only called then), no byte
- * received since their last response. A request whose bytes have arrived is left to complete,
- * and its `Connection: close` response ends the socket. A socket whose keep-alive response just
- * finished keeps `reuseGraceMs` for the client's next request, unless `ignoreGrace`. Returns
- * the ms until the next socket leaves its grace (Infinity: none waiting).
+ * Ends (FIN) the sockets that carry no request: none in flight (only called then), none partly
+ * received (Node's parser state decides, as in `closeIdleConnections`; a connection that never
+ * sent a byte counts as idle too). A request whose bytes have arrived is left to complete, and its
+ * `Connection: close` response ends the socket. While a socket whose keep-alive response just
+ * finished is in its reuse grace, nothing is ended (unless `ignoreGrace`). Returns the ms until
+ * the grace ends (0: swept now).
  */
 export function closeIdle(tracker: ConnectionTracker, ignoreGrace = false): number {
-  const now = performance.now();
-  let nextMs = Infinity;
-  for (const socket of tracker.sockets) {
-    if (!isIdle(socket)) continue;
-    const graceMs = ignoreGrace ? 0 : graceLeftMs(socket, now);
-    // destroy() on a socket with nothing unread sends FIN; a request crossing it gets RST,
-    // which clients may safely retry (it never ran), unlike a FIN after which it would run unanswered.
-    if (graceMs <= 0) socket.destroy();
-    else nextMs = Math.min(nextMs, graceMs);
+  const waitMs = ignoreGrace ? 0 : latestGrace(tracker) - performance.now();
+  if (waitMs > 0) return waitMs;
+  // destroy() on a socket with nothing unread sends FIN; a request crossing it gets RST,
+  // which clients may safely retry (it never ran), unlike a FIN after which it would run unanswered.
+  const server = tracker.server as { closeIdleConnections?: () => void };
+  if (tracker.kind === 'http1' && typeof server.closeIdleConnections === 'function') {
+    server.closeIdleConnections();
+    for (const socket of tracker.sockets) {
+      if (socket.bytesRead === 0 && currentResponse(socket) === undefined) socket.destroy();
+    }
+  } else if (tracker.responses.size === 0) {
+    // HTTP/1 sockets of an http2 server (allowHTTP1): Node keeps no parser list for them.
+    for (const socket of tracker.sockets) socket.destroySoon();
   }
-  return nextMs;
+  return 0;
 }
 
 function runCloser(closer: UpgradedCloser, signal: AbortSignal | undefined, fail: (error: unknown) => void): void {

@@ -67,7 +67,7 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
   const handle: HttpServerHandle = {
     server,
     get inFlight() {
-      return tracker.responses.size;
+      return tracker.inFlight;
     },
     get sockets() {
       return tracker.connections;

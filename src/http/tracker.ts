@@ -15,40 +15,42 @@ export interface TrackedResponse {
   on(event: 'close', listener: () => void): unknown;
 }
 
-const kIdleBytes = Symbol('lastcall.idleBytes');
 const kGraceUntil = Symbol('lastcall.graceUntil');
 
 /** An HTTP/1 socket with what the tracker remembers about it. */
 export interface TrackedSocket extends Socket {
-  /** `bytesRead` when its last response finished: more bytes since means a request is arriving. */
-  [kIdleBytes]: number;
   /** During drain: a keep-alive response just finished here, the client may reuse it until then. */
-  [kGraceUntil]: number;
+  [kGraceUntil]?: number;
+  /** Node's response being written on this socket, if any (how Node's own closeIdleConnections sees it). */
+  _httpMessage?: TrackedResponse | null;
 }
 
-/** True when no byte arrived since the socket's last response (or ever): nothing is on the wire. */
-export function isIdle(socket: TrackedSocket): boolean {
-  return socket.bytesRead === socket[kIdleBytes];
+/** The response being written on an HTTP/1 socket, if any. */
+export function currentResponse(socket: TrackedSocket): TrackedResponse | undefined {
+  return socket._httpMessage ?? undefined;
 }
 
-/** ms until the socket may be ended; <= 0: now. */
-export function graceLeftMs(socket: TrackedSocket, now: number): number {
-  return socket[kGraceUntil] - now;
+/** The latest time (performance.now()) until which a socket is kept for reuse; 0: none. */
+export function latestGrace(tracker: ConnectionTracker): number {
+  let latest = 0;
+  for (const socket of tracker.sockets) latest = Math.max(latest, socket[kGraceUntil] ?? 0);
+  return latest;
 }
 
 type RequestLike = Pick<IncomingMessage, 'socket' | 'httpVersionMajor'>;
 const UPGRADE_EVENTS = ['upgrade', 'connect'] as const;
 
 /**
- * Follows a server's connections and in-flight responses with a few listeners attached once.
- * Per request it does one Set insert and one 'close' listener (no promise, no closure): the
- * `http-overhead` bench holds it to ≥ 0.97× bare node:http.
+ * Follows a server's connections with a few listeners attached once: nothing runs per request
+ * before drain (the `http-overhead` bench holds it to ≥ 0.97× bare node:http). Requests in flight
+ * when drain begins are found on their sockets; later ones are tracked as they come.
  */
 export class ConnectionTracker {
   /** HTTP/1 connections (TLS sockets for https), upgraded ones excluded. */
   readonly sockets = new Set<TrackedSocket>();
   readonly sessions = new Set<Http2Session>();
   readonly upgraded = new Set<Duplex>();
+  /** During drain: responses not finished yet. Before drain: HTTP/2 responses only. */
   readonly responses = new Set<TrackedResponse>();
   draining = false;
   /** During drain, how long a socket whose keep-alive response just finished stays open. */
@@ -66,19 +68,53 @@ export class ConnectionTracker {
   get connections(): number {
     return this.sockets.size + this.sessions.size + this.upgraded.size;
   }
+
+  /** Requests whose response is not finished: tracked ones, and those on HTTP/1 sockets. */
+  get inFlight(): number {
+    const seen = new Set(this.responses);
+    for (const socket of this.sockets) {
+      const res = currentResponse(socket);
+      if (res !== undefined) seen.add(res);
+    }
+    return seen.size;
+  }
+
+  /** Tracks a response until its 'close'; during drain it gets `Connection: close`. */
+  track(res: TrackedResponse): void {
+    if (this.responses.has(res)) return;
+    this.responses.add(res);
+    res.on('close', this.onResponseClose);
+  }
+
+  /** Drain begins: every response in flight is tracked; sockets already past their headers get a reuse grace. */
+  startDraining(reuseGraceMs: number): void {
+    this.draining = true;
+    this.reuseGraceMs = reuseGraceMs;
+    for (const socket of this.sockets) {
+      const res = currentResponse(socket);
+      if (res === undefined) continue;
+      if (res.headersSent) this.keepAliveAtDrain.add(res);
+      this.track(res);
+    }
+    for (const res of this.responses) markClose(res);
+    if (this.kind !== 'http2') this.server.prependListener('request', this.onRequest);
+  }
+
+  readonly keepAliveAtDrain = new WeakSet<TrackedResponse>();
+  onResponseClose: (this: TrackedResponse) => void = () => {};
+  onRequest: (req: RequestLike, res: TrackedResponse) => void = () => {};
 }
 
 function attachListeners(tracker: ConnectionTracker): void {
   const { server, kind } = tracker;
-  function onResponseClose(this: TrackedResponse): void {
+  tracker.onResponseClose = function onResponseClose(this: TrackedResponse): void {
     tracker.responses.delete(this);
-    const socket = this.req?.socket as TrackedSocket | undefined;
-    if (socket !== undefined && socket[kIdleBytes] !== undefined) {
-      socket[kIdleBytes] = socket.bytesRead;
-      if (tracker.draining) socket[kGraceUntil] = performance.now() + tracker.reuseGraceMs;
+    if (tracker.keepAliveAtDrain.has(this)) {
+      const socket = this.req?.socket as TrackedSocket | undefined;
+      if (socket !== undefined) socket[kGraceUntil] = performance.now() + tracker.reuseGraceMs;
     }
     if (tracker.onSettle !== undefined) tracker.onSettle(tracker.responses.size === 0);
-  }
+  };
   function onSocketClose(this: TrackedSocket): void {
     tracker.sockets.delete(this);
     tracker.onSettle?.(false);
@@ -93,22 +129,21 @@ function attachListeners(tracker: ConnectionTracker): void {
   }
   const addSocket = (plain: Socket): void => {
     const socket = plain as TrackedSocket;
-    socket[kIdleBytes] = 0;
-    socket[kGraceUntil] = 0;
     tracker.sockets.add(socket);
     socket.on('close', onSocketClose);
   };
 
-  // Prepended, so that during drain `Connection: close` is set before the app writes headers.
-  server.prependListener('request', (req: RequestLike, res: TrackedResponse) => {
-    tracker.responses.add(res);
-    res.on('close', onResponseClose);
+  // Added at drain (prepended, so `Connection: close` is set before the app writes headers);
+  // from the start for http2 servers, whose responses are not on sockets.
+  tracker.onRequest = (req: RequestLike, res: TrackedResponse): void => {
+    tracker.track(res);
     // HTTP/1 requests that an http2 server with allowHTTP1 answers: their sockets are met here.
-    if (kind === 'http2' && req.httpVersionMajor === 1 && !tracker.sockets.has(req.socket as TrackedSocket)) {
+    if (kind === 'http2' && req.httpVersionMajor === 1 && !tracker.sockets.has(req.socket)) {
       addSocket(req.socket);
     }
     if (tracker.draining) markClose(res);
-  });
+  };
+  if (kind === 'http2') server.prependListener('request', tracker.onRequest);
 
   if (kind === 'http1') {
     server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', addSocket);
