@@ -25,7 +25,8 @@ export async function startFixture(name, { args = [], env = {}, readyTimeoutMs =
   const fixture = { child, pid: child.pid, stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (chunk) => (fixture.stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk) => (fixture.stderr += chunk));
-  fixture.exited = once(child, 'exit').then(([code, signal]) => {
+  // 'close', not 'exit': only then has everything the child printed been read.
+  fixture.exited = once(child, 'close').then(([code, signal]) => {
     live.delete(child);
     return { code, signal, atMs: performance.now() };
   });

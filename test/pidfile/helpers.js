@@ -38,7 +38,8 @@ export function startProcess(name, args = [], { wrapper = [] } = {}) {
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk) => (proc.stderr += chunk));
-  proc.exited = once(child, 'exit').then(([code, signal]) => {
+  // 'close', not 'exit': only then has every line the child printed been read.
+  proc.exited = once(child, 'close').then(([code, signal]) => {
     live.delete(child);
     return { code, signal };
   });
