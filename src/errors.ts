@@ -118,17 +118,6 @@ export class ForcedShutdownError extends LastcallError {
   }
 }
 
-export class StepFailedError extends LastcallError {
-  readonly code = 'ERR_STEP_FAILED';
-  constructor(
-    readonly step: string,
-    readonly phase: string,
-    cause: unknown,
-  ) {
-    super(`Step "${step}" (${phase}) failed: ${messageOf(cause)}`, { cause });
-  }
-}
-
 export class StartFailedError extends LastcallError {
   readonly code = 'ERR_START_FAILED';
   constructor(

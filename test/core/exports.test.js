@@ -1,0 +1,48 @@
+// Pins the public export names of every entry point: a rename or a leak shows up here first.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+const expected = {
+  lastcall: [
+    'AbortedError', 'DeadlineExceededError', 'DependencyCycleError', 'DuplicateStepError', 'ForcedShutdownError',
+    'HttpForcedCloseError', 'IN_FLIGHT_STEP', 'InFlightTimeoutError', 'InvalidOptionError', 'InvalidResourceError',
+    'IpcClosedError', 'IpcTimeoutError', 'LastcallError', 'LifecycleStateError', 'NotAServerError',
+    'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHeldError', 'PidFileNotAFileError',
+    'ProcessSurvivorsError', 'ReadinessTimeoutError', 'ServerClosedError', 'ShutdownStartedError', 'SpawnError',
+    'StartFailedError', 'StepTimeoutError', 'SuperviseGiveUpError', 'UnknownDependencyError', 'UnknownOptionError',
+    'UnsupportedPlatformError', 'channelNames', 'createLifecycle', 'formatReport', 'lifecycleHooks', 'serializeReport',
+  ],
+  'lastcall/http': ['httpServer', 'probes'],
+  'lastcall/process': ['ManagedChild', 'Supervisor', 'backoffDelay', 'getGuardianPid', 'killTree', 'spawnManaged', 'supervise'],
+  'lastcall/pidfile': [
+    'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHandle', 'PidFileHeldError',
+    'PidFileNotAFileError', 'acquireLock', 'acquirePidFile',
+  ],
+};
+
+for (const [specifier, names] of Object.entries(expected)) {
+  test(`${specifier} exports exactly its public names, none of them default`, async () => {
+    const module = await import(specifier);
+    assert.deepEqual(Object.keys(module).sort(), [...names].sort());
+    assert.equal(module.default, undefined);
+  });
+}
+
+test('package.json: exports map with types for every entry, bin, engines, ESM', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.engines.node, '>=20');
+  assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './http', './package.json', './pidfile', './process']);
+  for (const key of ['.', './http', './process', './pidfile']) assert.match(pkg.exports[key].types, /\.d\.ts$/);
+  assert.equal(pkg.bin.lastcall, './dist/cli/main.js');
+  assert.deepEqual(pkg.dependencies ?? {}, {}, 'the core has no runtime dependencies');
+});
+
+test('every error class has a literal ERR_ code and extends LastcallError', async () => {
+  const lastcall = await import('lastcall');
+  for (const [name, value] of Object.entries(lastcall)) {
+    if (typeof value !== 'function' || !name.endsWith('Error') || name === 'LastcallError') continue;
+    assert.ok(value.prototype instanceof lastcall.LastcallError, name);
+  }
+});
