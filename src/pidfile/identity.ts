@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { readProcStat } from '../core/proc-stat.js';
 
 /** What identifies a process beyond its PID: a PID alone is reused, a start time and boot id are not. */
 export interface ProcessIdentity {
@@ -73,18 +74,9 @@ export function readPidNamespace(): string | undefined {
   return cachedPidns;
 }
 
-/** Field 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses. */
-function linuxStartTicks(pid: number): string | undefined {
-  const stat = readText(`/proc/${pid}/stat`);
-  if (stat === undefined) return undefined;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = fields[22 - 3];
-  return ticks !== undefined && /^\d+$/.test(ticks) ? ticks : undefined;
-}
-
 /** The start time of `pid` as stored in a record, or undefined when it cannot be read (or is gone). */
 export function readStartTime(pid: number): string | undefined {
-  if (isLinux) return linuxStartTicks(pid);
+  if (isLinux) return readProcStat(pid)?.startTime;
   const lstart = run('ps', ['-o', 'lstart=', '-p', String(pid)]);
   return lstart ? lstart.replace(/\s+/g, '_') : undefined;
 }

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { parseProcStat } from '../core/proc-stat.js';
 
 /** One process as seen in /proc (Linux) or `ps` (macOS). */
 export interface ProcInfo {
@@ -17,19 +18,9 @@ export function isGone(info: ProcInfo | undefined): boolean {
   return info === undefined || info.state === 'Z' || info.state === 'X';
 }
 
-/**
- * Parses /proc/<pid>/stat. The command name (field 2) may contain spaces and parentheses,
- * so fields are read after the LAST ')'.
- */
-export function parseStat(pid: number, text: string): ProcInfo | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const fields = text.slice(close + 2).split(' ');
-  // After ')': state(3) ppid(4) pgrp(5) session(6) ... starttime(22) → indexes 0,1,2,3 ... 19.
-  const [state, ppid, pgid] = [fields[0], fields[1], fields[2]];
-  const startTime = fields[19];
-  if (state === undefined || ppid === undefined || pgid === undefined || startTime === undefined) return undefined;
-  return { pid, ppid: Number(ppid), pgid: Number(pgid), state, startTime };
+function parseStat(pid: number, text: string): ProcInfo | undefined {
+  const stat = parseProcStat(text);
+  return stat && { pid, ...stat };
 }
 
 /** Small /proc files are read synchronously (~15 µs each), in batches separated by setImmediate, so a

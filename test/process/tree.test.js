@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { killTree, spawnManaged } from 'lastcall/process';
-import { parseStat } from '../../dist/process/proc-table.js';
 import { fixture, isAlive, killAll, node, waitForLine } from './helpers.js';
 
 const hasSetsid = (() => {
@@ -71,10 +70,4 @@ test('killTree() of a pid that is gone resolves empty; bad input throws', async 
   await assert.rejects(killTree(0), { code: 'ERR_INVALID_OPTION' });
   await assert.rejects(killTree(process.pid, { signal: 'TERM' }), { code: 'ERR_INVALID_OPTION' });
   await assert.rejects(killTree(process.pid, { wait: 1 }), { code: 'ERR_UNKNOWN_OPTION' });
-});
-
-test('parseStat reads fields after the last ")" (command names with spaces and parentheses)', () => {
-  const fields = 'S 42 77 77 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 123456 100 200';
-  assert.deepEqual(parseStat(9, `9 (a) b (c) d) ${fields}`), { pid: 9, ppid: 42, pgid: 77, state: 'S', startTime: '123456' });
-  assert.equal(parseStat(9, 'garbage'), undefined);
 });
