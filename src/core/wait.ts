@@ -1,5 +1,8 @@
-/** Resolves after `ms` (Infinity: never), or as soon as `signal` aborts. Never rejects. */
-export function waitForTimeout(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms` (Infinity: never), or as soon as `signal` aborts. Never rejects. The timer is
+ * unref'd unless `ref`: a bounded wait that is awaited must not be cut short by an idle event loop.
+ */
+export function waitForTimeout(ms: number, signal?: AbortSignal, ref = false): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted || ms <= 0) return resolve();
     const done = (): void => {
@@ -7,7 +10,8 @@ export function waitForTimeout(ms: number, signal?: AbortSignal): Promise<void> 
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = Number.isFinite(ms) ? setTimeout(done, ms).unref() : undefined;
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    if (!ref) timer?.unref();
     signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ProcessSurvivorsError } from '../errors.js';
 import { deliverSignal, freezeAndKill, KILL_WAIT_MS, planSignals, waitForGone } from './kill-tree.js';
-import { delay, raceDelay } from './platform.js';
+import { waitForTimeout } from '../core/wait.js';
+import { raceDelay } from './platform.js';
 import type { ProcInfo } from './proc-table.js';
 import { collectTree, type TreeSpec } from './tree.js';
 
@@ -76,7 +77,7 @@ async function terminate(t: CloseTarget, first: ProcInfo[], force: AbortSignal):
     if (left <= 0 || force.aborted) return members;
     // Wake up early when the child itself exits; afterwards, poll for the rest of the tree.
     const ms = Math.min(pause, left);
-    await (t.hasExited() ? delay(ms, force) : raceDelay(t.exit, ms, force));
+    await (t.hasExited() ? waitForTimeout(ms, force, true) : raceDelay(t.exit, ms, force));
     members = await collectTree(t.spec);
     if (members.length === 0) return members;
   }

@@ -1,6 +1,7 @@
 import { validateDuration, validateOptions, validateSignal } from '../core/validate.js';
 import { InvalidOptionError } from '../errors.js';
-import { assertPosix, delay, sendSignal } from './platform.js';
+import { waitForTimeout } from '../core/wait.js';
+import { assertPosix, sendSignal } from './platform.js';
 import { isGone, type ProcInfo, readProcess } from './proc-table.js';
 import { collectTree, type TreeSpec } from './tree.js';
 
@@ -57,7 +58,7 @@ export async function waitForGone(infos: readonly ProcInfo[], timeoutMs: number,
     pending = pending.filter((p, i) => !isGone(now[i]) && now[i]?.startTime === p.startTime);
     const left = until - performance.now();
     if (pending.length === 0 || left <= 0 || signal?.aborted === true) return pending;
-    await delay(Math.min(pause, left), signal);
+    await waitForTimeout(Math.min(pause, left), signal, true);
   }
 }
 
@@ -102,7 +103,7 @@ export async function killTree(pid: number, options: KillTreeOptions = {}): Prom
     if (isAborted(abortSignal)) return finishKill(spec, seen, KILL_WAIT_MS);
     const left = until - performance.now();
     if (left <= 0) return { pids: [...seen.keys()], survivors: members.map((m) => m.pid) };
-    await delay(Math.min(pause, left), abortSignal);
+    await waitForTimeout(Math.min(pause, left), abortSignal, true);
   }
 }
 

@@ -19,21 +19,6 @@ export function sendSignal(pid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Resolves after `ms`, or early when `signal` aborts. The timer stays referenced on purpose: the
- * close sequence is bounded and awaited, and must not be cut short by an otherwise idle event loop. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** `promise`'s value, or undefined after `ms` (or when `signal` aborts). Cleans up its timer either way. */
 export function raceDelay<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
