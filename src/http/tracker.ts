@@ -16,11 +16,14 @@ export interface TrackedResponse {
 }
 
 const kGraceUntil = Symbol('lastcall.graceUntil');
+const kLastRequestAt = Symbol('lastcall.lastRequestAt');
 
 /** An HTTP/1 socket with what the tracker remembers about it. */
 export interface TrackedSocket extends Socket {
   /** During drain: a keep-alive response just finished here, the client may reuse it until then. */
   [kGraceUntil]?: number;
+  /** performance.now() when the last request on this socket arrived. */
+  [kLastRequestAt]?: number;
   /** Node's response being written on this socket, if any (how Node's own closeIdleConnections sees it). */
   _httpMessage?: TrackedResponse | null;
 }
@@ -86,13 +89,21 @@ export class ConnectionTracker {
     res.on('close', this.onResponseClose);
   }
 
-  /** Drain begins: every response in flight is tracked; sockets already past their headers get a reuse grace. */
+  /**
+   * Drain begins: every response in flight is tracked; sockets already past their headers get a
+   * reuse grace, and so do idle sockets used within the grace: their client may be sending its next
+   * request right now, and closing under it would reset that request.
+   */
   startDraining(reuseGraceMs: number): void {
     this.draining = true;
     this.reuseGraceMs = reuseGraceMs;
+    const now = performance.now();
     for (const socket of this.sockets) {
       const res = currentResponse(socket);
-      if (res === undefined) continue;
+      if (res === undefined) {
+        if (now - (socket[kLastRequestAt] ?? -Infinity) < reuseGraceMs) socket[kGraceUntil] = now + reuseGraceMs;
+        continue;
+      }
       if (res.headersSent) this.keepAliveAtDrain.add(res);
       this.track(res);
     }
@@ -147,6 +158,10 @@ function attachListeners(tracker: ConnectionTracker): void {
 
   if (kind === 'http1') {
     server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', addSocket);
+    // The one thing done per request before drain: a timestamp, to tell recently used sockets.
+    server.prependListener('request', (req: RequestLike) => {
+      (req.socket as TrackedSocket)[kLastRequestAt] = performance.now();
+    });
   } else {
     server.on('session', (session: Http2Session) => {
       tracker.sessions.add(session);

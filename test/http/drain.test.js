@@ -180,3 +180,31 @@ test('a socket whose keep-alive response ends during drain stays open reuseGrace
   reused.destroy();
   left.destroy();
 });
+
+test('an idle socket used just before drain is kept reuseGraceMs: a request on it is answered, not reset', async () => {
+  const server = http.createServer((req, res) => res.end(`done ${req.url}`));
+  const handle = httpServer(server, { reuseGraceMs: 300 });
+  const port = await listen(server);
+  const stale = rawClient(port);
+  await stale.connected;
+  stale.send('/old');
+  await stale.response();
+  await new Promise((resolve) => setTimeout(resolve, 350));
+  const recent = rawClient(port);
+  await recent.connected;
+  recent.send('/first');
+  assert.notEqual((await recent.response()).headers.connection, 'close');
+
+  const drain = handle.drain();
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  recent.send('/second');
+  const second = await recent.response();
+  assert.equal(second?.body, 'done /second', `answered (fin=${recent.state.fin}, reset=${recent.state.reset})`);
+  assert.equal(second.headers.connection, 'close');
+  await drain;
+  for (const client of [stale, recent]) {
+    assert.equal(client.state.fin, true);
+    assert.equal(client.state.reset, false);
+    client.destroy();
+  }
+});
