@@ -16,15 +16,30 @@ export function waitForTimeout(ms: number, signal?: AbortSignal, ref = false): P
   });
 }
 
-/** true when `promise` settles within `ms` (and before `signal` aborts); never rejects. */
-export async function waitForSettled(promise: PromiseLike<unknown>, ms: number, signal?: AbortSignal): Promise<boolean> {
-  let settled = false;
-  const watched = Promise.resolve(promise).then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await Promise.race([watched, waitForTimeout(ms, signal)]);
-  return settled;
+/**
+ * true when `promise` settles within `ms` (and before `signal` aborts), false otherwise; never
+ * rejects. The timer is cleared as soon as it is decided, and unref'd unless `ref`.
+ */
+export function waitForSettled(promise: PromiseLike<unknown>, ms: number, signal?: AbortSignal, ref = false): Promise<boolean> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let stopListening = (): void => {};
+    const done = (settled: boolean): void => {
+      clearTimeout(timer);
+      stopListening();
+      resolve(settled);
+    };
+    if (signal?.aborted) return done(false);
+    Promise.resolve(promise).then(
+      () => done(true),
+      () => done(true),
+    );
+    if (Number.isFinite(ms)) {
+      timer = setTimeout(() => done(false), Math.max(0, ms));
+      if (!ref) timer.unref();
+    }
+    if (signal) stopListening = onAbort(signal, () => done(false));
+  });
 }
 
 const fanouts = new WeakMap<AbortSignal, Set<() => void>>();

@@ -2,8 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ProcessSurvivorsError } from '../errors.js';
 import { deliverSignal, freezeAndKill, KILL_WAIT_MS, planSignals, waitForGone } from './kill-tree.js';
-import { waitForTimeout } from '../core/wait.js';
-import { raceDelay } from './platform.js';
+import { waitForSettled, waitForTimeout } from '../core/wait.js';
 import type { ProcInfo } from './proc-table.js';
 import { collectTree, type TreeSpec } from './tree.js';
 
@@ -41,7 +40,7 @@ export async function runCloseSequence(t: CloseTarget, force: AbortSignal): Prom
   if (!t.hasExited()) await collectTree(t.spec);
   const hadInput = sendEndOfInput(t.child);
   keepDraining(t.child);
-  if (hadInput && !t.hasExited() && !force.aborted) await raceDelay(t.exit, t.graceMs, force);
+  if (hadInput && !t.hasExited() && !force.aborted) await waitForSettled(t.exit, t.graceMs, force, true);
 
   let members = await collectTree(t.spec, { environ: true });
   if (members.length > 0 && !force.aborted) {
@@ -55,7 +54,7 @@ export async function runCloseSequence(t: CloseTarget, force: AbortSignal): Prom
     const survivors = await waitForGone(killed, KILL_WAIT_MS);
     if (survivors.length > 0) throw new ProcessSurvivorsError(survivors.map((s) => s.pid), KILL_WAIT_MS);
   }
-  const info = await raceDelay(t.exit, KILL_WAIT_MS);
+  const info = (await waitForSettled(t.exit, KILL_WAIT_MS, undefined, true)) ? await t.exit : undefined;
   const code = info?.code ?? t.child.exitCode;
   const signal = info?.signal ?? t.child.signalCode;
   return { code, signal, escalation, durationMs: performance.now() - started };
@@ -77,7 +76,7 @@ async function terminate(t: CloseTarget, first: ProcInfo[], force: AbortSignal):
     if (left <= 0 || force.aborted) return members;
     // Wake up early when the child itself exits; afterwards, poll for the rest of the tree.
     const ms = Math.min(pause, left);
-    await (t.hasExited() ? waitForTimeout(ms, force, true) : raceDelay(t.exit, ms, force));
+    await (t.hasExited() ? waitForTimeout(ms, force, true) : waitForSettled(t.exit, ms, force, true));
     members = await collectTree(t.spec);
     if (members.length === 0) return members;
   }

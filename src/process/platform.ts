@@ -18,23 +18,3 @@ export function sendSignal(pid: number, signal: NodeJS.Signals | 0): boolean {
     throw error;
   }
 }
-
-/** `promise`'s value, or undefined after `ms` (or when `signal` aborts). Cleans up its timer either way. */
-export function raceDelay<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const done = (value: T | undefined): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(value);
-    };
-    const onAbort = (): void => done(undefined);
-    if (signal?.aborted === true) return resolve(undefined);
-    const timer = setTimeout(onAbort, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then(done, (error: unknown) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      reject(error instanceof Error ? error : new Error(String(error)));
-    });
-  });
-}
