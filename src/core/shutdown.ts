@@ -161,10 +161,11 @@ export class Shutdown {
 
   #startWatchdog(): void {
     const { options, logger } = this.#ctx;
-    const whenForced = { reason: 'deadline', outcome: 'timed-out', startedAt: '', durationMs: options.deadlineMs, deadlineMs: options.deadlineMs, steps: [] } as const;
+    // The code the watchdog exits with is decided now: once it fires, this thread may be stuck.
+    const { deadlineMs } = options;
+    const whenFired: Omit<ShutdownReport, 'exitCode'> = { reason: 'deadline', outcome: 'timed-out', startedAt: '', durationMs: deadlineMs, deadlineMs, steps: [] };
     try {
-      const exitCode = decideExitCode(options.exitCodes, { ...whenForced, steps: [] }, logger);
-      this.#watchdog = startWatchdog(options.deadlineMs, 0, exitCode);
+      this.#watchdog = startWatchdog(deadlineMs, decideExitCode(options.exitCodes, whenFired, logger));
     } catch (error) {
       logger.log('warn', { err: error }, `watchdog thread could not start: ${messageOf(error)}`);
     }

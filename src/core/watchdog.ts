@@ -36,15 +36,15 @@ export interface Watchdog {
   stop(): void;
 }
 
-/** Starts the watchdog thread, due `deadlineMs` from now (plus `graceMs`). */
-export function startWatchdog(deadlineMs: number, graceMs: number, exitCode: number): Watchdog {
+/** Starts the watchdog thread, due `deadlineMs` from now. */
+export function startWatchdog(deadlineMs: number, exitCode: number): Watchdog {
   const state = new SharedArrayBuffer(8 + STATE_BYTES);
   const flags = new Int32Array(state, 0, 2);
   const bytes = new Uint8Array(state, 8);
   const encoder = new TextEncoder();
   const worker = new Worker(WATCHDOG_SOURCE, {
     eval: true,
-    workerData: { state, deadlineAt: Date.now() + deadlineMs + graceMs, deadlineMs, exitCode, killGraceMs: 250 },
+    workerData: { state, deadlineAt: Date.now() + deadlineMs, deadlineMs, exitCode, killGraceMs: 250 },
     stdout: false,
     stderr: false,
   });
