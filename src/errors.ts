@@ -380,3 +380,8 @@ export class ReadinessTimeoutError extends LastcallError {
     super(`Process ${pid} did not report ready within ${timeoutMs} ms`);
   }
 }
+
+/** A bad `lastcall` command line. The CLI prints its message as one line and exits 2. */
+export class UsageError extends LastcallError {
+  readonly code = 'ERR_USAGE';
+}
