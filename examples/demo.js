@@ -1,20 +1,42 @@
-// `npm run demo`: runs the demo service twice and shows what lastcall did each time.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+// `npm run demo`: the five production incidents lastcall exists for, each run twice (ordinary Node code
+// that fails the way production did, then the same service with lastcall), side by side.
+import { describeExit, incidents, runAll } from './incidents/runner/incidents.js';
+import { formatTable } from './incidents/runner/table.js';
+import { runDoctorIfAvailable } from './doctor-hook.js';
 
-const service = fileURLToPath(new URL('./demo-service.js', import.meta.url));
-const runs = [
-  ['hung', 'A service whose cache never closes and whose mailer fails (step timeout 400 ms, cache 300 ms, deadline 1500 ms)'],
-  ['blocked', 'The same service plus a step that blocks the event loop forever (deadline 1500 ms)'],
-];
+const out = (text = '') => process.stdout.write(`${text}\n`);
+out('lastcall demo: five shutdowns that went wrong in production, rebuilt as small Node services.');
+out('Each runs twice: "without" is ordinary Node code, "with" is the same service using lastcall.');
+out('A service manager sends SIGTERM and SIGKILLs after 3 s (production: minutes; scaled down).\n');
 
-for (const [mode, title] of runs) {
-  process.stdout.write(`\n=== ${title}\n`);
-  const startedAt = performance.now();
-  const child = spawn(process.execPath, [service, mode], { stdio: 'inherit' });
-  const [code, signal] = await once(child, 'exit');
-  const ms = Math.round(performance.now() - startedAt);
-  process.stdout.write(`=== exited with ${signal ?? `code ${code}`} after ${ms} ms (process start included)\n`);
+const rows = await runAll({ onResult: (row) => out(`  ran ${row.incident} ${label(row)}: ${describeExit(row)}`) });
+out();
+out(
+  formatTable(rows, [
+    { title: 'incident', value: (r) => (r.variant === 'broken' ? `${r.incident.split('-')[0]}. ${r.title}` : '') },
+    { title: 'lastcall', value: label },
+    { title: 'what happened after SIGTERM', value: (r) => r.happened },
+    { title: 'exit', value: describeExit },
+    { title: 'left behind', value: leftBehind },
+  ]),
+);
+out();
+out('In production:');
+for (const incident of incidents) out(`  ${incident.id.split('-')[0]}. ${incident.original}`);
+out('exit 1 "with" lastcall is honest: a step timed out, and the report on stderr names it.');
+out('Each folder under examples/incidents/ has a five-line README and both variants; npm run incidents');
+out('prints every figure; test/examples/ asserts them.');
+await runDoctorIfAvailable(out);
+
+function label(row) {
+  return row.variant === 'broken' ? 'without' : 'with';
+}
+
+/** Work lost, orphan processes and files left, or "nothing". */
+function leftBehind(row) {
+  const parts = [];
+  if (!/^(none|0 jobs)$/.test(row.workLost)) parts.push(`lost: ${row.workLost}`);
+  if (row.orphans > 0) parts.push(`${row.orphans} orphan process${row.orphans === 1 ? '' : 'es'}`);
+  if (row.filesLeft.length > 0) parts.push(`file: ${row.filesLeft.join(', ')}`);
+  return parts.join('; ') || 'nothing';
 }

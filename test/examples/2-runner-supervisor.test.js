@@ -1,0 +1,24 @@
+// Incident 2 end to end: the service manager SIGKILLs after 3 s (scaled down); health is checked
+// every 100 ms; restarts are counted during the first second of a crash loop.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runIncident } from '../../examples/incidents/runner/incidents.js';
+
+test('broken: restarts a crashing runner at once, blocks its event loop in cleanup, orphans the tree', async () => {
+  const r = await runIncident('2-runner-supervisor', 'broken', { graceMs: 3000 });
+  assert.ok(r.restarts >= 1, `restarts in the first second: ${r.restarts}`);
+  assert.ok(r.restartDelayMs < 500, `restart delay ${r.restartDelayMs} ms`);
+  assert.equal(r.killed, true, 'the blocked cleanup never finishes');
+  assert.ok(r.longestHealthGapMs >= 2500, `longest health gap ${r.longestHealthGapMs} ms`);
+  assert.ok(r.orphans >= 3, `orphans: ${r.orphans} (the wedged runner and its helpers)`);
+});
+
+test('fixed: backoff before restarting, health answered throughout, the runner tree closed, exit 0', async () => {
+  const r = await runIncident('2-runner-supervisor', 'fixed', { graceMs: 3000 });
+  assert.equal(r.restarts, 0, 'no restart inside the 1 s window (backoff 2 s ± 20 %)');
+  assert.ok(r.restartDelayMs >= 1500, `restart delay ${r.restartDelayMs} ms`);
+  assert.equal(r.killed, false);
+  assert.equal(r.code, 0);
+  assert.ok(r.longestHealthGapMs < 1000, `longest health gap ${r.longestHealthGapMs} ms`);
+  assert.equal(r.orphans, 0);
+});

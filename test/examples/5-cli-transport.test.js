@@ -1,0 +1,19 @@
+// Incident 5 end to end: the client's close waits are scaled from 5 s to 1 s each (EOF → 1 s →
+// SIGTERM → 1 s → SIGKILL), so the broken close takes ~2 s instead of ~10 s.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runIncident } from '../../examples/incidents/runner/incidents.js';
+
+test('broken: the CLI blocked on a full stdout pipe needs SIGKILL; its tool server is orphaned', async () => {
+  const r = await runIncident('5-cli-transport', 'broken', { stepMs: 1000 });
+  assert.equal(r.cliExit, 'SIGKILL');
+  assert.ok(r.cliCloseMs >= 1900, `close took ${r.cliCloseMs} ms`);
+  assert.equal(r.orphans, 1);
+});
+
+test('fixed: the output keeps flowing, the CLI exits by itself well before the first wait runs out', async () => {
+  const r = await runIncident('5-cli-transport', 'fixed', { stepMs: 1000 });
+  assert.equal(r.cliExit, '0');
+  assert.ok(r.cliCloseMs < 1000, `close took ${r.cliCloseMs} ms`);
+  assert.equal(r.orphans, 0);
+});
