@@ -9,7 +9,8 @@ out('lastcall demo: five shutdowns that went wrong in production, rebuilt as sma
 out('Each runs twice: "without" is ordinary Node code, "with" is the same service using lastcall.');
 out('A service manager sends SIGTERM and SIGKILLs after 3 s (production: minutes; scaled down).\n');
 
-const rows = await runAll({ onResult: (row) => out(`  ran ${row.incident} ${label(row)}: ${describeExit(row)}`) });
+const only = process.argv.slice(2); // `npm run demo -- 1 5`: only some incidents
+const rows = await runAll({ only: only.length > 0 ? only : undefined, onResult: (row) => out(`  ran ${row.incident} ${label(row)}: ${describeExit(row)}`) });
 out();
 out(
   formatTable(rows, [
@@ -22,7 +23,7 @@ out(
 );
 out();
 out('In production:');
-for (const incident of incidents) out(`  ${incident.id.split('-')[0]}. ${incident.original}`);
+for (const incident of incidents.filter((i) => rows.some((r) => r.incident === i.id))) out(`  ${incident.id.split('-')[0]}. ${incident.original}`);
 out('exit 1 "with" lastcall is honest: a step timed out, and the report on stderr names it.');
 out('Each folder under examples/incidents/ has a five-line README and both variants; npm run incidents');
 out('prints every figure; test/examples/ asserts them.');

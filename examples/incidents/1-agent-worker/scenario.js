@@ -14,8 +14,9 @@ export const incident = {
 export async function run(variant, { graceMs = 3000, jobMs = 250 } = {}) {
   const dispatcher = await startDispatcher({ jobMs });
   const script = fileURLToPath(new URL(`./${variant}.js`, import.meta.url));
+  let service;
   try {
-    const service = await startService(script, { env: { DISPATCHER_URL: dispatcher.url, DEADLINE_MS: String(graceMs - 500) } });
+    service = await startService(script, { env: { DISPATCHER_URL: dispatcher.url, DEADLINE_MS: String(graceMs - 500) } });
     // State driven by messages: one job running, the second slot long-polling. Then the signal.
     const secondPoll = once(dispatcher.events, 'parked');
     dispatcher.publish(1);
@@ -35,7 +36,7 @@ export async function run(variant, { graceMs = 3000, jobMs = 250 } = {}) {
       jobsAfterSignal: afterSignal,
       jobsLost: lost,
       deregistered: dispatcher.registered() === 0,
-      orphans: await countOrphans(service.token),
+      orphans: await countOrphans(service),
       filesLeft: [],
     };
     const taken = afterSignal === 0 ? 'took no new job' : `took ${afterSignal} new jobs`;
@@ -45,6 +46,7 @@ export async function run(variant, { graceMs = 3000, jobMs = 250 } = {}) {
     figures.workLost = `${lost} job${lost === 1 ? '' : 's'}`;
     return figures;
   } finally {
+    await service?.dispose();
     dispatcher.close();
   }
 }

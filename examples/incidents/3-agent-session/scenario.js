@@ -17,8 +17,9 @@ export async function run(variant, { graceMs = 3000 } = {}) {
   const peers = await startPeers();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lastcall-session-'));
   const script = fileURLToPath(new URL(`./${variant}.js`, import.meta.url));
+  let service;
   try {
-    const service = await startService(script, { env: { ...peers.env, SESSION_DIR: dir, DEADLINE_MS: String(graceMs - 500) } });
+    service = await startService(script, { env: { ...peers.env, SESSION_DIR: dir, DEADLINE_MS: String(graceMs - 500) } });
     const stop = await service.stop(graceMs);
     const files = await readdir(dir);
     const stderr = service.stderr();
@@ -33,7 +34,7 @@ export async function run(variant, { graceMs = 3000 } = {}) {
       lateFailureLogged: /"tools" \(close\) rejected late/.test(stderr),
       unhandled: /Unhandled|unhandledRejection|uncaught/i.test(stderr),
       summaryWritten: files.includes('summary.json'),
-      orphans: await countOrphans(service.token),
+      orphans: await countOrphans(service),
       filesLeft: files.filter((name) => name.endsWith('.part')),
     };
     figures.workLost = figures.filesLeft.length > 0 ? 'recording' : 'none';
@@ -43,6 +44,7 @@ export async function run(variant, { graceMs = 3000 } = {}) {
         : `'close' fired ${closeFired === 1 ? 'once' : `${closeFired} times`}; hung step named: ${hung}`;
     return figures;
   } finally {
+    await service?.dispose();
     peers.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -22,18 +22,21 @@ export async function run(variant, { graceMs = 3000 } = {}) {
   const pidFile = path.join(dir, 'gateway.pid');
   const script = fileURLToPath(new URL(`./${variant}.js`, import.meta.url));
   const env = { ...platforms.env, PID_FILE: pidFile, DEADLINE_MS: String(graceMs - 500), STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS) };
+  const services = [];
   try {
     const service = await startService(script, { env });
+    services.push(service);
     platforms.wedge('threadly');
     const stop = await service.stop(graceMs);
     const pidFileLeft = existsSync(pidFile);
     const missed = platforms.count - platforms.noticesDelivered();
     const phases = /^PHASES drain=(\d+) close=(\d+)$/.exec(service.lines.find((l) => l.startsWith('PHASES ')) ?? '');
-    const orphans = await countOrphans(service.token);
+    const orphans = await countOrphans(service);
 
     let restart;
     try {
       const again = await startService(script, { env });
+      services.push(again);
       restart = 'started';
       await again.stop(graceMs);
     } catch (error) {
@@ -56,6 +59,7 @@ export async function run(variant, { graceMs = 3000 } = {}) {
         : `close phase ${phases?.[2]} ms: one ${STEP_TIMEOUT_MS} ms timeout, not 4; restart ${restart}`,
     };
   } finally {
+    for (const service of services) await service.dispose();
     platforms.close();
     await rm(dir, { recursive: true, force: true });
   }

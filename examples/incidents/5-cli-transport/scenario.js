@@ -12,21 +12,25 @@ export const incident = {
 export async function run(variant, { graceMs = 4000, stepMs = 1000 } = {}) {
   const script = fileURLToPath(new URL(`./${variant}.js`, import.meta.url));
   const service = await startService(script, { env: { STEP_MS: String(stepMs), DEADLINE_MS: String(graceMs - 500) } });
-  const stop = await service.stop(graceMs);
-  const closed = /^CLOSED (\d+) (\S+)$/.exec(service.lines.find((l) => l.startsWith('CLOSED ')) ?? '');
-  const closeMs = closed ? Number(closed[1]) : undefined;
-  const orphans = await countOrphans(service.token);
-  return {
-    exitMs: stop.exitMs,
-    killed: stop.killed,
-    code: stop.code,
-    cliCloseMs: closeMs,
-    cliExit: closed?.[2],
-    orphans,
-    filesLeft: [],
-    workLost: closed?.[2] === 'SIGKILL' ? 'transcript' : 'none',
-    happened: closed
-      ? `closing the CLI took ${(closeMs / 1000).toFixed(2)} s (${/^\d+$/.test(closed[2]) ? 'it exited' : closed[2]})`
-      : 'the CLI was never closed',
-  };
+  try {
+    const stop = await service.stop(graceMs);
+    const closed = /^CLOSED (\d+) (\S+)$/.exec(service.lines.find((l) => l.startsWith('CLOSED ')) ?? '');
+    const closeMs = closed ? Number(closed[1]) : undefined;
+    const orphans = await countOrphans(service);
+    return {
+      exitMs: stop.exitMs,
+      killed: stop.killed,
+      code: stop.code,
+      cliCloseMs: closeMs,
+      cliExit: closed?.[2],
+      orphans,
+      filesLeft: [],
+      workLost: closed?.[2] === 'SIGKILL' ? 'transcript' : 'none',
+      happened: closed
+        ? `closing the CLI took ${(closeMs / 1000).toFixed(2)} s (${/^\d+$/.test(closed[2]) ? 'it exited' : closed[2]})`
+        : 'the CLI was never closed',
+    };
+  } finally {
+    await service.dispose();
+  }
 }

@@ -34,18 +34,20 @@ export async function waitForNoneMarked(token, timeoutMs) {
   }
 }
 
-/** SIGKILLs every marked process (measurement cleanup). */
-export async function killMarked(token) {
-  for (let round = 0; round < 5; round++) {
-    const left = markedProcesses(token);
-    if (left.length === 0) return;
-    for (const pid of left) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+/** One synchronous pass: SIGKILLs every marked process; returns how many it found. */
+export function killMarkedNow(token) {
+  const left = markedProcesses(token);
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
     }
-    await delay(20);
   }
+  return left.length;
+}
+
+/** SIGKILLs every marked process, again while new ones appear (measurement cleanup). */
+export async function killMarked(token) {
+  for (let round = 0; round < 5 && killMarkedNow(token) > 0; round++) await delay(20);
 }

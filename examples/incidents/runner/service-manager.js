@@ -4,7 +4,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { killMarked, MARKER, waitForNoneMarked } from './processes.js';
+import { killMarked, killMarkedNow, MARKER, waitForNoneMarked } from './processes.js';
+
+// Runs not yet cleaned up: if this process ends early (a failed assertion), nothing of them survives it.
+const live = new Set();
+process.on('exit', () => {
+  for (const token of live) killMarkedNow(token);
+});
 
 /** A fresh marker value: every process of one run carries `INCIDENT_RUN=<token>` in its environment. */
 export function newRunToken() {
@@ -21,6 +27,7 @@ export async function startService(script, { env = {}, token = newRunToken(), re
     env: { ...process.env, ...env, [MARKER]: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(token);
   const service = { child, pid: child.pid, token, lines: [], lineTimes: [], stderrText: '' };
   const waiters = new Set();
   let partial = '';
@@ -71,19 +78,25 @@ export async function startService(script, { env = {}, token = newRunToken(), re
     return { code: exit.code, signal: exit.signal, killed: exit.signal === 'SIGKILL', exitMs: exit.atMs - sentAt, sentAt };
   };
 
+  /** Kills whatever is left of this run, the service included (idempotent; for `finally` blocks). */
+  service.dispose = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await killMarked(token);
+    live.delete(token);
+  };
+
   try {
     await service.waitForLine(/^READY\b/, readyTimeoutMs);
   } catch (error) {
-    child.kill('SIGKILL');
-    await killMarked(token);
+    await service.dispose();
     throw error;
   }
   return service;
 }
 
-/** Orphans a run left: processes still carrying its marker once the service is gone (then removed). */
-export async function countOrphans(token) {
-  const left = await waitForNoneMarked(token, 1000);
-  await killMarked(token);
+/** Orphans a run left: processes still carrying its marker 1 s after the service is gone (then removed). */
+export async function countOrphans(service) {
+  const left = await waitForNoneMarked(service.token, 1000);
+  await service.dispose();
   return left.length;
 }
