@@ -27,7 +27,7 @@ for (const incident of incidents.filter((i) => rows.some((r) => r.incident === i
 out('exit 1 "with" lastcall is honest: a step timed out, and the report on stderr names it.');
 out('Each folder under examples/incidents/ has a five-line README and both variants; npm run incidents');
 out('prints every figure; test/examples/ asserts them.');
-await runDoctorIfAvailable(out);
+if (only.length === 0) await runDoctorIfAvailable(out);
 
 function label(row) {
   return row.variant === 'broken' ? 'without' : 'with';

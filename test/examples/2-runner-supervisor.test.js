@@ -3,18 +3,20 @@
 // loop are only reported (how many fit depends on how fast node starts on a loaded machine).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runIncident } from '../../examples/incidents/runner/incidents.js';
+import { figures, runIncident } from '../../examples/incidents/runner/incidents.js';
 
-test('broken: restarts a crashing runner at once, blocks its event loop in cleanup, orphans the tree', async () => {
+test('broken: restarts a crashing runner at once, blocks its event loop in cleanup, orphans the tree', async (t) => {
   const r = await runIncident('2-runner-supervisor', 'broken', { graceMs: 3000 });
+  t.diagnostic(figures(r));
   assert.ok(r.restartDelayMs < 500, `restart delay ${r.restartDelayMs} ms`);
   assert.equal(r.killed, true, 'the blocked cleanup never finishes');
   assert.ok(r.longestHealthGapMs >= 2500, `longest health gap ${r.longestHealthGapMs} ms`);
   assert.ok(r.orphans >= 3, `orphans: ${r.orphans} (the wedged runner and its helpers)`);
 });
 
-test('fixed: backoff before restarting, health answered throughout, the runner tree closed, exit 0', async () => {
+test('fixed: backoff before restarting, health answered throughout, the runner tree closed, exit 0', async (t) => {
   const r = await runIncident('2-runner-supervisor', 'fixed', { graceMs: 3000 });
+  t.diagnostic(figures(r));
   assert.equal(r.restarts, 0, 'no restart inside the 1 s window (backoff 2 s ± 20 %)');
   assert.ok(r.restartDelayMs >= 1500, `restart delay ${r.restartDelayMs} ms`);
   assert.equal(r.killed, false);

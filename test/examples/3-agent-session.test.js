@@ -2,24 +2,27 @@
 // acknowledges its shutdown.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runIncident } from '../../examples/incidents/runner/incidents.js';
+import { figures, runIncident } from '../../examples/incidents/runner/incidents.js';
 
-test("broken: one hung step and 'close' never fires; the recording is never finalized", async () => {
+test("broken: one hung step and 'close' never fires; the recording is never finalized", async (t) => {
   const r = await runIncident('3-agent-session', 'broken', { graceMs: 3000 });
+  t.diagnostic(figures(r));
   assert.equal(r.closeFired, 0);
   assert.equal(r.summaryWritten, false, 'downstream of close never ran');
   assert.equal(r.killed, true);
   assert.deepEqual(r.filesLeft, ['recording.part']);
 });
 
-test("fixed: 'close' fires once within the deadline, names the hung step, logs its late failure", async () => {
+test("fixed: 'close' fires once within the deadline, names the hung step, logs its late failure", async (t) => {
   const r = await runIncident('3-agent-session', 'fixed', { graceMs: 3000 });
+  t.diagnostic(figures(r));
   assert.equal(r.closeFired, 1);
   assert.equal(r.hungStep, 'tools');
   assert.equal(r.lateFailureLogged, true);
   assert.equal(r.unhandled, false);
   assert.equal(r.summaryWritten, true);
   assert.equal(r.killed, false);
+  assert.ok(r.exitMs < 2500, `exit after ${r.exitMs} ms, inside the 2500 ms deadline`);
   assert.equal(r.code, 1, 'a step timed out: the exit code says so');
   assert.deepEqual(r.filesLeft, []);
 });

@@ -2,18 +2,20 @@
 // wedges; each platform's steps time out after 800 ms in the fixed gateway.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runIncident } from '../../examples/incidents/runner/incidents.js';
+import { figures, runIncident } from '../../examples/incidents/runner/incidents.js';
 import { STEP_TIMEOUT_MS } from '../../examples/incidents/4-gateway/scenario.js';
 
-test('broken: sequential unbounded disconnects hold shutdown until SIGKILL; the PID file blocks the restart', async () => {
+test('broken: sequential unbounded disconnects hold shutdown until SIGKILL; the PID file blocks the restart', async (t) => {
   const r = await runIncident('4-gateway', 'broken', { graceMs: 3000 });
+  t.diagnostic(figures(r));
   assert.equal(r.killed, true);
   assert.equal(r.pidFileLeft, true);
   assert.equal(r.restart, 'refused');
 });
 
-test('fixed: platforms close concurrently (phase ≈ one timeout, not the sum), PID file released, restart succeeds', async () => {
+test('fixed: platforms close concurrently (phase ≈ one timeout, not the sum), PID file released, restart succeeds', async (t) => {
   const r = await runIncident('4-gateway', 'fixed', { graceMs: 3000 });
+  t.diagnostic(figures(r));
   assert.equal(r.killed, false);
   assert.equal(r.code, 1, 'the wedged platform timed out: the exit code says so');
   assert.ok(r.closePhaseMs >= STEP_TIMEOUT_MS - 50, `close phase ${r.closePhaseMs} ms`);

@@ -9,7 +9,7 @@ export const incident = {
   original: 'closing the CLI transport took 10 s (EOF, 5 s, SIGTERM, 5 s, SIGKILL)',
 };
 
-export async function run(variant, { graceMs = 4000, stepMs = 1000 } = {}) {
+export async function run(variant, { graceMs = 3000, stepMs = 1000 } = {}) {
   const script = fileURLToPath(new URL(`./${variant}.js`, import.meta.url));
   const service = await startService(script, { env: { STEP_MS: String(stepMs), DEADLINE_MS: String(graceMs - 500) } });
   try {

@@ -44,3 +44,11 @@ export function describeExit(row) {
   const seconds = `${(row.exitMs / 1000).toFixed(1)} s`;
   return row.killed ? `${seconds}, SIGKILL` : `${seconds}, exit ${row.code}`;
 }
+
+/** The figures as one line, for test diagnostics: `exitMs=3011 killed=true jobsAfterSignal=23 …`. */
+export function figures(row) {
+  return Object.entries(row)
+    .filter(([key]) => !['incident', 'title', 'variant', 'happened'].includes(key))
+    .map(([key, value]) => `${key}=${typeof value === 'number' ? Math.round(value) : Array.isArray(value) ? value.join(',') || '-' : value}`)
+    .join(' ');
+}
