@@ -33,9 +33,16 @@ export async function runJob(job) {
 export async function waitForFreeSlot(running, slots, signal) {
   while (running.size >= slots) {
     signal?.throwIfAborted();
-    const aborted = new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
-    aborted.catch(() => {});
-    await Promise.race([...running, aborted]);
+    let onAbort;
+    const aborted = new Promise((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([...running, aborted]);
+    } finally {
+      signal?.removeEventListener('abort', onAbort); // one listener per wait, not one per job
+    }
   }
 }
 

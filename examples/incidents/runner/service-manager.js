@@ -75,6 +75,8 @@ export async function startService(script, { env = {}, token = newRunToken(), re
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     const exit = await service.exited;
     clearTimeout(timer);
+    // INCIDENTS_DEBUG=1: what the service said on stderr (lastcall's own lines included).
+    if (process.env.INCIDENTS_DEBUG) process.stderr.write(`--- ${script}\n${service.stderrText}`);
     return { code: exit.code, signal: exit.signal, killed: exit.signal === 'SIGKILL', exitMs: exit.atMs - sentAt, sentAt };
   };
 
