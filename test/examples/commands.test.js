@@ -10,8 +10,8 @@ import { doctorAvailable, runDoctorIfAvailable } from '../../examples/doctor-hoo
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-async function runNode(script, args) {
-  const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+async function runNode(script, args, env = {}) {
+  const child = spawn(process.execPath, [script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
@@ -31,9 +31,10 @@ test('npm run demo -- 5: one incident, without and with lastcall, in the newcome
   assert.match(stdout, /In production:\n {2}5\. closing the CLI transport took 10 s/);
 });
 
-test('npm run incidents -- 5: every column of the side-by-side table', async () => {
-  const { code, stdout, stderr } = await runNode('examples/incidents/run.js', ['5']);
+test('INCIDENTS_DEBUG=1 npm run incidents -- 5: every column of the side-by-side table, and the services\' stderr', async () => {
+  const { code, stdout, stderr } = await runNode('examples/incidents/run.js', ['5'], { INCIDENTS_DEBUG: '1' });
   assert.equal(code, 0, stderr);
+  assert.match(stderr, /--- \S+5-cli-transport\/fixed\.js\nlastcall: shutting down \(SIGTERM\)/);
   const lines = stdout.split('\n');
   const header = lines.find((line) => line.startsWith('incident '));
   assert.deepEqual(header.split('|').map((cell) => cell.trim()), ['incident', 'variant', 'what happened', 'exit', 'work lost', 'orphans', 'files left']);
