@@ -24,7 +24,8 @@ out(
 out();
 out('In production:');
 for (const incident of incidents.filter((i) => rows.some((r) => r.incident === i.id))) out(`  ${incident.id.split('-')[0]}. ${incident.original}`);
-out('exit 1 "with" lastcall is honest: a step timed out, and the report on stderr names it.');
+out('An exit 1 "with" lastcall is honest: a step timed out, and lastcall\'s report names it');
+out('(INCIDENTS_DEBUG=1 npm run incidents prints each service\'s stderr, that report included).');
 out('Each folder under examples/incidents/ has a five-line README and both variants; npm run incidents');
 out('prints every figure; test/examples/ asserts them.');
 if (only.length === 0) await runDoctorIfAvailable(out);
