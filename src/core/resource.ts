@@ -2,8 +2,12 @@ import { InvalidResourceError } from '../errors.js';
 import { lifecycleHooks, type ResourceHooks } from './types.js';
 
 const HOOKS = ['start', 'drain', 'close', 'finish'] as const;
-/** Tried in this order on objects that are not plain hook objects. */
-const CLOSERS = ['close', 'end', 'quit', 'disconnect', 'destroy'] as const;
+/**
+ * Tried in this order on objects that are not plain hook objects: the graceful closer first. `quit`
+ * comes before `end` because ioredis's `end()` is an immediate disconnect that rejects pending
+ * replies, while `quit()` lets the server answer them (node-redis 5: `close`; pg, mysql2: `end`).
+ */
+const CLOSERS = ['close', 'quit', 'end', 'disconnect', 'destroy'] as const;
 
 type Fn = (...args: unknown[]) => unknown;
 
