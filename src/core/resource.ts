@@ -50,12 +50,16 @@ function pickHooks(step: string, value: unknown): ResourceHooks {
   return hooks;
 }
 
+/** A first parameter named like a Node-style callback: `close(cb)`, `end(callback)`, `quit(done)`. */
+const CALLBACK_PARAMETER = /^[^(]*\(\s*(?:cb|callback|done|next|fn)\s*[,)]/i;
+
 /**
- * A closer that declares a parameter (`server.close(cb)`, `pool.end(cb)`) gets a Node-style
- * callback; it is done when the callback fires or the returned promise settles, whichever is first.
+ * A closer whose first parameter is a callback (`server.close(cb)`, `pool.end(cb)`) gets one; it is
+ * done when the callback fires or the returned promise settles, whichever is first. Any other
+ * parameter is left out: `worker.close(force)` must not receive a truthy function as `force`.
  */
 function callCloser(target: object, fn: Fn): unknown {
-  if (fn.length === 0) return fn.call(target);
+  if (fn.length === 0 || !CALLBACK_PARAMETER.test(Function.prototype.toString.call(fn))) return fn.call(target);
   return new Promise((resolve, reject) => {
     const done = (error?: unknown): void => (error ? reject(error) : resolve(undefined));
     const result = fn.call(target, done);
