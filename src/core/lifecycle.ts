@@ -4,6 +4,7 @@ import { channels, publish } from './channels.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
 import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
 import { installProcessHooks } from './process-hooks.js';
+import { warnAboutServiceManager } from './service-manager.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
 import { runStart } from './start.js';
@@ -44,6 +45,7 @@ class LifecycleImpl implements Lifecycle {
   constructor(options: NormalizedOptions) {
     this.#options = options;
     this.#logger = normalizeLogger(options.logger);
+    warnAboutServiceManager(options.deadlineMs, this.#logger);
     this.#tracker = new WorkTracker(this.#logger);
     this.#removeProcessHooks = installProcessHooks(options.signals, options.handleErrors, {
       onSignal: (signal) => this.#onSignal(signal),

@@ -2,8 +2,12 @@ import { InvalidResourceError } from '../errors.js';
 import { lifecycleHooks, type ResourceHooks } from './types.js';
 
 const HOOKS = ['start', 'drain', 'close', 'finish'] as const;
-/** Tried in this order on objects that are not plain hook objects. */
-const CLOSERS = ['close', 'end', 'quit', 'disconnect', 'destroy'] as const;
+/**
+ * Tried in this order on objects that are not plain hook objects: the graceful closer first. `quit`
+ * comes before `end` because ioredis's `end()` is an immediate disconnect that rejects pending
+ * replies, while `quit()` lets the server answer them (node-redis 5: `close`; pg, mysql2: `end`).
+ */
+const CLOSERS = ['close', 'quit', 'end', 'disconnect', 'destroy'] as const;
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -46,12 +50,16 @@ function pickHooks(step: string, value: unknown): ResourceHooks {
   return hooks;
 }
 
+/** A first parameter named like a Node-style callback: `close(cb)`, `end(callback)`, `quit(done)`. */
+const CALLBACK_PARAMETER = /^[^(]*\(\s*(?:cb|callback|done|next|fn)\s*[,)]/i;
+
 /**
- * A closer that declares a parameter (`server.close(cb)`, `pool.end(cb)`) gets a Node-style
- * callback; it is done when the callback fires or the returned promise settles, whichever is first.
+ * A closer whose first parameter is a callback (`server.close(cb)`, `pool.end(cb)`) gets one; it is
+ * done when the callback fires or the returned promise settles, whichever is first. Any other
+ * parameter is left out: `worker.close(force)` must not receive a truthy function as `force`.
  */
 function callCloser(target: object, fn: Fn): unknown {
-  if (fn.length === 0) return fn.call(target);
+  if (fn.length === 0 || !CALLBACK_PARAMETER.test(Function.prototype.toString.call(fn))) return fn.call(target);
   return new Promise((resolve, reject) => {
     const done = (error?: unknown): void => (error ? reject(error) : resolve(undefined));
     const result = fn.call(target, done);

@@ -14,6 +14,7 @@ const expected = {
     'UnsupportedPlatformError', 'channelNames', 'createLifecycle', 'formatReport', 'lifecycleHooks', 'serializeReport',
   ],
   'lastcall/http': ['httpServer', 'probes'],
+  'lastcall/fastify': ['lastcallFastify'],
   'lastcall/process': ['ManagedChild', 'Supervisor', 'backoffDelay', 'getGuardianPid', 'killTree', 'spawnManaged', 'supervise'],
   'lastcall/pidfile': [
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHandle', 'PidFileHeldError',
@@ -33,8 +34,8 @@ test('package.json: exports map with types for every entry, bin, engines, ESM', 
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   assert.equal(pkg.type, 'module');
   assert.equal(pkg.engines.node, '>=20');
-  assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './http', './package.json', './pidfile', './process']);
-  for (const key of ['.', './http', './process', './pidfile']) assert.match(pkg.exports[key].types, /\.d\.ts$/);
+  assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './fastify', './http', './package.json', './pidfile', './process']);
+  for (const key of ['.', './fastify', './http', './process', './pidfile']) assert.match(pkg.exports[key].types, /\.d\.ts$/);
   assert.equal(pkg.bin.lastcall, './dist/cli/main.js');
   assert.deepEqual(pkg.dependencies ?? {}, {}, 'the core has no runtime dependencies');
 });

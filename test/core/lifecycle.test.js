@@ -175,9 +175,11 @@ test('closable objects: callback close(cb), end(), asyncDispose, destroy()', asy
   life.add('client', new (class Client { async [Symbol.asyncDispose]() { calls.push('dispose'); } quit() { calls.push('quit'); } })());
   life.add('socket', new (class Socket { destroy() { calls.push('destroy'); } })());
   life.add('broken', new (class Broken { close(cb) { cb(new Error('close failed')); } })());
+  // A parameter that is not a callback (bullmq's and mongodb's `close(force)`) gets no argument.
+  life.add('worker', new (class Worker { close(force) { calls.push(`close force=${force}`); } })());
   const report = await life.shutdown();
   assert.equal(server.listening, false);
-  assert.deepEqual(calls.sort(), ['destroy', 'dispose', 'end']);
+  assert.deepEqual(calls.sort(), ['close force=undefined', 'destroy', 'dispose', 'end']);
   assert.equal(find(report, 'broken').status, 'failed');
   assert.equal(find(report, 'broken').error.message, 'close failed');
   for (const name of ['server', 'pool', 'client', 'socket']) assert.equal(find(report, name).status, 'ok', name);

@@ -1,0 +1,29 @@
+// A real PostgreSQL server: `life.add('db', pool)` waits for tracked queries, then pool.end() closes
+// every connection (checked from the server's side).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pg from 'pg';
+import { createLifecycle } from 'lastcall';
+import { startPostgres } from '../helpers/servers.js';
+import { quietLifecycle } from '../http/helpers.js';
+
+test('pg Pool as a resource: queries in flight finish, then end() leaves no connection open', async (t) => {
+  const server = await startPostgres();
+  if (server.skip) return t.skip(server.skip);
+  t.after(server.stop);
+  const pool = new pg.Pool({ connectionString: server.url, max: 4, application_name: 'lastcall-app' });
+  const life = createLifecycle(quietLifecycle);
+  life.add('db', pool, { timeoutMs: 5000 });
+  await life.start();
+  const queries = [1, 2, 3, 4].map((i) => pool.query('select pg_sleep(0.3), $1::int as i', [i]));
+  for (const query of queries) life.track(query);
+  const report = await life.shutdown('test');
+  assert.deepEqual((await Promise.all(queries)).map((r) => r.rows[0].i), [1, 2, 3, 4]);
+  assert.equal(report.outcome, 'clean');
+  assert.equal(pool.ended, true);
+  const monitor = new pg.Client({ connectionString: server.url });
+  await monitor.connect();
+  const { rows } = await monitor.query("select count(*)::int as n from pg_stat_activity where application_name = 'lastcall-app'");
+  await monitor.end();
+  assert.equal(rows[0].n, 0, 'the server sees no connection of the pool');
+});
