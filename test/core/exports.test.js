@@ -14,7 +14,7 @@ const expected = {
     'UnsupportedPlatformError', 'channelNames', 'createLifecycle', 'formatReport', 'lifecycleHooks', 'serializeReport',
   ],
   'lastcall/http': ['httpServer', 'probes'],
-  'lastcall/process': ['ManagedChild', 'Supervisor', 'backoffDelay', 'getGuardianPid', 'killTree', 'spawnManaged', 'supervise'],
+  'lastcall/process': ['ManagedChild', 'Supervisor', 'TreeWatch', 'backoffDelay', 'createTreeMarker', 'getGuardianPid', 'killTree', 'spawnManaged', 'supervise', 'watchTree'],
   'lastcall/pidfile': [
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHandle', 'PidFileHeldError',
     'PidFileNotAFileError', 'acquireLock', 'acquirePidFile',
