@@ -1,0 +1,98 @@
+// One broken service per failing check, started by the real CLI: each is caught, with evidence.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { checkOf, doctor, doctorFixture, withTempDir } from './doctor-helpers.js';
+
+const FAST = ['--after', '500ms', '--deadline', '1500ms'];
+const node = (name, ...args) => [process.execPath, doctorFixture(name), ...args];
+
+function isAlive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/\) [ZX] /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+test('a service that swallows SIGTERM and keeps serving: exit, exit-code and intake fail; --explain names its listener', async () => {
+  const { code, result } = await doctor([...FAST, '--second-signal'], node('swallow.js'));
+  assert.equal(code, 1);
+  assert.equal(result.verdict, 'fail');
+  const exit = checkOf(result, 'exit');
+  assert.equal(exit.status, 'fail');
+  assert.match(exit.message, /SIGKILLed its whole tree/);
+  assert.match(exit.message, /still serving new connections/);
+  assert.match(exit.message, /Server listening on 127\.0\.0\.1:\d+/);
+  assert.equal(checkOf(result, 'exit-code').status, 'fail');
+  assert.equal(checkOf(result, 'intake').status, 'fail');
+  assert.equal(checkOf(result, 'second-signal').status, 'fail');
+  assert.equal(checkOf(result, 'in-flight').status, 'pass');
+  const exitEvent = result.timeline.find((e) => e.kind === 'exit');
+  assert.equal(exitEvent.killedByDoctor, true);
+});
+
+test('a service that resets in-flight requests: in-flight fails', async () => {
+  const { code, result } = await doctor(FAST, node('reset-inflight.js'));
+  assert.equal(code, 1);
+  const inFlight = checkOf(result, 'in-flight');
+  assert.equal(inFlight.status, 'fail', inFlight.message);
+  assert.match(inFlight.message, /\d+ reset/);
+  assert.equal(checkOf(result, 'exit').status, 'pass');
+});
+
+test('a service that leaves setsid children behind: orphans fails with their pids, and doctor kills them', async () => {
+  const { code, result } = await doctor(FAST, node('setsid-children.js'));
+  assert.equal(code, 1);
+  const orphans = checkOf(result, 'orphans');
+  assert.equal(orphans.status, 'fail', orphans.message);
+  assert.equal(orphans.value, 2);
+  const pids = [...orphans.message.matchAll(/pid (\d+) \(sleep 300\)/g)].map((m) => Number(m[1]));
+  assert.equal(pids.length, 2, orphans.message);
+  for (const pid of pids) assert.equal(isAlive(pid), false, `orphan ${pid} still alive`);
+  const marked = result.timeline.filter((e) => e.kind === 'process' && e.orphan).map((e) => e.pid);
+  assert.deepEqual(marked.sort(), pids.sort());
+});
+
+test('a python3 service SIGKILLed at the deadline leaves its PID file: files fails and says the PID is dead', async () => {
+  await withTempDir(async (dir) => {
+    const pidfile = path.join(dir, 'left.pid');
+    const { code, result } = await doctor([...FAST, '--pidfile', pidfile], ['python3', doctorFixture('pidfile-left.py'), pidfile]);
+    assert.equal(code, 1);
+    const files = checkOf(result, 'files');
+    assert.equal(files.status, 'fail', files.message);
+    assert.match(files.message, /left\.pid \(pid \d+\): its PID is dead/);
+    assert.ok(existsSync(pidfile));
+    assert.equal(checkOf(result, 'exit').status, 'fail');
+  });
+});
+
+test('a service whose child blocks on a full pipe overruns the deadline: exit fails and names the child', async () => {
+  const { code, result } = await doctor(FAST, node('pipe-child.js'));
+  assert.equal(code, 1);
+  const exit = checkOf(result, 'exit');
+  assert.equal(exit.status, 'fail', exit.message);
+  assert.match(exit.message, /waiting on child process \d+/);
+  assert.match(exit.message, /child process \d+/);
+  assert.equal(checkOf(result, 'orphans').status, 'pass', 'doctor killed the whole tree at the deadline');
+});
+
+test('a service that closes keep-alive sockets under arriving requests: resets fails', async () => {
+  // The race is real, so one run may be lucky; three runs and the worst is reported.
+  const { code, result } = await doctor([...FAST, '--runs', '3'], node('idle-close.js'));
+  const resets = checkOf(result, 'resets');
+  assert.equal(resets.status, 'fail', resets.message);
+  assert.match(resets.message, /on existing keep-alive connections after the signal were reset/);
+  assert.equal(code, 1);
+});
+
+test('python3 -m http.server dies of SIGTERM: exit-code warns (143), and {port} reaches its arguments', async () => {
+  const { result } = await doctor(FAST, ['python3', '-m', 'http.server', '{port}', '--bind', '127.0.0.1', '--directory', doctorFixture('')]);
+  const exitCode = checkOf(result, 'exit-code');
+  assert.equal(exitCode.status, 'warn', exitCode.message);
+  assert.equal(exitCode.value, 143);
+  assert.match(exitCode.message, /systemd/);
+  assert.equal(checkOf(result, 'exit').status, 'pass');
+});
