@@ -1,6 +1,9 @@
-// Doctor's load: N keep-alive clients in a closed loop (one socket each, the next request as soon as
-// the previous one ends), every request recorded with its outcome and whether it reused a socket.
-import { Agent, request } from 'node:http';
+// Doctor's load: N keep-alive clients in a closed loop on raw sockets (one socket each; the next
+// request as soon as the previous response is complete), every request recorded with its outcome and
+// whether it was sent on a socket that had already served one. Raw `net` keeps the client light
+// enough that the service, not doctor, is the bottleneck (bench doctor-cost).
+import { connect, type Socket } from 'node:net';
+import { ResponseParser } from './doctor-response.js';
 
 export type RequestOutcome = 'ok' | 'closing' | 'refused' | 'reset' | '5xx' | 'error';
 
@@ -22,34 +25,40 @@ export function classifyError(error: NodeJS.ErrnoException): RequestOutcome {
 
 const RETRY_PAUSE_MS = 20;
 
+interface Conn {
+  socket: Socket;
+  served: number;
+  connected: boolean;
+  /** Once connected (a close after that is a reset, before it a failed connect). */
+  reached: boolean;
+}
+
 export class LoadClients {
   readonly records: RequestRecord[] = [];
-  readonly #agents: Agent[] = [];
-  readonly #url: URL;
+  readonly #conns: Array<Conn | undefined>;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #request: Buffer;
   readonly #originMs: number;
   #stopped = false;
   #pending = 0;
-  /** Sockets that carried a request: a queued request handed a freed socket has reusedSocket false, so doctor tracks reuse itself. */
-  readonly #used = new WeakSet<object>();
 
   constructor(url: string, connections: number, originMs: number) {
-    this.#url = new URL(url);
+    const u = new URL(url);
+    this.#host = u.hostname.replace(/^\[|\]$/g, '');
+    this.#port = Number(u.port || 80);
+    this.#request = Buffer.from(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUser-Agent: lastcall-doctor\r\n\r\n`, 'latin1');
     this.#originMs = originMs;
-    for (let i = 0; i < connections; i++) this.#agents.push(new Agent({ keepAlive: true, maxSockets: 1 }));
+    this.#conns = Array.from({ length: connections }, () => undefined);
   }
 
   start(): void {
-    this.#agents.forEach((agent, client) => this.#next(agent, client));
+    for (let client = 0; client < this.#conns.length; client++) this.#send(client);
   }
 
-  /** Sockets currently connected (busy or idle), across all clients. */
+  /** Sockets currently connected, across all clients. */
   openSockets(): number {
-    let n = 0;
-    for (const agent of this.#agents) {
-      for (const list of Object.values(agent.sockets)) n += list?.length ?? 0;
-      for (const list of Object.values(agent.freeSockets)) n += list?.length ?? 0;
-    }
-    return n;
+    return this.#conns.filter((c) => c?.connected === true).length;
   }
 
   /** Requests sent and not yet answered. */
@@ -60,35 +69,60 @@ export class LoadClients {
   /** Stops the loops; requests cut short by the stop are not recorded. */
   stop(): void {
     this.#stopped = true;
-    for (const agent of this.#agents) agent.destroy();
+    for (const conn of this.#conns) conn?.socket.destroy();
   }
 
-  #next(agent: Agent, client: number): void {
+  #send(client: number): void {
     if (this.#stopped) return;
+    const current = this.#conns[client];
+    const conn = current && !current.socket.destroyed ? current : this.#open(client);
+    const reused = conn.served > 0;
     const startMs = performance.now() - this.#originMs;
-    let done = false;
     this.#pending += 1;
-    const finish = (outcome: RequestOutcome, reused: boolean): void => {
-      if (done || this.#stopped) return;
+    let done = false;
+    const parser = new ResponseParser();
+    const finish = (outcome: RequestOutcome, keep: boolean): void => {
+      if (done) return;
       done = true;
       this.#pending -= 1;
+      conn.socket.removeListener('data', onData).removeListener('error', onError).removeListener('close', onClose);
+      if (!keep) {
+        conn.socket.destroy();
+        conn.connected = false;
+        this.#conns[client] = undefined;
+      }
+      if (this.#stopped) return;
       this.records.push({ client, startMs, endMs: performance.now() - this.#originMs, outcome, reused });
-      if (outcome === 'ok' || outcome === 'closing' || outcome === '5xx') this.#next(agent, client);
-      else setTimeout(() => this.#next(agent, client), RETRY_PAUSE_MS).unref();
+      if (outcome === 'ok' || outcome === '5xx' || outcome === 'closing') this.#send(client);
+      else setTimeout(() => this.#send(client), RETRY_PAUSE_MS).unref();
     };
-    let reused = false;
-    const req = request({ host: this.#url.hostname, port: this.#url.port, path: this.#url.pathname + this.#url.search, agent }, (res) => {
-      const status = res.statusCode ?? 0;
-      const closing = /close/i.test(res.headers.connection ?? '');
-      res.on('end', () => finish(status >= 500 ? '5xx' : closing ? 'closing' : 'ok', reused));
-      res.on('error', (error) => finish(classifyError(error), reused));
-      res.resume();
+    const onData = (chunk: Buffer): void => {
+      const response = parser.push(chunk);
+      if (response === undefined) return;
+      conn.served += 1;
+      const keep = !response.closing && parser.rest === 0;
+      finish(response.status >= 500 ? '5xx' : response.closing ? 'closing' : 'ok', keep);
+    };
+    const onError = (error: NodeJS.ErrnoException): void => finish(classifyError(error), false);
+    const onClose = (): void => {
+      const response = parser.end();
+      if (response) finish(response.status >= 500 ? '5xx' : 'closing', false);
+      else finish(conn.reached ? 'reset' : 'error', false);
+    };
+    conn.socket.on('data', onData).on('error', onError).on('close', onClose);
+    conn.socket.write(this.#request);
+  }
+
+  #open(client: number): Conn {
+    const socket = connect({ host: this.#host, port: this.#port, noDelay: true });
+    const conn: Conn = { socket, served: 0, connected: false, reached: false };
+    socket.once('connect', () => (conn.connected = conn.reached = true));
+    socket.on('error', () => {}); // each request listens for its own errors
+    socket.once('close', () => {
+      conn.connected = false; // closed between requests: the next one opens a new socket
+      if (this.#conns[client] === conn) this.#conns[client] = undefined;
     });
-    req.once('socket', (socket) => {
-      reused = this.#used.has(socket);
-      this.#used.add(socket);
-    });
-    req.on('error', (error) => finish(classifyError(error), reused));
-    req.end();
+    this.#conns[client] = conn;
+    return conn;
   }
 }

@@ -116,7 +116,8 @@ async function finish(service: Service, obs: RunObservation, options: DoctorOpti
     obs.files = inspectFiles(options.files, service.watch.processes);
     if (orphans.size > 0) await service.watch.killAll();
   }
-  obs.processes = (service.watch?.processes ?? []).map((p) => ({ ...p, firstSeenMs: p.firstSeenMs - service.originMs, lastSeenMs: p.lastSeenMs - service.originMs, orphan: orphans.has(p.pid) }));
+  const lastSeen = (p: WatchedProcess): number => (p.pid === service.child.pid ? exit.atMs : Math.max(p.lastSeenMs - service.originMs, orphans.has(p.pid) ? now() : 0));
+  obs.processes = (service.watch?.processes ?? []).map((p) => ({ ...p, firstSeenMs: p.firstSeenMs - service.originMs, lastSeenMs: lastSeen(p), orphan: orphans.has(p.pid) }));
   obs.endMs = now();
 }
 
