@@ -71,9 +71,11 @@ export class TreeWatch {
     const known = this.#seen.get(info.pid);
     if (known && known.startTime === info.startTime) {
       known.lastSeenMs = now;
+      known.ppid = info.ppid; // reparented once its parent died
+      known.command = readCommand(info.pid) || known.command; // after an exec (a shim that execs python3)
       return known;
     }
-    const entry: WatchedProcess = { pid: info.pid, ppid: info.ppid, pgid: info.pgid, startTime: info.startTime, command: readCommand(info.pid), firstSeenMs: now, lastSeenMs: now };
+    const entry: WatchedProcess = { pid: info.pid, ppid: info.ppid, pgid: info.pgid, startTime: info.startTime, command: readCommand(info.pid) || '?', firstSeenMs: now, lastSeenMs: now };
     this.#seen.set(info.pid, entry);
     return entry;
   }
@@ -83,6 +85,6 @@ function readCommand(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
   } catch {
-    return '?';
+    return ''; // gone, or not Linux
   }
 }
