@@ -67,17 +67,22 @@ test('a python3 service SIGKILLed at the deadline leaves its PID file: files fai
     assert.match(files.message, /left\.pid \(pid \d+\): its PID is dead/);
     assert.ok(existsSync(pidfile));
     assert.equal(checkOf(result, 'exit').status, 'fail');
+    assert.doesNotMatch(checkOf(result, 'exit').message, /event loop/, '--explain is for node commands only');
   });
 });
 
 test('a service whose child blocks on a full pipe overruns the deadline: exit fails and names the child', async () => {
-  const { code, result } = await doctor(FAST, node('pipe-child.js'));
+  // Its readiness (the same listener) never answers non-2xx: it goes from 200 to refused.
+  const { code, result } = await doctor([...FAST, '--readiness', 'http://127.0.0.1:{port}/'], node('pipe-child.js'));
   assert.equal(code, 1);
   const exit = checkOf(result, 'exit');
   assert.equal(exit.status, 'fail', exit.message);
   assert.match(exit.message, /waiting on child process \d+/);
   assert.match(exit.message, /child process \d+/);
   assert.equal(checkOf(result, 'orphans').status, 'pass', 'doctor killed the whole tree at the deadline');
+  const intake = checkOf(result, 'intake');
+  assert.equal(intake.status, 'warn', intake.message);
+  assert.match(intake.message, /readiness endpoint never answered non-2xx before the listener closed/);
 });
 
 test('a service that closes keep-alive sockets under arriving requests: resets fails', async () => {
