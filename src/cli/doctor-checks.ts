@@ -20,7 +20,7 @@ export function evaluateRun(obs: RunObservation, signal: string, files: readonly
   if (!obs.ready.ok) {
     const tail = obs.outputTail ? `; last output: ${obs.outputTail.replaceAll('\n', ' | ')}` : '';
     const skipped = ['exit', 'exit-code', 'intake', 'in-flight', 'resets', 'orphans', 'files'].map((id) => check(id, 'skip', 'the service never became ready'));
-    return [check('ready', 'fail', `not ready: ${obs.ready.error ?? 'unknown'}${tail}`), ...skipped];
+    return [check('ready', 'fail', `${obs.ready.error ?? 'not ready'}${tail}`), ...skipped];
   }
   return [check('ready', 'pass', `ready ${ms(obs.ready.atMs)} after start`, Math.round(obs.ready.atMs)), exitCheck(obs, signal), exitCodeCheck(obs, signal), intakeCheck(obs), inFlightCheck(obs), resetsCheck(obs), orphansCheck(obs), filesCheck(obs, files)];
 }

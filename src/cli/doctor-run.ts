@@ -56,7 +56,11 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
       await waitForReady(spec, source, { timeoutMs: options.readyTimeoutMs, anyHttpStatus });
       obs.ready = { ok: true, atMs: now() };
     } catch (error) {
-      const why = service.spawnError?.message ?? (error instanceof Error ? error.message : String(error));
+      // Doctor words it itself: the readiness module's messages are its own business.
+      const exit = service.exit;
+      const exited = exit ? `exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})` : undefined;
+      const timedOut = now() >= options.readyTimeoutMs ? `not ready within ${options.readyTimeoutMs} ms` : undefined;
+      const why = service.spawnError?.message ?? exited ?? timedOut ?? (error instanceof Error ? error.message : String(error));
       obs.ready = { ok: false, atMs: now(), error: why };
       await finish(service, obs, options, now, true);
       return obs;

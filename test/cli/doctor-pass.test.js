@@ -29,8 +29,11 @@ test('a lastcall service (createLifecycle + httpServer + probes + PID file) pass
   });
 });
 
-test('the readiness endpoint of a lastcall service turns non-2xx before its listener closes', async () => {
-  const { result } = await doctor(['--after', '500ms', '--readiness', 'http://127.0.0.1:{port}/readyz'], [process.execPath, doctorFixture('lastcall-service.js')]);
+test('the readiness endpoint of a lastcall service turns non-2xx before its listener closes (--ready log:, --signal SIGINT)', async () => {
+  const flags = ['--after', '500ms', '--readiness', 'http://127.0.0.1:{port}/readyz', '--ready', 'log:^READY$', '--signal', 'SIGINT'];
+  const { result } = await doctor(flags, [process.execPath, doctorFixture('lastcall-service.js')]);
+  assert.equal(result.verdict, 'pass', JSON.stringify(result.checks));
+  assert.equal(result.timeline.find((e) => e.kind === 'signal').label, 'SIGINT');
   assert.equal(checkOf(result, 'intake').status, 'pass', checkOf(result, 'intake').message);
   const readiness = result.timeline.filter((e) => e.kind === 'readiness').map((e) => e.outcome);
   assert.ok(readiness.includes('2xx') && readiness.includes('non-2xx'), readiness.join(','));

@@ -12,6 +12,8 @@ for (const [args, pattern] of [
   [['doctor', '--signal', 'SIGNOPE', '--', 'true'], /--signal: expected a signal name/],
   [['doctor', '--url', 'ftp://x', '--', 'true'], /--url: expected an http:\/\/ URL/],
   [['doctor', '--bogus', '--', 'true'], /bogus/],
+  [['doctor', '--port', '70000', '--', 'true'], /--port: expected a port 1-65535/],
+  [['doctor', '--runs', '0', '--', 'true'], /--runs: expected a whole number >= 1/],
   [['doctor', '--explain', '--no-explain', '--', 'true'], /contradict/],
 ]) {
   test(`usage error: ${args.slice(1).join(' ')}`, async () => {
@@ -44,8 +46,23 @@ test('a service that never becomes ready: exit 2, ready fails, the rest is skipp
   assert.throws(() => process.kill(process_.pid, 0), /ESRCH/);
 });
 
+test('without --json the result is text on stderr, nothing on stdout', async () => {
+  const { code, stdout, stderr } = await runCli(['doctor', '--ready-timeout', '500ms', '--', process.execPath, '-e', 'setTimeout(() => {}, 5000)']);
+  assert.equal(code, 2);
+  assert.equal(stdout, '');
+  assert.match(stderr, /^lastcall doctor: /);
+  assert.match(stderr, /fail\s+ready\s+not ready within 500 ms/);
+  assert.match(stderr, /skip\s+orphans/);
+});
+
 test('a command that does not exist: exit 2 and the spawn error in the ready check', async () => {
   const { code, result } = await doctor(['--ready-timeout', '5s'], ['/nonexistent/lastcall-doctor-service']);
   assert.equal(code, 2);
   assert.match(checkOf(result, 'ready').message, /ENOENT/);
+});
+
+test('a service that exits before it is ready: exit 2, and the ready check says how it exited', async () => {
+  const { code, result } = await doctor([], [process.execPath, '-e', 'console.error("boom: no config"); process.exit(3)']);
+  assert.equal(code, 2);
+  assert.match(checkOf(result, 'ready').message, /exited before it was ready \(exit code 3\).*boom: no config/);
 });
