@@ -22,21 +22,11 @@ svg .step.failed { fill: #e53935; } svg .step.timed-out { fill: #fb8c00; } svg .
 .legend span { display: inline-block; margin-right: 12px; font-size: 12px; } .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
 `;
 
-const LEGEND: Array<[string, string]> = [
-  ['ok / served / alive', '#43a047'],
-  ['Connection: close', '#9ccc65'],
-  ['refused', '#90a4ae'],
-  ['reset / error', '#e53935'],
-  ['5xx / timed out', '#fb8c00'],
-  ['orphan / killed', '#c62828'],
-  ['signal', '#6a1b9a'],
-];
-
 export function renderHtml(doc: RenderDoc): string {
   const rows = doc.rows
     .map((r) => `<tr class="row" data-id="${escapeXml(r.id)}"><td>${escapeXml(r.id)}</td><td class="status s-${escapeXml(r.status)}">${escapeXml(r.status)}</td><td>${r.value ?? ''}</td><td>${escapeXml(r.message)}</td></tr>`)
     .join('\n');
-  const legend = LEGEND.map(([label, color]) => `<span><i style="background:${color}"></i>${label}</span>`).join('');
+  const legend = doc.legend.map(([label, color]) => `<span><i style="background:${color}"></i>${label}</span>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(doc.title)}</title><style>${STYLE}</style></head>
 <body>

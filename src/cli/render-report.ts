@@ -73,6 +73,12 @@ export function reportDoc(report: ReportLike): RenderDoc {
       bars: [{ startMs: s.startMs, endMs: s.startMs + s.durationMs, kind: `step ${s.status}`, title: `${s.name} (${s.phase}): ${s.status}, ${Math.round(s.durationMs)} ms${errorText(s.error) ? ` — ${errorText(s.error)}` : ''}` }],
     })),
     marks,
+    legend: [
+      ['ok', '#43a047'],
+      ['failed', '#e53935'],
+      ['timed out', '#fb8c00'],
+      ['skipped', '#bdbdbd'],
+    ],
     startMs: 0,
     endMs: end,
   };

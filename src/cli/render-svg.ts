@@ -7,7 +7,7 @@ const LABEL_W = 190;
 const LANE_H = 16;
 const AXIS_H = 24;
 const SERIES_H = 60;
-const PLOT_W = WIDTH - LABEL_W - 20;
+const PLOT_W = WIDTH - LABEL_W - 40;
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
