@@ -15,7 +15,7 @@ const FIXTURES = {
   'lastcall-service': { command: (pid) => [process.execPath, fixture('lastcall-service.js'), pid], expect: ALL_PASS },
   'asyncio-drain.py': { command: (pid) => ['python3', fixture('asyncio-drain.py'), pid], expect: ALL_PASS },
   swallow: { command: () => [process.execPath, fixture('swallow.js')], expect: { exit: 'fail', 'exit-code': 'fail', intake: 'fail' } },
-  'reset-inflight': { command: () => [process.execPath, fixture('reset-inflight.js')], expect: { 'in-flight': 'fail' } },
+  'reset-inflight': { command: () => [process.execPath, fixture('reset-inflight.js')], expect: { 'in-flight': 'fail' }, flags: ['--ready', 'log:^READY$'] },
   'idle-close': { command: () => [process.execPath, fixture('idle-close.js')], expect: { resets: 'fail' } },
   'setsid-children': { command: () => [process.execPath, fixture('setsid-children.js')], expect: { orphans: 'fail' } },
   'pidfile-left.py': { command: (pid) => ['python3', fixture('pidfile-left.py'), pid], expect: { exit: 'fail', files: 'fail' } },
@@ -53,11 +53,11 @@ export const scenario = {
   capMs: 60_000,
   quickCapMs: 30_000,
   async run({ library, signal }) {
-    const { command, expect } = FIXTURES[library];
+    const { command, expect, flags = [] } = FIXTURES[library];
     const dir = await mkdtemp(path.join(tmpdir(), 'doctor-accuracy-'));
     try {
       const pid = path.join(dir, 'service.pid');
-      const result = await runDoctor(['--after', '500ms', '--deadline', '1500ms', '--pidfile', pid, '--', ...command(pid)], signal);
+      const result = await runDoctor(['--after', '500ms', '--deadline', '1500ms', '--pidfile', pid, ...flags, '--', ...command(pid)], signal);
       const figures = {};
       let met = 0;
       for (const id of CHECKS) {

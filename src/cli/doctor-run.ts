@@ -71,9 +71,9 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
     if (service.exit === undefined) {
       obs.signalMs = now();
       service.signal(options.signal);
-      setTimeout(() => intake.start(), INTAKE_START_MS).unref();
       const deadlineAt = obs.signalMs + options.deadlineMs;
       const timers = [
+        setTimeout(() => intake.start(), INTAKE_START_MS),
         second ? setTimeout(() => service.signal(options.signal) && (obs.secondSignalMs = now()), SECOND_SIGNAL_MS) : undefined,
         explain ? setTimeout(() => service.exit === undefined && explain.trigger(), options.deadlineMs / 2) : undefined,
       ];
@@ -83,7 +83,8 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
         obs.stuck = describeStuck(load, intake.records, service.watch?.processes ?? [], service.child.pid, now());
         load.stop();
         intake.stop();
-        if (explain) await waitForTimeout(300, undefined, true); // the dump polls every 100 ms
+        // The dump was asked for at deadline/2 and the preload polls every 100 ms.
+        if (explain) await waitForTimeout(Math.max(0, 250 - options.deadlineMs / 2), undefined, true);
         obs.explain = explain?.read() ?? [];
         await finish(service, obs, options, now, true);
         return obs;

@@ -35,7 +35,8 @@ test('a service that swallows SIGTERM and keeps serving: exit, exit-code and int
 });
 
 test('a service that resets in-flight requests: in-flight fails', async () => {
-  const { code, result } = await doctor(FAST, node('reset-inflight.js'));
+  // Its requests take 2 s, longer than the default readiness probe waits: readiness is its READY line.
+  const { code, result } = await doctor([...FAST, '--ready', 'log:^READY$'], node('reset-inflight.js'));
   assert.equal(code, 1);
   const inFlight = checkOf(result, 'in-flight');
   assert.equal(inFlight.status, 'fail', inFlight.message);
