@@ -66,3 +66,13 @@ test('a service that exits before it is ready: exit 2, and the ready check says 
   assert.equal(code, 2);
   assert.match(checkOf(result, 'ready').message, /exited before it was ready \(exit code 3\).*boom: no config/);
 });
+
+test('--ready fd:3: doctor opens the pipe and the service signals readiness on it', async () => {
+  const script = `const http = require('node:http'); const fs = require('node:fs');
+    const server = http.createServer((q, s) => s.end('ok'));
+    process.on('SIGTERM', () => { server.close(() => process.exit(0)); server.closeIdleConnections(); });
+    server.listen(Number(process.env.PORT), '127.0.0.1', () => fs.writeSync(3, 'ready\\n'));`;
+  const { result } = await doctor(['--ready', 'fd:3', '--after', '300ms'], [process.execPath, '-e', script]);
+  assert.equal(checkOf(result, 'ready').status, 'pass', checkOf(result, 'ready').message);
+  assert.equal(checkOf(result, 'exit').status, 'pass', checkOf(result, 'exit').message);
+});
