@@ -25,12 +25,20 @@ export function classifyError(error: NodeJS.ErrnoException): RequestOutcome {
 
 const RETRY_PAUSE_MS = 20;
 
+interface Pending {
+  startMs: number;
+  reused: boolean;
+  parser: ResponseParser;
+}
+
 interface Conn {
   socket: Socket;
   served: number;
   connected: boolean;
   /** Once connected (a close after that is a reset, before it a failed connect). */
   reached: boolean;
+  /** The request on this socket awaiting its response. */
+  current: Pending | undefined;
 }
 
 export class LoadClients {
@@ -74,55 +82,49 @@ export class LoadClients {
 
   #send(client: number): void {
     if (this.#stopped) return;
-    const current = this.#conns[client];
-    const conn = current && !current.socket.destroyed ? current : this.#open(client);
-    const reused = conn.served > 0;
-    const startMs = performance.now() - this.#originMs;
+    const existing = this.#conns[client];
+    const conn = existing && !existing.socket.destroyed ? existing : this.#open(client);
+    conn.current = { startMs: performance.now() - this.#originMs, reused: conn.served > 0, parser: new ResponseParser() };
     this.#pending += 1;
-    let done = false;
-    const parser = new ResponseParser();
-    const finish = (outcome: RequestOutcome, keep: boolean): void => {
-      if (done) return;
-      done = true;
-      this.#pending -= 1;
-      conn.socket.removeListener('data', onData).removeListener('error', onError).removeListener('close', onClose);
-      if (!keep) {
-        conn.socket.destroy();
-        conn.connected = false;
-        this.#conns[client] = undefined;
-      }
-      if (this.#stopped) return;
-      this.records.push({ client, startMs, endMs: performance.now() - this.#originMs, outcome, reused });
-      if (outcome === 'ok' || outcome === '5xx' || outcome === 'closing') this.#send(client);
-      else setTimeout(() => this.#send(client), RETRY_PAUSE_MS).unref();
-    };
-    const onData = (chunk: Buffer): void => {
-      const response = parser.push(chunk);
-      if (response === undefined) return;
-      conn.served += 1;
-      const keep = !response.closing && parser.rest === 0;
-      finish(response.status >= 500 ? '5xx' : response.closing ? 'closing' : 'ok', keep);
-    };
-    const onError = (error: NodeJS.ErrnoException): void => finish(classifyError(error), false);
-    const onClose = (): void => {
-      const response = parser.end();
-      if (response) finish(response.status >= 500 ? '5xx' : 'closing', false);
-      else finish(conn.reached ? 'reset' : 'error', false);
-    };
-    conn.socket.on('data', onData).on('error', onError).on('close', onClose);
     conn.socket.write(this.#request);
   }
 
   #open(client: number): Conn {
     const socket = connect({ host: this.#host, port: this.#port, noDelay: true });
-    const conn: Conn = { socket, served: 0, connected: false, reached: false };
+    const conn: Conn = { socket, served: 0, connected: false, reached: false, current: undefined };
+    this.#conns[client] = conn;
     socket.once('connect', () => (conn.connected = conn.reached = true));
-    socket.on('error', () => {}); // each request listens for its own errors
-    socket.once('close', () => {
+    socket.on('data', (chunk: Buffer) => {
+      const response = conn.current?.parser.push(chunk);
+      if (response === undefined) return;
+      conn.served += 1;
+      const keep = !response.closing && conn.current?.parser.rest === 0;
+      this.#finish(client, conn, response.status >= 500 ? '5xx' : response.closing ? 'closing' : 'ok', keep);
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => this.#finish(client, conn, classifyError(error), false));
+    socket.on('close', () => {
       conn.connected = false; // closed between requests: the next one opens a new socket
       if (this.#conns[client] === conn) this.#conns[client] = undefined;
+      const response = conn.current?.parser.end();
+      if (response) this.#finish(client, conn, response.status >= 500 ? '5xx' : 'closing', false);
+      else this.#finish(client, conn, conn.reached ? 'reset' : 'error', false);
     });
-    this.#conns[client] = conn;
     return conn;
+  }
+
+  #finish(client: number, conn: Conn, outcome: RequestOutcome, keep: boolean): void {
+    const request = conn.current;
+    if (request === undefined) return;
+    conn.current = undefined;
+    this.#pending -= 1;
+    if (!keep) {
+      conn.socket.destroy();
+      conn.connected = false;
+      if (this.#conns[client] === conn) this.#conns[client] = undefined;
+    }
+    if (this.#stopped) return;
+    this.records.push({ client, startMs: request.startMs, endMs: performance.now() - this.#originMs, outcome, reused: request.reused });
+    if (outcome === 'ok' || outcome === '5xx' || outcome === 'closing') this.#send(client);
+    else setTimeout(() => this.#send(client), RETRY_PAUSE_MS).unref();
   }
 }

@@ -8,6 +8,10 @@ export interface ParsedResponse {
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CRLF = Buffer.from('\r\n');
+const STATUS = /^HTTP\/\d\.\d (\d{3})/;
+const CONNECTION = /\r\nconnection:[ \t]*([^\r]*)/i;
+const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d+)/i;
+const CHUNKED = /\r\ntransfer-encoding:[^\r]*chunked/i;
 
 export class ResponseParser {
   #buffer: Buffer = Buffer.alloc(0);
@@ -25,14 +29,13 @@ export class ResponseParser {
       if (end === -1) return undefined;
       const head = this.#buffer.toString('latin1', 0, end);
       this.#buffer = this.#buffer.subarray(end + 4);
-      const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(head)?.[1] ?? 0);
-      const header = (name: string): string | undefined => new RegExp(`\\r\\n${name}:[ \\t]*([^\\r]*)`, 'i').exec(head)?.[1];
+      const status = Number(STATUS.exec(head)?.[1] ?? 0);
       const http10 = head.startsWith('HTTP/1.0');
-      const connection = header('connection')?.toLowerCase() ?? '';
+      const connection = CONNECTION.exec(head)?.[1]?.toLowerCase() ?? '';
       this.#head = { status, closing: connection.includes('close') || (http10 && !connection.includes('keep-alive')) };
-      const length = header('content-length');
+      const length = CONTENT_LENGTH.exec(head)?.[1];
       if (status === 204 || status === 304 || (status >= 100 && status < 200)) this.#remaining = 0;
-      else if (/chunked/i.test(header('transfer-encoding') ?? '')) this.#remaining = -1;
+      else if (CHUNKED.test(head)) this.#remaining = -1;
       else if (length !== undefined) this.#remaining = Number(length);
       else this.#remaining = -2;
     }
