@@ -3,6 +3,9 @@
 import type { DoctorResult, TimelineEvent } from './doctor-result.js';
 import type { RenderBar, RenderDoc, RenderLane } from './render-model.js';
 
+/** Beyond this many clients the page would be mostly client lanes; the JSON keeps them all. */
+const MAX_CLIENT_LANES = 40;
+
 type Of<K extends TimelineEvent['kind']> = Extract<TimelineEvent, { kind: K }>;
 
 export function doctorDoc(result: DoctorResult): RenderDoc {
@@ -27,7 +30,9 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
     bars.push(segment(`client ${e.client}`, e));
     clients.set(e.client, bars);
   }
-  for (const [client, bars] of [...clients].sort((a, b) => a[0] - b[0])) lanes.push({ label: `client ${client}`, bars });
+  const drawn = [...clients].sort((a, b) => a[0] - b[0]);
+  for (const [client, bars] of drawn.slice(0, MAX_CLIENT_LANES)) lanes.push({ label: `client ${client}`, bars });
+  if (drawn.length > MAX_CLIENT_LANES) lanes.push({ label: `(${drawn.length - MAX_CLIENT_LANES} more clients not drawn)`, bars: [] });
   for (const p of pick('process')) {
     lanes.push({
       label: `pid ${p.pid}${p.orphan ? ' (orphan)' : ''}`,

@@ -63,3 +63,32 @@ test('bad input: a missing file, not JSON, not a report: exit 2 with one line na
     }
   });
 });
+
+test('a `lastcall doctor --json` result is drawn too: the checks as rows, one bar per process', async () => {
+  await withTempDir(async (dir) => {
+    const file = path.join(dir, 'doctor.json');
+    const result = {
+      verdict: 'fail',
+      command: ['node', 'svc.js'],
+      runs: 1,
+      checks: [
+        { id: 'exit', status: 'pass', message: 'exited 12 ms after SIGTERM', value: 12 },
+        { id: 'orphans', status: 'fail', message: '1 processes of its tree were alive', value: 1 },
+      ],
+      timeline: [
+        { kind: 'signal', atMs: 100, label: 'SIGTERM' },
+        { kind: 'process', pid: 10, ppid: 1, command: 'node svc.js', startMs: 0, endMs: 112, orphan: false },
+        { kind: 'process', pid: 11, ppid: 1, command: 'sleep 300', startMs: 5, endMs: 1200, orphan: true },
+        { kind: 'exit', atMs: 112, label: 'exit 0', code: 0, signal: null, killedByDoctor: false },
+      ],
+    };
+    writeFileSync(file, JSON.stringify(result));
+    const html = path.join(dir, 'doctor.html');
+    const out = await runCli(['report', file, '--html', html]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /fail\s+orphans\s+1 processes/);
+    const page = readFileSync(html, 'utf8');
+    assert.equal((page.match(/<rect class="bar proc/g) ?? []).length, 2);
+    assert.equal((page.match(/<rect class="bar proc orphan"/g) ?? []).length, 1);
+  });
+});
