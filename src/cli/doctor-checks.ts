@@ -30,12 +30,13 @@ function exitCheck(obs: RunObservation, signal: string): Check {
   if (obs.signalMs === undefined || exit === undefined) return check('exit', 'fail', `exited by itself ${ms((exit?.atMs ?? 0) - obs.ready.atMs)} after becoming ready, before ${signal} was sent`);
   const after = exit.atMs - obs.signalMs;
   if (!exit.killedByDoctor) return check('exit', 'pass', `exited ${ms(after)} after ${signal}, inside the ${ms(obs.deadlineMs)} deadline`, Math.round(after));
-  const explained = obs.explain.map((d) => `pid ${d.pid}: ${summarizeDump(d)}`).join('; ');
+  const dumps = obs.explain.map((d) => `pid ${d.pid}: ${summarizeDump(d)}`).join('; ');
+  const silent = obs.explainAsked && !dumps ? '; --explain got no answer: its event loop is likely blocked in synchronous code' : '';
   return check(
     'exit',
     'fail',
     `still running ${ms(obs.deadlineMs)} after ${signal}, so doctor SIGKILLed its whole tree; at the deadline it was ${obs.stuck ?? 'alive'}` +
-      `${explained ? `; keeping its event loop alive: ${explained}` : ''}. Fix: on ${signal}, stop intake, bound every close step and exit (lastcall's createLifecycle enforces one deadline)`,
+      `${dumps ? `; keeping its event loop alive: ${dumps}` : silent}. Fix: on ${signal}, stop intake, bound every close step and exit (lastcall's createLifecycle enforces one deadline)`,
     Math.round(after),
   );
 }
@@ -70,6 +71,9 @@ function intakeCheck(obs: RunObservation): Check {
     return check('intake', 'fail', `new connections were still served ${ms((probes[lastServed]?.atMs ?? 0) - signalMs)} after the signal, until ${until}: a stopping instance keeps taking work. Fix: on the signal, fail readiness and close the listener (lastcall/http httpServer does)`, null);
   }
   const stopMs = (probes[lastServed + 1]?.atMs ?? signalMs) - signalMs;
+  if (probes[probes.length - 1]?.failure === 'timeout') {
+    return check('intake', 'warn', `new connections stopped being answered ${ms(stopMs)} after the signal but were still accepted (the probes timed out): clients and load balancers wait instead of being refused. Fix: close the listener on the signal`, Math.round(stopMs));
+  }
   const readinessWarning = readinessCheck(obs, signalMs, probes);
   if (readinessWarning) return check('intake', 'warn', `new connections stopped being served ${ms(stopMs)} after the signal, but ${readinessWarning}`, Math.round(stopMs));
   return check('intake', 'pass', `new connections stopped being served ${ms(stopMs)} after the signal (${describeProbe(probes[lastServed + 1])})`, Math.round(stopMs));

@@ -27,6 +27,8 @@ export interface RunObservation {
   orphansChecked: boolean;
   files: FileState[];
   explain: ExplainDump[];
+  /** --explain asked the service for a dump (it outlived the signal by deadline/2). */
+  explainAsked: boolean;
   outputTail: string;
   endMs: number;
 }
@@ -43,7 +45,7 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
   const { spec, anyHttpStatus } = readySpecFor(options, port);
   const env = { ...process.env, PORT: String(port), ...explain?.env(process.env) };
   const service = new Service(options.command.map((arg) => withPort(arg, port)), env, origin, spec.kind === 'fd' ? spec.fd - 2 : 0);
-  const obs: RunObservation = { port, deadlineMs: options.deadlineMs, ready: { ok: false, atMs: 0 }, requests: [], intake: [], readiness: [], connections: [], processes: [], orphansChecked: false, files: [], explain: [], outputTail: '', endMs: 0 };
+  const obs: RunObservation = { port, deadlineMs: options.deadlineMs, ready: { ok: false, atMs: 0 }, requests: [], intake: [], readiness: [], connections: [], processes: [], orphansChecked: false, files: [], explain: [], explainAsked: false, outputTail: '', endMs: 0 };
   const load = new LoadClients(withPort(options.url, port), options.connections, origin);
   const intake = new Poller(withPort(options.url, port), SAMPLE_MS, origin);
   const readiness = options.readiness === undefined ? undefined : new Poller(withPort(options.readiness, port), SAMPLE_MS, origin);
@@ -75,7 +77,7 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
       const timers = [
         setTimeout(() => intake.start(), INTAKE_START_MS),
         second ? setTimeout(() => service.signal(options.signal) && (obs.secondSignalMs = now()), SECOND_SIGNAL_MS) : undefined,
-        explain ? setTimeout(() => service.exit === undefined && explain.trigger(), options.deadlineMs / 2) : undefined,
+        explain ? setTimeout(() => service.exit === undefined && (explain.trigger(), (obs.explainAsked = true)), options.deadlineMs / 2) : undefined,
       ];
       const exited = await waitForSettled(service.exited, deadlineAt - now(), undefined, true);
       timers.forEach((timer) => clearTimeout(timer));

@@ -102,3 +102,16 @@ test('python3 -m http.server dies of SIGTERM: exit-code warns (143), and {port} 
   assert.match(exitCode.message, /systemd/);
   assert.equal(checkOf(result, 'exit').status, 'pass');
 });
+
+test('a Node service whose event loop blocks on SIGTERM: exit fails and --explain says the loop is blocked', async () => {
+  const script = `const server = require('node:http').createServer((q, s) => s.end('ok'));
+    process.on('SIGTERM', () => { for (;;); });
+    server.listen(Number(process.env.PORT), '127.0.0.1');`;
+  const { result } = await doctor(FAST, [process.execPath, '-e', script]);
+  const exit = checkOf(result, 'exit');
+  assert.equal(exit.status, 'fail');
+  assert.match(exit.message, /--explain got no answer: its event loop is likely blocked/);
+  const intake = checkOf(result, 'intake');
+  assert.equal(intake.status, 'warn', intake.message);
+  assert.match(intake.message, /still accepted \(the probes timed out\)/);
+});
