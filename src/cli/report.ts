@@ -1,6 +1,54 @@
+// `lastcall report <report.json> [--html <path>] [--json]`: draws the library's ShutdownReport, a
+// `lastcall run --report` file or a `lastcall doctor --json` result with the one renderer.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { parseCommandLine, stringFlag } from './args.js';
+import type { DoctorResult } from './doctor-result.js';
+import { doctorDoc } from './render-doctor.js';
+import { renderHtml } from './render-html.js';
+import type { RenderDoc } from './render-model.js';
+import { reportDoc, validateReportLike } from './render-report.js';
+import { renderText } from './render-text.js';
 
-/** `lastcall report`: arrives with its issue. */
+const USAGE = `Usage: lastcall report <report.json> [--html <path>] [--json]
+
+  <report.json>   a ShutdownReport as JSON (serializeReport), a \`lastcall run --report\` file, or \`lastcall doctor --json\` output
+  --html <path>   write the self-contained timeline page
+  --json          print the report as JSON on stdout (instead of text)
+`;
+
 export function main(argv: string[]): Promise<number> {
-  return Promise.reject(new UsageError(`"report" is not built yet (${argv.length} arguments ignored)`));
+  const { values, positionals, command } = parseCommandLine(argv, { html: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return Promise.resolve(0);
+  }
+  if (command.length > 0 || positionals.length !== 1) throw new UsageError(`report: expected one report file, got ${positionals.length + command.length} arguments`);
+  const file = positionals[0] as string;
+  const html = stringFlag(values, 'html');
+  if (html === '') throw new UsageError('--html: expected a file path');
+  const data = readJson(file);
+  const doc: RenderDoc = isDoctorResult(data) ? doctorDoc(data) : reportDoc(validateReportLike(data, file));
+  if (html !== undefined) writeFileSync(html, renderHtml(doc));
+  process.stdout.write(values.json === true ? `${JSON.stringify(data, null, 2)}\n` : renderText(doc));
+  return Promise.resolve(0);
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function isDoctorResult(data: unknown): data is DoctorResult {
+  const d = data as Partial<DoctorResult> | null;
+  return typeof d === 'object' && d !== null && Array.isArray(d.checks) && Array.isArray(d.timeline) && Array.isArray(d.command);
 }

@@ -1,0 +1,96 @@
+// The audited service as doctor sees it: spawned in its own process group with PORT, the tree marker
+// and (for --explain) the preload; its output drained (a full pipe must never be doctor's doing), its
+// exit observed, its process tree walked every 100 ms through lastcall/process.
+import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createTreeMarker, type TreeWatch, watchTree } from '../process/index.js';
+
+export interface ServiceExit {
+  atMs: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const TAIL_CHARS = 4000;
+const live = new Set<Service>();
+
+/** Doctor itself was interrupted: SIGKILL the group of every service still running (its own group, so ours). */
+export function killLiveServices(): void {
+  for (const service of live) {
+    if (service.exit !== undefined || service.child.pid === undefined) continue;
+    try {
+      process.kill(-service.child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+const WALK_INTERVAL_MS = 100;
+
+export class Service {
+  readonly child: ChildProcess;
+  readonly exited: Promise<ServiceExit>;
+  readonly marker = createTreeMarker();
+  exit: ServiceExit | undefined;
+  spawnError: Error | undefined;
+  watch: TreeWatch | undefined;
+  #output = '';
+  #walking = false;
+
+  constructor(command: readonly string[], env: NodeJS.ProcessEnv, readonly originMs: number, extraFds: number) {
+    const stdio: StdioOptions = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extraFds }, () => 'pipe' as const)];
+    this.child = spawn(command[0] as string, command.slice(1), { detached: true, stdio, env: { ...env, [this.marker.name]: this.marker.value } });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream?.setEncoding('utf8').on('data', (chunk: string) => (this.#output = (this.#output + chunk).slice(-TAIL_CHARS)));
+    }
+    this.exited = new Promise((resolve) => {
+      this.child.once('error', (error) => {
+        this.spawnError = error;
+        resolve((this.exit = { atMs: performance.now() - originMs, code: null, signal: null }));
+      });
+      this.child.once('exit', (code, signal) => resolve((this.exit = { atMs: performance.now() - originMs, code, signal })));
+    });
+    live.add(this);
+    void this.exited.then(() => live.delete(this));
+  }
+
+  /** Starts the periodic tree walk (the root's start time is read once, here). */
+  async startWatching(): Promise<void> {
+    if (this.child.pid === undefined) return;
+    this.watch = await watchTree(this.child.pid, { ownGroup: true, marker: this.marker });
+    const loop = async (): Promise<void> => {
+      while (this.#walking) {
+        await this.watch?.walk();
+        await new Promise((resolve) => setTimeout(resolve, WALK_INTERVAL_MS).unref());
+      }
+    };
+    this.#walking = true;
+    void loop();
+  }
+
+  stopWatching(): void {
+    this.#walking = false;
+  }
+
+  /** Sends `signal` to the root process, only while it is the child we started and still running. */
+  signal(signal: NodeJS.Signals): boolean {
+    return this.exit === undefined && this.child.exitCode === null && this.child.kill(signal);
+  }
+
+  /** The last lines the service printed (stdout and stderr interleaved). */
+  outputTail(lines = 5): string {
+    return this.#output.trimEnd().split('\n').slice(-lines).join('\n');
+  }
+}
+
+/** A port free right now on 127.0.0.1. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

@@ -1,0 +1,66 @@
+// A doctor result → the render model: signal, readiness, intake, one lane per client, open
+// connections, one bar per process (orphans marked), and the exit.
+import type { DoctorResult, TimelineEvent } from './doctor-result.js';
+import type { RenderBar, RenderDoc, RenderLane } from './render-model.js';
+
+/** Beyond this many clients the page would be mostly client lanes; the JSON keeps them all. */
+const MAX_CLIENT_LANES = 40;
+
+type Of<K extends TimelineEvent['kind']> = Extract<TimelineEvent, { kind: K }>;
+
+export function doctorDoc(result: DoctorResult): RenderDoc {
+  const t = result.timeline;
+  const pick = <K extends TimelineEvent['kind']>(kind: K): Array<Of<K>> => t.filter((e): e is Of<K> => e.kind === kind);
+  const times = t.flatMap((e) => ('atMs' in e ? [e.atMs] : [e.startMs, e.endMs]));
+  const segment = (lane: string, e: Of<'intake' | 'readiness' | 'requests'>): RenderBar => ({
+    startMs: e.startMs,
+    endMs: e.endMs,
+    kind: `seg ${e.outcome}`,
+    title: `${lane}: ${e.count} × ${e.outcome} (${Math.round(e.startMs)}–${Math.round(e.endMs)} ms)`,
+  });
+  const lanes: RenderLane[] = [];
+  const signals = [...pick('signal'), ...pick('second-signal')];
+  lanes.push({ label: 'signal', bars: signals.map((s) => ({ startMs: s.atMs, endMs: s.atMs, kind: 'signal', title: `${s.label} at ${Math.round(s.atMs)} ms` })) });
+  const readiness = pick('readiness');
+  if (readiness.length) lanes.push({ label: 'readiness probe', bars: readiness.map((e) => segment('readiness', e)) });
+  lanes.push({ label: 'new connections', bars: pick('intake').map((e) => segment('intake', e)) });
+  const clients = new Map<number, RenderBar[]>();
+  for (const e of pick('requests')) {
+    const bars = clients.get(e.client) ?? [];
+    bars.push(segment(`client ${e.client}`, e));
+    clients.set(e.client, bars);
+  }
+  const drawn = [...clients].sort((a, b) => a[0] - b[0]);
+  for (const [client, bars] of drawn.slice(0, MAX_CLIENT_LANES)) lanes.push({ label: `client ${client}`, bars });
+  if (drawn.length > MAX_CLIENT_LANES) lanes.push({ label: `(${drawn.length - MAX_CLIENT_LANES} more clients not drawn)`, bars: [] });
+  for (const p of pick('process')) {
+    lanes.push({
+      label: `pid ${p.pid}${p.orphan ? ' (orphan)' : ''}`,
+      bars: [{ startMs: p.startMs, endMs: p.endMs, kind: p.orphan ? 'proc orphan' : 'proc', title: `pid ${p.pid} (parent ${p.ppid}): ${p.command}`, data: { pid: String(p.pid) } }],
+    });
+  }
+  const exit = pick('exit')[0];
+  lanes.push({ label: 'exit', bars: exit ? [{ startMs: exit.atMs, endMs: exit.atMs, kind: exit.killedByDoctor ? 'exit killed' : 'exit', title: `${exit.label} at ${Math.round(exit.atMs)} ms` }] : [] });
+  const failed = result.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+  return {
+    title: `lastcall doctor: ${result.command.join(' ')}`,
+    verdict: result.verdict,
+    summary: `${failed.length ? `failed: ${failed.join(', ')}; ` : ''}${result.runs} run(s); timeline of the first run, ms since start`,
+    rowsTitle: 'checks',
+    rows: result.checks,
+    lanes,
+    marks: [...signals.map((s) => ({ atMs: s.atMs, label: s.label, kind: 'signal' })), ...pick('deadline').map((d) => ({ atMs: d.atMs, label: 'deadline', kind: 'deadline' })), ...(exit ? [{ atMs: exit.atMs, label: exit.label, kind: 'exit' }] : [])],
+    legend: [
+      ['ok / served / alive', '#43a047'],
+      ['Connection: close', '#9ccc65'],
+      ['refused', '#90a4ae'],
+      ['reset / error', '#e53935'],
+      ['5xx', '#fb8c00'],
+      ['orphan / killed', '#c62828'],
+      ['signal', '#6a1b9a'],
+    ],
+    series: { label: 'open connections', points: pick('connections').map((c) => [c.atMs, c.open]) },
+    startMs: 0,
+    endMs: Math.max(1, ...times),
+  };
+}
