@@ -1,0 +1,72 @@
+// examples/deploy: the recipes README points to parse, say what README says, and the service runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseAllDocuments } from 'yaml';
+
+const dir = new URL('../../examples/deploy/', import.meta.url);
+const read = (name) => readFileSync(new URL(name, dir), 'utf8');
+
+/** Dockerfile instructions as [keyword, argument], continuation lines joined, comments dropped. */
+function instructions(text) {
+  const joined = text.replace(/\\\r?\n/g, ' ');
+  return joined.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+    .map((l) => [l.split(/\s+/)[0].toUpperCase(), l.slice(l.split(/\s+/)[0].length).trim()]);
+}
+
+test('the Kubernetes manifests parse; the grace period outlasts the deadline; probes hit lastcall\'s paths', () => {
+  const docs = parseAllDocuments(read('deployment.yaml'));
+  for (const doc of docs) assert.deepEqual(doc.errors, []);
+  const [deployment, service] = docs.map((doc) => doc.toJS());
+  assert.deepEqual([deployment.apiVersion, deployment.kind, service.kind], ['apps/v1', 'Deployment', 'Service']);
+  assert.deepEqual(deployment.spec.selector.matchLabels, deployment.spec.template.metadata.labels);
+  const pod = deployment.spec.template.spec;
+  const [app] = pod.containers;
+  const deadlineMs = Number(app.env.find((e) => e.name === 'LASTCALL_DEADLINE_MS').value);
+  assert.ok(pod.terminationGracePeriodSeconds * 1000 > deadlineMs, 'SIGKILL must come after the deadline');
+  const ports = new Map(app.ports.map((p) => [p.name, p.containerPort]));
+  assert.deepEqual([...ports], [['http', 8080], ['probes', 9000]], 'server.js defaults');
+  assert.deepEqual(
+    [app.startupProbe, app.readinessProbe, app.livenessProbe].map((p) => [p.httpGet.path, p.httpGet.port]),
+    [['/startupz', 'probes'], ['/readyz', 'probes'], ['/livez', 'probes']],
+  );
+  assert.equal(service.spec.ports[0].targetPort, 'http');
+});
+
+test('the Dockerfile\'s CMD and ENTRYPOINT are exec-form (JSON arrays), so node receives SIGTERM', () => {
+  const list = instructions(read('Dockerfile'));
+  const launch = list.filter(([keyword]) => keyword === 'CMD' || keyword === 'ENTRYPOINT');
+  assert.ok(launch.length > 0);
+  for (const [keyword, argument] of launch) {
+    const parsed = JSON.parse(argument); // shell form is not JSON
+    assert.ok(Array.isArray(parsed) && parsed.every((a) => typeof a === 'string'), `${keyword} ${argument}`);
+    assert.ok(!['sh', '/bin/sh', 'npm', 'yarn'].includes(parsed[0]), `${keyword} must start node itself`);
+  }
+  assert.equal(list.find(([keyword]) => keyword === 'FROM')[1], 'node:20-bookworm-slim', 'has /bin/sh and grep for the guardian');
+});
+
+test('the systemd unit uses KillMode=mixed and outlasts the deadline', () => {
+  const unit = Object.fromEntries(read('myapp.service').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  assert.equal(unit.KillMode, 'mixed');
+  assert.match(unit.ExecStart, /^\/usr\/bin\/node \S+\.js$/, 'absolute node, no shell or npm in between');
+  const deadlineMs = Number(/LASTCALL_DEADLINE_MS=(\d+)/.exec(read('myapp.service'))[1]);
+  assert.ok(Number(unit.TimeoutStopSec) * 1000 > deadlineMs);
+});
+
+test('the example service serves, answers its probes, and exits 0 on SIGTERM with a clean shutdown', { timeout: 30_000 }, async () => {
+  const child = spawn(process.execPath, ['server.js'], { cwd: dir, env: { ...process.env, PORT: '0', PROBES_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = once(child, 'exit');
+  const lines = createInterface({ input: child.stdout });
+  const [ready] = await Promise.race([once(lines, 'line'), exited.then(() => assert.fail(`exited early: ${stderr}`))]);
+  const [, http, probe] = /^READY http=(\d+) probes=(\d+)$/.exec(ready);
+  assert.equal(await (await fetch(`http://127.0.0.1:${http}/`)).text(), 'hello\n');
+  assert.equal((await fetch(`http://127.0.0.1:${probe}/readyz`)).status, 200);
+  child.kill('SIGTERM');
+  assert.deepEqual(await exited, [0, null], stderr);
+  assert.match(stderr, /shutdown clean/);
+});
