@@ -64,7 +64,8 @@ function classifyOtherNamespace(pid: number, record: PidRecord, file: FileFacts,
   const evidence = checkOtherNamespace(theirs, pid, record.start, ours);
   if (evidence.status === 'alive') {
     const { sinceMs } = evidence;
-    return { status: 'held', pid, reason: 'alive', ...(sinceMs !== undefined ? { runningForMs: Math.max(0, Math.round(Date.now() - sinceMs)) } : {}) };
+    const runningFor = sinceMs !== undefined ? { runningForMs: Math.max(0, Math.round(Date.now() - sinceMs)) } : {};
+    return { status: 'held', pid: evidence.pid, reason: 'alive', ...runningFor };
   }
   if (evidence.status === 'gone') return { status: 'stale', reason: 'pid-namespace-gone' };
   const ourStartMs = readNamespaceStartMs();

@@ -6,7 +6,8 @@ export const INIT_PID_NAMESPACE = '4026531836';
 
 /** What this process can tell about a record from another PID namespace on the same boot (kernel). */
 export type NamespaceEvidence =
-  | { status: 'alive'; sinceMs: number | undefined }
+  /** `pid`: the holder's PID as seen from here, which is what an operator here can `kill`. */
+  | { status: 'alive'; pid: number; sinceMs: number | undefined }
   | { status: 'gone' }
   | { status: 'unknown' };
 
@@ -29,7 +30,7 @@ export function checkOtherNamespace(pidns: string, pid: number, start: string | 
     if (Number(nspids.at(-1)) !== pid) continue;
     const hostPid = Number(name);
     const actual = readStartTime(hostPid);
-    if (start === undefined || actual === start) return { status: 'alive', sinceMs: readSinceMs(hostPid, actual) };
+    if (start === undefined || actual === start) return { status: 'alive', pid: hostPid, sinceMs: readSinceMs(hostPid, actual) };
   }
   // Gone: the recorded process, or (seen from the initial namespace, every process readable) its namespace.
   if (visible || (ours === INIT_PID_NAMESPACE && !blind)) return { status: 'gone' };

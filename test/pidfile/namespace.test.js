@@ -21,6 +21,7 @@ async function holderInNamespace(file) {
   assert.equal(holder.lines[0], 'READY 1', 'PID 1 of its namespace');
   const inner = Number(readFileSync(`/proc/${holder.pid}/task/${holder.pid}/children`, 'utf8').trim());
   // unshare exits once it has reaped its child: after that the namespace has no process left.
+  holder.inner = inner;
   holder.crash = () => (process.kill(inner, 'SIGKILL'), holder.exited);
   return holder;
 }
@@ -30,7 +31,8 @@ test('a holder in a live nested namespace is checked exactly; a sibling containe
   const holder = await holderInNamespace(file);
   t.after(() => holder.kill());
   await assert.rejects(acquirePidFile(file), (error) => {
-    assert.deepEqual([error.code, error.pid, error.reason], ['ERR_PIDFILE_HELD', 1, 'alive']);
+    // The PID as seen from here (the file says 1, its PID inside its namespace): the one to `kill` here.
+    assert.deepEqual([error.code, error.pid, error.reason], ['ERR_PIDFILE_HELD', holder.inner, 'alive']);
     assert.ok(error.runningForMs >= 0 && error.runningForMs < 60_000);
     return true;
   });
