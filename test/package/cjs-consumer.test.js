@@ -38,7 +38,7 @@ function readmeRecipe() {
   return /```js\n([\s\S]*?)```/.exec(section)[1];
 }
 
-test('a CommonJS TypeScript project installs the tarball, type-checks (node10, node16) and runs it', { timeout: 180_000 }, async (t) => {
+test('a CommonJS TypeScript project installs the tarball, type-checks (node10, node16, bundler) and runs it', { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lastcall-cjs-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root));
@@ -55,6 +55,7 @@ test('a CommonJS TypeScript project installs the tarball, type-checks (node10, n
   const configs = {
     node10: { ...base, module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true },
     node16: { ...base, module: 'node16', moduleResolution: 'node16' },
+    bundler: { ...base, module: 'esnext', moduleResolution: 'bundler', noEmit: true },
   };
   for (const [name, options] of Object.entries(configs)) {
     const files = name === 'node16' ? ['src/index.ts', 'src/recipe.mts'] : ['src/index.ts'];
