@@ -1,10 +1,13 @@
 // examples/deploy: the recipes README points to parse, say what README says, and the service runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 const dir = new URL('../../examples/deploy/', import.meta.url);
@@ -70,3 +73,45 @@ test('the example service serves, answers its probes, and exits 0 on SIGTERM wit
   assert.deepEqual(await exited, [0, null], stderr);
   assert.match(stderr, /shutdown clean/);
 });
+
+test('without /bin/sh (distroless) the guardian cannot start: one warning, and a SIGKILL leaves the child behind', { timeout: 30_000 }, async (t) => {
+  const probe = spawnSync('unshare', ['--mount', 'true']);
+  if (probe.status !== 0) return t.skip('needs root and unshare (util-linux) to hide /bin/sh in a mount namespace');
+  const fixture = fileURLToPath(new URL('../fixtures/deploy/no-shell.js', import.meta.url));
+  const dir = mkdtempSync(path.join(tmpdir(), 'lastcall-noshell-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // In a private mount namespace: node stays reachable through a bind mount, then the directory of
+  // /bin/sh (/usr/bin on Debian, where /bin links to it) is covered by an empty tmpfs.
+  const hide = `bin=$(dirname "$(readlink -f /bin/sh)"); touch ${dir}/node && mount --bind ${process.execPath} ${dir}/node && ` +
+    `mount -t tmpfs tmpfs "$bin" && exec ${dir}/node ${fixture}`;
+  const survivor = await runAndKill(t, ['unshare', '--mount', 'sh', '-c', hide]);
+  assert.equal(survivor.warnings, 'LASTCALL_NO_GUARDIAN');
+  assert.equal(survivor.alive, true, 'the child survives its SIGKILLed parent');
+  // The control, with /bin/sh: the guardian removes the child.
+  const guarded = await runAndKill(t, [process.execPath, fixture]);
+  assert.deepEqual([guarded.warnings, guarded.alive], ['no-warning', false]);
+});
+
+/** Runs the fixture, SIGKILLs it (an OOM kill) once READY, and says whether its child is still alive 2 s later. */
+async function runAndKill(t, [command, ...args]) {
+  const parent = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  parent.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = once(parent, 'exit');
+  const [line] = await Promise.race([once(createInterface({ input: parent.stdout }), 'line'), exited.then(() => assert.fail(stderr))]);
+  const [, childPid, warnings] = /^READY (\d+) (\S+)$/.exec(line);
+  const alive = () => {
+    try {
+      process.kill(Number(childPid), 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  t.after(() => alive() && process.kill(Number(childPid), 'SIGKILL'));
+  parent.kill('SIGKILL');
+  await exited;
+  // A guardian acts within milliseconds; give it ample time before calling the child a survivor.
+  for (let waited = 0; waited < 2000 && alive(); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  return { warnings, alive: alive() };
+}
