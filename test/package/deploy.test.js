@@ -115,3 +115,31 @@ async function runAndKill(t, [command, ...args]) {
   for (let waited = 0; waited < 2000 && alive(); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   return { warnings, alive: alive() };
 }
+
+test('docker stop, reproduced in a PID namespace: exec form shuts down clean; shell form never passes SIGTERM on', { timeout: 30_000 }, async (t) => {
+  if (spawnSync('unshare', ['--pid', '--fork', 'true']).status !== 0) return t.skip('needs root and unshare (util-linux) for a PID namespace');
+  const server = fileURLToPath(new URL('server.js', dir));
+  const env = { ...process.env, PORT: '0', PROBES_PORT: '0' };
+  /** Starts `argv` as PID 1 of a new PID namespace (a container's main process); returns it once READY. */
+  async function container(argv) {
+    const outer = spawn('unshare', ['--pid', '--fork', '--kill-child', ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    outer.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = once(outer, 'exit');
+    t.after(() => outer.exitCode === null && outer.signalCode === null && outer.kill('SIGKILL'));
+    await Promise.race([once(createInterface({ input: outer.stdout }), 'line'), exited.then(() => assert.fail(stderr))]);
+    const pid1 = Number(readFileSync(`/proc/${outer.pid}/task/${outer.pid}/children`, 'utf8').trim());
+    return { pid1, exited, stderr: () => stderr };
+  }
+
+  const exec = await container([process.execPath, server]); // CMD ["node", "server.js"]
+  process.kill(exec.pid1, 'SIGTERM');
+  assert.deepEqual(await exec.exited, [0, null]);
+  assert.match(exec.stderr(), /shutdown clean/);
+
+  const shell = await container(['/bin/sh', '-c', `${process.execPath} ${server}`]); // CMD node server.js
+  process.kill(shell.pid1, 'SIGTERM');
+  const outcome = await Promise.race([shell.exited, new Promise((resolve) => setTimeout(resolve, 2000, 'still running'))]);
+  assert.equal(outcome, 'still running', 'sh as PID 1 ignores SIGTERM: only the SIGKILL at the end of the grace period stops it');
+  assert.doesNotMatch(shell.stderr(), /shutting down/, 'node never saw SIGTERM');
+});
