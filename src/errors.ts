@@ -216,7 +216,8 @@ export class PidFileCorruptError extends LastcallError {
   ) {
     super(
       `${path} is not a usable PID/lock file: ${reason} (starts with ${JSON.stringify(excerpt)}); lastcall never ` +
-        `deletes a file it cannot judge: if no instance is running, delete it and start again`,
+        `removes or replaces what is not provably a PID/lock file: check the path, and if this is a leftover ` +
+        `PID/lock file and no instance is running, delete it and start again`,
     );
   }
 }

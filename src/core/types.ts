@@ -83,9 +83,9 @@ export interface LifecycleOptions {
   drainTimeoutMs?: number;
   /** Bound on start(). Default 60000. */
   startTimeoutMs?: number;
-  /** Time between readiness turning false and draining, for load balancers. Default 0. */
+  /** Time between readiness turning false and draining, for load balancers. Default 5000 when KUBERNETES_SERVICE_HOST is set (every Kubernetes pod), else 0. */
   preStopDelayMs?: number;
-  /** Signals that start a shutdown; a second one forces it. false: install none. */
+  /** Signals that start a shutdown; a second one forces it. false: install none. Default ['SIGTERM', 'SIGINT']. */
   signals?: readonly NodeJS.Signals[] | false;
   /** Shut down on uncaughtException / unhandledRejection (exit code 1). Default: same as `exit`. */
   handleErrors?: boolean;

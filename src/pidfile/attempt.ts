@@ -3,7 +3,7 @@ import { classify, type Machine } from './classify.js';
 import { basename } from 'node:path';
 import { linkExclusive, readInstance, recordText, removeQuietly, writeTemp, type Instance } from './fs-ops.js';
 import { readBootTimeMs, ownIdentity } from './identity.js';
-import { formatIdentityName, newNonce, parseRecord } from './record.js';
+import { formatIdentityName, newNonce, notAPidFile, parseRecord } from './record.js';
 import { sweepIdentityLinks } from './sweep.js';
 import { removeStale } from './takeover.js';
 
@@ -38,6 +38,9 @@ export function attemptAcquire(path: string, kind: PidFileKind, createDirectory:
         sweepIdentityLinks(path, mine, machine);
         return { status: 'acquired', instance: mine, pid: machine.self.pid };
       }
+      // Provably a PID file first: whatever it says, anything else is never removed or replaced.
+      const notPidFile = notAPidFile(current.text, current.size);
+      if (notPidFile !== undefined) throw new PidFileCorruptError(path, notPidFile, current.text.slice(0, 40));
       const verdict = classify(parseRecord(recordText(path, current)), current, machine);
       if (verdict.status === 'corrupt') throw new PidFileCorruptError(path, verdict.reason, current.text.slice(0, 40));
       if (verdict.status === 'held') {

@@ -1,4 +1,5 @@
 import { isAlive, readSinceMs, readStartTime, type ProcessIdentity } from './identity.js';
+import { checkOtherNamespace, INIT_PID_NAMESPACE, readNamespaceStartMs } from './namespace.js';
 import type { PidRecord } from './record.js';
 
 /** Why a file is held, stale, or unusable. */
@@ -8,7 +9,7 @@ export type Verdict =
   | { status: 'corrupt'; reason: string };
 
 export type HeldReason = 'alive' | 'other-host' | 'other-pid-namespace';
-export type StaleReason = 'dead' | 'pid-reused' | 'rebooted' | 'previous-boot';
+export type StaleReason = 'dead' | 'pid-reused' | 'rebooted' | 'previous-boot' | 'pid-namespace-gone' | 'pid-namespace-restarted';
 
 export interface FileFacts {
   mtimeMs: number;
@@ -24,16 +25,14 @@ const START_SLACK_MS = 1000;
 
 /**
  * Held: the recorded process is alive (EPERM counts) and is the same process (start time and boot id
- * match). Stale: dead, PID reused, or rebooted. A file from another host or PID namespace cannot be
- * checked from here, so it is held: two instances are worse than a refused start with a clear error.
+ * match). Stale: dead, PID reused, or rebooted. A file from another host cannot be checked from here,
+ * so it is held: two instances are worse than a refused start with a clear error. Another PID
+ * namespace: see classifyOtherNamespace. Only called on what is provably a PID file (see notAPidFile).
  */
 export function classify(record: PidRecord, file: FileFacts, machine: Machine): Verdict {
   const { self, bootTimeMs } = machine;
   const fromEarlierBoot = bootTimeMs !== undefined && file.mtimeMs < bootTimeMs - START_SLACK_MS;
-  if (record.pid === undefined) {
-    if (fromEarlierBoot) return { status: 'stale', reason: 'previous-boot' };
-    return { status: 'corrupt', reason: 'its first line is not a PID' };
-  }
+  if (record.pid === undefined) return { status: 'corrupt', reason: 'its first line is not a PID' };
   const pid = record.pid;
   if (!record.tagged) return classifyBare(pid, file, fromEarlierBoot);
 
@@ -44,7 +43,7 @@ export function classify(record: PidRecord, file: FileFacts, machine: Machine): 
   }
   if (!sameHost && sameBoot !== true) return foreign(pid, record, 'other-host');
   if (record.pidns !== undefined && self.pidns !== undefined && record.pidns !== self.pidns) {
-    return foreign(pid, record, 'other-pid-namespace');
+    return classifyOtherNamespace(pid, record, file, self, self.pidns, record.pidns);
   }
   if (!isAlive(pid)) return { status: 'stale', reason: 'dead' };
   const start = readStartTime(pid);
@@ -52,6 +51,27 @@ export function classify(record: PidRecord, file: FileFacts, machine: Machine): 
     return { status: 'stale', reason: 'pid-reused' };
   }
   return held(pid, start, record.host);
+}
+
+/**
+ * A PID from another namespace means something only on the same kernel (same boot id). Visible from
+ * here (nested in ours, or we are the initial namespace): checked exactly. Invisible (a sibling
+ * container): stale only as a restart of the same container — same host name, and the file older
+ * than every process in our namespace, so its writer's namespace ended before ours began. Else held.
+ */
+function classifyOtherNamespace(pid: number, record: PidRecord, file: FileFacts, self: ProcessIdentity, ours: string, theirs: string): Verdict {
+  if (record.boot === undefined || record.boot !== self.boot) return foreign(pid, record, 'other-pid-namespace');
+  const evidence = checkOtherNamespace(theirs, pid, record.start, ours);
+  if (evidence.status === 'alive') {
+    const { sinceMs } = evidence;
+    const runningFor = sinceMs !== undefined ? { runningForMs: Math.max(0, Math.round(Date.now() - sinceMs)) } : {};
+    return { status: 'held', pid: evidence.pid, reason: 'alive', ...runningFor };
+  }
+  if (evidence.status === 'gone') return { status: 'stale', reason: 'pid-namespace-gone' };
+  const ourStartMs = readNamespaceStartMs();
+  const restarted = theirs !== INIT_PID_NAMESPACE && record.host === self.host && ourStartMs !== undefined;
+  if (restarted && file.mtimeMs < ourStartMs - START_SLACK_MS) return { status: 'stale', reason: 'pid-namespace-restarted' };
+  return foreign(pid, record, 'other-pid-namespace');
 }
 
 /** A file with only a PID (another tool wrote it, or an older format): judged by its age. */

@@ -1,13 +1,19 @@
-import { closeSync, constants, fchmodSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PidFileAccessError, PidFileDirectoryError, PidFileNotAFileError } from '../errors.js';
 import { identityLineOf, identityPrefix, newNonce } from './record.js';
 
+/** What is at a path: lastcall only ever writes regular files; the rest is judged, never followed. */
+export type NodeType = 'file' | 'symlink' | 'directory' | 'other';
+
 /** One file instance as read: an inode and its content. Files lastcall writes are never modified. */
 export interface Instance {
+  type: NodeType;
   dev: number;
   ino: number;
   mtimeMs: number;
+  size: number;
+  /** The first MAX_READ bytes of a file; a symlink's target; '' otherwise. */
   text: string;
   /** The identity link's name (same inode, same directory), when there is one. */
   identity?: string;
@@ -32,15 +38,19 @@ export function fail(path: string, operation: string, error: unknown): never {
 
 /**
  * Reads the instance at `path` without following a symlink; undefined when nothing is there.
- * A directory, link or special file at the path is an error, never something to delete.
+ * A directory, link or special file is an error (never something to delete) unless `anyType`:
+ * then it is described, for the caller to judge (a squatter at a claim name).
  */
-export function readInstance(path: string): Instance | undefined {
+export function readInstance(path: string, anyType = false): Instance | undefined {
   let fd: number;
   try {
     const stat = lstatSync(path);
-    if (stat.isSymbolicLink()) throw new PidFileNotAFileError(path, 'symlink');
-    if (stat.isDirectory()) throw new PidFileNotAFileError(path, 'directory');
-    if (!stat.isFile()) throw new PidFileNotAFileError(path, 'other');
+    const type: NodeType = stat.isFile() ? 'file' : stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'directory' : 'other';
+    if (type !== 'file') {
+      if (!anyType) throw new PidFileNotAFileError(path, type);
+      const text = type === 'symlink' ? readlinkSync(path) : '';
+      return { type, dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size, text };
+    }
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') return undefined;
@@ -54,7 +64,8 @@ export function readInstance(path: string): Instance | undefined {
     const length = readSync(fd, buffer, 0, MAX_READ, 0);
     const identity = findIdentityLink(path, stat.dev, stat.ino);
     const text = buffer.toString('utf8', 0, length);
-    return { dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs, text, ...(identity ? { identity } : {}) };
+    const facts = { type: 'file' as const, dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size };
+    return { ...facts, text, ...(identity ? { identity } : {}) };
   } catch (error) {
     if (error instanceof PidFileNotAFileError) throw error;
     fail(path, 'read', error);
@@ -93,7 +104,12 @@ export function recordText(path: string, instance: Instance): string {
 
 /** True when `b` is still exactly the instance `a`: same inode, content and identity (with its nonce). */
 export function sameInstance(a: Instance, b: Instance | undefined): boolean {
-  return b !== undefined && a.dev === b.dev && a.ino === b.ino && a.text === b.text && a.identity === b.identity;
+  return sameInode(a, b) && a.identity === b?.identity;
+}
+
+/** Same node, same content, same mtime: only the identity link may differ (an operator removed it). */
+export function sameInode(a: Instance, b: Instance | undefined): boolean {
+  return b !== undefined && a.type === b.type && a.dev === b.dev && a.ino === b.ino && a.text === b.text && a.mtimeMs === b.mtimeMs;
 }
 
 /**
@@ -147,6 +163,26 @@ export function remove(path: string): boolean {
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') return false;
     fail(path, 'remove', error);
+  }
+}
+
+/** True when `path` is (lstat, never followed) the inode of `instance`. */
+export function sameNode(instance: Instance, path: string): boolean {
+  try {
+    const stat = lstatSync(path);
+    return stat.dev === instance.dev && stat.ino === instance.ino;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return false;
+    fail(path, 'read', error);
+  }
+}
+
+/** Renames whatever squats at `path` (never following a link) to a unique name beside it: nothing is deleted. */
+export function moveAside(path: string): void {
+  try {
+    renameSync(path, `${path}.moved-${newNonce()}`);
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT') fail(path, 'move', error);
   }
 }
 

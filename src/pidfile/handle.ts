@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { PidFileKind } from '../errors.js';
 import { lifecycleHooks, type HooksProvider, type ResourceHooks } from '../core/types.js';
-import { readInstance, remove, sameInstance, type Instance } from './fs-ops.js';
+import { readInstance, remove, sameInode, sameNode, type Instance } from './fs-ops.js';
 
 /** Handles not yet released; one shared 'exit' listener removes their files synchronously. */
 const pending = new Set<PidFileHandle>();
@@ -58,10 +58,18 @@ export class PidFileHandle implements HooksProvider, AsyncDisposable {
   releaseSync(): void {
     if (!pending.delete(this)) return;
     if (pending.size === 0) process.off('exit', releaseAllOnExit);
+    const mine = this.#instance;
     // Nobody removes a live owner's file, so the check and the unlink cannot be separated by a takeover.
-    if (!sameInstance(this.#instance, readInstance(this.path))) return;
-    this.#removed = remove(this.path);
-    if (this.#instance.identity !== undefined) remove(join(dirname(this.path), this.#instance.identity));
+    // Our inode with our content and mtime is ours even when an operator removed its identity link.
+    const current = readInstance(this.path, true); // a squatter at the path is left alone, not an error
+    if (sameInode(mine, current) && (current?.identity === undefined || current.identity === mine.identity)) {
+      this.#removed = remove(this.path);
+    }
+    // The identity link's name holds our nonce; it is ours if it is still our inode (also when the file was rm'd).
+    if (mine.identity !== undefined) {
+      const link = join(dirname(this.path), mine.identity);
+      if (sameNode(mine, link)) remove(link);
+    }
   }
 
   [lifecycleHooks](): ResourceHooks {

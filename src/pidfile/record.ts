@@ -63,10 +63,29 @@ export function identityLineOf(base: string, name: string): string {
   return `lastcall ${name.slice(identityPrefix(base).length).split(',').join(' ')}`;
 }
 
+// What lastcall writes is a PID line plus at most one identity line of a few hundred bytes.
+export const MAX_PIDFILE_BYTES = 1024;
+
+/**
+ * Why `text` (a file of `size` bytes) is not provably a PID file, or undefined when it is: at most
+ * MAX_PIDFILE_BYTES, a PID on the first line, then at most one `lastcall ...` line and blank lines.
+ * Anything else (a CSV whose first line happens to be a number) is never removed or replaced.
+ */
+export function notAPidFile(text: string, size: number): string | undefined {
+  if (size > MAX_PIDFILE_BYTES) return `it is ${size} bytes, more than a PID file (${MAX_PIDFILE_BYTES} at most)`;
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && (lines.at(-1) ?? '').trim() === '') lines.pop();
+  if (parseRecord(text).pid === undefined) return 'its first line is not a PID';
+  if (lines.length > 2 || (lines.length === 2 && !(lines[1] ?? '').startsWith('lastcall '))) {
+    return 'it holds more than a PID line and a lastcall identity line';
+  }
+  return undefined;
+}
+
 /** Tolerant: unknown keys and extra lines are ignored; a missing identity line leaves a bare PID. */
 export function parseRecord(text: string): PidRecord {
   const lines = text.split('\n');
-  const first = lines[0]?.trim() ?? '';
+  const first = lines[0]?.trim() ?? ''; // trim: also drops the \r of a CRLF line
   const record: PidRecord = { tagged: false };
   if (/^\d{1,7}$/.test(first)) {
     const pid = Number(first);

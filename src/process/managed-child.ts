@@ -15,6 +15,8 @@ import type { TreeSpec } from './tree.js';
  * Starts `command` in its own process group (and session), marked so its whole tree can be found,
  * and registered with the guardian. Throws SpawnError (ENOENT, EACCES) instead of emitting 'error'.
  */
+export function spawnManaged(command: string, args?: readonly string[], options?: SpawnManagedOptions & { stdio?: 'pipe' }): PipedManagedChild;
+export function spawnManaged(command: string, args?: readonly string[], options?: SpawnManagedOptions): ManagedChild;
 export function spawnManaged(command: string, args: readonly string[] = [], options?: SpawnManagedOptions): ManagedChild {
   assertPosix('spawnManaged');
   const o = normalizeSpawnOptions(command, args, options);
@@ -29,6 +31,9 @@ export function spawnManaged(command: string, args: readonly string[] = [], opti
   }
   return new ManagedChild(child, child.pid, o, `${MARKER_VARIABLE}=${marker}`);
 }
+
+/** A child spawned with `stdio: 'pipe'` (the default): its three streams exist, so strict TS needs no `!`. */
+export type PipedManagedChild = ManagedChild & { readonly stdin: Writable; readonly stdout: Readable; readonly stderr: Readable };
 
 export class ManagedChild {
   /** The underlying ChildProcess, for events such as 'message'. Prefer close() over kill(). */

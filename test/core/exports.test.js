@@ -35,7 +35,9 @@ test('package.json: exports map with types for every entry, bin, engines, ESM', 
   assert.equal(pkg.type, 'module');
   assert.equal(pkg.engines.node, '>=20');
   assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './fastify', './http', './package.json', './pidfile', './process']);
-  for (const key of ['.', './fastify', './http', './process', './pidfile']) assert.match(pkg.exports[key].types, /\.d\.ts$/);
+  for (const key of ['.', './fastify', './http', './process', './pidfile']) {
+    for (const condition of ['import', 'require']) assert.match(pkg.exports[key][condition].types, /\.d\.ts$/);
+  }
   assert.equal(pkg.bin.lastcall, './dist/cli/main.js');
   assert.deepEqual(pkg.dependencies ?? {}, {}, 'the core has no runtime dependencies');
 });

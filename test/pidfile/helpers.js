@@ -71,6 +71,18 @@ export function startProcess(name, args = [], { wrapper = [] } = {}) {
   return proc;
 }
 
+/**
+ * Starts `count` copies of a fixture, registers their cleanup with `t` at once (so a copy that is slow
+ * to start under load never leaves the others running and the test file hanging), then waits for
+ * every READY, with a generous bound: 20 node processes starting at once on a busy 2-core machine.
+ */
+export async function startAllReady(t, count, name, args) {
+  const procs = Array.from({ length: count }, () => startProcess(name, args));
+  t.after(() => Promise.all(procs.map((proc) => proc.kill())));
+  await Promise.all(procs.map((proc) => proc.waitForLine(/^READY\b/, 60_000)));
+  return procs;
+}
+
 /** Starts a fixture and waits for its READY line. */
 export async function startReady(name, args, options) {
   const proc = startProcess(name, args, options);

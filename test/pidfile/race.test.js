@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { identityOf, startReady, tempDir } from './helpers.js';
+import { identityOf, startAllReady, startReady, tempDir } from './helpers.js';
 
 const STARTERS = 20;
 
@@ -29,8 +29,7 @@ const setups = [
 test(`${STARTERS} concurrent starter processes: exactly one wins, round after round`, { timeout: 120_000 }, async (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'app.pid');
-  const racers = await Promise.all(Array.from({ length: STARTERS }, () => startReady('racer.js', [file])));
-  t.after(() => Promise.all(racers.map((racer) => racer.kill())));
+  const racers = await startAllReady(t, STARTERS, 'racer.js', [file]);
   let round = 0;
   for (const [what, setup] of [...setups, ...setups]) {
     round++;
@@ -56,8 +55,7 @@ test('stress: 20 processes keep taking over abandoned files; never two holders a
   const dir = tempDir(t);
   const file = path.join(dir, 'app.pid');
   const marker = path.join(dir, 'holder-marker');
-  const workers = await Promise.all(Array.from({ length: STARTERS }, () => startReady('stress.js', [file, marker, '40'])));
-  t.after(() => Promise.all(workers.map((worker) => worker.kill())));
+  const workers = await startAllReady(t, STARTERS, 'stress.js', [file, marker, '40']);
   for (const worker of workers) worker.send('go');
   const lines = await Promise.all(workers.map((worker) => worker.waitForLine(/^(DONE|ERR)\b/, 100_000)));
   const errors = lines.filter((line) => !line.startsWith('DONE'));

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { identityOf, startProcess, startReady, tempDir } from './helpers.js';
+import { identityOf, startAllReady, startProcess, tempDir } from './helpers.js';
 
 /** The claim file for an instance without identity link, as takeover.ts names it (pinned: it is the on-disk protocol). */
 function claimPath(file) {
@@ -24,8 +24,8 @@ async function deadPid() {
   return proc.pid;
 }
 
-async function race(dir, file) {
-  const racers = await Promise.all(Array.from({ length: 8 }, () => startReady('racer.js', [file])));
+async function race(t, file) {
+  const racers = await startAllReady(t, 8, 'racer.js', [file]);
   for (const racer of racers) racer.send('go');
   return racers;
 }
@@ -36,19 +36,17 @@ test('while a live process holds the claim on a stale file, nobody else removes 
   writeFileSync(file, `${await deadPid()}\nlastcall kind=pidfile start=1 nonce=aaaaaaaaaaaaaaaa\n`);
   const claim = claimPath(file);
   writeFileSync(claim, recordOf(process.pid, identityOf(process.pid).start)); // we are the slow claimer
-  const racers = await race(dir, file);
-  t.after(() => Promise.all(racers.map((racer) => racer.kill())));
+  const racers = await race(t, file);
   await sleep(300); // give the racers every chance to misbehave
   assert.equal(readFileSync(file, 'utf8').split('\n')[1], 'lastcall kind=pidfile start=1 nonce=aaaaaaaaaaaaaaaa');
   assert.equal(racers.filter((racer) => racer.lines.length > 1).length, 0, 'all still waiting on the claim');
 
-  // Finish the takeover as a claimer does: remove the stale file, link ours, drop the claim.
+  // Finish the takeover, then drop the claim. Atomically (rename): a real claimer unlinks then links,
+  // and a racer may win the empty path in between, which is correct but not what this test checks.
   const own = identityOf(process.pid);
   const temp = path.join(dir, '.mine.tmp');
   writeFileSync(temp, `${process.pid}\nlastcall kind=pidfile start=${own.start} boot=${own.boot} nonce=bbbbbbbbbbbbbbbb\n`);
-  unlinkSync(file);
-  linkSync(temp, file);
-  unlinkSync(temp);
+  renameSync(temp, file);
   unlinkSync(claim);
   const results = await Promise.all(racers.map((racer) => racer.waitForLine(/^(WON|HELD|ERR)\b/)));
   assert.deepEqual(results, Array(racers.length).fill(`HELD ${process.pid}`));
@@ -60,8 +58,7 @@ test('a claim left by a claimer that died mid-takeover is itself taken over; one
   const file = path.join(dir, 'app.pid');
   writeFileSync(file, `${await deadPid()}\nlastcall kind=pidfile start=1 nonce=cccccccccccccccc\n`);
   writeFileSync(claimPath(file), recordOf(await deadPid(), 99));
-  const racers = await race(dir, file);
-  t.after(() => Promise.all(racers.map((racer) => racer.kill())));
+  const racers = await race(t, file);
   const results = await Promise.all(racers.map((racer) => racer.waitForLine(/^(WON|HELD|ERR)\b/)));
   const winners = results.filter((line) => line.startsWith('WON'));
   assert.equal(winners.length, 1, results.join(' | '));
