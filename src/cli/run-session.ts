@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { messageOf, ReadyExitedError, SpawnError } from '../errors.js';
+import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../errors.js';
 import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../process/index.js';
 import { describeReadySpec, waitForReady } from './ready-spec.js';
 import { signalExitCode } from './run-forward.js';
@@ -114,6 +114,11 @@ export class RunSession {
   #onExit(exit: SupervisorExit): void {
     const run = this.report.runs.at(-1);
     const child = this.#sup.child;
+    if (run?.readyError !== undefined && !this.#stopping) {
+      // A readiness timeout is a failed run even if the child exited 0 when stopped: the supervisor
+      // reads `exit.error` right after this event to choose whether to restart.
+      exit.error ??= new ReadyTimeoutError(this.#o.ready ? describeReadySpec(this.#o.ready) : '?', this.#o.readyTimeoutMs);
+    }
     if (run) {
       run.exitCode = exit.code;
       run.exitSignal = exit.signal;
