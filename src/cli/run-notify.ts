@@ -10,7 +10,7 @@ export function notifySystemd(state: string, env: NodeJS.ProcessEnv = process.en
   return new Promise((resolve) => {
     // --pid names the runner as the main process: the unit needs NotifyAccess=all (systemd-notify is
     // a short-lived helper whose own pid systemd would otherwise reject).
-    const args = [`--pid=${process.pid}`, state];
+    const args = [`--pid=${process.pid}`, '--no-block', state];
     const child = execFile('systemd-notify', args, { env, timeout: 2000 }, (error, _out, stderr) => {
       if (!error) return resolve('sent');
       const code = (error as NodeJS.ErrnoException).code;

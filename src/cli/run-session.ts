@@ -102,6 +102,7 @@ export class RunSession {
     run.readyMs = this.#now() - run.startMs;
     if (this.report.readyMs !== undefined) return;
     this.report.readyMs = this.#now();
+    if (process.env.NOTIFY_SOCKET) this.report.notify = 'sending';
     if (announce && this.#o.ready) {
       process.stderr.write(`lastcall: ready (${describeReadySpec(this.#o.ready)}) after ${Math.round(run.readyMs)} ms\n`);
     }
@@ -151,6 +152,7 @@ export class RunSession {
     this.#stopping = true;
     this.onStop();
     this.#stopAbort.abort();
+    void notifySystemd('STOPPING=1');
     const child = this.#sup.child;
     const target = { supervisor: this.#sup, child: child && !child.exited ? child : undefined, options: this.#o, received, force: this.#force };
     runStop(target).then(
