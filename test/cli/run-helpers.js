@@ -32,12 +32,12 @@ export function tempDir(t) {
 }
 
 /**
- * Starts `node dist/cli/main.js run <args>` (or `<prefix...> node main.js run <args>`). The handle
+ * Starts `node dist/cli/main.js run <args>` (or `<prefix...> node main.js run <args>`; `raw`: `args` is the whole argv). The handle
  * collects stdout and stderr, `waitFor(re)` resolves with the first match on either, `exited`
  * resolves { code, signal, atMs } once all output is read.
  */
-export function startRun(args, { env = {}, prefix = [], stdout = 'pipe', detached = false } = {}) {
-  const argv = [...prefix, NODE, CLI, 'run', ...args];
+export function startRun(args, { env = {}, prefix = [], stdout = 'pipe', detached = false, raw = false } = {}) {
+  const argv = raw ? args : [...prefix, NODE, CLI, 'run', ...args];
   const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'pipe'], detached });
   live.add(child);
   const run = { child, pid: child.pid, stdout: '', stderr: '' };
