@@ -96,7 +96,8 @@ function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: 
   } catch (error) {
     report.warnings.push(`could not remove ${o.pidfile}: ${messageOf(error)}`);
   }
-  const json = JSON.stringify(report, null, 2);
+  // Sub-millisecond digits are noise in a report; one decimal keeps it readable.
+  const json = JSON.stringify(report, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 10) / 10 : value), 2);
   if (o.report !== undefined) {
     try {
       writeFileSync(o.report, `${json}\n`);

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../process/helpers.js';
+
+export { isAlive };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CLI = path.join(here, '..', '..', 'dist', 'cli', 'main.js');
@@ -79,17 +82,6 @@ export async function runToEnd(args, options) {
   const run = startRun(args, options);
   const { code, signal } = await run.exited;
   return { code, signal, stdout: run.stdout, stderr: run.stderr };
-}
-
-/** true while `pid` exists and is not a zombie. */
-export function isAlive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
 }
 
 /** Polls until none of `pids` is alive, or `timeoutMs`; returns those still alive. */
