@@ -67,8 +67,9 @@ export interface RunStop {
   escalation: 'exit' | 'sigterm' | 'sigkill' | 'none';
   forced: boolean;
   durationMs: number;
-  /** Pids still alive after SIGKILL and the confirmation wait (empty: all confirmed dead). */
-  survivors: number[];
+  /** Pids still alive after SIGKILL and the confirmation wait (empty: all confirmed dead; null: the
+   * runner reached its deadline before the check finished, so nothing is claimed). */
+  survivors: number[] | null;
 }
 
 export interface RunReport {

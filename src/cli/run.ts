@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { startWatchdog, type Watchdog } from '../core/watchdog.js';
 import { acquirePidFile, type PidFileHandle } from '../pidfile/index.js';
 import { messageOf, PidFileHeldError } from '../errors.js';
 import { FORWARDED_SIGNALS, isSignalPending } from './run-forward.js';
@@ -12,6 +13,9 @@ import { type RunResult, RunSession } from './run-session.js';
 export const PID1_WARNING =
   'lastcall: running as PID 1: Node cannot reap orphaned processes, so zombies of other processes may pile up; ' +
   'run the container with --init (docker run --init, or Kubernetes shareProcessNamespace) or put tini first: ENTRYPOINT ["tini", "-s", "--", "lastcall", "run", "--", ...]';
+
+/** The watchdog thread stands behind the runner's own deadline timer by this much. */
+const WATCHDOG_SLACK_MS = 50;
 
 /** `lastcall run [options] -- <command> [args...]`: supervise any command (README: "lastcall run"). */
 export async function main(argv: string[]): Promise<number> {
@@ -45,15 +49,22 @@ export async function main(argv: string[]): Promise<number> {
   const removeHandlers = installSignals(session, report);
   // Whatever the tree does, the runner is gone by the deadline (+ the time to write the report).
   let hardTimer: NodeJS.Timeout | undefined;
+  let watchdog: Watchdog | undefined;
   const deadline = new Promise<RunResult>((resolve) => {
-    const arm = (): void => {
-      hardTimer ??= setTimeout(() => resolve({ outcome: session.stopping ? 'timed-out' : 'survivors' }), o.deadlineMs);
+    session.onStop = () => {
+      hardTimer = setTimeout(() => resolve({ outcome: 'timed-out' }), o.deadlineMs);
       hardTimer.unref();
+      // The library's watchdog thread: exits even if this thread is stuck (a blocking write to a full pipe).
+      watchdog = startWatchdog(o.deadlineMs + WATCHDOG_SLACK_MS, exitCodeFor('timed-out', undefined, o.exitCodes));
+      watchdog.started('lastcall run: stop');
     };
-    session.onStop = arm;
   });
   const result = await Promise.race([session.done, deadline]);
   clearTimeout(hardTimer);
+  if (report.stop && result.outcome === 'timed-out' && report.stop.survivors === null) {
+    report.stop.durationMs = o.deadlineMs;
+  }
+  watchdog?.stop();
   removeHandlers();
   const code = finish(o, report, result, startedAt, pidfile);
   if (!(await settledSoon(session.done))) process.exit(code); // the tree could not be confirmed gone: do not wait
@@ -124,7 +135,7 @@ function stepsOf(report: RunReport): RunReport['steps'] {
     steps.push({
       name: `stop (${stop.stopSignal}${stop.escalation === 'sigkill' ? ' → SIGKILL' : ''})`,
       phase: 'close',
-      status: stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok',
+      status: stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok',
       startMs: report.durationMs - stop.durationMs,
       durationMs: stop.durationMs,
     });
