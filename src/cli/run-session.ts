@@ -4,6 +4,7 @@ import { type ManagedChild, spawnManaged, supervise, type Supervisor, type Super
 import { describeReadySpec, waitForReady } from './ready-spec.js';
 import { signalExitCode } from './run-forward.js';
 import { notifySystemd } from './run-notify.js';
+import { runOutput, say } from './run-output.js';
 import type { RunOptions } from './run-options.js';
 import type { RunAttempt, RunOutcome, RunReport } from './run-report.js';
 import { killReserveMs, runStop } from './run-stop.js';
@@ -67,7 +68,7 @@ export class RunSession {
       // A command that cannot start is not restarted: one line, a documented code.
       void this.#sup.close();
       const errno = error instanceof SpawnError ? error.errno : '';
-      process.stderr.write(`lastcall: ${messageOf(error)}\n`);
+      say(messageOf(error));
       this.#end({ outcome: 'spawn-failed', childCode: errno === 'ENOENT' ? 127 : 126 }, messageOf(error));
       throw error;
     }
@@ -79,8 +80,8 @@ export class RunSession {
     this.report.pid ??= child.pid;
     const out = child.stdout;
     const err = child.stderr;
-    out?.pipe(process.stdout, { end: false });
-    err?.pipe(process.stderr, { end: false });
+    out?.pipe(runOutput().out, { end: false });
+    err?.pipe(runOutput().err, { end: false });
     const spec = this.#o.ready;
     if (!spec) return void this.#markReady(run, false);
     const extra = spec.kind === 'fd' ? (child.process.stdio[spec.fd] as Readable | null | undefined) : undefined;
@@ -92,7 +93,7 @@ export class RunSession {
       (error: unknown) => {
         if (this.#stopping || error instanceof ReadyExitedError && child.exited) return;
         run.readyError = messageOf(error);
-        process.stderr.write(`lastcall: ${run.readyError}; stopping the child\n`);
+        say(`${run.readyError}; stopping the child`);
         void child.close().catch(() => {});
       },
     ).finally(() => extra?.resume()); // keep the readiness fd drained so the child never blocks on it
@@ -104,11 +105,11 @@ export class RunSession {
     this.report.readyMs = this.#now();
     if (process.env.NOTIFY_SOCKET) this.report.notify = 'sending';
     if (announce && this.#o.ready) {
-      process.stderr.write(`lastcall: ready (${describeReadySpec(this.#o.ready)}) after ${Math.round(run.readyMs)} ms\n`);
+      say(`ready (${describeReadySpec(this.#o.ready)}) after ${Math.round(run.readyMs)} ms`);
     }
     void notifySystemd('READY=1').then((result) => {
       this.report.notify = result;
-      if (result.startsWith('not-sent')) process.stderr.write(`lastcall: systemd ${result}\n`);
+      if (result.startsWith('not-sent')) say(`systemd ${result}`);
     });
   }
 
@@ -143,7 +144,7 @@ export class RunSession {
     const run = this.report.runs.at(-1);
     if (run) run.restartDelayMs = delayMs;
     this.report.restarts += 1;
-    process.stderr.write(`lastcall: child exited (${run ? describeExit({ code: run.exitCode, signal: run.exitSignal }) : '?'}); restart #${this.report.restarts} in ${delayMs} ms\n`);
+    say(`child exited (${run ? describeExit({ code: run.exitCode, signal: run.exitSignal }) : '?'}); restart #${this.report.restarts} in ${delayMs} ms`);
   }
 
   /** The first stop signal: stop-signal to the tree, wait for all of it, SIGKILL at the deadline. */

@@ -116,3 +116,18 @@ test('the runner exits within the deadline even when SIGKILL cannot be confirmed
   await run.exited;
   assert.ok(performance.now() - started < 10_000);
 });
+
+test("a stalled reader of the runner's own stdout cannot freeze the runner (--ready log: copies output)", async () => {
+  // The child's stdout goes through the runner (log: readiness); this test never reads the runner's stdout.
+  const run = startRun(['--deadline', '2s', '--ready', 'log:READY', '--', 'python3', fixture('full-pipe.py')]);
+  run.child.stdout.pause();
+  await run.waitFor(/lastcall: ready/);
+  await new Promise((r) => setTimeout(r, 500)); // both pipes (child → runner → test) are full by now
+  const sentAt = run.signal('SIGTERM');
+  let timer;
+  const exit = await Promise.race([run.exited, new Promise((r) => (timer = setTimeout(() => r({ code: 'hung', atMs: 0 }), 8000)))]);
+  clearTimeout(timer);
+  assert.notEqual(exit.code, 'hung', 'the runner answered SIGTERM');
+  assert.equal(exit.code, 143);
+  assert.ok(exit.atMs - sentAt < 5000);
+});
