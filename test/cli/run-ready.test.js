@@ -79,3 +79,16 @@ test('SIGTERM before ready: a plain stop, no ready line, no restart', async (t) 
   assert.equal(r.readyMs, undefined);
   assert.equal(r.runs.length, 1);
 });
+
+test('parseReadySpec: the forms it accepts, and a UsageError naming the flag otherwise', async () => {
+  const { parseReadySpec } = await import('../../dist/cli/ready-spec.js');
+  assert.deepEqual(parseReadySpec('--ready', 'tcp:8080'), { kind: 'tcp', host: '127.0.0.1', port: 8080 });
+  assert.deepEqual(parseReadySpec('--ready', 'tcp:db.local:5432'), { kind: 'tcp', host: 'db.local', port: 5432 });
+  assert.deepEqual(parseReadySpec('--ready', 'tcp:[::1]:80'), { kind: 'tcp', host: '::1', port: 80 });
+  assert.deepEqual(parseReadySpec('--ready', 'http://127.0.0.1:1/h'), { kind: 'http', url: 'http://127.0.0.1:1/h' });
+  assert.equal(parseReadySpec('--ready', 'log:up (\\d+)').pattern.source, 'up (\\d+)');
+  assert.deepEqual(parseReadySpec('--ready', 'fd:3'), { kind: 'fd', fd: 3 });
+  for (const bad of ['tcp:0', 'tcp:70000', 'tcp:x', 'fd:2', 'fd:x', 'log:', 'log:[', 'unix:/x', '8080', 'http://']) {
+    assert.throws(() => parseReadySpec('--probe', bad), (e) => e.code === 'ERR_USAGE' && e.message.startsWith('--probe:'), bad);
+  }
+});
