@@ -27,7 +27,12 @@ export function hungLabel(capMs) {
  * `exited` resolves { code, signal, atMs } (performance.now() when 'exit' fired) and never rejects.
  */
 export function spawnNode(file, { args = [], nodeArgs = [], env, cwd = rootDir } = {}) {
-  const child = spawn(process.execPath, [...nodeArgs, file, ...args], {
+  return spawnCommand(process.execPath, [...nodeArgs, file, ...args], { env, cwd, label: path.basename(file) });
+}
+
+/** spawnNode for any command (a supervisor such as tini in front of a fixture); same handle. */
+export function spawnCommand(command, argv, { env, cwd = rootDir, label = path.basename(command) } = {}) {
+  const child = spawn(command, argv, {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,7 +81,7 @@ export function spawnNode(file, { args = [], nodeArgs = [], env, cwd = rootDir }
     const fail = (why) => {
       cleanup();
       const summary = summariseStderr(stderrTail);
-      reject(new Error(`${path.basename(file)}: ${why} waiting for ${re}${summary ? `; stderr: ${summary}` : ''}`));
+      reject(new Error(`${label}: ${why} waiting for ${re}${summary ? `; stderr: ${summary}` : ''}`));
     };
     const w = {
       check: (line) => { if (re.test(line)) { cleanup(); resolve(line); } },

@@ -386,3 +386,27 @@ export class ReadinessTimeoutError extends LastcallError {
 export class UsageError extends LastcallError {
   readonly code = 'ERR_USAGE';
 }
+
+// --- cli run ---
+
+/** `--ready`: the child was not ready within `--ready-timeout`. */
+export class ReadyTimeoutError extends LastcallError {
+  readonly code = 'ERR_READY_TIMEOUT';
+  constructor(
+    readonly spec: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Not ready (${spec}) within ${timeoutMs} ms`);
+  }
+}
+
+/** `--ready`: the child exited (or its readiness stream closed) before it was ready. */
+export class ReadyExitedError extends LastcallError {
+  readonly code = 'ERR_READY_EXITED';
+  constructor(
+    readonly spec: string,
+    readonly detail: string,
+  ) {
+    super(`Not ready (${spec}): ${detail} before it was ready`);
+  }
+}

@@ -1,113 +1,193 @@
-// Readiness specs shared by `lastcall run` and `lastcall doctor` (`--ready <spec>`). cli-run owns the
-// full version; this one keeps the same interface.
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import { waitForTimeout } from '../core/wait.js';
-import { UsageError } from '../errors.js';
+import { StringDecoder } from 'node:string_decoder';
+import { onAbort, waitForTimeout } from '../core/wait.js';
+import { AbortedError, ReadyExitedError, ReadyTimeoutError, UsageError } from '../errors.js';
 
+/** What `--ready` waits for. */
 export type ReadySpec =
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'http'; url: string }
   | { kind: 'log'; pattern: RegExp }
   | { kind: 'fd'; fd: number };
 
+/** Where a child's readiness can be seen: its pipes (log:, fd:) and its exit (which ends any wait). */
 export interface ReadySource {
   stdout?: NodeJS.ReadableStream | null;
   stderr?: NodeJS.ReadableStream | null;
+  /** The child's stdio array (ChildProcess.stdio): `fd:<n>` reads entry n, which must be a pipe. */
   stdio?: readonly unknown[];
+  /** Settles when the child exits: the wait then rejects with ReadyExitedError. */
   exited?: Promise<unknown>;
 }
 
-/** `tcp:[host:]port`, `http://...`, `log:<regex>`, `fd:<n>`; anything else is a UsageError naming the flag. */
+export interface WaitForReadyOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** http: any HTTP status counts (the server answers); default only 2xx. */
+  anyHttpStatus?: boolean;
+}
+
+const POLL_MS = 50;
+
+/**
+ * `tcp:<port>`, `tcp:<host>:<port>`, `http://…`/`https://…`, `log:<regex>`, `fd:<n>` (n >= 3).
+ * Anything else is a UsageError naming the flag.
+ */
 export function parseReadySpec(flag: string, value: string): ReadySpec {
-  const bad = (why: string): UsageError => new UsageError(`${flag}: ${why}, got "${value}" (expected tcp:[host:]port, http://..., log:<regex> or fd:<n>)`);
-  if (/^http:\/\//.test(value)) {
-    if (!URL.canParse(value)) throw bad('not a valid URL');
-    return { kind: 'http', url: value };
+  const bad = (why: string): UsageError =>
+    new UsageError(`${flag}: ${why}; expected tcp:<port>, tcp:<host>:<port>, http://…, log:<regex> or fd:<n>, got "${value}"`);
+  if (/^https?:\/\//.test(value)) {
+    try {
+      return { kind: 'http', url: new URL(value).href };
+    } catch {
+      throw bad('not a valid URL');
+    }
   }
-  const [kind, ...rest] = value.split(':');
-  const arg = rest.join(':');
+  const colon = value.indexOf(':');
+  const kind = value.slice(0, colon);
+  const rest = value.slice(colon + 1);
   if (kind === 'tcp') {
-    const m = /^(?:(.+):)?(\d{1,5})$/.exec(arg);
+    const m = /^(?:(.+):)?(\d{1,5})$/.exec(rest);
     const port = Number(m?.[2]);
-    if (!m || port < 1 || port > 65535) throw bad('expected a port 1-65535');
-    return { kind: 'tcp', host: m[1] ?? '127.0.0.1', port };
+    if (!m || port < 1 || port > 65535) throw bad('a port from 1 to 65535');
+    return { kind: 'tcp', host: (m[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port };
   }
   if (kind === 'log') {
-    if (arg === '') throw bad('expected a pattern');
+    if (rest === '') throw bad('an empty pattern');
     try {
-      return { kind: 'log', pattern: new RegExp(arg) };
-    } catch {
-      throw bad('not a valid regular expression');
+      return { kind: 'log', pattern: new RegExp(rest) };
+    } catch (error) {
+      throw bad(`an invalid regular expression (${(error as Error).message})`);
     }
   }
   if (kind === 'fd') {
-    if (!/^\d+$/.test(arg) || Number(arg) < 3) throw bad('expected a file descriptor >= 3');
-    return { kind: 'fd', fd: Number(arg) };
+    if (!/^\d+$/.test(rest) || Number(rest) < 3 || Number(rest) > 64) throw bad('fd must be a number from 3 to 64 (0-2 are stdio)');
+    return { kind: 'fd', fd: Number(rest) };
   }
-  throw bad('unknown readiness kind');
+  throw bad('unknown kind');
 }
 
-type Probe = () => Promise<boolean>;
+/** The spec as the user wrote it, for messages and reports. */
+export function describeReadySpec(spec: ReadySpec): string {
+  if (spec.kind === 'tcp') return `tcp:${spec.host}:${spec.port}`;
+  if (spec.kind === 'http') return spec.url;
+  if (spec.kind === 'log') return `log:${spec.pattern.source}`;
+  return `fd:${spec.fd}`;
+}
 
-/** Resolves once the spec is met; rejects at the timeout, on abort, or when the process exits first. */
-export function waitForReady(spec: ReadySpec, source: ReadySource, options: { timeoutMs: number; signal?: AbortSignal; anyHttpStatus?: boolean }): Promise<void> {
+/**
+ * Resolves when the child is ready; rejects with ReadyTimeoutError at `timeoutMs`, ReadyExitedError
+ * when the child exits (or the watched stream ends) first, AbortedError when `signal` aborts.
+ */
+export function waitForReady(spec: ReadySpec, source: ReadySource, options: WaitForReadyOptions): Promise<void> {
+  const label = describeReadySpec(spec);
   const stop = new AbortController();
-  const outer = options.signal;
-  const onOuter = (): void => stop.abort();
-  outer?.addEventListener('abort', onOuter, { once: true });
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const cleanups: (() => void)[] = [];
+    const settle = (error?: Error): void => {
+      if (stop.signal.aborted) return;
+      stop.abort();
+      for (const fn of cleanups) fn();
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => settle(new ReadyTimeoutError(label, options.timeoutMs)), options.timeoutMs);
     timer.unref();
-    if (outer?.aborted) reject(new Error('readiness wait aborted'));
-    outer?.addEventListener('abort', () => reject(new Error('readiness wait aborted')), { once: true });
-    source.exited?.then(() => reject(new Error('the process exited before it was ready')), () => {});
-    if (spec.kind === 'log' || spec.kind === 'fd') watchStreams(spec, source, resolve);
-    else void poll(spec.kind === 'tcp' ? () => probeTcp(spec.host, spec.port) : () => probeHttp(spec.url, options.anyHttpStatus === true), stop.signal).then(resolve);
-  }).finally(() => {
-    stop.abort();
-    outer?.removeEventListener('abort', onOuter);
+    cleanups.push(() => clearTimeout(timer));
+    if (options.signal) {
+      if (options.signal.aborted) return settle(new AbortedError(`Waiting for readiness (${label})`, options.signal.reason));
+      const signal = options.signal;
+      cleanups.push(onAbort(signal, () => settle(new AbortedError(`Waiting for readiness (${label})`, signal.reason))));
+    }
+    void source.exited?.then(() => settle(new ReadyExitedError(label, 'the process exited')));
+    const watch = WATCHERS[spec.kind] as Watcher<ReadySpec>;
+    cleanups.push(watch(spec, source, settle, stop.signal, options, label));
   });
 }
 
-async function poll(probe: Probe, signal: AbortSignal): Promise<void> {
-  while (!signal.aborted) {
-    if (await probe()) return;
-    await waitForTimeout(50, signal);
-  }
-  return new Promise(() => {}); // aborted: the caller has already settled
+type Watcher<S extends ReadySpec> = (
+  spec: S,
+  source: ReadySource,
+  settle: (error?: Error) => void,
+  stop: AbortSignal,
+  options: WaitForReadyOptions,
+  label: string,
+) => () => void;
+
+const WATCHERS: { [K in ReadySpec['kind']]: Watcher<Extract<ReadySpec, { kind: K }>> } = {
+  tcp: (spec, _source, settle, stop) => poll(() => tryConnect(spec.host, spec.port), settle, stop),
+  http: (spec, _source, settle, stop, options) => poll(() => tryHttp(spec.url, options.anyHttpStatus === true), settle, stop),
+  log: (spec, source, settle) => {
+    const streams = [source.stdout, source.stderr].filter((s): s is NodeJS.ReadableStream => s != null);
+    return watchLines(streams, (line) => spec.pattern.test(line), settle);
+  },
+  fd: (spec, source, settle, _stop, _options, label) => {
+    const stream = source.stdio?.[spec.fd] as NodeJS.ReadableStream | null | undefined;
+    if (!stream || typeof stream.on !== 'function') {
+      settle(new ReadyExitedError(label, `fd ${spec.fd} is not a pipe to the child`));
+      return () => {};
+    }
+    const off = watchLines([stream], () => true, settle, true);
+    const onEnd = (): void => settle(new ReadyExitedError(label, `fd ${spec.fd} was closed`));
+    stream.once('end', onEnd);
+    return () => (off(), stream.off('end', onEnd));
+  },
+};
+
+function watchLines(streams: NodeJS.ReadableStream[], match: (line: string) => boolean, settle: () => void, anyNewline = false): () => void {
+  const offs = streams.map((stream) => {
+    const decoder = new StringDecoder('utf8');
+    let partial = '';
+    const onData = (chunk: Buffer | string): void => {
+      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      if (anyNewline && text.includes('\n')) return settle();
+      const lines = (partial + text).split('\n');
+      // Bounded: a child printing one endless line must not grow our memory.
+      partial = (lines.pop() ?? '').slice(-64 * 1024);
+      if (lines.some((line) => match(line.replace(/\r$/, '')))) settle();
+    };
+    stream.on('data', onData);
+    return () => stream.off('data', onData);
+  });
+  return () => offs.forEach((off) => off());
 }
 
-function watchStreams(spec: ReadySpec & { kind: 'log' | 'fd' }, source: ReadySource, resolve: () => void): void {
-  const streams = spec.kind === 'log' ? [source.stdout, source.stderr] : [source.stdio?.[spec.fd] as NodeJS.ReadableStream | undefined];
-  for (const stream of streams) {
-    if (!stream) continue;
-    let tail = '';
-    stream.on('data', (chunk: Buffer | string) => {
-      if (spec.kind === 'fd') return resolve();
-      tail = (tail + String(chunk)).slice(-8192);
-      if (tail.split('\n').some((line) => spec.pattern.test(line))) resolve();
-    });
-  }
+function poll(attempt: () => Promise<boolean>, settle: () => void, stop: AbortSignal): () => void {
+  void (async () => {
+    while (!stop.aborted) {
+      if (await attempt()) return settle();
+      await waitForTimeout(POLL_MS, stop);
+    }
+  })();
+  return () => {};
 }
 
-function probeTcp(host: string, port: number): Promise<boolean> {
+function tryConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
+    socket.setTimeout(1000);
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
   });
 }
 
-function probeHttp(url: string, anyStatus: boolean): Promise<boolean> {
+function tryHttp(url: string, anyStatus: boolean): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(url, { agent: false, timeout: 1000 }, (res) => {
+    const make = url.startsWith('https:') ? httpsRequest : request;
+    const req = make(url, { method: 'GET', timeout: 1000, agent: false }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       resolve(anyStatus || (status >= 200 && status < 300));
     });
-    req.once('timeout', () => req.destroy());
     req.once('error', () => resolve(false));
+    req.once('timeout', () => req.destroy());
     req.end();
   });
 }

@@ -1,6 +1,156 @@
-import { UsageError } from '../errors.js';
+import { writeFileSync } from 'node:fs';
+import { acquirePidFile, type PidFileHandle } from '../pidfile/index.js';
+import { messageOf, PidFileHeldError } from '../errors.js';
+import { FORWARDED_SIGNALS, isSignalPending } from './run-forward.js';
+import { RUN_HELP } from './run-help.js';
+import { runOutput, say, setPrivateOutput, waitForOutput } from './run-output.js';
+import { exitCodeFor } from './run-exit-codes.js';
+import { parseRunOptions, type RunOptions } from './run-options.js';
+import type { RunOutcome, RunReport } from './run-report.js';
+import { type RunResult, RunSession } from './run-session.js';
 
-/** `lastcall run`: arrives with its issue. */
-export function main(argv: string[]): Promise<number> {
-  return Promise.reject(new UsageError(`"run" is not built yet (${argv.length} arguments ignored)`));
+/** One line, for when lastcall itself runs as PID 1 (a container's entrypoint): see README "PID 1". */
+export const PID1_WARNING =
+  'lastcall: running as PID 1: Node cannot reap orphaned processes, so zombies of other processes may pile up; ' +
+  'run the container with --init (docker run --init, or Kubernetes shareProcessNamespace) or put tini first: ENTRYPOINT ["tini", "-s", "--", "lastcall", "run", "--", ...]';
+
+/** How long the runner waits for its last lines and report to be written before it exits anyway. */
+const OUTPUT_FLUSH_MS = 100;
+
+/** `lastcall run [options] -- <command> [args...]`: supervise any command (README: "lastcall run"). */
+export async function main(argv: string[]): Promise<number> {
+  const o = parseRunOptions(argv);
+  if (!o) {
+    process.stdout.write(RUN_HELP);
+    return 0;
+  }
+  // With --ready log: the child's stdout/stderr are pipes to us: our own are then ours alone.
+  setPrivateOutput(o.ready?.kind === 'log' ? [1, 2] : []);
+  const startedAt = new Date();
+  const report: RunReport = {
+    kind: 'run', command: [o.command, ...o.args], reason: '', outcome: 'exited', exitCode: 0,
+    startedAt: startedAt.toISOString(), durationMs: 0, deadlineMs: o.deadlineMs, steps: [], runs: [], restarts: 0,
+    notify: 'not-requested', forwarded: [], warnings: [],
+  };
+  if (process.pid === 1) {
+    say(PID1_WARNING.replace(/^lastcall: /, ''));
+    report.warnings.push(PID1_WARNING);
+  }
+  let pidfile: PidFileHandle | undefined;
+  if (o.pidfile !== undefined) {
+    report.pidfile = o.pidfile;
+    try {
+      pidfile = await acquirePidFile(o.pidfile);
+    } catch (error) {
+      say(messageOf(error));
+      const outcome: RunOutcome = error instanceof PidFileHeldError ? 'pidfile-held' : 'pidfile-failed';
+      const code = finish(o, report, { outcome }, startedAt, undefined);
+      if (!(await waitForOutput(OUTPUT_FLUSH_MS))) process.exit(code);
+      return code;
+    }
+  }
+  const session = new RunSession(o, report);
+  const removeHandlers = installSignals(session, report);
+  // Whatever the tree does, the runner is gone by the deadline (+ the time to write the report).
+  let hardTimer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<RunResult>((resolve) => {
+    session.onStop = () => {
+      // Nothing the runner does between here and the end writes to stdout/stderr, so this thread stays
+      // free for the timer (a watchdog thread was measured: +100-200 ms on every stop, for nothing).
+      hardTimer = setTimeout(() => resolve({ outcome: 'timed-out' }), o.deadlineMs);
+      hardTimer.unref();
+    };
+  });
+  const result = await Promise.race([session.done, deadline]);
+  clearTimeout(hardTimer);
+  if (report.stop && result.outcome === 'timed-out' && report.stop.survivors === null) {
+    report.stop.durationMs = o.deadlineMs;
+  }
+  removeHandlers();
+  const code = finish(o, report, result, startedAt, pidfile);
+  // Bounded: the tree could not be confirmed gone, or a stalled reader holds our output: exit anyway.
+  if (!(await settledSoon(session.done)) || !(await waitForOutput(OUTPUT_FLUSH_MS))) process.exit(code);
+  return code;
+}
+
+function installSignals(session: RunSession, report: RunReport): () => void {
+  const onStop = (signal: NodeJS.Signals): void => (session.stopping ? session.force() : session.stop(signal));
+  const onForward = (signal: NodeJS.Signals): void => {
+    const child = session.child;
+    // The child's leader not yet reaped means its pid and group id cannot have been reused.
+    if (!child || child.exited) return void report.forwarded.push({ signal, action: 'no-child' });
+    if (isSignalPending(child.pid, signal)) return void report.forwarded.push({ signal, action: 'already-pending' });
+    try {
+      process.kill(-child.pgid, signal);
+      report.forwarded.push({ signal, action: 'sent' });
+    } catch {
+      report.forwarded.push({ signal, action: 'no-child' });
+    }
+  };
+  const stops: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+  for (const s of stops) process.on(s, onStop);
+  for (const s of FORWARDED_SIGNALS) process.on(s, onForward);
+  return () => {
+    // Still ours until exit: a late signal is ignored, not a default death that skips the report.
+    for (const s of [...stops, ...FORWARDED_SIGNALS]) {
+      process.removeListener(s, s === 'SIGTERM' || s === 'SIGINT' ? onStop : onForward);
+      process.on(s, () => {});
+    }
+  };
+}
+
+function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: Date, pidfile: PidFileHandle | undefined): number {
+  report.outcome = result.outcome;
+  report.exitCode = exitCodeFor(result.outcome, result.childCode, o.exitCodes);
+  report.durationMs = Date.now() - startedAt.getTime();
+  report.steps = stepsOf(report);
+  // The PID file goes before any output: a full stdout pipe (--json) may delay the exit, never the release.
+  try {
+    pidfile?.releaseSync();
+  } catch (error) {
+    report.warnings.push(`could not remove ${o.pidfile}: ${messageOf(error)}`);
+  }
+  // Sub-millisecond digits are noise in a report; one decimal keeps it readable.
+  const json = JSON.stringify(report, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 10) / 10 : value), 2);
+  if (o.report !== undefined) {
+    try {
+      writeFileSync(o.report, `${json}\n`);
+    } catch (error) {
+      say(`could not write the report to ${o.report}: ${messageOf(error)}`);
+    }
+  }
+  if (o.json) runOutput().out.write(`${json}\n`);
+  return report.exitCode;
+}
+
+/** The report's steps, drawn from runs and the stop (one renderer draws library and run reports). */
+function stepsOf(report: RunReport): RunReport['steps'] {
+  const steps: RunReport['steps'] = report.runs.map((run) => ({
+    name: `run #${run.attempt}`,
+    phase: 'run',
+    status: run.readyError ? 'timed-out' : run.exitSignal === null && (run.exitCode ?? 0) === 0 ? 'ok' : stoppedRun(report, run) ? 'ok' : 'failed',
+    startMs: run.startMs,
+    durationMs: run.uptimeMs ?? report.durationMs - run.startMs,
+    ...(run.readyError ? { error: { message: run.readyError } } : {}),
+  }));
+  const stop = report.stop;
+  if (stop) {
+    steps.push({
+      name: `stop (${stop.stopSignal}${stop.escalation === 'sigkill' ? ' → SIGKILL' : ''})`,
+      phase: 'close',
+      status: stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok',
+      startMs: report.durationMs - stop.durationMs,
+      durationMs: stop.durationMs,
+    });
+  }
+  return steps;
+}
+
+/** The last run ended by our own stop: its signal death is the stop working, not a failure. */
+function stoppedRun(report: RunReport, run: RunReport['runs'][number]): boolean {
+  return report.stop !== undefined && report.stop.escalation !== 'sigkill' && report.runs.at(-1) === run;
+}
+
+function settledSoon(promise: Promise<unknown>): Promise<boolean> {
+  return Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
 }

@@ -26,6 +26,8 @@ export interface CloseTarget {
   hasExited(): boolean;
   graceMs: number;
   termMs: number;
+  /** What the tree gets first. Default SIGTERM. */
+  stopSignal?: NodeJS.Signals;
 }
 
 /**
@@ -69,7 +71,7 @@ async function terminate(t: CloseTarget, first: ProcInfo[], force: AbortSignal):
   let members = first;
   for (let pause = 4; ; pause = Math.min(pause * 2, 50)) {
     const plan = planSignals(t.spec, members.filter((m) => !signalled.has(m.pid)), doneGroups);
-    deliverSignal(plan, 'SIGTERM');
+    deliverSignal(plan, t.stopSignal ?? 'SIGTERM');
     deliverSignal(plan, 'SIGCONT');
     for (const m of members) signalled.add(m.pid);
     const left = until - performance.now();

@@ -134,6 +134,7 @@ export class ManagedChild {
       hasExited: () => this.exited,
       graceMs: this.#options.graceMs,
       termMs: this.#options.termMs,
+      stopSignal: this.#options.stopSignal,
     };
     const result = await runCloseSequence(target, this.#force.signal);
     // Survivors (a rejection above) stay registered: the guardian still kills them if we die.

@@ -10,7 +10,7 @@ export interface SpawnManagedOptions {
   cwd?: string;
   /** Environment. Default process.env. `LASTCALL_TREE` is added to mark the child's tree. */
   env?: NodeJS.ProcessEnv;
-  /** 'pipe' (default), 'ignore', 'inherit', or one entry per fd 0-2 (a number is an fd to share). */
+  /** 'pipe' (default), 'ignore', 'inherit', or one entry per fd (0-2, and more: a 'pipe' at index 3+ is an extra pipe; a number is an fd to share). */
   stdio?: 'pipe' | 'ignore' | 'inherit' | readonly StdioEntry[];
   /** Open an IPC channel (child is a Node script using process.send). Default false. */
   ipc?: boolean;
@@ -20,6 +20,8 @@ export interface SpawnManagedOptions {
   graceMs?: number;
   /** close(): how long to wait after SIGTERM before SIGKILL. Default 2000. */
   termMs?: number;
+  /** close(): the signal the tree gets first (e.g. 'SIGINT' for PM2-style services). Default 'SIGTERM'. */
+  stopSignal?: NodeJS.Signals;
   /** Register the child's group with the guardian (killed if this process dies). Default true. */
   guardian?: boolean;
 }
@@ -31,10 +33,11 @@ export interface NormalizedSpawnOptions {
   serialization: 'json' | 'advanced';
   graceMs: number;
   termMs: number;
+  stopSignal: NodeJS.Signals;
   guardian: boolean;
 }
 
-const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'guardian'];
+const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'stopSignal', 'guardian'];
 const STDIO_WORDS = ['pipe', 'ignore', 'inherit'];
 
 /** Checks everything at the call site; throws InvalidOptionError / UnknownOptionError. */
@@ -49,6 +52,8 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
   validateDuration('graceMs', graceMs, false);
   validateDuration('termMs', termMs, false);
   validateBoolean('guardian', guardian);
+  const stopSignal = o.stopSignal ?? 'SIGTERM';
+  if (typeof stopSignal !== 'string' || !/^SIG[A-Z0-9]+$/.test(stopSignal)) throw new InvalidOptionError('stopSignal', 'a signal name such as "SIGTERM"', stopSignal);
   validateBoolean('ipc', ipc);
   if (serialization !== 'json' && serialization !== 'advanced') {
     throw new InvalidOptionError('serialization', '"json" or "advanced"', serialization);
@@ -58,7 +63,7 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
     throw new InvalidOptionError('env', 'an object of strings', o.env);
   }
   const stdio = normalizeStdio(o.stdio ?? 'pipe');
-  return { cwd: o.cwd, env: o.env ?? process.env, stdio: ipc ? [...stdio, 'ipc'] : stdio, serialization, graceMs, termMs, guardian };
+  return { cwd: o.cwd, env: o.env ?? process.env, stdio: ipc ? [...stdio, 'ipc'] : stdio, serialization, graceMs, termMs, stopSignal, guardian };
 }
 
 function validateCwd(cwd: unknown): void {
@@ -76,8 +81,8 @@ function normalizeStdio(stdio: unknown): StdioEntry[] {
   const entries = typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio;
   const ok = (e: unknown): boolean =>
     e === null || e === undefined || STDIO_WORDS.includes(e as string) || (typeof e === 'number' && Number.isInteger(e) && e >= 0);
-  if (!Array.isArray(entries) || entries.length > 3 || !entries.every(ok)) {
-    throw new InvalidOptionError('stdio', `"pipe", "ignore", "inherit" or an array of up to 3 of those or fds`, stdio);
+  if (!Array.isArray(entries) || entries.length > 64 || !entries.every(ok)) {
+    throw new InvalidOptionError('stdio', `"pipe", "ignore", "inherit" or an array of up to 64 of those or fds`, stdio);
   }
   const out = [...(entries as StdioEntry[])];
   while (out.length < 3) out.push('pipe');

@@ -1,0 +1,59 @@
+import { UsageError } from '../errors.js';
+import type { RunOutcome } from './run-report.js';
+
+/** Codes for outcomes that do not pass the child's own code through. */
+export const RUN_EXIT_CODES = {
+  usage: 2,
+  'pidfile-held': 75,
+  'pidfile-failed': 73,
+  'ready-timeout': 122,
+  'gave-up': 123,
+  'timed-out': 124,
+  forced: 125,
+  'spawn-failed': 127,
+  survivors: 1,
+} as const;
+
+const OUTCOMES: readonly RunOutcome[] = [
+  'exited', 'stopped', 'timed-out', 'forced', 'gave-up', 'ready-timeout', 'survivors', 'spawn-failed', 'pidfile-held', 'pidfile-failed',
+];
+
+/** Managers' conventions: a stop they asked for is a success, whatever signal the child died of. */
+export const EXIT_PRESETS: Record<string, Partial<Record<RunOutcome, number>>> = {
+  // systemd: the runner is the main process; 143 would mark the unit failed on every stop.
+  systemd: { stopped: 0 },
+  // launchd: exit 0 after a stop it asked for; anything non-zero after a crash so KeepAlive restarts it.
+  launchd: { stopped: 0, 'gave-up': 1 },
+  // Kubernetes: 0 after a stop keeps the pod "Completed" rather than "Error"; the kubelet restarts crashes.
+  kubernetes: { stopped: 0, 'timed-out': 137 },
+};
+
+/** `--exit-preset` then `--exit-code outcome=code` (later wins). */
+export function parseExitCodeMap(preset: string | undefined, pairs: readonly string[]): Partial<Record<RunOutcome, number>> {
+  const map: Partial<Record<RunOutcome, number>> = {};
+  if (preset !== undefined) {
+    const found = EXIT_PRESETS[preset];
+    if (!found) throw new UsageError(`--exit-preset: expected one of ${Object.keys(EXIT_PRESETS).join(', ')}, got "${preset}"`);
+    Object.assign(map, found);
+  }
+  for (const pair of pairs) {
+    const m = /^([a-z-]+)=(\d{1,3})$/.exec(pair);
+    const outcome = m?.[1] as RunOutcome | undefined;
+    if (!m || !outcome || !OUTCOMES.includes(outcome) || Number(m[2]) > 255) {
+      throw new UsageError(`--exit-code: expected <outcome>=<0-255> with outcome one of ${OUTCOMES.join(', ')}, got "${pair}"`);
+    }
+    map[outcome] = Number(m[2]);
+  }
+  return map;
+}
+
+/** The runner's exit code: the mapped code, else the child's own (signal death → 128+n; 126/127 for a
+ * failed spawn), else the table. */
+export function exitCodeFor(outcome: RunOutcome, childCode: number | undefined, map: Partial<Record<RunOutcome, number>>): number {
+  const mapped = map[outcome];
+  if (mapped !== undefined) return mapped;
+  const passThrough = outcome === 'exited' || outcome === 'stopped' || outcome === 'spawn-failed';
+  if (passThrough && childCode !== undefined) return childCode;
+  if (outcome === 'exited' || outcome === 'stopped') return 0;
+  return RUN_EXIT_CODES[outcome];
+}

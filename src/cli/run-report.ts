@@ -1,0 +1,99 @@
+// The report `lastcall run` writes (`--report <path>`, `--json`). Same family as the library's
+// ShutdownReport (reason, outcome, exitCode, startedAt, durationMs, deadlineMs, steps), plus what a
+// supervisor knows: the command, every run of the child, restarts and the stop.
+
+/** How the run ended; each maps to an exit code (see run-exit-codes.ts, README "Exit codes"). */
+export type RunOutcome =
+  /** The child exited on its own and was not restarted: the runner exits with its code. */
+  | 'exited'
+  /** A stop signal; the whole tree was gone before the deadline: the child's own code (143 for a SIGTERM death). */
+  | 'stopped'
+  /** The tree was still alive at the deadline and was SIGKILLed. */
+  | 'timed-out'
+  /** A second stop signal: the tree was SIGKILLed at once. */
+  | 'forced'
+  /** The child crash-looped past --max-restarts within --restart-window. */
+  | 'gave-up'
+  /** The child was not ready within --ready-timeout (and was not restarted). */
+  | 'ready-timeout'
+  /** Processes outlived SIGKILL (a process in uninterruptible sleep, or one we may not signal). */
+  | 'survivors'
+  /** The command could not be started: not found (ENOENT) or not executable. */
+  | 'spawn-failed'
+  /** --pidfile is held by a live instance. */
+  | 'pidfile-held'
+  /** --pidfile could not be created (no directory, no permission, a corrupt file lastcall will not judge). */
+  | 'pidfile-failed';
+
+/** A step, as in the library's report: the renderer draws both alike. */
+export interface RunStep {
+  /** `run #<n>` (a child's life), `ready #<n>`, `backoff #<n>`, `stop`. */
+  name: string;
+  phase: 'start' | 'run' | 'drain' | 'close' | 'finish';
+  status: 'ok' | 'failed' | 'timed-out' | 'skipped';
+  /** ms since the runner started. */
+  startMs: number;
+  durationMs: number;
+  error?: { message: string; code?: string };
+}
+
+/** One life of the child. */
+export interface RunAttempt {
+  attempt: number;
+  pid: number;
+  /** ms since the runner started. */
+  startMs: number;
+  /** ms from spawn to ready (undefined: never ready, or no --ready and it exited at once). */
+  readyMs?: number;
+  /** Why the readiness wait failed, if it did. */
+  readyError?: string;
+  exitCode: number | null;
+  exitSignal: string | null;
+  uptimeMs?: number;
+  /** The backoff chosen before the next attempt, when it was restarted. */
+  restartDelayMs?: number;
+  /** Leftover descendants after the child exited on its own: 'exit' none, else the signal needed. */
+  cleanup?: 'exit' | 'sigterm' | 'sigkill';
+}
+
+export interface RunStop {
+  /** The signal the runner received (SIGTERM, SIGINT). */
+  received: string;
+  /** Who sent it, as far as the runner can tell ('unknown': Node does not expose the sender). */
+  sender: string;
+  /** The signal the tree got first (--stop-signal). */
+  stopSignal: string;
+  /** The strongest step needed: the tree exited after the stop signal ('sigterm' = stop signal), or SIGKILL. */
+  escalation: 'exit' | 'sigterm' | 'sigkill' | 'none';
+  forced: boolean;
+  durationMs: number;
+  /** Pids still alive after SIGKILL and the confirmation wait (empty: all confirmed dead; null: the
+   * runner reached its deadline before the check finished, so nothing is claimed). */
+  survivors: number[] | null;
+}
+
+export interface RunReport {
+  kind: 'run';
+  command: string[];
+  /** The first child's pid (see runs for the others). */
+  pid?: number;
+  reason: string;
+  outcome: RunOutcome;
+  exitCode: number;
+  /** ISO time at which the runner started. */
+  startedAt: string;
+  durationMs: number;
+  deadlineMs: number;
+  /** ms from the runner's start to the first ready child. */
+  readyMs?: number;
+  steps: RunStep[];
+  runs: RunAttempt[];
+  restarts: number;
+  stop?: RunStop;
+  pidfile?: string;
+  /** systemd notification: 'sent', 'not-requested' (no NOTIFY_SOCKET), or why it could not be sent. */
+  notify: string;
+  /** Signals forwarded to the child's group, and those not sent again because the group already had them. */
+  forwarded: { signal: string; action: 'sent' | 'already-pending' | 'no-child' }[];
+  warnings: string[];
+}

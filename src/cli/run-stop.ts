@@ -1,0 +1,64 @@
+import { ProcessSurvivorsError } from '../errors.js';
+import type { ManagedChild, Supervisor } from '../process/index.js';
+import { signalExitCode } from './run-forward.js';
+import type { RunOptions } from './run-options.js';
+import type { RunStop } from './run-report.js';
+import type { RunResult } from './run-session.js';
+
+/** SIGKILL comes this long before the deadline (a quarter of it, 100 ms to 2 s), so every death is
+ * confirmed and the runner still exits in time: freezing, killing and re-walking a tree takes ~100 ms
+ * on a loaded 2-core machine. */
+export function killReserveMs(deadlineMs: number): number {
+  return Math.min(2000, Math.max(100, Math.round(deadlineMs / 4)));
+}
+
+export interface StopTarget {
+  supervisor: Supervisor;
+  /** The running child, if one runs (none during a backoff wait or after it exited). */
+  child: ManagedChild | undefined;
+  options: RunOptions;
+  received: NodeJS.Signals;
+  /** Aborted by a second stop signal (reason 'second-signal') or here, at deadline − reserve. */
+  force: AbortController;
+}
+
+/**
+ * The stop sequence, from the module: --stop-signal to the whole tree (the managed child's close:
+ * group, descendants, marker holders), wait for every one of them, SIGKILL what is left when the
+ * deadline comes, confirm each death. The supervisor is closed first, so nothing restarts.
+ */
+export async function runStop(t: StopTarget): Promise<{ stop: RunStop; result: RunResult }> {
+  const started = performance.now();
+  const timer = setTimeout(() => t.force.abort('deadline'), t.options.deadlineMs - killReserveMs(t.options.deadlineMs));
+  timer.unref();
+  const closing = t.child?.close({ signal: t.force.signal });
+  const supervisorClosed = t.supervisor.close({ signal: t.force.signal }).catch(() => {});
+  let escalation: RunStop['escalation'] = 'none';
+  let survivors: number[] = [];
+  let childCode: number | undefined;
+  try {
+    if (closing) {
+      const r = await closing;
+      escalation = r.escalation;
+      childCode = r.signal ? signalExitCode(r.signal) : (r.code ?? undefined);
+    }
+  } catch (error) {
+    escalation = 'sigkill';
+    if (error instanceof ProcessSurvivorsError) survivors = [...error.survivors];
+    else throw error;
+  }
+  await supervisorClosed;
+  clearTimeout(timer);
+  const forced = t.force.signal.aborted && t.force.signal.reason === 'second-signal';
+  const outcome = survivors.length > 0 ? 'survivors' : escalation !== 'sigkill' ? 'stopped' : forced ? 'forced' : 'timed-out';
+  const stop: RunStop = {
+    received: t.received,
+    sender: 'unknown',
+    stopSignal: t.options.stopSignal,
+    escalation,
+    forced,
+    durationMs: performance.now() - started,
+    survivors,
+  };
+  return { stop, result: childCode === undefined ? { outcome } : { outcome, childCode } };
+}
