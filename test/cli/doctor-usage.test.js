@@ -8,7 +8,7 @@ for (const [args, pattern] of [
   [['doctor'], /missing the command/],
   [['doctor', '--connections', 'many', '--', 'true'], /--connections: expected a whole number, got "many"/],
   [['doctor', '--deadline', '5x', '--', 'true'], /--deadline: expected a duration/],
-  [['doctor', '--ready', 'smoke:1', '--', 'true'], /--ready: unknown readiness kind/],
+  [['doctor', '--ready', 'smoke:1', '--', 'true'], /--ready: unknown kind/],
   [['doctor', '--signal', 'SIGNOPE', '--', 'true'], /--signal: expected a signal name/],
   [['doctor', '--url', 'ftp://x', '--', 'true'], /--url: expected an http:\/\/ URL/],
   [['doctor', '--bogus', '--', 'true'], /bogus/],

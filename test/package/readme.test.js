@@ -17,8 +17,8 @@ test('every #anchor link in README points at a heading', () => {
   assert.deepEqual(links.filter((slug) => !slugs.has(slug)), []);
 });
 
-test('the npm install line comes first', () => {
-  assert.match(readme, /^# lastcall\n\n```sh\nnpm install lastcall\n```/);
+test('README starts with the two commands of a fresh clone, then the install line', () => {
+  assert.match(readme, /^# lastcall\n\n```sh\nnpm ci && npm run demo .*\nnpm test .*\n```\n\nIn your project: `npm install lastcall`\./);
 });
 
 test('each createLifecycle option\'s JSDoc states the default README\'s table gives', () => {
