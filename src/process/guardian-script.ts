@@ -1,31 +1,81 @@
 /**
  * The guardian: a POSIX sh loop (dash: ~1 MB RSS) reading lines from a pipe whose only writer is the
- * parent. `+<pgid>` registers a process group, `-<pgid>` forgets it. EOF means the parent is gone
- * (exit, crash, SIGKILL, OOM kill): every registered group is SIGKILLed, then every process whose
- * environment carries this parent's marker (descendants that left their group with setsid), until a
- * scan finds none. Terminal and termination signals are ignored so the guardian outlives the parent.
+ * parent. `+<pgid>:<leader start time>` registers a process group, `-<pgid>` forgets it. EOF means the
+ * parent is gone (exit, crash, SIGKILL, OOM kill). Then, in rounds until a round finds nothing new, it
+ * freezes (SIGSTOP) what is provably ours: each registered group whose leader still has its recorded
+ * start time (a reused pgid is a stranger's), every process carrying this parent's exact environment
+ * marker (whole NUL-separated entry), every member of a registered group that one of those sits in,
+ * and every descendant of what it found by parent links. Then it SIGKILLs the verified groups and each
+ * found process whose start time is unchanged. Only POSIX `kill -s SIG -- -pgid` forms are used: dash
+ * rejects `kill -KILL -- -pgid`. Terminal and termination signals are ignored so it outlives the parent.
  */
 export const GUARDIAN_SCRIPT = `
 trap '' INT HUP TERM QUIT PIPE
-marker="LASTCALL_TREE=$1."
+pattern="LASTCALL_TREE=$1\\.[0-9][0-9]*"
+self=$$
 groups=
+start_of() {
+  st=
+  if [ -r /proc/self/stat ]; then
+    read -r s < "/proc/$1/stat" || return 0
+    set -- \${s##*) }
+    [ $# -ge 20 ] || return 0
+    shift 19
+    st=$1
+  else
+    st=$(ps -o lstart= -p "$1" | tr -d ' \\t')
+  fi
+}
 while IFS= read -r line; do
   case $line in
     +*) groups="$groups \${line#+}" ;;
-    -*) gone=\${line#-}; kept=; for g in $groups; do [ "$g" = "$gone" ] || kept="$kept $g"; done; groups=$kept ;;
+    -*) gone=\${line#-}; kept=; for e in $groups; do [ "\${e%%:*}" = "$gone" ] || kept="$kept $e"; done; groups=$kept ;;
   esac
 done
-for g in $groups; do kill -STOP -- "-$g" 2>/dev/null; kill -KILL -- "-$g" 2>/dev/null; done
+ok=
+ours=' '
 n=0
 while [ $n -lt 20 ]; do
-  found=
-  for f in $(grep -laF "$marker" /proc/[0-9]*/environ 2>/dev/null); do
-    p=\${f#/proc/}; p=\${p%/environ}
-    [ "$p" = "$$" ] && continue
-    kill -STOP "$p" 2>/dev/null && found="$found $p"
-  done
-  [ -z "$found" ] && break
-  kill -KILL $found 2>/dev/null
   n=$((n + 1))
+  for e in $groups; do
+    g=\${e%%:*}
+    case " $ok " in *" $g "*) continue ;; esac
+    start_of "$g" 2>/dev/null
+    [ -n "$st" ] && [ "$st" = "\${e#*:}" ] && ok="$ok $g"
+  done
+  for g in $ok; do kill -s STOP -- "-$g" 2>/dev/null; done
+  marked=' '
+  for f in $(grep -lzxE "$pattern" /proc/[0-9]*/environ 2>/dev/null); do p=\${f#/proc/}; marked="$marked\${p%/environ} "; done
+  new=
+  for d in /proc/[0-9]*; do
+    p=\${d#/proc/}
+    [ "$p" = "$self" ] || [ "$p" = 1 ] && continue
+    case $ours in *" $p:"*) continue ;; esac
+    read -r s < "$d/stat" 2>/dev/null || continue
+    set -- \${s##*) }
+    [ $# -ge 20 ] && [ "$1" != Z ] || continue
+    pp=$2
+    pg=$3
+    shift 19
+    case " $ok " in
+      *" $pg "*) ;;
+      *) case "$ours" in *" $pp:"*) ;; *) case $marked in *" $p "*) ;; *) continue ;; esac ;; esac ;;
+    esac
+    case " $groups " in *" $pg:"*) case " $ok " in *" $pg "*) ;; *) ok="$ok $pg" ;; esac ;; esac
+    kill -s STOP "$p" 2>/dev/null
+    ours="$ours$p:$1 "
+    new=1
+  done
+  [ -z "$new" ] && break
+done
+for e in $groups; do
+  g=\${e%%:*}
+  case " $ok " in *" $g "*) ;; *) continue ;; esac
+  start_of "$g" 2>/dev/null
+  [ -n "$st" ] && [ "$st" = "\${e#*:}" ] && kill -s KILL -- "-$g" 2>/dev/null
+done
+for e in $ours; do
+  start_of "\${e%%:*}" 2>/dev/null
+  [ -n "$st" ] && [ "$st" = "\${e#*:}" ] && kill -s KILL "\${e%%:*}" 2>/dev/null
 done
 `;

@@ -43,6 +43,18 @@ export async function readProcess(pid: number): Promise<ProcInfo | undefined> {
   return text === undefined ? undefined : parseStat(pid, text);
 }
 
+/** Several processes at once (one `ps` on macOS); absent pids are missing from the map. */
+export async function readProcesses(pids: Iterable<number>): Promise<Map<number, ProcInfo>> {
+  if (process.platform !== 'linux') return readPsTable();
+  const out = new Map<number, ProcInfo>();
+  for (const pid of pids) {
+    const text = readSmall(`/proc/${pid}/stat`, 'utf8');
+    const info = text === undefined ? undefined : parseStat(pid, text);
+    if (info) out.set(pid, info);
+  }
+  return out;
+}
+
 /** Every process on the system (that we can see), by pid. */
 export async function readProcessTable(): Promise<Map<number, ProcInfo>> {
   if (process.platform !== 'linux') return readPsTable();
@@ -59,17 +71,25 @@ export async function readProcessTable(): Promise<Map<number, ProcInfo>> {
   return table;
 }
 
-/** The pids whose /proc/<pid>/environ holds `needle` (Linux only; other users' processes never match). */
-export async function filterByEnviron(pids: readonly number[], needle: string): Promise<Set<number>> {
+/** The pids whose /proc/<pid>/environ has exactly the entry `entry` (`NAME=value`, compared whole: a
+ * longer value or another variable holding it as text is no match). Linux only; other users' processes
+ * never match. */
+export async function filterByEnviron(pids: readonly number[], entry: string): Promise<Set<number>> {
   const hits = new Set<number>();
   if (process.platform !== 'linux') return hits;
   for (let i = 0; i < pids.length; i += BATCH) {
     if (i > 0) await yieldToLoop();
     for (const pid of pids.slice(i, i + BATCH)) {
-      if (readSmall(`/proc/${pid}/environ`, 'latin1')?.includes(needle) === true) hits.add(pid);
+      if (hasEntry(readSmall(`/proc/${pid}/environ`, 'latin1'), entry)) hits.add(pid);
     }
   }
   return hits;
+}
+
+/** environ is NUL-separated `NAME=value` entries, each ended by a NUL. */
+function hasEntry(environ: string | undefined, entry: string): boolean {
+  // The substring test is a cheap filter; only the split compares whole entries.
+  return environ?.includes(entry) === true && environ.split('\0').includes(entry);
 }
 
 /** macOS and other BSDs: `ps`, whose lstart column identifies the start time. */

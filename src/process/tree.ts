@@ -4,32 +4,54 @@ import { filterByEnviron, isGone, type ProcInfo, readProcessTable } from './proc
 export interface TreeSpec {
   /** Known members: pid → start time (guards against pid reuse). */
   known: Map<number, string>;
-  /** Process groups that belong to the tree wholesale (a managed child's own group). */
-  pgids: Set<number>;
-  /** `LASTCALL_TREE=<token>` inherited through the environment; finds setsid'd orphans (Linux). */
+  /** Process groups that belong to the tree wholesale (a managed child's own group): pgid → the
+   * leader's start time (undefined when it could not be read). A group counts only while it is
+   * provably the same group: see groupIsOurs. */
+  pgids: Map<number, string | undefined>;
+  /** The whole `LASTCALL_TREE=<value>` environment entry, matched exactly; finds setsid'd orphans (Linux). */
   marker?: string;
 }
 
-/** The live (non-zombie) members of the tree: known pids, group members, marker holders, and every
- * descendant of those by parent links. Never includes this process or its ancestors. */
-export async function collectTree(spec: TreeSpec, options: { environ?: boolean } = {}): Promise<ProcInfo[]> {
+/**
+ * The live (non-zombie) members of the tree: known pids (same start time), marker holders, members of
+ * the tree's groups that are still ours, and every descendant of those by parent links. Every walk
+ * uses every source, so a later walk finds what the first would. Never includes this process or its
+ * ancestors.
+ */
+export async function collectTree(spec: TreeSpec): Promise<ProcInfo[]> {
   const table = await readProcessTable();
   const excluded = ancestorsOfSelf(table);
   const members = new Map<number, ProcInfo>();
   const candidates: ProcInfo[] = [];
   for (const info of table.values()) {
     if (isGone(info) || excluded.has(info.pid)) continue;
-    if (spec.pgids.has(info.pgid) || spec.known.get(info.pid) === info.startTime) members.set(info.pid, info);
+    if (spec.known.get(info.pid) === info.startTime) members.set(info.pid, info);
     else candidates.push(info);
   }
-  const marker = spec.marker;
-  if (options.environ === true && marker !== undefined) {
-    const hits = await filterByEnviron(candidates.map((info) => info.pid), marker);
+  if (spec.marker !== undefined) {
+    const hits = await filterByEnviron(candidates.map((info) => info.pid), spec.marker);
     for (const info of candidates) if (hits.has(info.pid)) members.set(info.pid, info);
+  }
+  const groups = [...spec.pgids].filter(([pgid, start]) => groupIsOurs(pgid, start, table, members.values()));
+  if (groups.length > 0) {
+    const ours = new Set(groups.map(([pgid]) => pgid));
+    for (const info of candidates) if (ours.has(info.pgid)) members.set(info.pid, info);
   }
   addDescendants(table, members, excluded);
   for (const info of members.values()) spec.known.set(info.pid, info.startTime);
   return [...members.values()];
+}
+
+/**
+ * A process group id is never reused while any process is in the group. So the group is still the one
+ * we recorded when its leader (zombie or not) has the recorded start time, or when a process we
+ * identified (pid + start time, or our exact marker) is in it now. Otherwise it may be a stranger's.
+ */
+export function groupIsOurs(pgid: number, leaderStart: string | undefined, table: ReadonlyMap<number, ProcInfo>, identified: Iterable<ProcInfo>): boolean {
+  const leader = table.get(pgid);
+  if (leader !== undefined && leaderStart !== undefined && leader.startTime === leaderStart) return true;
+  for (const info of identified) if (info.pgid === pgid && !isGone(table.get(info.pid))) return true;
+  return false;
 }
 
 function addDescendants(table: Map<number, ProcInfo>, members: Map<number, ProcInfo>, excluded: Set<number>): void {
