@@ -79,6 +79,7 @@ export class ManagedChild {
   /** Known start time: the group is registered with the guardian and findable by killTree(pid). */
   #remember(startTime: string): void {
     this.#spec.pgids.set(this.pid, startTime);
+    if (/^\d+$/.test(startTime)) this.#spec.markerSince = startTime;
     this.#spec.known.set(this.pid, startTime);
     rememberManagedTree(this.pid, startTime, this.#spec);
     if (this.#options.guardian && this.#exitInfo === undefined) registerGroup(this.pid, startTime);

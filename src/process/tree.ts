@@ -10,6 +10,9 @@ export interface TreeSpec {
   pgids: Map<number, string | undefined>;
   /** The whole `LASTCALL_TREE=<value>` environment entry, matched exactly; finds setsid'd orphans (Linux). */
   marker?: string;
+  /** The marked child's start time (clock ticks, Linux): a process started earlier cannot have inherited
+   * its marker, so only younger processes have their environment read. */
+  markerSince?: string;
 }
 
 /**
@@ -29,7 +32,9 @@ export async function collectTree(spec: TreeSpec): Promise<ProcInfo[]> {
     else candidates.push(info);
   }
   if (spec.marker !== undefined) {
-    const hits = await filterByEnviron(candidates.map((info) => info.pid), spec.marker);
+    const since = Number(spec.markerSince ?? 0);
+    const young = candidates.filter((info) => Number(info.startTime) >= since).map((info) => info.pid);
+    const hits = await filterByEnviron(young, spec.marker);
     for (const info of candidates) if (hits.has(info.pid)) members.set(info.pid, info);
   }
   const groups = [...spec.pgids].filter(([pgid, start]) => groupIsOurs(pgid, start, table, members.values()));
