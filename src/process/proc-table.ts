@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { parseProcStat } from '../core/proc-stat.js';
+import { waitForTimeout } from '../core/wait.js';
 
 /** One process as seen in /proc (Linux) or `ps` (macOS). */
 export interface ProcInfo {
@@ -71,17 +72,30 @@ export async function readProcessTable(): Promise<Map<number, ProcInfo>> {
   return table;
 }
 
+/** A process in the middle of execve shows an empty environment (the new image's is not set up yet):
+ * an empty read means "look again", after these pauses. */
+const EMPTY_RETRY_MS = [2, 8, 20];
+
 /** The pids whose /proc/<pid>/environ has exactly the entry `entry` (`NAME=value`, compared whole: a
  * longer value or another variable holding it as text is no match). Linux only; other users' processes
  * never match. */
 export async function filterByEnviron(pids: readonly number[], entry: string): Promise<Set<number>> {
   const hits = new Set<number>();
   if (process.platform !== 'linux') return hits;
-  for (let i = 0; i < pids.length; i += BATCH) {
-    if (i > 0) await yieldToLoop();
-    for (const pid of pids.slice(i, i + BATCH)) {
-      if (hasEntry(readSmall(`/proc/${pid}/environ`, 'latin1'), entry)) hits.add(pid);
+  let pending = pids;
+  for (const pauseMs of [...EMPTY_RETRY_MS, undefined]) {
+    const empty: number[] = [];
+    for (let i = 0; i < pending.length; i += BATCH) {
+      if (i > 0) await yieldToLoop();
+      for (const pid of pending.slice(i, i + BATCH)) {
+        const environ = readSmall(`/proc/${pid}/environ`, 'latin1');
+        if (environ === '') empty.push(pid);
+        else if (hasEntry(environ, entry)) hits.add(pid);
+      }
     }
+    if (empty.length === 0 || pauseMs === undefined) break;
+    await waitForTimeout(pauseMs, undefined, true);
+    pending = empty;
   }
   return hits;
 }

@@ -16,33 +16,26 @@ export interface TreeSpec {
 }
 
 /**
- * The live (non-zombie) members of the tree: known pids (same start time), marker holders, members of
- * the tree's groups that are still ours, and every descendant of those by parent links. Every walk
- * uses every source, so a later walk finds what the first would. Never includes this process or its
- * ancestors.
+ * The live (non-zombie) members of the tree: known pids (same start time), members of the tree's groups
+ * that are still ours, marker holders, and every descendant of those by parent links. Every walk uses
+ * every source, so a later walk finds what the first would. Never includes this process or its ancestors.
  */
 export async function collectTree(spec: TreeSpec): Promise<ProcInfo[]> {
   const table = await readProcessTable();
   const excluded = ancestorsOfSelf(table);
+  const live = [...table.values()].filter((info) => !isGone(info) && !excluded.has(info.pid));
   const members = new Map<number, ProcInfo>();
-  const candidates: ProcInfo[] = [];
-  for (const info of table.values()) {
-    if (isGone(info) || excluded.has(info.pid)) continue;
-    if (spec.known.get(info.pid) === info.startTime) members.set(info.pid, info);
-    else candidates.push(info);
-  }
+  for (const info of live) if (spec.known.get(info.pid) === info.startTime) members.set(info.pid, info);
+  addGroupsAndDescendants(spec, table, live, members);
   if (spec.marker !== undefined) {
+    // Only processes younger than the marked child can have inherited its marker; kernel threads none.
     const since = Number(spec.markerSince ?? 0);
-    const young = candidates.filter((info) => Number(info.startTime) >= since).map((info) => info.pid);
-    const hits = await filterByEnviron(young, spec.marker);
-    for (const info of candidates) if (hits.has(info.pid)) members.set(info.pid, info);
+    const kthreadd = table.get(2)?.ppid === 0 ? 2 : -1;
+    const young = live.filter((i) => !members.has(i.pid) && i.ppid !== kthreadd && i.ppid !== 0 && Number(i.startTime) >= since);
+    const hits = await filterByEnviron(young.map((info) => info.pid), spec.marker);
+    for (const info of young) if (hits.has(info.pid)) members.set(info.pid, info);
+    if (hits.size > 0) addGroupsAndDescendants(spec, table, live, members);
   }
-  const groups = [...spec.pgids].filter(([pgid, start]) => groupIsOurs(pgid, start, table, members.values()));
-  if (groups.length > 0) {
-    const ours = new Set(groups.map(([pgid]) => pgid));
-    for (const info of candidates) if (ours.has(info.pgid)) members.set(info.pid, info);
-  }
-  addDescendants(table, members, excluded);
   for (const info of members.values()) spec.known.set(info.pid, info.startTime);
   return [...members.values()];
 }
@@ -59,10 +52,12 @@ export function groupIsOurs(pgid: number, leaderStart: string | undefined, table
   return false;
 }
 
-function addDescendants(table: Map<number, ProcInfo>, members: Map<number, ProcInfo>, excluded: Set<number>): void {
+function addGroupsAndDescendants(spec: TreeSpec, table: Map<number, ProcInfo>, live: ProcInfo[], members: Map<number, ProcInfo>): void {
+  const groups = [...spec.pgids].filter(([pgid, start]) => groupIsOurs(pgid, start, table, members.values()));
+  const ours = new Set(groups.map(([pgid]) => pgid));
+  for (const info of live) if (ours.has(info.pgid)) members.set(info.pid, info);
   const children = new Map<number, ProcInfo[]>();
-  for (const info of table.values()) {
-    if (isGone(info) || excluded.has(info.pid)) continue;
+  for (const info of live) {
     const list = children.get(info.ppid) ?? [];
     list.push(info);
     children.set(info.ppid, list);
