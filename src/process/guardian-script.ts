@@ -5,7 +5,7 @@
  * freezes (SIGSTOP) what is provably ours: each registered group whose leader still has its recorded
  * start time (a reused pgid is a stranger's), every process carrying this parent's exact environment
  * marker (whole NUL-separated entry), every member of a registered group that one of those sits in,
- * and every descendant of what it found by parent links. Then it SIGKILLs the verified groups and each
+ * and every descendant of what it found by parent links (two quiet rounds end it). Then it SIGKILLs the verified groups and each
  * found process whose start time is unchanged. Only POSIX `kill -s SIG -- -pgid` forms are used: dash
  * rejects `kill -KILL -- -pgid`. Terminal and termination signals are ignored so it outlives the parent.
  */
@@ -13,6 +13,7 @@ export const GUARDIAN_SCRIPT = `
 trap '' INT HUP TERM QUIT PIPE
 pattern="LASTCALL_TREE=$1\\.[0-9][0-9]*"
 self=$$
+blank=$IFS
 groups=
 start_of() {
   st=
@@ -35,6 +36,7 @@ done
 ok=
 ours=' '
 n=0
+quiet=0
 while [ $n -lt 20 ]; do
   n=$((n + 1))
   for e in $groups; do
@@ -47,11 +49,20 @@ while [ $n -lt 20 ]; do
   marked=' '
   for f in $(grep -lzxE "$pattern" /proc/[0-9]*/environ 2>/dev/null); do p=\${f#/proc/}; marked="$marked\${p%/environ} "; done
   new=
-  for d in /proc/[0-9]*; do
-    p=\${d#/proc/}
-    [ "$p" = "$self" ] || [ "$p" = 1 ] && continue
+  # One grep reads every stat file (dash's read builtin would take a syscall per byte); the pid comes
+  # from the file name, never from the text (a command name may hold ') ', ':' or a newline).
+  stats=$(grep -H '' /proc/[0-9]*/stat 2>/dev/null)
+  set -f
+  IFS='
+'
+  for line in $stats; do
+    IFS=$blank
+    p=\${line%%:*}
+    p=\${p#/proc/}
+    p=\${p%/stat}
+    case $p in ''|*[!0-9]*|1|$self) continue ;; esac
     case $ours in *" $p:"*) continue ;; esac
-    read -r s < "$d/stat" 2>/dev/null || continue
+    s=\${line#*:}
     set -- \${s##*) }
     [ $# -ge 20 ] && [ "$1" != Z ] || continue
     pp=$2
@@ -66,7 +77,11 @@ while [ $n -lt 20 ]; do
     ours="$ours$p:$1 "
     new=1
   done
-  [ -z "$new" ] && break
+  IFS=$blank
+  set +f
+  # Done after two rounds in a row found nothing new: a process in mid-execve shows no environment.
+  if [ -n "$new" ]; then quiet=0; else quiet=$((quiet + 1)); fi
+  [ $quiet -ge 2 ] && break
 done
 for e in $groups; do
   g=\${e%%:*}
