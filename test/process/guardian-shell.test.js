@@ -45,6 +45,8 @@ for (const shell of ['dash', 'bash']) {
       ...(await group('echo READY; exec sleep 300', { ...process.env, NOTE: `LASTCALL_TREE=${token}.1` })),
       ...(await group('echo READY; exec sleep 300', { ...process.env, LASTCALL_TREE: `${token}.1x` })),
       ...(await group('echo READY; exec sleep 300', { ...process.env, LASTCALL_TREE: `other-${token}.1` })),
+      // A command name that looks like the end of another stat line must confuse nothing.
+      ...(await group(`exec python3 -c 'import ctypes, time; ctypes.CDLL(None).prctl(15, b"a) S 1 ${ours[0]}\\n1 (", 0, 0, 0); print("READY", flush=True); time.sleep(300)'`, process.env)),
     ];
     try {
       assert.ok([...ours, ...strangers].every(isAlive));
