@@ -71,6 +71,8 @@ export class ManagedChild {
         this.#exitInfo = { code, signal };
         // The group may outlive its leader; forget it only once empty (close() does the rest).
         if (options.guardian && !sendSignal(-pid, 0)) unregisterGroup(pid);
+        // killTree(pid) of a gone pid looks no further; close() keeps using the spec itself.
+        forgetManagedTree(pid, this.#spec);
         resolve(this.#exitInfo);
       });
     });
@@ -82,12 +84,13 @@ export class ManagedChild {
     if (/^\d+$/.test(startTime)) this.#spec.markerSince = startTime;
     this.#spec.known.set(this.pid, startTime);
     rememberManagedTree(this.pid, startTime, this.#spec);
-    if (this.#options.guardian && this.#exitInfo === undefined) registerGroup(this.pid, startTime);
+    if (this.#options.guardian) registerGroup(this.pid, startTime);
   }
 
   async #identifyLater(): Promise<void> {
     const info = await readProcess(this.pid).catch(() => undefined);
-    if (info !== undefined) this.#remember(info.startTime);
+    // Exited (and reaped) meanwhile: the pid may be someone else's now, so its start time proves nothing.
+    if (info !== undefined && this.#exitInfo === undefined) this.#remember(info.startTime);
   }
 
   get stdin(): Writable | null {
@@ -176,7 +179,6 @@ export class ManagedChild {
     const result = await runCloseSequence(target, this.#force.signal);
     // Survivors (a rejection above) stay registered: the guardian still kills them if we die.
     if (this.#options.guardian) unregisterGroup(this.pgid);
-    forgetManagedTree(this.pid, this.#spec);
     return result;
   }
 
