@@ -1,13 +1,15 @@
 /**
  * The guardian: a POSIX sh loop (dash: ~1 MB RSS) reading lines from a pipe whose only writer is the
- * parent. `+<pgid>:<leader start time>` registers a process group, `-<pgid>` forgets it. EOF means the
- * parent is gone (exit, crash, SIGKILL, OOM kill). Then, in rounds until a round finds nothing new, it
- * freezes (SIGSTOP) what is provably ours: each registered group whose leader still has its recorded
- * start time (a reused pgid is a stranger's), every process carrying this parent's exact environment
- * marker (whole NUL-separated entry), every member of a registered group that one of those sits in,
- * and every descendant of what it found by parent links (two quiet rounds end it). Then it SIGKILLs the verified groups and each
- * found process whose start time is unchanged. Only POSIX `kill -s SIG -- -pgid` forms are used: dash
- * rejects `kill -KILL -- -pgid`. Terminal and termination signals are ignored so it outlives the parent.
+ * parent. `+<pgid>:<start time>:<witness pid>` registers (or re-registers) a process group, identified
+ * by a process in it (its leader, or after the leader's exit a member) and that process's start time;
+ * `-<pgid>` forgets it. EOF means the parent is gone (exit, crash, SIGKILL, OOM kill). Then, in rounds
+ * until two in a row find nothing new, it freezes (SIGSTOP) what is provably ours: each registered group
+ * whose witness still has its start time and is still in it (a reused pgid is a stranger's), every
+ * process carrying this parent's exact environment marker (whole NUL-separated entry), every member of
+ * a registered group one of those sits in, and every descendant of all these by parent links. Then it
+ * SIGKILLs the verified groups and each found process whose start time is unchanged. Only the POSIX
+ * `kill -s SIG -- -pgid` form is used (dash rejects `kill -KILL -- -pgid`). Terminal and termination
+ * signals are ignored so the guardian outlives the parent.
  */
 export const GUARDIAN_SCRIPT = `
 trap '' INT HUP TERM QUIT PIPE
@@ -17,19 +19,31 @@ blank=$IFS
 groups=
 start_of() {
   st=
+  sg=
   if [ -r /proc/self/stat ]; then
     read -r s < "/proc/$1/stat" || return 0
     set -- \${s##*) }
     [ $# -ge 20 ] || return 0
+    sg=$3
     shift 19
     st=$1
   else
-    st=$(ps -o lstart= -p "$1" | tr -d ' \\t')
+    set -- $(ps -o pgid=,lstart= -p "$1")
+    [ $# -ge 2 ] || return 0
+    sg=$1
+    shift
+    for w; do st="$st$w"; done
   fi
+}
+group_ok() {
+  g=\${1%%:*}
+  r=\${1#*:}
+  start_of "\${r#*:}" 2>/dev/null
+  [ -n "$st" ] && [ "$st" = "\${r%%:*}" ] && [ "$sg" = "$g" ]
 }
 while IFS= read -r line; do
   case $line in
-    +*) groups="$groups \${line#+}" ;;
+    +*) e=\${line#+}; kept=; for x in $groups; do [ "\${x%%:*}" = "\${e%%:*}" ] || kept="$kept $x"; done; groups="$kept $e" ;;
     -*) gone=\${line#-}; kept=; for e in $groups; do [ "\${e%%:*}" = "$gone" ] || kept="$kept $e"; done; groups=$kept ;;
   esac
 done
@@ -40,10 +54,8 @@ quiet=0
 while [ $n -lt 20 ]; do
   n=$((n + 1))
   for e in $groups; do
-    g=\${e%%:*}
-    case " $ok " in *" $g "*) continue ;; esac
-    start_of "$g" 2>/dev/null
-    [ -n "$st" ] && [ "$st" = "\${e#*:}" ] && ok="$ok $g"
+    case " $ok " in *" \${e%%:*} "*) continue ;; esac
+    group_ok "$e" && ok="$ok $g"
   done
   for g in $ok; do kill -s STOP -- "-$g" 2>/dev/null; done
   marked=' '
@@ -84,10 +96,8 @@ while [ $n -lt 20 ]; do
   [ $quiet -ge 2 ] && break
 done
 for e in $groups; do
-  g=\${e%%:*}
-  case " $ok " in *" $g "*) ;; *) continue ;; esac
-  start_of "$g" 2>/dev/null
-  [ -n "$st" ] && [ "$st" = "\${e#*:}" ] && kill -s KILL -- "-$g" 2>/dev/null
+  case " $ok " in *" \${e%%:*} "*) ;; *) continue ;; esac
+  group_ok "$e" && kill -s KILL -- "-$g" 2>/dev/null
 done
 for e in $ours; do
   start_of "\${e%%:*}" 2>/dev/null

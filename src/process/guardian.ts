@@ -25,10 +25,11 @@ export function getGuardianPid(): number | undefined {
 }
 
 /** Starts the guardian on first use and tells it about `pgid`, identified by its leader's start time
- * (so a group id reused by a stranger after our group died is never killed). */
-export function registerGroup(pgid: number, leaderStartTime: string): void {
+ * (so a group id reused by a stranger after our group died is never killed), or, once the leader is
+ * gone, by a `witness` member still in the group and its start time. Registering again replaces. */
+export function registerGroup(pgid: number, startTime: string, witness = pgid): void {
   // /proc's start time is one number; macOS `ps` lstart has blanks, which the guardian strips too.
-  groups.set(pgid, leaderStartTime.replace(/\s+/g, ''));
+  groups.set(pgid, `${startTime.replace(/\s+/g, '')}:${witness}`);
   if (guardian) write(guardian, registration(pgid));
   else startGuardian(); // replays every registered group, this one included
 }

@@ -14,7 +14,7 @@ import { readProcess } from './proc-table.js';
 import { signalMembers, type SignalledTargets } from './signal-tree.js';
 import { diagnoseSpawnFailure } from './spawn-failure.js';
 import { normalizeSpawnOptions, type NormalizedSpawnOptions, type SpawnManagedOptions } from './spawn-options.js';
-import { collectTree, type TreeSpec } from './tree.js';
+import { adoptGroup, collectTree, type TreeSpec } from './tree.js';
 
 /**
  * Starts `command` in its own process group (and session), marked so its whole tree can be found,
@@ -68,14 +68,29 @@ export class ManagedChild {
     if (startTime !== undefined) this.#remember(startTime);
     this.#exit = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.#exitInfo = { code, signal };
-        // The group may outlive its leader; forget it only once empty (close() does the rest).
-        if (options.guardian && !sendSignal(-pid, 0)) unregisterGroup(pid);
         // killTree(pid) of a gone pid looks no further; close() keeps using the spec itself.
         forgetManagedTree(pid, this.#spec);
-        resolve(this.#exitInfo);
+        void this.#afterExit().then(() => {
+          this.#exitInfo = { code, signal };
+          resolve(this.#exitInfo);
+        });
       });
     });
+  }
+
+  /**
+   * The leader was just reaped, so its group id cannot have been reused yet: whatever is still in the
+   * group is ours. Those processes are recorded (pid + start time) so that later walks, and the guardian,
+   * can still prove the group is ours after the leader's pid is gone. An empty group is forgotten.
+   */
+  async #afterExit(): Promise<void> {
+    if (!sendSignal(-this.pid, 0)) {
+      if (this.#options.guardian) unregisterGroup(this.pid);
+      return;
+    }
+    const members = await adoptGroup(this.#spec, this.pid);
+    const witness = members[0];
+    if (this.#options.guardian && witness) registerGroup(this.pid, witness.startTime, witness.pid);
   }
 
   /** Known start time: the group is registered with the guardian and findable by killTree(pid). */

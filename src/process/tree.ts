@@ -40,6 +40,14 @@ export async function collectTree(spec: TreeSpec): Promise<ProcInfo[]> {
   return [...members.values()];
 }
 
+/** Records every live process now in group `pgid` as a known member (pid + start time); returns them.
+ * Only sound while the group is provably ours, e.g. right after its leader was reaped. */
+export async function adoptGroup(spec: TreeSpec, pgid: number): Promise<ProcInfo[]> {
+  const members = [...(await readProcessTable()).values()].filter((info) => info.pgid === pgid && !isGone(info));
+  for (const info of members) spec.known.set(info.pid, info.startTime);
+  return members;
+}
+
 /**
  * A process group id is never reused while any process is in the group. So the group is still the one
  * we recorded when its leader (zombie or not) has the recorded start time, or when a process we

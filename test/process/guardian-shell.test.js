@@ -50,7 +50,7 @@ for (const shell of ['dash', 'bash']) {
     ];
     try {
       assert.ok([...ours, ...strangers].every(isAlive));
-      await runGuardian(shell, token, [`+${ours[0]}:${startTime(ours[0])}\n`]);
+      await runGuardian(shell, token, [`+${ours[0]}:${startTime(ours[0])}:${ours[0]}\n`]);
       assert.ok(await waitUntil(() => !ours.some(isAlive), 3000), `alive: ${ours.filter(isAlive)}`);
       assert.deepEqual(strangers.filter((pid) => !isAlive(pid)), [], 'a marker-like text is no match');
     } finally {
@@ -64,11 +64,32 @@ for (const shell of ['dash', 'bash']) {
     const dead = await group('sleep 300 & echo "READY $!"; wait', process.env);
     const deadStart = startTime(dead[0]);
     try {
-      await runGuardian(shell, token, [`+${stranger[0]}:${Number(startTime(stranger[0])) - 1}\n`, `+${dead[0]}:${deadStart}\n`, `-${dead[0]}\n`]);
+      await runGuardian(shell, token, [`+${stranger[0]}:${Number(startTime(stranger[0])) - 1}:${stranger[0]}\n`, `+${dead[0]}:${deadStart}:${dead[0]}\n`, `-${dead[0]}\n`]);
       assert.deepEqual(stranger.filter((pid) => !isAlive(pid)), [], 'the stranger group lives');
       assert.deepEqual(dead.filter((pid) => !isAlive(pid)), [], 'an unregistered group lives');
     } finally {
       killAll([...stranger, ...dead]);
+    }
+  });
+}
+
+for (const shell of ['dash', 'bash']) {
+  test(`guardian under ${shell}: a group re-registered with a member as witness (its leader exited) is killed; a dead witness kills nothing`, { skip: !has(shell) && `needs ${shell}` }, async () => {
+    const token = `${process.pid}-${randomBytes(6).toString('hex')}`;
+    // The leader exits at once; its env-cleared member stays in the group, orphaned.
+    const [leader, member] = await group('env -i sleep 300 & echo "READY $!"', process.env);
+    await waitUntil(() => !isAlive(leader), 3000);
+    const [otherLeader, otherMember] = await group('sleep 300 & echo "READY $!"; wait', process.env);
+    try {
+      await runGuardian(shell, token, [
+        `+${leader}:1:${leader}\n`,
+        `+${leader}:${startTime(member)}:${member}\n`, // replaces the line above
+        `+${otherLeader}:${startTime(otherMember)}:${process.pid}\n`, // a witness not in that group
+      ]);
+      assert.ok(await waitUntil(() => !isAlive(member), 3000), 'the witnessed group was killed');
+      assert.deepEqual([otherLeader, otherMember].filter((pid) => !isAlive(pid)), []);
+    } finally {
+      killAll([member, otherLeader, otherMember]);
     }
   });
 }
