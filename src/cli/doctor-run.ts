@@ -118,7 +118,7 @@ async function finish(service: Service, obs: RunObservation, options: DoctorOpti
   const orphans = new Set<number>();
   if (service.watch) {
     await waitForTimeout(Math.max(0, exit.atMs + ORPHAN_WAIT_MS - now()), undefined, true);
-    for (const p of await service.watch.walk({ environ: true })) if (p.pid !== service.child.pid) orphans.add(p.pid);
+    for (const p of await service.watch.walk()) if (p.pid !== service.child.pid) orphans.add(p.pid);
     obs.orphansChecked = true;
     obs.files = inspectFiles(options.files, service.watch.processes);
     if (orphans.size > 0) await service.watch.killAll();

@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ProcessSurvivorsError } from '../errors.js';
-import { deliverSignal, freezeAndKill, KILL_WAIT_MS, planSignals, waitForGone } from './kill-tree.js';
+import { freezeAndKill, KILL_WAIT_MS, waitForGone } from './kill-tree.js';
 import { waitForSettled, waitForTimeout } from '../core/wait.js';
 import type { ProcInfo } from './proc-table.js';
+import { signalMembers } from './signal-tree.js';
 import { collectTree, type TreeSpec } from './tree.js';
 
 export type Escalation = 'exit' | 'sigterm' | 'sigkill';
@@ -44,15 +45,18 @@ export async function runCloseSequence(t: CloseTarget, force: AbortSignal): Prom
   keepDraining(t.child);
   if (hadInput && !t.hasExited() && !force.aborted) await waitForSettled(t.exit, t.graceMs, force, true);
 
-  let members = await collectTree(t.spec, { environ: true });
+  // Every walk is complete (group, parent links, exact marker); the escalation names only a step that
+  // actually reached a process, so a child that exited on EOF is reported 'exit'.
+  let members = await collectTree(t.spec);
   if (members.length > 0 && !force.aborted) {
-    escalation = 'sigterm';
     releaseStalledOutput(t.child);
-    members = await terminate(t, members, force);
+    const term = await terminate(t, members, force);
+    if (term.signalled) escalation = 'sigterm';
+    members = term.left;
   }
   if (members.length > 0) {
-    escalation = 'sigkill';
     const killed = await freezeAndKill(t.spec);
+    if (killed.length > 0) escalation = 'sigkill';
     const survivors = await waitForGone(killed, KILL_WAIT_MS);
     if (survivors.length > 0) throw new ProcessSurvivorsError(survivors.map((s) => s.pid), KILL_WAIT_MS);
   }
@@ -63,24 +67,26 @@ export async function runCloseSequence(t: CloseTarget, force: AbortSignal): Prom
 }
 
 /** SIGTERM (+SIGCONT, for stopped processes) to the tree, then polls until it is empty or termMs is up.
- * Processes that appear meanwhile get the same signals. Returns the members still alive. */
-async function terminate(t: CloseTarget, first: ProcInfo[], force: AbortSignal): Promise<ProcInfo[]> {
+ * Processes that appear meanwhile get the same signals. Returns the members still alive and whether
+ * any process was signalled at all. */
+async function terminate(t: CloseTarget, first: ProcInfo[], force: AbortSignal): Promise<{ left: ProcInfo[]; signalled: boolean }> {
   const until = performance.now() + t.termMs;
-  const signalled = new Set<number>();
+  const signalled = new Map<number, string>();
   const doneGroups = new Set<number>();
+  let reached = false;
   let members = first;
   for (let pause = 4; ; pause = Math.min(pause * 2, 50)) {
-    const plan = planSignals(t.spec, members.filter((m) => !signalled.has(m.pid)), doneGroups);
-    deliverSignal(plan, t.stopSignal ?? 'SIGTERM');
-    deliverSignal(plan, 'SIGCONT');
-    for (const m of members) signalled.add(m.pid);
+    const fresh = members.filter((m) => signalled.get(m.pid) !== m.startTime);
+    const sent = await signalMembers(t.spec, fresh, [t.stopSignal ?? 'SIGTERM', 'SIGCONT'], doneGroups);
+    reached ||= sent.groups.length + sent.pids.length > 0;
+    for (const m of fresh) signalled.set(m.pid, m.startTime);
     const left = until - performance.now();
-    if (left <= 0 || force.aborted) return members;
+    if (left <= 0 || force.aborted) return { left: members, signalled: reached };
     // Wake up early when the child itself exits; afterwards, poll for the rest of the tree.
     const ms = Math.min(pause, left);
     await (t.hasExited() ? waitForTimeout(ms, force, true) : waitForSettled(t.exit, ms, force, true));
     members = await collectTree(t.spec);
-    if (members.length === 0) return members;
+    if (members.length === 0) return { left: members, signalled: reached };
   }
 }
 

@@ -6,7 +6,8 @@ import { GUARDIAN_SCRIPT } from './guardian-script.js';
 export const MARKER_VARIABLE = 'LASTCALL_TREE';
 
 const parentToken = `${process.pid}-${randomBytes(6).toString('hex')}`;
-const groups = new Set<number>();
+/** Registered groups: pgid → the leader's start time, as the guardian will compare it. */
+const groups = new Map<number, string>();
 let guardian: ChildProcess | undefined;
 let childCount = 0;
 let warned = false;
@@ -23,10 +24,13 @@ export function getGuardianPid(): number | undefined {
   return guardian?.pid;
 }
 
-/** Starts the guardian on first use and tells it about `pgid`. */
-export function registerGroup(pgid: number): void {
-  groups.add(pgid);
-  if (guardian) write(guardian, `+${pgid}\n`);
+/** Starts the guardian on first use and tells it about `pgid`, identified by its leader's start time
+ * (so a group id reused by a stranger after our group died is never killed), or, once the leader is
+ * gone, by a `witness` member still in the group and its start time. Registering again replaces. */
+export function registerGroup(pgid: number, startTime: string, witness = pgid): void {
+  // /proc's start time is one number; macOS `ps` lstart has blanks, which the guardian strips too.
+  groups.set(pgid, `${startTime.replace(/\s+/g, '')}:${witness}`);
+  if (guardian) write(guardian, registration(pgid));
   else startGuardian(); // replays every registered group, this one included
 }
 
@@ -57,7 +61,11 @@ function startGuardian(): void {
     if (guardian === g) guardian = undefined;
   });
   // Registrations made before a restart (the previous guardian died) are replayed.
-  for (const pgid of groups) write(g, `+${pgid}\n`);
+  for (const pgid of groups.keys()) write(g, registration(pgid));
+}
+
+function registration(pgid: number): string {
+  return `+${pgid}:${groups.get(pgid) ?? ''}\n`;
 }
 
 function write(g: ChildProcess, line: string): void {

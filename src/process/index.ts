@@ -2,6 +2,7 @@ export { type CloseResult, type Escalation, type ExitInfo } from './close-sequen
 export { getGuardianPid } from './guardian.js';
 export { type SendOptions } from './ipc-send.js';
 export { killTree, type KillTreeOptions, type KillTreeResult } from './kill-tree.js';
+export { type SignalledTargets } from './signal-tree.js';
 export { ManagedChild, type PipedManagedChild, spawnManaged } from './managed-child.js';
 export { type SpawnManagedOptions } from './spawn-options.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';

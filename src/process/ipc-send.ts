@@ -1,5 +1,6 @@
 import type { ChildProcess, Serializable } from 'node:child_process';
 import { validateDuration, validateOptions, validateSignal } from '../core/validate.js';
+import { onAbort } from '../core/wait.js';
 import { AbortedError, IpcClosedError, IpcTimeoutError } from '../errors.js';
 
 export interface SendOptions {
@@ -27,20 +28,38 @@ export function sendWithTimeout(child: ChildProcess, message: Serializable, opti
       if (done) return;
       done = true;
       clearTimeout(timer);
-      child.off('disconnect', onDisconnect);
-      signal?.removeEventListener('abort', onAbort);
+      stopDisconnect();
+      stopAbort();
       if (error) reject(error);
       else resolve();
     };
-    const onDisconnect = (): void => settle(new IpcClosedError(pid));
-    const onAbort = (): void => settle(new AbortedError('send()', signal?.reason));
     const timer = setTimeout(() => settle(new IpcTimeoutError(pid, timeoutMs)), timeoutMs).unref();
-    child.once('disconnect', onDisconnect);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // One shared listener per child and per AbortSignal: many concurrent sends add no more.
+    const stopDisconnect = onDisconnect(child, () => settle(new IpcClosedError(pid)));
+    const stopAbort = signal ? onAbort(signal, () => settle(new AbortedError('send()', signal.reason))) : () => true;
     try {
       child.send(message, (error) => settle(error ? new IpcClosedError(pid, error) : undefined));
     } catch (error) {
       settle(new IpcClosedError(pid, error));
     }
   });
+}
+
+const disconnectFanouts = new WeakMap<ChildProcess, Set<() => void>>();
+
+/** Calls `fn` once when the child's channel closes; returns a remover. One real listener per child. */
+function onDisconnect(child: ChildProcess, fn: () => void): () => boolean {
+  let listeners = disconnectFanouts.get(child);
+  if (!listeners) {
+    const created = new Set<() => void>();
+    child.once('disconnect', () => {
+      disconnectFanouts.delete(child);
+      for (const listener of created) listener();
+    });
+    disconnectFanouts.set(child, created);
+    listeners = created;
+  }
+  const own = listeners;
+  own.add(fn);
+  return () => own.delete(fn);
 }

@@ -1,15 +1,20 @@
 import { type ChildProcess, type Serializable, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { lifecycleHooks, type ResourceHooks } from '../core/types.js';
+import { readProcStat } from '../core/proc-stat.js';
 import { validateOptions, validateSignal } from '../core/validate.js';
+import { onAbort } from '../core/wait.js';
 import { AbortedError, SpawnError } from '../errors.js';
 import { type CloseResult, type ExitInfo, runCloseSequence } from './close-sequence.js';
 import { MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
 import { sendWithTimeout, type SendOptions } from './ipc-send.js';
-import { assertPosix, sendSignal } from './platform.js';
+import { forgetManagedTree, rememberManagedTree } from './managed-trees.js';
+import { assertPosix, sendSignal, validateSignalName } from './platform.js';
+import { readProcess } from './proc-table.js';
+import { signalMembers, type SignalledTargets } from './signal-tree.js';
 import { diagnoseSpawnFailure } from './spawn-failure.js';
 import { normalizeSpawnOptions, type NormalizedSpawnOptions, type SpawnManagedOptions } from './spawn-options.js';
-import type { TreeSpec } from './tree.js';
+import { adoptGroup, collectTree, type TreeSpec } from './tree.js';
 
 /**
  * Starts `command` in its own process group (and session), marked so its whole tree can be found,
@@ -22,7 +27,13 @@ export function spawnManaged(command: string, args: readonly string[] = [], opti
   const o = normalizeSpawnOptions(command, args, options);
   const marker = nextMarker(o.guardian);
   const env = { ...o.env, [MARKER_VARIABLE]: marker };
-  const child = spawn(command, args, { cwd: o.cwd, env, stdio: o.stdio, serialization: o.serialization, detached: true });
+  let child: ChildProcess;
+  try {
+    child = spawn(command, args, { cwd: o.cwd, env, stdio: o.stdio, serialization: o.serialization, detached: true });
+  } catch (cause) {
+    // Errors Node throws at once (E2BIG: arguments or environment too large, ENOEXEC, ...).
+    throw new SpawnError(command, (cause as NodeJS.ErrnoException).code ?? 'UNKNOWN', cause);
+  }
   if (child.pid === undefined) {
     const error = new SpawnError(command, diagnoseSpawnFailure(command, o.cwd, env));
     // Node emits its own error next tick; it becomes the cause instead of an uncaught 'error' event.
@@ -45,6 +56,8 @@ export class ManagedChild {
   readonly #spec: TreeSpec;
   readonly #exit: Promise<ExitInfo>;
   readonly #force = new AbortController();
+  /** Settles once the leader's start time is known (at once on Linux; one `ps` on macOS). */
+  readonly #identified: Promise<void>;
   #exitInfo: ExitInfo | undefined;
   #closing: Promise<CloseResult> | undefined;
 
@@ -53,16 +66,51 @@ export class ManagedChild {
     this.pid = pid;
     this.pgid = pid;
     this.#options = options;
-    this.#spec = { known: new Map(), pgids: new Set([pid]), marker };
+    // Read now, while the child is alive or an unreaped zombie: its pid (and group) cannot be reused yet.
+    const startTime = readProcStat(pid)?.startTime;
+    this.#spec = { known: new Map(), pgids: new Map([[pid, startTime]]), marker };
+    this.#identified = startTime !== undefined ? Promise.resolve() : this.#identifyLater();
+    if (startTime !== undefined) this.#remember(startTime);
     this.#exit = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.#exitInfo = { code, signal };
-        // The group may outlive its leader; forget it only once empty (close() does the rest).
-        if (options.guardian && !sendSignal(-pid, 0)) unregisterGroup(pid);
-        resolve(this.#exitInfo);
+        // killTree(pid) of a gone pid looks no further; close() keeps using the spec itself.
+        forgetManagedTree(pid, this.#spec);
+        void this.#afterExit().then(() => {
+          this.#exitInfo = { code, signal };
+          resolve(this.#exitInfo);
+        });
       });
     });
-    if (options.guardian) registerGroup(pid);
+  }
+
+  /**
+   * The leader was just reaped, so its group id cannot have been reused yet: whatever is still in the
+   * group is ours. Those processes are recorded (pid + start time) so that later walks, and the guardian,
+   * can still prove the group is ours after the leader's pid is gone. An empty group is forgotten.
+   */
+  async #afterExit(): Promise<void> {
+    if (!sendSignal(-this.pid, 0)) {
+      if (this.#options.guardian) unregisterGroup(this.pid);
+      return;
+    }
+    const members = await adoptGroup(this.#spec, this.pid);
+    const witness = members[0];
+    if (this.#options.guardian && witness) registerGroup(this.pid, witness.startTime, witness.pid);
+  }
+
+  /** Known start time: the group is registered with the guardian and findable by killTree(pid). */
+  #remember(startTime: string): void {
+    this.#spec.pgids.set(this.pid, startTime);
+    if (/^\d+$/.test(startTime)) this.#spec.markerSince = startTime;
+    this.#spec.known.set(this.pid, startTime);
+    rememberManagedTree(this.pid, startTime, this.#spec);
+    if (this.#options.guardian) registerGroup(this.pid, startTime);
+  }
+
+  async #identifyLater(): Promise<void> {
+    const info = await readProcess(this.pid).catch(() => undefined);
+    // Exited (and reaped) meanwhile: the pid may be someone else's now, so its start time proves nothing.
+    if (info !== undefined && this.#exitInfo === undefined) this.#remember(info.startTime);
   }
 
   get stdin(): Writable | null {
@@ -92,14 +140,26 @@ export class ManagedChild {
     validateSignal('signal', signal);
     if (!signal) return this.#exit;
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => reject(new AbortedError('waitForExit()', signal.reason));
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) return reject(new AbortedError('waitForExit()', signal.reason));
+      const stop = onAbort(signal, () => reject(new AbortedError('waitForExit()', signal.reason)));
       void this.#exit.then((info) => {
-        signal.removeEventListener('abort', onAbort);
+        stop();
         resolve(info);
       });
     });
+  }
+
+  /**
+   * Sends `signal` once to every process of the child's tree, identity-checked: to the whole process
+   * group while it is provably the group we started (its leader, or a member we identified, still has
+   * its recorded start time), else to each identified member; to members outside the group (setsid'd
+   * descendants, marker holders) one by one. Resolves with what it reached (empty: nothing of ours is
+   * left). For forwarding a signal; close() is the way to stop the child.
+   */
+  async signalTree(signal: NodeJS.Signals): Promise<SignalledTargets> {
+    validateSignalName('signal', signal);
+    await this.#identified;
+    return signalMembers(this.#spec, await collectTree(this.#spec), signal);
   }
 
   /** IPC send with a deadline (spawn with { ipc: true }). Rejects IpcTimeoutError / IpcClosedError. */
@@ -118,15 +178,16 @@ export class ManagedChild {
     validateSignal('signal', signal);
     if (signal?.aborted === true) this.#force.abort();
     else if (signal && !this.#force.signal.aborted) {
-      const onAbort = (): void => this.#force.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      void this.#exit.then(() => signal.removeEventListener('abort', onAbort));
+      // One shared listener per AbortSignal (core's onAbort): many close({ signal }) calls add no more.
+      const stop = onAbort(signal, () => this.#force.abort());
+      void this.#exit.then(stop);
     }
     this.#closing ??= this.#runClose();
     return this.#closing;
   }
 
   async #runClose(): Promise<CloseResult> {
+    await this.#identified;
     const target = {
       child: this.process,
       spec: this.#spec,

@@ -1,4 +1,5 @@
-import { UnsupportedPlatformError } from '../errors.js';
+import { constants } from 'node:os';
+import { InvalidOptionError, UnsupportedPlatformError } from '../errors.js';
 
 /** Process groups, signals to groups and the guardian need POSIX; Windows fails clearly, at the call site. */
 export function assertPosix(feature: string): void {
@@ -16,5 +17,12 @@ export function sendSignal(pid: number, signal: NodeJS.Signals | 0): boolean {
     // EPERM: it exists but is not ours (e.g. a pid reused by another user): leave it alone.
     if (code === 'EPERM') return false;
     throw error;
+  }
+}
+
+/** A signal name this platform knows (os.constants.signals), checked up front instead of failing later. */
+export function validateSignalName(name: string, value: unknown): asserts value is NodeJS.Signals {
+  if (typeof value !== 'string' || !Object.hasOwn(constants.signals, value)) {
+    throw new InvalidOptionError(name, 'a signal name such as "SIGTERM" (one of os.constants.signals)', value);
   }
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { parseProcStat } from '../core/proc-stat.js';
+import { waitForTimeout } from '../core/wait.js';
 
 /** One process as seen in /proc (Linux) or `ps` (macOS). */
 export interface ProcInfo {
@@ -43,6 +44,18 @@ export async function readProcess(pid: number): Promise<ProcInfo | undefined> {
   return text === undefined ? undefined : parseStat(pid, text);
 }
 
+/** Several processes at once (one `ps` on macOS); absent pids are missing from the map. */
+export async function readProcesses(pids: Iterable<number>): Promise<Map<number, ProcInfo>> {
+  if (process.platform !== 'linux') return readPsTable();
+  const out = new Map<number, ProcInfo>();
+  for (const pid of pids) {
+    const text = readSmall(`/proc/${pid}/stat`, 'utf8');
+    const info = text === undefined ? undefined : parseStat(pid, text);
+    if (info) out.set(pid, info);
+  }
+  return out;
+}
+
 /** Every process on the system (that we can see), by pid. */
 export async function readProcessTable(): Promise<Map<number, ProcInfo>> {
   if (process.platform !== 'linux') return readPsTable();
@@ -59,17 +72,38 @@ export async function readProcessTable(): Promise<Map<number, ProcInfo>> {
   return table;
 }
 
-/** The pids whose /proc/<pid>/environ holds `needle` (Linux only; other users' processes never match). */
-export async function filterByEnviron(pids: readonly number[], needle: string): Promise<Set<number>> {
+/** A process in the middle of execve shows an empty environment (the new image's is not set up yet):
+ * an empty read means "look again", after these pauses. */
+const EMPTY_RETRY_MS = [2, 8, 20];
+
+/** The pids whose /proc/<pid>/environ has exactly the entry `entry` (`NAME=value`, compared whole: a
+ * longer value or another variable holding it as text is no match). Linux only; other users' processes
+ * never match. */
+export async function filterByEnviron(pids: readonly number[], entry: string): Promise<Set<number>> {
   const hits = new Set<number>();
   if (process.platform !== 'linux') return hits;
-  for (let i = 0; i < pids.length; i += BATCH) {
-    if (i > 0) await yieldToLoop();
-    for (const pid of pids.slice(i, i + BATCH)) {
-      if (readSmall(`/proc/${pid}/environ`, 'latin1')?.includes(needle) === true) hits.add(pid);
+  let pending = pids;
+  for (const pauseMs of [...EMPTY_RETRY_MS, undefined]) {
+    const empty: number[] = [];
+    for (let i = 0; i < pending.length; i += BATCH) {
+      if (i > 0) await yieldToLoop();
+      for (const pid of pending.slice(i, i + BATCH)) {
+        const environ = readSmall(`/proc/${pid}/environ`, 'latin1');
+        if (environ === '') empty.push(pid);
+        else if (hasEntry(environ, entry)) hits.add(pid);
+      }
     }
+    if (empty.length === 0 || pauseMs === undefined) break;
+    await waitForTimeout(pauseMs, undefined, true);
+    pending = empty;
   }
   return hits;
+}
+
+/** environ is NUL-separated `NAME=value` entries, each ended by a NUL. */
+function hasEntry(environ: string | undefined, entry: string): boolean {
+  // The substring test is a cheap filter; only the split compares whole entries.
+  return environ?.includes(entry) === true && environ.split('\0').includes(entry);
 }
 
 /** macOS and other BSDs: `ps`, whose lstart column identifies the start time. */

@@ -41,14 +41,14 @@ export class TreeWatch {
   constructor(rootPid: number, rootStartTime: string, options: { ownGroup?: boolean; marker?: { name: string; value: string } } = {}) {
     this.#spec = {
       known: new Map([[rootPid, rootStartTime]]),
-      pgids: new Set(options.ownGroup === true ? [rootPid] : []),
-      ...(options.marker ? { marker: `${options.marker.name}=${options.marker.value}` } : {}),
+      pgids: new Map(options.ownGroup === true ? [[rootPid, rootStartTime]] : []),
+      ...(options.marker ? { marker: `${options.marker.name}=${options.marker.value}`, markerSince: rootStartTime } : {}),
     };
   }
 
-  /** Walks the tree now (parent links, group, known members; `environ`: also the marker) and returns the live members. */
-  async walk(options: { environ?: boolean } = {}): Promise<WatchedProcess[]> {
-    const members = await collectTree(this.#spec, options);
+  /** Walks the tree now (known members, the group while it is ours, the marker, parent links) and returns the live members. */
+  async walk(): Promise<WatchedProcess[]> {
+    const members = await collectTree(this.#spec);
     const now = performance.now();
     return members.map((info) => this.#record(info, now));
   }

@@ -31,19 +31,26 @@ for (const variant of ['setsid', 'python']) {
   });
 }
 
-test('close() finds a setsid grandchild orphaned before close began (environment marker)', { skip: !hasSetsid }, async () => {
-  const child = spawnManaged('sh', ['-c', 'setsid sleep 300 & echo $!; exit 0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const orphan = Number(await waitForLine(child.stdout, /^\d+$/));
-  try {
-    await child.waitForExit();
-    assert.ok(isAlive(orphan));
-    const result = await child.close();
-    assert.equal(result.escalation, 'sigterm'); // sleep dies of SIGTERM
-    assert.equal(isAlive(orphan), false);
-  } finally {
-    killAll([orphan]);
-  }
-});
+// Left behind when the child exited by itself: a setsid'd orphan (found by the environment marker), and
+// an env-cleared process in the child's group (recorded when the child exited, the group being ours then).
+for (const [what, script] of [
+  ['a setsid grandchild orphaned before close began (environment marker)', 'setsid sleep 300 & echo $!; exit 0'],
+  ['an env-cleared process the exited child left in its group', 'env -i sleep 300 & echo $!; exit 0'],
+]) {
+  test(`close() after the child exited removes ${what}`, { skip: !hasSetsid }, async () => {
+    const child = spawnManaged('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const orphan = Number(await waitForLine(child.stdout, /^\d+$/));
+    try {
+      await child.waitForExit();
+      assert.ok(isAlive(orphan));
+      const result = await child.close();
+      assert.deepEqual([result.escalation, result.code], ['sigterm', 0]); // sleep dies of SIGTERM
+      assert.equal(isAlive(orphan), false);
+    } finally {
+      killAll([orphan]);
+    }
+  });
+}
 
 test('killTree(pid) signals the whole tree and confirms every death', async () => {
   const parent = spawn(node, [fixture('tree.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
