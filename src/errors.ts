@@ -385,3 +385,15 @@ export class ReadinessTimeoutError extends LastcallError {
 export class UsageError extends LastcallError {
   readonly code = 'ERR_USAGE';
 }
+
+// core exit path
+/** The process exited (process.exit from a hook or a library) while this step was still running. */
+export class ProcessExitedError extends LastcallError {
+  readonly code = 'ERR_PROCESS_EXITED';
+  constructor(
+    readonly step: string,
+    readonly phase: string,
+  ) {
+    super(`The process exited while step "${step}" (${phase}) was still running`);
+  }
+}
