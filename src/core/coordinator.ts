@@ -56,7 +56,10 @@ function began(entry: Entry, run: RunningShutdown, reason: string): void {
   installExitListener();
   if (!entry.member.exit) return;
   exitReason ??= reason;
-  for (const other of [...entries]) if (other.member.exit && !other.run) other.member.onShutdown(reason);
+  // After this tick: a signal being dispatched reaches the others first, as their first signal.
+  queueMicrotask(() => {
+    for (const other of [...entries]) if (other.member.exit && !other.run) other.member.onShutdown(reason);
+  });
 }
 
 function finished(entry: Entry, done: FinishedShutdown): void {
