@@ -72,15 +72,15 @@ function finished(entry: Entry, done: FinishedShutdown): void {
   const owners = [...entries].filter((other) => other.member.exit);
   // The others' watchdogs bound the wait for them; the last one bounds the exit.
   if (owners.some((other) => !other.done)) return done.watchdog?.stop();
-  void exitAll(owners);
+  void exitAll(owners, done);
 }
 
-async function exitAll(owners: Entry[]): Promise<void> {
+async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
   const finishedAll = owners.map((owner) => owner.done).filter((done) => done !== undefined);
   const exitCode = Math.max(...finishedAll.map((done) => done.report.exitCode));
-  const last = finishedAll.at(-1);
-  // From here the watchdog no longer reports a timeout: should the deadline pass, it exits with this code.
-  last?.watchdog?.settle(exitCode);
+  // The last one's watchdog is the one still armed. From here it no longer reports a timeout:
+  // should the deadline pass, it exits with this code.
+  last.watchdog?.settle(exitCode);
   // Should the event loop run dry meanwhile, Node exits on its own: with this code.
   process.exitCode = exitCode;
   await Promise.all(owners.map(async (owner) => owner.shipped));

@@ -6,6 +6,8 @@ import { waitForSettled, waitForTimeout } from './wait.js';
 import type { Watchdog } from './watchdog.js';
 
 const MAX_FLUSH_MS = 1_000;
+/** onReport ends this long before the deadline, leaving time to flush the logs and exit. */
+const FLUSH_RESERVE_MS = 50;
 
 /** A lifecycle whose report is final. */
 export interface FinishedShutdown {
@@ -20,7 +22,7 @@ export interface FinishedShutdown {
 /** Calls `onReport` and waits for it within what is left of the deadline; never rejects. */
 export async function waitForOnReport({ report, logger, deadlineEnd, onReport }: FinishedShutdown): Promise<void> {
   if (!onReport || report.outcome === 'forced') return;
-  const boundMs = deadlineEnd - performance.now();
+  const boundMs = deadlineEnd - FLUSH_RESERVE_MS - performance.now();
   if (boundMs <= 0) return logger.log('warn', {}, 'onReport not called: no time left of the deadline');
   const controller = new AbortController();
   const failed = (error: unknown): void => logger.log('error', { err: error }, `onReport failed: ${messageOf(error)}`);

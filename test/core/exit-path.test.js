@@ -144,7 +144,8 @@ test('onReport ships the report before the exit; a hung one is bounded by the de
   assert.equal(exit.code, 0);
   assert.match(fixture.stdout, /SHIPPED 0 clean false/);
   assert.ok(exit.elapsedMs < 4000, `took ${exit.elapsedMs} ms`);
-  assert.match(fixture.stderr, /onReport did not finish within the \d+ ms left of the deadline/);
+  // Its own bound normally ends it; on a loaded machine the watchdog may, with the same code.
+  assert.match(fixture.stderr, /onReport did not finish within the \d+ ms left of the deadline|shutdown finished \(exit 0\) but/);
 });
 
 const canUnshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
