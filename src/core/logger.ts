@@ -1,4 +1,3 @@
-import { writeSync } from 'node:fs';
 import { dropWrite, guardStdio, isWritable } from './stdio-guard.js';
 import type { Logger } from './types.js';
 
@@ -11,6 +10,8 @@ export interface InternalLogger {
 }
 
 let syncWrites = false;
+// Looked up only when needed (Node >= 20.16): an ESM import of node:fs costs every service ~1 MiB.
+const writeSync = (process as { getBuiltinModule?: (id: 'node:fs') => typeof import('node:fs') }).getBuiltinModule?.('node:fs').writeSync;
 
 /** From now on the default logger writes synchronously: the process is exiting, nothing async will run. */
 export function useSyncWrites(): void {
@@ -28,7 +29,7 @@ function writeLine(level: Level, _obj: object, msg: string): void {
   if (level === 'debug' && !isDebugEnabled()) return;
   const line = `lastcall: ${msg}\n`;
   try {
-    if (syncWrites) writeSync(2, line);
+    if (syncWrites && writeSync) writeSync(2, line);
     else if (isWritable(process.stderr)) process.stderr.write(line);
     else dropWrite();
   } catch {

@@ -51,7 +51,13 @@ export class Shutdown {
 
   /** The report so far, for a process exiting mid-shutdown: steps still running are cut short. */
   snapshot(reason: string): ShutdownReport {
-    const cut = [...this.#running.values()].map((step) => ({ ...step, status: 'failed' as const, durationMs: performance.now() - this.#origin - step.startMs, error: new ProcessExitedError(step.name, step.phase) }));
+    const now = performance.now() - this.#origin;
+    const cut = [...this.#running.values()].map((step): StepReport => ({
+      ...step,
+      status: 'failed',
+      durationMs: now - step.startMs,
+      error: new ProcessExitedError(step.name, step.phase),
+    }));
     return this.#buildReport(reason, this.#includeStart, cut);
   }
 
