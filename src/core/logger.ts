@@ -1,4 +1,4 @@
-import { dropWrite, guardStdio, isWritable } from './stdio-guard.js';
+import { guardStdio, isWritable } from './stdio-guard.js';
 import type { Logger } from './types.js';
 
 type Level = 'info' | 'warn' | 'error' | 'debug';
@@ -31,9 +31,8 @@ function writeLine(level: Level, _obj: object, msg: string): void {
   try {
     if (syncWrites && writeSync) writeSync(2, line);
     else if (isWritable(process.stderr)) process.stderr.write(line);
-    else dropWrite();
   } catch {
-    dropWrite();
+    // Dropped: stderr is gone or full, and a log line must never stop the shutdown.
   }
 }
 

@@ -5,6 +5,7 @@ import type { Registration } from './coordinator.js';
 import type { InternalLogger } from './logger.js';
 import type { NormalizedOptions } from './options.js';
 import { decideExitCode, decideOutcome, sortSteps, summarize } from './report.js';
+import { describeOpen, startProgress } from './progress.js';
 import { runHook } from './run-hook.js';
 import type { Step } from './step.js';
 import type { WorkTracker } from './tracker.js';
@@ -67,6 +68,7 @@ export class Shutdown {
     this.#ctx.registration.began({ snapshot: () => this.snapshot(reason) }, reason);
     // Ref'd on purpose: a shutdown whose steps hold nothing open must not end with the event loop.
     const keepAlive = setInterval(() => {}, 60_000);
+    const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.keys(), tracker.pendingCount));
     await waitForTimeout(Math.min(options.preStopDelayMs, this.#budgetEnd - performance.now()), force);
     const drainEnd = Math.min(performance.now() + options.drainTimeoutMs, this.#budgetEnd);
     const all = [...steps.values()];
@@ -91,6 +93,7 @@ export class Shutdown {
     const report = this.#buildReport(reason, includeStart);
     this.#ctx.setState('closed');
     clearInterval(keepAlive);
+    stopProgress();
     return report;
   }
 
@@ -138,6 +141,7 @@ export class Shutdown {
       force,
       logger,
       onStart: () => {
+        logger.log('debug', { step: step.name, phase }, `step "${step.name}" (${phase}) started`);
         this.#running.set(label, { name: step.name, phase, status: 'ok', startMs: performance.now() - this.#origin, durationMs: 0 });
         this.#watchdog?.started(label);
         publish(channels.stepStart, { name: step.name, phase });

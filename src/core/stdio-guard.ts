@@ -1,16 +1,6 @@
 /** Codes of a stream whose reader is gone: what is written to it can only be dropped. */
 const BROKEN = new Set(['EPIPE', 'ECONNRESET', 'EBADF', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
 const guarded = new WeakSet<NodeJS.WriteStream>();
-let droppedWrites = 0;
-
-/** Lines lastcall could not write (stdio gone); the report's logs are lost, never the shutdown. */
-export function countDroppedWrites(): number {
-  return droppedWrites;
-}
-
-export function dropWrite(): void {
-  droppedWrites += 1;
-}
 
 /**
  * A closed stdout or stderr emits EPIPE as an 'error' event; unheard, it becomes an
@@ -21,8 +11,8 @@ export function guardStdio(): void {
     if (guarded.has(stream)) continue;
     guarded.add(stream);
     stream.on('error', (error: NodeJS.ErrnoException) => {
+      // Dropped: the lines are lost, never the shutdown.
       if (!BROKEN.has(error.code ?? '')) throw error;
-      droppedWrites += 1;
     });
   }
 }
