@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { type FinishedShutdown, waitForFlush, waitForOnReport } from './exit.js';
 import { useSyncWrites } from './logger.js';
 import { installProcessHooks, type ProcessHookMember } from './process-hooks.js';
@@ -7,6 +8,8 @@ import type { ShutdownReport } from './types.js';
 export interface LifecycleMember extends ProcessHookMember {
   /** It exits the process (`exit: true`): the process exits when every such lifecycle is done. */
   exit: boolean;
+  /** After a clean shutdown begun by a signal, the process ends by that signal. */
+  reraiseSignal: boolean;
   /** Another lifecycle of the process is exiting: shut down too. */
   onShutdown(reason: string): void;
 }
@@ -90,7 +93,18 @@ async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
     owner.done?.watchdog?.stop();
     dispose(owner);
   }
+  if (exitCode === 0 && owners.every((owner) => owner.member.reraiseSignal) && reraise(last.report.reason)) return;
   process.exit(exitCode);
+}
+
+/** Ends the process by `reason` when it is a signal: our listeners are gone, so its default action kills us. */
+function reraise(reason: string): boolean {
+  const number = (constants.signals as Record<string, number | undefined>)[reason];
+  if (number === undefined) return false;
+  process.kill(process.pid, reason);
+  // Still here shortly after: the signal is ignored (PID 1 in a namespace, someone else's listener).
+  setTimeout(() => process.exit(128 + number), 100);
+  return true;
 }
 
 function dispose(entry: Entry): void {

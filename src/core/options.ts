@@ -23,6 +23,7 @@ export interface NormalizedOptions {
   logger: Logger | false | undefined;
   watchdog: boolean;
   onReport: OnReport | undefined;
+  reraiseSignal: boolean;
   /** Configurations that work but are likely mistakes; logged once by createLifecycle(). */
   warnings: string[];
 }
@@ -40,6 +41,7 @@ const KNOWN = [
   'logger',
   'watchdog',
   'onReport',
+  'reraiseSignal',
 ] as const;
 
 const OUTCOMES = ['clean', 'failed', 'timed-out', 'forced'];
@@ -69,6 +71,8 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   const startTimeoutMs = duration('startTimeoutMs', DEFAULT_START_TIMEOUT_MS);
   const requestedPreStopMs = duration('preStopDelayMs', env.KUBERNETES_SERVICE_HOST ? KUBERNETES_PRE_STOP_DELAY_MS : 0);
   const preStopDelayMs = Math.min(requestedPreStopMs, deadlineMs * MAX_PRE_STOP_SHARE);
+  const reraiseSignal = o.reraiseSignal ?? false;
+  validateBoolean('reraiseSignal', reraiseSignal);
   const onReport = o.onReport;
   if (onReport !== undefined) validateFunction('onReport', onReport);
 
@@ -109,6 +113,7 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     logger: normalizeLoggerOption(o.logger),
     watchdog,
     onReport: onReport as OnReport | undefined,
+    reraiseSignal,
     warnings,
   };
 }

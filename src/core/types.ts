@@ -102,6 +102,8 @@ export interface LifecycleOptions {
   watchdog?: boolean;
   /** Called with the final report before exit, awaited within what is left of the deadline. */
   onReport?: OnReport;
+  /** After a clean shutdown begun by a signal, end by that signal (exit status 128+n) instead of exit(0). Default false. */
+  reraiseSignal?: boolean;
 }
 
 export interface LifecycleEvents {

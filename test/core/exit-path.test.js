@@ -164,3 +164,13 @@ test('as PID 1 in a PID namespace a step stuck in a system call still ends at th
   assert.match(stderr, /still running: stuck \(close\); exiting with code 1/);
   assert.equal(code, 1);
 });
+
+test('reraiseSignal: a clean shutdown begun by SIGTERM ends by SIGTERM; a failed one exits with its code', GUARD, async () => {
+  const clean = await run({ lifecycles: [{ options: { reraiseSignal: true }, steps: [{ name: 'db', hooks: { close: 'ok' } }] }] });
+  const cleanExit = await clean.signalAndWait('SIGTERM');
+  assert.equal(cleanExit.signal, 'SIGTERM');
+  assert.match(clean.stderr, /shutdown clean .*\(exit 0\)/);
+  const failed = await run({ lifecycles: [{ options: { reraiseSignal: true }, steps: [{ name: 'db', hooks: { close: 'throw' } }] }] });
+  const failedExit = await failed.signalAndWait('SIGTERM');
+  assert.deepEqual([failedExit.code, failedExit.signal], [1, null]);
+});
