@@ -410,3 +410,15 @@ export class ReadyExitedError extends LastcallError {
     super(`Not ready (${spec}): ${detail} before it was ready`);
   }
 }
+
+// core exit path
+/** The process exited (process.exit from a hook or a library) while this step was still running. */
+export class ProcessExitedError extends LastcallError {
+  readonly code = 'ERR_PROCESS_EXITED';
+  constructor(
+    readonly step: string,
+    readonly phase: string,
+  ) {
+    super(`The process exited while step "${step}" (${phase}) was still running`);
+  }
+}

@@ -1,31 +1,59 @@
 import { performance } from 'node:perf_hooks';
+import { messageOf } from '../errors.js';
 import type { InternalLogger } from './logger.js';
-import type { ShutdownReport } from './types.js';
-import { waitForTimeout } from './wait.js';
+import type { OnReport, ShutdownReport } from './types.js';
+import { waitForSettled, waitForTimeout } from './wait.js';
+import type { Watchdog } from './watchdog.js';
 
-const MIN_FLUSH_MS = 50;
 const MAX_FLUSH_MS = 1_000;
+/** onReport ends this long before the deadline, leaving time to flush the logs and exit. */
+const FLUSH_RESERVE_MS = 50;
 
-/** Flushes the logger, stdout and stderr (bounded), then exits with the report's code. */
-export async function waitForExit(
-  report: ShutdownReport,
-  logger: InternalLogger,
-  deadlineEnd: number,
-  dispose: () => void,
-): Promise<void> {
-  // Should the event loop run dry while flushing, Node exits on its own: with this code.
-  process.exitCode = report.exitCode;
-  if (report.outcome !== 'forced') {
-    const boundMs = Math.min(MAX_FLUSH_MS, Math.max(MIN_FLUSH_MS, deadlineEnd - performance.now()));
-    const flushed = Promise.all([
-      new Promise<void>((resolve) => logger.flush(resolve)),
-      waitForDrain(process.stdout),
-      waitForDrain(process.stderr),
-    ]);
-    await Promise.race([flushed, waitForTimeout(boundMs)]);
+/** A lifecycle whose report is final. */
+export interface FinishedShutdown {
+  report: ShutdownReport;
+  logger: InternalLogger;
+  /** performance.now() at which this shutdown's deadline ends. */
+  deadlineEnd: number;
+  watchdog: Watchdog | undefined;
+  onReport: OnReport | undefined;
+}
+
+/** Calls `onReport` and waits for it within what is left of the deadline; never rejects. */
+export async function waitForOnReport({ report, logger, deadlineEnd, onReport }: FinishedShutdown): Promise<void> {
+  if (!onReport || report.outcome === 'forced') return;
+  const boundMs = deadlineEnd - FLUSH_RESERVE_MS - performance.now();
+  if (boundMs <= 0) return logger.log('warn', {}, 'onReport not called: no time left of the deadline');
+  const controller = new AbortController();
+  const failed = (error: unknown): void => logger.log('error', { err: error }, `onReport failed: ${messageOf(error)}`);
+  let result: unknown;
+  try {
+    result = onReport(report, controller.signal);
+  } catch (error) {
+    return failed(error);
   }
-  dispose();
-  process.exit(report.exitCode);
+  // Ref'd: the exit waits for the shipping, bounded, even when nothing else holds the loop open.
+  const settled = await waitForSettled(Promise.resolve(result).catch(failed), boundMs, undefined, true);
+  if (settled) return;
+  controller.abort(new Error('onReport ran out of deadline'));
+  logger.log('warn', {}, `onReport did not finish within the ${Math.round(boundMs)} ms left of the deadline`);
+}
+
+/**
+ * Flushes every logger, stdout and stderr, bounded by what is left of the latest deadline (never
+ * past it: the watchdog stood down or was told the final code), then exits with `exitCode`.
+ */
+export async function waitForFlush(finished: readonly FinishedShutdown[]): Promise<void> {
+  if (finished.some(({ report }) => report.outcome === 'forced')) return;
+  const deadlineEnd = Math.max(...finished.map((done) => done.deadlineEnd));
+  const boundMs = Math.min(MAX_FLUSH_MS, deadlineEnd - performance.now());
+  if (boundMs <= 0) return;
+  const flushed = Promise.all([
+    ...finished.map(({ logger }) => new Promise<void>((resolve) => logger.flush(resolve))),
+    waitForDrain(process.stdout),
+    waitForDrain(process.stderr),
+  ]);
+  await Promise.race([flushed, waitForTimeout(boundMs)]);
 }
 
 function waitForDrain(stream: NodeJS.WriteStream): Promise<void> {

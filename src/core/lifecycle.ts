@@ -3,8 +3,7 @@ import { DuplicateStepError, InvalidOptionError, LifecycleStateError, messageOf,
 import { channels, publish } from './channels.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
 import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
-import { installProcessHooks } from './process-hooks.js';
-import { warnAboutServiceManager } from './service-manager.js';
+import { type Registration, registerLifecycle } from './coordinator.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
 import { runStart } from './start.js';
@@ -35,7 +34,7 @@ class LifecycleImpl implements Lifecycle {
   readonly #controller = new AbortController();
   readonly #force = new AbortController();
   readonly #reports: StepReport[] = [];
-  readonly #removeProcessHooks: () => void;
+  readonly #registration: Registration;
   #state: LifecycleState = 'idle';
   #startPromise: Promise<void> | undefined;
   #shutdownPromise: Promise<ShutdownReport> | undefined;
@@ -45,11 +44,13 @@ class LifecycleImpl implements Lifecycle {
   constructor(options: NormalizedOptions) {
     this.#options = options;
     this.#logger = normalizeLogger(options.logger);
-    warnAboutServiceManager(options.deadlineMs, this.#logger);
     this.#tracker = new WorkTracker(this.#logger);
-    this.#removeProcessHooks = installProcessHooks(options.signals, options.handleErrors, {
+    for (const warning of options.warnings) this.#logger.log('warn', {}, warning);
+    this.#registration = registerLifecycle({
+      ...options,
       onSignal: (signal) => this.#onSignal(signal),
       onError: (kind, error) => this.#onError(kind, error),
+      onShutdown: (reason) => void this.shutdown(reason),
     });
   }
 
@@ -142,7 +143,7 @@ class LifecycleImpl implements Lifecycle {
       crash: () => this.#crash,
       setState: (state) => (this.#state = state),
       record: (report) => this.#record(report),
-      dispose: () => this.#removeProcessHooks(),
+      registration: this.#registration,
     });
     this.#logger.log('info', { reason: reasonText, deadlineMs }, `shutting down (${reasonText}), deadline ${deadlineMs} ms`);
     this.#emit('shutdown', { reason: reasonText, deadlineMs });

@@ -1,3 +1,4 @@
+import { guardStdio, isWritable } from './stdio-guard.js';
 import type { Logger } from './types.js';
 
 type Level = 'info' | 'warn' | 'error' | 'debug';
@@ -8,15 +9,39 @@ export interface InternalLogger {
   flush(callback: () => void): void;
 }
 
-/** Default: one concise stderr line per message (messages carry their error); debug with LASTCALL_DEBUG=1. */
+let syncWrites = false;
+// Looked up only when needed (Node >= 20.16): an ESM import of node:fs costs every service ~1 MiB.
+const writeSync = (process as { getBuiltinModule?: (id: 'node:fs') => typeof import('node:fs') }).getBuiltinModule?.('node:fs').writeSync;
+
+/** From now on the default logger writes synchronously: the process is exiting, nothing async will run. */
+export function useSyncWrites(): void {
+  syncWrites = true;
+}
+
+/** LASTCALL_DEBUG turns debug lines on; unset, empty, 0 or false mean off. */
+export function isDebugEnabled(env = process.env): boolean {
+  const value = env.LASTCALL_DEBUG?.trim().toLowerCase();
+  return value !== undefined && !['', '0', 'false', 'off', 'no'].includes(value);
+}
+
+/** Default: one concise stderr line per message. Never throws, never blocks: a failed write is dropped. */
 function writeLine(level: Level, _obj: object, msg: string): void {
-  if (level === 'debug' && !process.env.LASTCALL_DEBUG) return;
-  process.stderr.write(`lastcall: ${msg}\n`);
+  if (level === 'debug' && !isDebugEnabled()) return;
+  const line = `lastcall: ${msg}\n`;
+  try {
+    if (syncWrites && writeSync) writeSync(2, line);
+    else if (isWritable(process.stderr)) process.stderr.write(line);
+  } catch {
+    // Dropped: stderr is gone or full, and a log line must never stop the shutdown.
+  }
 }
 
 export function normalizeLogger(logger: Logger | false | undefined): InternalLogger {
   if (logger === false) return { log: () => {}, flush: (callback) => callback() };
-  if (logger === undefined) return { log: writeLine, flush: (callback) => callback() };
+  if (logger === undefined) {
+    guardStdio();
+    return { log: writeLine, flush: (callback) => callback() };
+  }
   return {
     log(level, obj, msg) {
       try {

@@ -1,10 +1,12 @@
+import { serviceManagerWarning } from './service-manager.js';
 import { constants } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
-import type { ExitCodes, LifecycleOptions, Logger } from './types.js';
+import type { ExitCodes, LifecycleOptions, Logger, OnReport } from './types.js';
 import {
   normalizeEnvDuration,
   validateBoolean,
   validateDuration,
+  validateFunction,
   validateOptions,
   validateStringArray,
 } from './validate.js';
@@ -21,6 +23,10 @@ export interface NormalizedOptions {
   exitCodes: ExitCodes;
   logger: Logger | false | undefined;
   watchdog: boolean;
+  onReport: OnReport | undefined;
+  reraiseSignal: boolean;
+  /** Configurations that work but are likely mistakes; logged once by createLifecycle(). */
+  warnings: string[];
 }
 
 const KNOWN = [
@@ -35,6 +41,8 @@ const KNOWN = [
   'exitCodes',
   'logger',
   'watchdog',
+  'onReport',
+  'reraiseSignal',
 ] as const;
 
 const OUTCOMES = ['clean', 'failed', 'timed-out', 'forced'];
@@ -44,6 +52,8 @@ export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
 /** Kubernetes removes a pod from its endpoints a few seconds after SIGTERM; keep serving meanwhile. */
 export const KUBERNETES_PRE_STOP_DELAY_MS = 5_000;
+/** The pre-stop delay never takes more than this share of the deadline: the rest is for draining and closing. */
+export const MAX_PRE_STOP_SHARE = 0.5;
 
 /** Validates lifecycle options and applies defaults; env LASTCALL_* durations win over options. */
 export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = process.env): NormalizedOptions {
@@ -60,7 +70,12 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   const stepTimeoutMs = normalizeEnvDuration('LASTCALL_STEP_TIMEOUT_MS', env) ?? duration('stepTimeoutMs', DEFAULT_STEP_TIMEOUT_MS);
   const drainTimeoutMs = duration('drainTimeoutMs', deadlineMs / 2);
   const startTimeoutMs = duration('startTimeoutMs', DEFAULT_START_TIMEOUT_MS);
-  const preStopDelayMs = duration('preStopDelayMs', env.KUBERNETES_SERVICE_HOST ? KUBERNETES_PRE_STOP_DELAY_MS : 0);
+  const requestedPreStopMs = duration('preStopDelayMs', env.KUBERNETES_SERVICE_HOST ? KUBERNETES_PRE_STOP_DELAY_MS : 0);
+  const preStopDelayMs = Math.min(requestedPreStopMs, deadlineMs * MAX_PRE_STOP_SHARE);
+  const reraiseSignal = o.reraiseSignal ?? false;
+  validateBoolean('reraiseSignal', reraiseSignal);
+  const onReport = o.onReport;
+  if (onReport !== undefined) validateFunction('onReport', onReport);
 
   const signals = o.signals ?? ['SIGTERM', 'SIGINT'];
   if (signals !== false) validateSignalNames(signals);
@@ -71,6 +86,22 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   validateBoolean('handleErrors', handleErrors);
   const watchdog = o.watchdog ?? exit;
   validateBoolean('watchdog', watchdog);
+
+  const warnings: string[] = [];
+  if (preStopDelayMs < requestedPreStopMs) {
+    warnings.push(
+      `preStopDelayMs ${requestedPreStopMs} ms would take more than half of the ${deadlineMs} ms deadline ` +
+        `and leave draining and closing without time; using ${preStopDelayMs} ms`,
+    );
+  }
+  const manager = serviceManagerWarning(deadlineMs, env);
+  if (manager !== undefined) warnings.push(manager);
+  if (installSignals && !watchdog) {
+    warnings.push(
+      `signals are handled but the watchdog is off${o.watchdog === undefined ? ' (it follows exit: false)' : ''}: ` +
+        'nothing ends the process at the deadline if a step blocks the event loop',
+    );
+  }
 
   return {
     deadlineMs,
@@ -84,12 +115,17 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     exitCodes: normalizeExitCodes(o.exitCodes),
     logger: normalizeLoggerOption(o.logger),
     watchdog,
+    onReport: onReport as OnReport | undefined,
+    reraiseSignal,
+    warnings,
   };
 }
 
 function validateSignalNames(value: unknown): asserts value is NodeJS.Signals[] {
   validateStringArray('signals', value);
-  for (const name of value) {
+  for (const [index, name] of value.entries()) {
+    // A duplicate would make one signal count as the second, forcing the shutdown at once.
+    if (value.indexOf(name) !== index) throw new InvalidOptionError('signals', 'an array of distinct signal names', value);
     // SIGKILL and SIGSTOP cannot be caught, so a handler for them would never run.
     if (!(name in constants.signals) || name === 'SIGKILL' || name === 'SIGSTOP') {
       throw new InvalidOptionError('signals', 'an array of catchable signal names such as "SIGTERM"', name);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DeadlineExceededError, ForcedShutdownError, messageOf, StepTimeoutError } from '../errors.js';
 import type { InternalLogger } from './logger.js';
+import { type LongTimer, setLongTimeout } from './long-timer.js';
 import { onAbort } from './wait.js';
 import type { Hook, Phase, StepReport } from './types.js';
 
@@ -40,12 +41,12 @@ export function runHook(run: HookRun): Promise<StepReport> {
 
   return new Promise<StepReport>((resolve) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimer | undefined = undefined;
     let stopListening = (): void => {};
     const finish = (status: StepReport['status'], error?: unknown): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer?.clear();
       stopListening();
       const report: StepReport = {
         name,
@@ -66,9 +67,7 @@ export function runHook(run: HookRun): Promise<StepReport> {
     if (abort?.aborted) controller.abort(abort.reason);
     else if (abort) removers.push(onAbort(abort, () => controller.abort(abort.reason)));
     stopListening = () => removers.forEach((remove) => remove());
-    if (Number.isFinite(boundMs)) {
-      timer = setTimeout(() => finish('timed-out', makeTimeoutError()), boundMs).unref();
-    }
+    timer = setLongTimeout(() => finish('timed-out', makeTimeoutError()), boundMs);
     run.onStart?.();
 
     let result: unknown;

@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { messageOf } from '../errors.js';
+import { messageOf, ProcessExitedError } from '../errors.js';
 import { channels, publish } from './channels.js';
-import { waitForExit } from './exit.js';
+import type { Registration } from './coordinator.js';
 import type { InternalLogger } from './logger.js';
 import type { NormalizedOptions } from './options.js';
 import { decideExitCode, decideOutcome, sortSteps, summarize } from './report.js';
+import { describeOpen, startProgress } from './progress.js';
 import { runHook } from './run-hook.js';
 import type { Step } from './step.js';
 import type { WorkTracker } from './tracker.js';
@@ -24,8 +25,8 @@ export interface ShutdownContext {
   crash(): Error | undefined;
   setState(state: LifecycleState): void;
   record(report: StepReport): void;
-  /** Called once the shutdown is over (before exit, when exiting): remove listeners, stop threads. */
-  dispose(): void;
+  /** The process-wide coordinator: it owns the exit. */
+  registration: Registration;
 }
 
 /** One shutdown: drain → close in reverse dependency order → finish, all inside the deadline. */
@@ -37,8 +38,9 @@ export class Shutdown {
   /** Drain and close end a little before the deadline, keeping time for finish and exit. */
   readonly #budgetEnd: number;
   readonly #late: Promise<void>[] = [];
-  readonly #running = new Set<string>();
+  readonly #running = new Map<string, StepReport>();
   #watchdog: Watchdog | undefined;
+  #includeStart = false;
 
   constructor(ctx: ShutdownContext) {
     this.#ctx = ctx;
@@ -48,10 +50,25 @@ export class Shutdown {
     if (ctx.options.watchdog) this.#startWatchdog();
   }
 
+  /** The report so far, for a process exiting mid-shutdown: steps still running are cut short. */
+  snapshot(reason: string): ShutdownReport {
+    const now = performance.now() - this.#origin;
+    const cut = [...this.#running.values()].map((step): StepReport => ({
+      ...step,
+      status: 'failed',
+      durationMs: now - step.startMs,
+      error: new ProcessExitedError(step.name, step.phase),
+    }));
+    return this.#buildReport(reason, this.#includeStart, cut);
+  }
+
   async run(reason: string, includeStart: boolean): Promise<ShutdownReport> {
     const { options, steps, tracker, force } = this.#ctx;
+    this.#includeStart = includeStart;
+    this.#ctx.registration.began({ snapshot: () => this.snapshot(reason) }, reason);
     // Ref'd on purpose: a shutdown whose steps hold nothing open must not end with the event loop.
     const keepAlive = setInterval(() => {}, 60_000);
+    const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.keys(), tracker.pendingCount));
     await waitForTimeout(Math.min(options.preStopDelayMs, this.#budgetEnd - performance.now()), force);
     const drainEnd = Math.min(performance.now() + options.drainTimeoutMs, this.#budgetEnd);
     const all = [...steps.values()];
@@ -76,17 +93,14 @@ export class Shutdown {
     const report = this.#buildReport(reason, includeStart);
     this.#ctx.setState('closed');
     clearInterval(keepAlive);
+    stopProgress();
     return report;
   }
 
-  /** Ends the shutdown: stops the watchdog, and exits when the lifecycle owns the process. */
+  /** Ends the shutdown: the coordinator ships the report, stands the watchdog down and exits when it owns the process. */
   end(report: ShutdownReport): void {
-    const dispose = (): void => {
-      this.#watchdog?.stop();
-      this.#ctx.dispose();
-    };
-    if (this.#ctx.options.exit) void waitForExit(report, this.#ctx.logger, this.#deadlineEnd, dispose);
-    else dispose();
+    const { logger, options, registration } = this.#ctx;
+    registration.finished({ report, logger, deadlineEnd: this.#deadlineEnd, watchdog: this.#watchdog, onReport: options.onReport });
   }
 
   /** A step added after shutdown began: closed (and finished) at once, and waited for. */
@@ -127,7 +141,8 @@ export class Shutdown {
       force,
       logger,
       onStart: () => {
-        this.#running.add(label);
+        logger.log('debug', { step: step.name, phase }, `step "${step.name}" (${phase}) started`);
+        this.#running.set(label, { name: step.name, phase, status: 'ok', startMs: performance.now() - this.#origin, durationMs: 0 });
         this.#watchdog?.started(label);
         publish(channels.stepStart, { name: step.name, phase });
       },
@@ -141,9 +156,9 @@ export class Shutdown {
     while (this.#late.length > 0) await Promise.all(this.#late.splice(0));
   }
 
-  #buildReport(reason: string, includeStart: boolean): ShutdownReport {
+  #buildReport(reason: string, includeStart: boolean, cut: StepReport[] = []): ShutdownReport {
     const { options, force, logger } = this.#ctx;
-    const steps = sortSteps(this.#ctx.reports.filter((step) => includeStart || step.phase !== 'start'));
+    const steps = sortSteps([...this.#ctx.reports.filter((step) => includeStart || step.phase !== 'start'), ...cut]);
     const crash = this.#ctx.crash();
     const partial: Omit<ShutdownReport, 'exitCode'> = {
       reason,

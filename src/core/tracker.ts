@@ -16,6 +16,11 @@ export class WorkTracker {
     this.#logger = logger;
   }
 
+  /** How much tracked work is still running. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
   track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>), signal: AbortSignal): Promise<T> {
     let promise: Promise<T>;
     if (typeof work === 'function') {

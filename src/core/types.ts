@@ -72,6 +72,9 @@ export interface Logger {
   flush?(callback?: (error?: Error) => void): void;
 }
 
+/** Ships the final report before the process exits; awaited within what is left of the deadline. */
+export type OnReport = (report: ShutdownReport, signal: AbortSignal) => unknown;
+
 export type ExitCodes = Partial<Record<Outcome, number>> | ((report: Omit<ShutdownReport, 'exitCode'>) => number);
 
 export interface LifecycleOptions {
@@ -97,6 +100,10 @@ export interface LifecycleOptions {
   logger?: Logger | false;
   /** Watchdog thread that ends the process at the deadline even if the event loop is blocked. Default: same as `exit`. */
   watchdog?: boolean;
+  /** Called with the final report before exit, awaited within what is left of the deadline. */
+  onReport?: OnReport;
+  /** After a clean shutdown begun by a signal, end by that signal (exit status 128+n) instead of exit(0). Default false. */
+  reraiseSignal?: boolean;
 }
 
 export interface LifecycleEvents {

@@ -1,3 +1,5 @@
+import { type LongTimer, setLongTimeout } from './long-timer.js';
+
 /**
  * Resolves after `ms` (Infinity: never), or as soon as `signal` aborts. Never rejects. The timer is
  * unref'd unless `ref`: a bounded wait that is awaited must not be cut short by an idle event loop.
@@ -6,12 +8,11 @@ export function waitForTimeout(ms: number, signal?: AbortSignal, ref = false): P
   return new Promise((resolve) => {
     if (signal?.aborted || ms <= 0) return resolve();
     const done = (): void => {
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
-    if (!ref) timer?.unref();
+    const timer = setLongTimeout(done, ms, ref);
     signal?.addEventListener('abort', done, { once: true });
   });
 }
@@ -22,10 +23,10 @@ export function waitForTimeout(ms: number, signal?: AbortSignal, ref = false): P
  */
 export function waitForSettled(promise: PromiseLike<unknown>, ms: number, signal?: AbortSignal, ref = false): Promise<boolean> {
   return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimer | undefined = undefined;
     let stopListening = (): void => {};
     const done = (settled: boolean): void => {
-      clearTimeout(timer);
+      timer?.clear();
       stopListening();
       resolve(settled);
     };
@@ -34,10 +35,7 @@ export function waitForSettled(promise: PromiseLike<unknown>, ms: number, signal
       () => done(true),
       () => done(true),
     );
-    if (Number.isFinite(ms)) {
-      timer = setTimeout(() => done(false), Math.max(0, ms));
-      if (!ref) timer.unref();
-    }
+    timer = setLongTimeout(() => done(false), ms, ref);
     if (signal) stopListening = onAbort(signal, () => done(false));
   });
 }

@@ -9,7 +9,7 @@ const expected = {
     'HttpForcedCloseError', 'IN_FLIGHT_STEP', 'InFlightTimeoutError', 'InvalidOptionError', 'InvalidResourceError',
     'IpcClosedError', 'IpcTimeoutError', 'LastcallError', 'LifecycleStateError', 'NotAServerError',
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHeldError', 'PidFileNotAFileError',
-    'ProcessSurvivorsError', 'ReadinessTimeoutError', 'ServerClosedError', 'ShutdownStartedError', 'SpawnError',
+    'ProcessExitedError', 'ProcessSurvivorsError', 'ReadinessTimeoutError', 'ServerClosedError', 'ShutdownStartedError', 'SpawnError',
     'StartFailedError', 'StepTimeoutError', 'SuperviseGiveUpError', 'UnknownDependencyError', 'UnknownOptionError',
     'UnsupportedPlatformError', 'channelNames', 'createLifecycle', 'formatReport', 'lifecycleHooks', 'serializeReport',
   ],

@@ -1,0 +1,129 @@
+import { constants } from 'node:os';
+import { type FinishedShutdown, waitForFlush, waitForOnReport } from './exit.js';
+import { useSyncWrites } from './logger.js';
+import { installProcessHooks, type ProcessHookMember } from './process-hooks.js';
+import type { ShutdownReport } from './types.js';
+
+/** What a lifecycle tells the coordinator about itself. */
+export interface LifecycleMember extends ProcessHookMember {
+  /** It exits the process (`exit: true`): the process exits when every such lifecycle is done. */
+  exit: boolean;
+  /** After a clean shutdown begun by a signal, the process ends by that signal. */
+  reraiseSignal: boolean;
+  /** Another lifecycle of the process is exiting: shut down too. */
+  onShutdown(reason: string): void;
+}
+
+/** A shutdown under way: what its report says so far, should the process exit now. */
+export interface RunningShutdown {
+  snapshot(): ShutdownReport;
+}
+
+export interface Registration {
+  began(run: RunningShutdown, reason: string): void;
+  finished(done: FinishedShutdown): void;
+  /** Removes the lifecycle's process listeners (exit: false, or once exiting). */
+  dispose(): void;
+}
+
+interface Entry {
+  member: LifecycleMember;
+  removeHooks: () => void;
+  run?: RunningShutdown;
+  done?: FinishedShutdown;
+  shipped?: Promise<void>;
+}
+
+// Process-wide: several lifecycles in one process share the signals and the exit.
+const entries = new Set<Entry>();
+let exitReason: string | undefined;
+let exiting = false;
+let exitListener = false;
+
+/** Registers a lifecycle with the process-wide coordinator. */
+export function registerLifecycle(member: LifecycleMember): Registration {
+  const entry: Entry = { member, removeHooks: installProcessHooks(member) };
+  entries.add(entry);
+  // Created while the process is already exiting: it shuts down with the others.
+  const reason = exitReason;
+  if (member.exit && reason !== undefined) queueMicrotask(() => member.onShutdown(reason));
+  return {
+    began: (run, why) => began(entry, run, why),
+    finished: (done) => finished(entry, done),
+    dispose: () => dispose(entry),
+  };
+}
+
+function began(entry: Entry, run: RunningShutdown, reason: string): void {
+  entry.run = run;
+  installExitListener();
+  if (!entry.member.exit) return;
+  exitReason ??= reason;
+  // After this tick: a signal being dispatched reaches the others first, as their first signal.
+  queueMicrotask(() => {
+    for (const other of [...entries]) if (other.member.exit && !other.run) other.member.onShutdown(reason);
+  });
+}
+
+function finished(entry: Entry, done: FinishedShutdown): void {
+  entry.done = done;
+  entry.shipped = waitForOnReport(done);
+  if (!entry.member.exit) {
+    done.watchdog?.stop();
+    return dispose(entry);
+  }
+  const owners = [...entries].filter((other) => other.member.exit);
+  // The others' watchdogs bound the wait for them; the last one bounds the exit.
+  if (owners.some((other) => !other.done)) return done.watchdog?.stop();
+  void exitAll(owners, done);
+}
+
+async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
+  const finishedAll = owners.map((owner) => owner.done).filter((done) => done !== undefined);
+  const exitCode = Math.max(...finishedAll.map((done) => done.report.exitCode));
+  // The last one's watchdog is the one still armed. From here it no longer reports a timeout:
+  // should the deadline pass, it exits with this code.
+  last.watchdog?.settle(exitCode);
+  // Should the event loop run dry meanwhile, Node exits on its own: with this code.
+  process.exitCode = exitCode;
+  await Promise.all(owners.map(async (owner) => owner.shipped));
+  await waitForFlush(finishedAll);
+  exiting = true;
+  for (const owner of owners) {
+    owner.done?.watchdog?.stop();
+    dispose(owner);
+  }
+  if (exitCode === 0 && owners.every((owner) => owner.member.reraiseSignal) && reraise(last.report.reason)) return;
+  process.exit(exitCode);
+}
+
+/** Ends the process by `reason` when it is a signal: our listeners are gone, so its default action kills us. */
+function reraise(reason: string): boolean {
+  const number = (constants.signals as Record<string, number | undefined>)[reason];
+  if (number === undefined) return false;
+  process.kill(process.pid, reason);
+  // Still here shortly after: the signal is ignored (PID 1 in a namespace, someone else's listener).
+  setTimeout(() => process.exit(128 + number), 100);
+  return true;
+}
+
+function dispose(entry: Entry): void {
+  entries.delete(entry);
+  entry.removeHooks();
+}
+
+// Something called process.exit (a hook, a library) in the middle of a shutdown: the exit code
+// reflects the report so far, and its summary line is still written.
+function installExitListener(): void {
+  if (exitListener) return;
+  exitListener = true;
+  process.on('exit', (code) => {
+    if (exiting) return;
+    useSyncWrites();
+    let worst = 0;
+    for (const entry of entries) {
+      if (entry.member.exit && entry.run && !entry.done) worst = Math.max(worst, entry.run.snapshot().exitCode);
+    }
+    if (!code && worst > 0) process.exitCode = worst;
+  });
+}
