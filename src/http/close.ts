@@ -2,6 +2,7 @@ import { HttpForcedCloseError } from '../errors.js';
 import { closeIdle } from './drain.js';
 import { stopListening } from './stop-listening.js';
 import type { ConnectionTracker } from './tracker.js';
+import { destroyUpgraded } from './upgrades.js';
 
 /**
  * Closes a tracked server for good: idle sockets are ended as in drain, everything else is
@@ -24,10 +25,9 @@ export async function closeTracked(tracker: ConnectionTracker, signal: AbortSign
     if (!session.destroyed) sockets++;
     session.destroy();
   }
-  for (const socket of tracker.upgraded) {
-    if (!socket.destroyed) sockets++;
-    socket.destroy();
-  }
+  sockets += destroyUpgraded(tracker);
+  // Anything else still open (TLS handshakes were ended above, as idle sockets are).
+  for (const socket of tracker.accepted) socket.destroy();
   // Connections accepted before httpServer() was called are not tracked; Node knows them.
   (tracker.server as { closeAllConnections?: () => void }).closeAllConnections?.();
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { httpServer } from 'lastcall/http';
-import { gate, get, listen, rawClient } from './helpers.js';
+import { gate, get, listen, rawClient, waitForClosedListener } from './helpers.js';
 
 test('in-flight requests complete, with Connection: close, and drain waits for them', async () => {
   const { handler, release, arrivals } = gate();
@@ -16,7 +16,7 @@ test('in-flight requests complete, with Connection: close, and drain waits for t
 
   let drained = false;
   const drain = handle.drain().then(() => (drained = true));
-  assert.equal(server.listening, false, 'the listener closes at once');
+  await waitForClosedListener(server);
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(drained, false, 'drain waits for the in-flight request');
   release();
@@ -68,6 +68,7 @@ test('a request sent on an idle keep-alive socket during drain is answered with 
   await arrivals(1);
 
   const drain = handle.drain();
+  await waitForClosedListener(server);
   await assert.rejects(get(port, '/new'), { code: 'ECONNREFUSED' }, 'new connections are refused');
   idle.send('/late');
   const late = await idle.response();

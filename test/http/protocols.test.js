@@ -1,36 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import tls from 'node:tls';
 import { test } from 'node:test';
 import express from 'express';
 import { WebSocket, WebSocketServer } from 'ws';
 import { httpServer } from 'lastcall/http';
-import { gate, get, listen } from './helpers.js';
+import { gate, get, listen, selfSignedCert } from './helpers.js';
 
-function selfSignedCert() {
-  try {
-    execFileSync('which', ['openssl'], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'lastcall-cert-'));
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-const cert = selfSignedCert();
-const noCert = cert === undefined && 'openssl CLI not found: cannot generate a self-signed certificate';
+const { cert, noCert } = selfSignedCert();
 
 test('HTTPS: in-flight request completes with Connection: close; idle TLS socket gets FIN', { skip: noCert }, async () => {
   const { handler, release, arrivals } = gate();
