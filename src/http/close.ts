@@ -37,7 +37,7 @@ export async function closeTracked(tracker: ConnectionTracker, signal: AbortSign
 
 /** Destroyed sockets report 'close' a tick later; wait for that so the process may exit. */
 function waitForConnectionsGone(tracker: ConnectionTracker, signal: AbortSignal | undefined): Promise<void> {
-  if (tracker.connections === 0 || signal?.aborted) return Promise.resolve();
+  if (tracker.allClosed() || signal?.aborted) return Promise.resolve();
   // A drain still waiting (standalone use: drain() without a signal, then close()) keeps
   // listening, and settles once the destroyed connections are gone.
   const previous = tracker.onSettle;
@@ -49,7 +49,7 @@ function waitForConnectionsGone(tracker: ConnectionTracker, signal: AbortSignal 
     };
     const onSettle = (responsesDone: boolean): void => {
       previous?.(responsesDone);
-      if (tracker.connections === 0) done();
+      if (tracker.allClosed()) done();
     };
     tracker.onSettle = onSettle;
     signal?.addEventListener('abort', done, { once: true });

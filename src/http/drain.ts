@@ -95,7 +95,7 @@ function waitForAcceptQueue(tracker: ConnectionTracker): Promise<void> {
 
 function isDrained(tracker: ConnectionTracker, waitForUpgraded: boolean): boolean {
   // Every accepted connection is gone; upgraded ones are left to close() without `onUpgraded`.
-  return tracker.responses.size === 0 && tracker.accepted.size === (waitForUpgraded ? 0 : tracker.upgraded.size);
+  return tracker.responses.size === 0 && tracker.allClosed(!waitForUpgraded);
 }
 
 /**

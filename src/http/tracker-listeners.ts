@@ -22,6 +22,7 @@ export function attachListeners(tracker: ConnectionTracker): () => void {
 
   function onAcceptedClose(this: Socket): void {
     tracker.accepted.delete(this);
+    tracker.sockets.delete(this);
     tracker.handshaking.delete(this);
     tracker.upgraded.delete(this);
     tracker.onSettle?.(false);
@@ -36,9 +37,15 @@ export function attachListeners(tracker: ConnectionTracker): () => void {
   const addHttp1 = (socket: TrackedSocket): void => {
     socket[kLastActiveAt] = performance.now();
     tracker.sockets.add(socket);
-    socket.on('close', onSocketClose);
+    if (secure) socket.on('close', onSocketClose); // a plain socket is its accepted one
   };
 
+  // Fired once the listener is closed and Node's connection count is 0 (every socket destroyed):
+  // waiting for each socket's 'close' callback on top would cost ~40 µs a socket.
+  server.once('close', () => {
+    tracker.serverClosed = true;
+    tracker.onSettle?.(false);
+  });
   server.on('connection', (socket: Socket) => {
     tracker.accepted.add(socket);
     tracker.acceptedCount++;

@@ -35,6 +35,8 @@ export class ConnectionTracker {
   readonly responses = new Set<TrackedResponse>();
   readonly keepAliveAtDrain = new WeakSet<TrackedResponse>();
   draining = false;
+  /** The server emitted 'close': its listener is closed and Node counts no connection open. */
+  serverClosed = false;
   /** During drain, how long a socket a client may be reusing (or just opened) stays open. */
   reuseGraceMs = 0;
   /** performance.now() until which idle sockets are kept for such a client; one value, O(1). */
@@ -57,8 +59,15 @@ export class ConnectionTracker {
     this.listenFirst = attachListeners(this);
   }
 
+  /** Open connections. Once the server says it has none, the sockets still in `accepted` are
+   * destroyed (their fds closed) and only their 'close' callbacks are pending: not waited for. */
   get connections(): number {
-    return this.accepted.size;
+    return this.serverClosed ? 0 : this.accepted.size;
+  }
+
+  /** No connection is open, but for upgraded ones when `exceptUpgraded` (left to close()). */
+  allClosed(exceptUpgraded = false): boolean {
+    return this.serverClosed || this.accepted.size === (exceptUpgraded ? this.upgraded.size : 0);
   }
 
   /** Requests whose response is not finished: tracked ones, and those on HTTP/1 sockets. */
