@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type HooksProvider, type Lifecycle, lifecycleHooks, type ResourceHooks } from '../core/types.js';
-import { validateInteger, validateOptions, validateSignal, validateString } from '../core/validate.js';
+import { validateOptions, validateSignal, validateString } from '../core/validate.js';
 import { AbortedError, InvalidOptionError } from '../errors.js';
 import { createProbeHandler, type ProbeHandlerOptions, type ProbePaths, validateLifecycle } from './probe-handler.js';
 
@@ -39,7 +39,7 @@ export async function probes(life: Lifecycle, options: ProbesOptions): Promise<P
     throw new InvalidOptionError('life', 'a lifecycle from createLifecycle()', life);
   }
   validateOptions(options, OPTIONS, 'probes()');
-  validateInteger('port', options?.port, 0);
+  validatePort(options?.port);
   const host = options.host ?? '127.0.0.1';
   validateString('host', host);
   const name = options.name ?? 'probes';
@@ -85,6 +85,12 @@ export async function probes(life: Lifecycle, options: ProbesOptions): Promise<P
 }
 
 probes.handler = createProbeHandler;
+
+function validatePort(port: unknown): asserts port is number {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidOptionError('port', 'an integer from 0 to 65535', port);
+  }
+}
 
 function listen(server: http.Server, port: number, host: string, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
