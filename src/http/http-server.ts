@@ -15,7 +15,8 @@ export interface HttpServerOptions {
   /**
    * Closes upgraded connections (WebSocket, CONNECT) gracefully during drain, e.g.
    * `() => { for (const ws of wss.clients) ws.close(1001, 'server shutting down') }`.
-   * Drain then waits for them; without it they are left to close(), which destroys them.
+   * Drain then waits for them (at most `upgradedGraceMs`); without it they are left to close(),
+   * which destroys them and counts them as forced.
    */
   onUpgraded?: UpgradedCloser;
   /**
