@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { httpServer } from 'lastcall/http';
-import { gate, listen, rawClient } from './helpers.js';
+import { gate, keptAliveClient, listen } from './helpers.js';
 
 test('Expect: 100-continue with an app checkContinue listener: Connection: close, and drain ends', async () => {
   const { handler, release, arrivals } = gate();
@@ -15,10 +15,7 @@ test('Expect: 100-continue with an app checkContinue listener: Connection: close
   });
   const handle = httpServer(server, { reuseGraceMs: 1000 });
   const port = await listen(server);
-  const client = rawClient(port);
-  await client.connected;
-  client.send('/first');
-  assert.equal((await client.response()).status, 200);
+  const client = await keptAliveClient(port);
 
   const drain = handle.drain(AbortSignal.timeout(4000));
   client.socket.write('POST /slow-upload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n');

@@ -136,3 +136,13 @@ export function selfSignedCert() {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A raw client whose socket has carried one request and now sits idle in keep-alive. */
+export async function keptAliveClient(port) {
+  const client = rawClient(port);
+  await client.connected;
+  client.send('/first');
+  const res = await client.response();
+  if (res?.status !== 200) throw new Error(`keep-alive request failed: ${JSON.stringify(res)}`);
+  return client;
+}

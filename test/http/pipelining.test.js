@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { httpServer } from 'lastcall/http';
-import { gate, listen, rawClient } from './helpers.js';
+import { gate, keptAliveClient, listen, rawClient } from './helpers.js';
 
 const pipelined = (paths) => paths.map((path) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join('');
 
@@ -41,10 +41,7 @@ test('pipelined requests sent on a kept-alive socket during drain: all answered,
   const server = http.createServer(handler);
   const handle = httpServer(server, { reuseGraceMs: 1000 });
   const port = await listen(server);
-  const client = rawClient(port);
-  await client.connected;
-  client.send('/first');
-  assert.equal((await client.response()).status, 200);
+  const client = await keptAliveClient(port);
 
   const drain = handle.drain();
   client.socket.write(pipelined(['/slow-a', '/slow-b', '/c']));
