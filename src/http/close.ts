@@ -1,5 +1,5 @@
 import { HttpForcedCloseError } from '../errors.js';
-import { closeIdle } from './drain.js';
+import { sweepIdle } from './drain.js';
 import { stopListening } from './stop-listening.js';
 import type { ConnectionTracker } from './tracker.js';
 import { destroyUpgraded } from './upgrades.js';
@@ -12,7 +12,7 @@ import { destroyUpgraded } from './upgrades.js';
 export async function closeTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined): Promise<void> {
   if (!tracker.draining) tracker.startDraining(0);
   stopListening(tracker.server);
-  closeIdle(tracker, true);
+  sweepIdle(tracker);
 
   const requests = tracker.inFlight;
   let sockets = 0;

@@ -26,13 +26,10 @@ export interface DrainOptions {
  */
 export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined, options: DrainOptions): Promise<void> {
   const { onUpgraded } = options;
-  tracker.startDraining(options.reuseGraceMs);
-  refuseUpgrades(tracker);
-  for (const session of tracker.sessions) session.close();
+  tracker.stopping = true;
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;
-    let listening = true;
     let timer: NodeJS.Timeout | undefined;
     let upgradedTimer: NodeJS.Timeout | undefined;
     const finish = (error?: unknown): void => {
@@ -46,31 +43,49 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
       else reject(error instanceof Error ? error : new AbortedError('HTTP drain', error));
     };
     const onAbort = (): void => finish(new AbortedError('HTTP drain', signal?.reason));
+    let sweepPending = false;
+    // The sweep runs after the next poll phase: data already in the kernel (a request on a socket
+    // just accepted, or sent while the event loop was busy) is read first, so its socket is not idle.
+    const sweepSoon = (): void => {
+      if (sweepPending) return;
+      sweepPending = true;
+      setImmediate(() => {
+        sweepPending = false;
+        if (settled) return;
+        if (tracker.responses.size === 0 && tracker.graceUntil <= performance.now()) sweepIdle(tracker);
+        check(tracker.responses.size === 0);
+      }).unref();
+    };
     const check = (responsesDone: boolean): void => {
       if (responsesDone) {
         clearTimeout(timer);
-        const nextMs = closeIdle(tracker);
-        if (nextMs > 0) timer = setTimeout(() => check(tracker.responses.size === 0), nextMs + 1).unref();
+        const graceMs = tracker.graceUntil - performance.now();
+        if (graceMs > 0) timer = setTimeout(() => check(tracker.responses.size === 0), graceMs + 1).unref();
+        else sweepSoon();
       }
-      if (!listening && isDrained(tracker, onUpgraded !== undefined)) finish();
+      if (isDrained(tracker, onUpgraded !== undefined)) finish();
     };
 
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    tracker.onSettle = check;
-    if (onUpgraded !== undefined) {
-      runCloser(onUpgraded, signal, finish);
-      upgradedTimer = setTimeout(() => {
-        tracker.upgradedDestroyed += destroyUpgraded(tracker);
-        check(false);
-      }, options.upgradedGraceMs).unref();
-    }
+    // Keep-alive sockets are left alone meanwhile: a `Connection: close` now would only send
+    // their clients into the accept queue, which would then never run dry.
     void waitForAcceptQueue(tracker).then(() => {
+      if (settled) return;
       stopListening(tracker.server);
-      listening = false;
+      tracker.startDraining(options.reuseGraceMs);
+      refuseUpgrades(tracker);
+      for (const session of tracker.sessions) session.close();
+      tracker.onSettle = check;
+      if (onUpgraded !== undefined) {
+        runCloser(onUpgraded, signal, finish);
+        upgradedTimer = setTimeout(() => {
+          tracker.upgradedDestroyed += destroyUpgraded(tracker);
+          check(false);
+        }, options.upgradedGraceMs).unref();
+      }
       check(tracker.responses.size === 0);
     });
-    check(tracker.responses.size === 0);
   });
 }
 
@@ -99,16 +114,13 @@ function isDrained(tracker: ConnectionTracker, waitForUpgraded: boolean): boolea
 }
 
 /**
- * Ends (FIN) the connections that carry no request: none in flight (only called then), none
- * partly received (Node's parser state decides, as in `closeIdleConnections`; a connection that
- * never sent a byte counts as idle too), and TLS handshakes still in progress. A request whose
- * bytes have arrived is left to complete, and its `Connection: close` response ends the socket.
- * Within the reuse grace nothing is ended (unless `ignoreGrace`). Returns the ms until the grace
- * ends (0: swept now).
+ * Ends (FIN) the connections that carry no request: only called when none is in flight and the
+ * reuse grace is over. Idle means not partly received (Node's parser state decides, as in
+ * `closeIdleConnections`; a connection that never sent a byte counts as idle too), or a TLS
+ * handshake still in progress. A request whose bytes have arrived is left to complete, and its
+ * `Connection: close` response ends the socket.
  */
-export function closeIdle(tracker: ConnectionTracker, ignoreGrace = false): number {
-  const waitMs = ignoreGrace ? 0 : tracker.graceUntil - performance.now();
-  if (waitMs > 0) return waitMs;
+export function sweepIdle(tracker: ConnectionTracker): void {
   for (const socket of tracker.handshaking) socket.destroy();
   // destroy() on a socket with nothing unread sends FIN; a request crossing it gets RST,
   // which clients may safely retry (it never ran), unlike a FIN after which it would run unanswered.
@@ -122,7 +134,6 @@ export function closeIdle(tracker: ConnectionTracker, ignoreGrace = false): numb
     // HTTP/1 sockets of an http2 server (allowHTTP1): Node keeps no parser list for them.
     for (const socket of tracker.sockets) socket.destroySoon();
   }
-  return 0;
 }
 
 function runCloser(closer: UpgradedCloser, signal: AbortSignal | undefined, fail: (error: unknown) => void): void {

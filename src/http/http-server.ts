@@ -92,7 +92,7 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
       return tracker.upgradedDestroyed;
     },
     get draining() {
-      return tracker.draining;
+      return tracker.stopping;
     },
     drain(signal?: AbortSignal) {
       validateSignal('signal', signal);

@@ -7,6 +7,14 @@ import { closeAfter, notePipelined, type TrackedResponse } from './connection-cl
 import { type ConnectionTracker, kLastActiveAt, type TrackedSocket } from './tracker.js';
 import { followListeners, trackUpgrades } from './upgrades.js';
 
+const kAcceptedLate = Symbol('lastcall.acceptedLate');
+
+/** Accepted after drain() was called (a TLS socket: its TCP socket was). */
+function isAcceptedLate(socket: TrackedSocket): boolean {
+  const tcp = (socket as { _parent?: unknown })._parent ?? socket;
+  return (tcp as { [kAcceptedLate]?: boolean })[kAcceptedLate] === true;
+}
+
 type RequestLike = Pick<IncomingMessage, 'socket' | 'httpVersionMajor'>;
 /** Events Node emits instead of 'request' (only while the app listens to them). */
 const REQUEST_EVENTS = ['checkContinue', 'checkExpectation'] as const;
@@ -51,6 +59,7 @@ export function attachListeners(tracker: ConnectionTracker): () => void {
     tracker.acceptedCount++;
     socket.on('close', onAcceptedClose);
     tracker.extendGrace(); // accepted during drain (it was queued): its request is on its way
+    if (tracker.stopping) (socket as { [kAcceptedLate]?: boolean })[kAcceptedLate] = true;
     if (secure) tracker.handshaking.add(socket);
     else if (kind === 'http1') addHttp1(socket);
   });
@@ -76,7 +85,7 @@ export function attachListeners(tracker: ConnectionTracker): () => void {
     if (!(res instanceof ServerResponse)) return tracker.track(res); // an HTTP/2 stream
     const socket = req.socket as TrackedSocket;
     socket[kLastActiveAt] = performance.now();
-    if (tracker.draining) {
+    if (tracker.draining || isAcceptedLate(socket)) {
       tracker.track(res);
       closeAfter(socket, res);
     } else if (notePipelined(socket, res) || kind === 'http2') tracker.track(res);

@@ -34,6 +34,9 @@ export class ConnectionTracker {
   /** Responses not finished: every one during drain; before it, HTTP/2 and pipelined ones. */
   readonly responses = new Set<TrackedResponse>();
   readonly keepAliveAtDrain = new WeakSet<TrackedResponse>();
+  /** drain() was called: connections accepted from now on (the accept queue) answer with `Connection: close`. */
+  stopping = false;
+  /** The listener is closed and the drain proper has begun. */
   draining = false;
   /** The server emitted 'close': its listener is closed and Node counts no connection open. */
   serverClosed = false;
@@ -99,6 +102,7 @@ export class ConnectionTracker {
    * a client that is sending its request would reset it.
    */
   startDraining(reuseGraceMs: number): void {
+    this.stopping = true;
     this.draining = true;
     this.reuseGraceMs = reuseGraceMs;
     const now = performance.now();

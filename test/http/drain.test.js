@@ -161,6 +161,7 @@ test('a socket whose keep-alive response ends during drain stays open reuseGrace
   while (handle.inFlight < 2) await new Promise((resolve) => setTimeout(resolve, 5));
 
   const drain = handle.drain();
+  await waitForClosedListener(server); // the drain proper: in-flight responses get Connection: close
   finishers.get('/stream1')();
   const first = await reused.response();
   assert.notEqual(first.headers.connection, 'close', 'headers were sent before drain');

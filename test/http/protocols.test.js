@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import express from 'express';
 import { WebSocket, WebSocketServer } from 'ws';
 import { httpServer } from 'lastcall/http';
-import { gate, get, listen, selfSignedCert } from './helpers.js';
+import { gate, get, listen, selfSignedCert, waitForClosedListener } from './helpers.js';
 
 const { cert, noCert } = selfSignedCert();
 
@@ -34,6 +34,7 @@ test('HTTPS: in-flight request completes with Connection: close; idle TLS socket
   await arrivals(1);
   while (handle.sockets < 2) await new Promise((resolve) => setTimeout(resolve, 5));
   const drain = handle.drain();
+  await waitForClosedListener(server); // the drain proper: in-flight responses get Connection: close
   release();
   const res = await slow;
   assert.equal(res.statusCode, 200);
@@ -128,6 +129,7 @@ test('Express: an in-flight request finishes and the server drains', async () =>
   const pending = get(server.address().port, '/slow', { agent: new http.Agent({ keepAlive: true }) });
   await arrival;
   const drain = handle.drain();
+  await waitForClosedListener(server); // the drain proper: in-flight responses get Connection: close
   release();
   const res = await pending;
   assert.equal(res.body, '{"ok":true}');

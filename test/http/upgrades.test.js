@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createLifecycle } from 'lastcall';
 import { httpServer } from 'lastcall/http';
-import { gate, get, listen, quietLifecycle } from './helpers.js';
+import { gate, get, listen, quietLifecycle, waitForClosedListener } from './helpers.js';
 
 const closeAll = (wss) => () => {
   for (const ws of wss.clients) ws.close(1001, 'server shutting down');
@@ -27,6 +27,7 @@ test('an Upgrade that arrives during drain is refused with 503 and does not hold
 
   const started = Date.now();
   const drain = handle.drain(AbortSignal.timeout(4000));
+  await waitForClosedListener(server); // upgrades are refused from here on
   const ws = new WebSocket(`ws://127.0.0.1:${port}`, { agent });
   const [, response] = await once(ws, 'unexpected-response');
   assert.equal(response.statusCode, 503);
