@@ -92,8 +92,10 @@ export class StepTimeoutError extends LastcallError {
     readonly step: string,
     readonly phase: string,
     readonly timeoutMs: number,
+    /** The option that set the bound, when it is not the step's own timeout (e.g. `drainTimeoutMs`). */
+    readonly option?: string,
   ) {
-    super(`Step "${step}" (${phase}) timed out after ${timeoutMs} ms`);
+    super(`Step "${step}" (${phase}) timed out after ${timeoutMs} ms${option === undefined ? '' : ` (${option})`}`);
   }
 }
 

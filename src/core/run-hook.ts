@@ -13,6 +13,8 @@ export interface HookRun {
   timeoutMs: number;
   /** What is left of the shutdown budget (Infinity: none); the effective bound is the smaller. */
   remainingMs: number;
+  /** The option that set `remainingMs` when it is not the shutdown deadline (the drain's `drainTimeoutMs`). */
+  limit?: { option: string; ms: number };
   deadlineMs: number;
   /** performance.now() at which the phase clock started: `startMs` is relative to it. */
   originMs: number;
@@ -34,8 +36,11 @@ export function runHook(run: HookRun): Promise<StepReport> {
   const boundMs = Math.min(timeoutMs || Infinity, remainingMs);
   // Start steps are bounded by startTimeoutMs, which is a timeout, not the shutdown deadline.
   const deadlineBound = phase !== 'start' && remainingMs < (timeoutMs || Infinity);
-  const makeTimeoutError = (): Error =>
-    deadlineBound ? new DeadlineExceededError(name, phase, run.deadlineMs) : new StepTimeoutError(name, phase, boundMs);
+  const { limit } = run;
+  const makeTimeoutError = (): Error => {
+    if (!deadlineBound) return new StepTimeoutError(name, phase, boundMs);
+    return limit ? new StepTimeoutError(name, phase, limit.ms, limit.option) : new DeadlineExceededError(name, phase, run.deadlineMs);
+  };
   const controller = new AbortController();
   const startedAt = performance.now();
 

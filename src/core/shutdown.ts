@@ -72,7 +72,9 @@ export class Shutdown {
     await waitForTimeout(Math.min(options.preStopDelayMs, this.#budgetEnd - performance.now()), force);
     const drainEnd = Math.min(performance.now() + options.drainTimeoutMs, this.#budgetEnd);
     const all = [...steps.values()];
-    await Promise.all(all.map((step) => this.#runPhase(step, 'drain', drainEnd)));
+    // A drain cut at drainEnd names drainTimeoutMs, unless the deadline came first.
+    const drainLimit = drainEnd < this.#budgetEnd ? { option: 'drainTimeoutMs', ms: options.drainTimeoutMs } : undefined;
+    await Promise.all(all.map((step) => this.#runPhase(step, 'drain', drainEnd, drainLimit)));
     const inFlight = await tracker.waitForPending(drainEnd - performance.now(), force, this.#origin);
     if (inFlight) this.#ctx.record(inFlight);
 
@@ -120,7 +122,7 @@ export class Shutdown {
     return this.#runPhase(step, 'finish', this.#deadlineEnd);
   }
 
-  async #runPhase(step: Step, phase: Phase, endMs: number): Promise<void> {
+  async #runPhase(step: Step, phase: Phase, endMs: number, limit?: { option: string; ms: number }): Promise<void> {
     const hook = step.hooks[phase];
     if (!hook) return;
     const { force, logger, options } = this.#ctx;
@@ -136,6 +138,7 @@ export class Shutdown {
       hook,
       timeoutMs: step.timeoutMs,
       remainingMs: endMs - performance.now(),
+      ...(limit && { limit }),
       deadlineMs: options.deadlineMs,
       originMs: this.#origin,
       force,

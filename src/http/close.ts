@@ -1,7 +1,8 @@
 import { HttpForcedCloseError } from '../errors.js';
-import { closeIdle } from './drain.js';
+import { sweepIdle } from './drain.js';
 import { stopListening } from './stop-listening.js';
 import type { ConnectionTracker } from './tracker.js';
+import { destroyUpgraded } from './upgrades.js';
 
 /**
  * Closes a tracked server for good: idle sockets are ended as in drain, everything else is
@@ -11,7 +12,7 @@ import type { ConnectionTracker } from './tracker.js';
 export async function closeTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined): Promise<void> {
   if (!tracker.draining) tracker.startDraining(0);
   stopListening(tracker.server);
-  closeIdle(tracker, true);
+  sweepIdle(tracker);
 
   const requests = tracker.inFlight;
   let sockets = 0;
@@ -24,10 +25,9 @@ export async function closeTracked(tracker: ConnectionTracker, signal: AbortSign
     if (!session.destroyed) sockets++;
     session.destroy();
   }
-  for (const socket of tracker.upgraded) {
-    if (!socket.destroyed) sockets++;
-    socket.destroy();
-  }
+  sockets += destroyUpgraded(tracker);
+  // Anything else still open (TLS handshakes were ended above, as idle sockets are).
+  for (const socket of tracker.accepted) socket.destroy();
   // Connections accepted before httpServer() was called are not tracked; Node knows them.
   (tracker.server as { closeAllConnections?: () => void }).closeAllConnections?.();
 
@@ -37,7 +37,7 @@ export async function closeTracked(tracker: ConnectionTracker, signal: AbortSign
 
 /** Destroyed sockets report 'close' a tick later; wait for that so the process may exit. */
 function waitForConnectionsGone(tracker: ConnectionTracker, signal: AbortSignal | undefined): Promise<void> {
-  if (tracker.connections === 0 || signal?.aborted) return Promise.resolve();
+  if (tracker.allClosed() || signal?.aborted) return Promise.resolve();
   // A drain still waiting (standalone use: drain() without a signal, then close()) keeps
   // listening, and settles once the destroyed connections are gone.
   const previous = tracker.onSettle;
@@ -49,7 +49,7 @@ function waitForConnectionsGone(tracker: ConnectionTracker, signal: AbortSignal 
     };
     const onSettle = (responsesDone: boolean): void => {
       previous?.(responsesDone);
-      if (tracker.connections === 0) done();
+      if (tracker.allClosed()) done();
     };
     tracker.onSettle = onSettle;
     signal?.addEventListener('abort', done, { once: true });

@@ -1,77 +1,127 @@
 import { performance } from 'node:perf_hooks';
 import { AbortedError } from '../errors.js';
+import { currentResponse } from './connection-close.js';
 import { stopListening } from './stop-listening.js';
-import { type ConnectionTracker, currentResponse, latestGrace } from './tracker.js';
+import type { ConnectionTracker } from './tracker.js';
+import { destroyUpgraded, refuseUpgrades } from './upgrades.js';
+
+const ACCEPT_QUEUE_MAX_MS = 500;
 
 export type UpgradedCloser = (signal: AbortSignal) => unknown;
 
+export interface DrainOptions {
+  onUpgraded: UpgradedCloser | undefined;
+  reuseGraceMs: number;
+  upgradedGraceMs: number;
+}
+
 /**
- * Drains a tracked server: stop accepting; every response not yet started gets `Connection: close`;
- * HTTP/2 sessions get GOAWAY; upgraded sockets are handed to `onUpgraded`. Idle keep-alive sockets
+ * Drains a tracked server: accept what the kernel already queued, then stop accepting; every
+ * response not yet started gets `Connection: close` (the last one of a pipelined series only);
+ * HTTP/2 sessions get GOAWAY; new upgrades are refused; upgraded sockets are handed to
+ * `onUpgraded`, and destroyed if still open `upgradedGraceMs` later. Idle keep-alive sockets
  * stay open while requests are in flight (a request a client sends on one is answered, with
  * `Connection: close`), and are ended with FIN once nothing is in flight. Resolves when every
  * request is answered and every connection is gone; rejects when `signal` aborts first.
  */
-export function drainTracked(
-  tracker: ConnectionTracker,
-  signal: AbortSignal | undefined,
-  onUpgraded: UpgradedCloser | undefined,
-  reuseGraceMs: number,
-): Promise<void> {
-  tracker.startDraining(reuseGraceMs);
-  stopListening(tracker.server);
-  for (const session of tracker.sessions) session.close();
+export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined, options: DrainOptions): Promise<void> {
+  const { onUpgraded } = options;
+  tracker.stopping = true;
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    let upgradedTimer: NodeJS.Timeout | undefined;
     const finish = (error?: unknown): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(upgradedTimer);
       if (tracker.onSettle === check) tracker.onSettle = undefined;
       signal?.removeEventListener('abort', onAbort);
       if (error === undefined) resolve();
       else reject(error instanceof Error ? error : new AbortedError('HTTP drain', error));
     };
     const onAbort = (): void => finish(new AbortedError('HTTP drain', signal?.reason));
-    let timer: NodeJS.Timeout | undefined;
+    let sweepPending = false;
+    // The sweep runs after the next poll phase: data already in the kernel (a request on a socket
+    // just accepted, or sent while the event loop was busy) is read first, so its socket is not idle.
+    const sweepSoon = (): void => {
+      if (sweepPending) return;
+      sweepPending = true;
+      setImmediate(() => {
+        sweepPending = false;
+        if (settled) return;
+        if (tracker.responses.size === 0 && tracker.graceUntil <= performance.now()) sweepIdle(tracker);
+        check(tracker.responses.size === 0);
+      }).unref();
+    };
     const check = (responsesDone: boolean): void => {
       if (responsesDone) {
         clearTimeout(timer);
-        const nextMs = closeIdle(tracker);
-        if (nextMs > 0) timer = setTimeout(() => check(tracker.responses.size === 0), nextMs + 1).unref();
+        const graceMs = tracker.graceUntil - performance.now();
+        if (graceMs > 0) timer = setTimeout(() => check(tracker.responses.size === 0), graceMs + 1).unref();
+        else sweepSoon();
       }
       if (isDrained(tracker, onUpgraded !== undefined)) finish();
     };
 
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    tracker.onSettle = check;
-    if (onUpgraded !== undefined) runCloser(onUpgraded, signal, finish);
-    check(tracker.responses.size === 0);
+    // Keep-alive sockets are left alone meanwhile: a `Connection: close` now would only send
+    // their clients into the accept queue, which would then never run dry.
+    void waitForAcceptQueue(tracker).then(() => {
+      if (settled) return;
+      stopListening(tracker.server);
+      tracker.startDraining(options.reuseGraceMs);
+      refuseUpgrades(tracker);
+      for (const session of tracker.sessions) session.close();
+      tracker.onSettle = check;
+      if (onUpgraded !== undefined) {
+        runCloser(onUpgraded, signal, finish);
+        upgradedTimer = setTimeout(() => {
+          tracker.upgradedDestroyed += destroyUpgraded(tracker);
+          check(false);
+        }, options.upgradedGraceMs).unref();
+      }
+      check(tracker.responses.size === 0);
+    });
+  });
+}
+
+/**
+ * Keeps the listener open while the event loop still accepts queued connections (libuv accepts
+ * one per poll): those already in the kernel's accept queue are accepted and served, with
+ * `Connection: close`, where closing the listening socket would reset them, requests and all.
+ * Ends at the first poll that accepts nothing, or after ACCEPT_QUEUE_MAX_MS under a steady stream.
+ */
+function waitForAcceptQueue(tracker: ConnectionTracker): Promise<void> {
+  const endAt = performance.now() + ACCEPT_QUEUE_MAX_MS;
+  return new Promise((resolve) => {
+    let seen = -1;
+    const poll = (): void => {
+      if (tracker.acceptedCount === seen || performance.now() > endAt) return resolve();
+      seen = tracker.acceptedCount;
+      setImmediate(poll); // the next check phase comes after one more poll phase
+    };
+    setImmediate(poll);
   });
 }
 
 function isDrained(tracker: ConnectionTracker, waitForUpgraded: boolean): boolean {
-  return (
-    tracker.responses.size === 0 &&
-    tracker.sockets.size === 0 &&
-    tracker.sessions.size === 0 &&
-    (!waitForUpgraded || tracker.upgraded.size === 0)
-  );
+  // Every accepted connection is gone; upgraded ones are left to close() without `onUpgraded`.
+  return tracker.responses.size === 0 && tracker.allClosed(!waitForUpgraded);
 }
 
 /**
- * Ends (FIN) the sockets that carry no request: none in flight (only called then), none partly
- * received (Node's parser state decides, as in `closeIdleConnections`; a connection that never
- * sent a byte counts as idle too). A request whose bytes have arrived is left to complete, and its
- * `Connection: close` response ends the socket. While a socket whose keep-alive response just
- * finished is in its reuse grace, nothing is ended (unless `ignoreGrace`). Returns the ms until
- * the grace ends (0: swept now).
+ * Ends (FIN) the connections that carry no request: only called when none is in flight and the
+ * reuse grace is over. Idle means not partly received (Node's parser state decides, as in
+ * `closeIdleConnections`; a connection that never sent a byte counts as idle too), or a TLS
+ * handshake still in progress. A request whose bytes have arrived is left to complete, and its
+ * `Connection: close` response ends the socket.
  */
-export function closeIdle(tracker: ConnectionTracker, ignoreGrace = false): number {
-  const waitMs = ignoreGrace ? 0 : latestGrace(tracker) - performance.now();
-  if (waitMs > 0) return waitMs;
+export function sweepIdle(tracker: ConnectionTracker): void {
+  for (const socket of tracker.handshaking) socket.destroy();
   // destroy() on a socket with nothing unread sends FIN; a request crossing it gets RST,
   // which clients may safely retry (it never ran), unlike a FIN after which it would run unanswered.
   const server = tracker.server as { closeIdleConnections?: () => void };
@@ -84,7 +134,6 @@ export function closeIdle(tracker: ConnectionTracker, ignoreGrace = false): numb
     // HTTP/1 sockets of an http2 server (allowHTTP1): Node keeps no parser list for them.
     for (const socket of tracker.sockets) socket.destroySoon();
   }
-  return 0;
 }
 
 function runCloser(closer: UpgradedCloser, signal: AbortSignal | undefined, fail: (error: unknown) => void): void {

@@ -15,7 +15,8 @@ export interface HttpServerOptions {
   /**
    * Closes upgraded connections (WebSocket, CONNECT) gracefully during drain, e.g.
    * `() => { for (const ws of wss.clients) ws.close(1001, 'server shutting down') }`.
-   * Drain then waits for them; without it they are left to close(), which destroys them.
+   * Drain then waits for them (at most `upgradedGraceMs`); without it they are left to close(),
+   * which destroys them and counts them as forced.
    */
   onUpgraded?: UpgradedCloser;
   /**
@@ -25,16 +26,25 @@ export interface HttpServerOptions {
    * is in flight. Default 100.
    */
   reuseGraceMs?: number;
+  /**
+   * How long drain waits, after calling `onUpgraded`, for upgraded connections to close (a
+   * WebSocket close handshake needs the client's answer; a dead client never sends it). Those
+   * still open then are destroyed and counted in `upgradedDestroyed`; the drain still succeeds.
+   * Default 2000.
+   */
+  upgradedGraceMs?: number;
 }
 
 export interface HttpServerHandle extends HooksProvider, AsyncDisposable {
   readonly server: AnyHttpServer;
   /** Requests whose response has not finished. */
   readonly inFlight: number;
-  /** Open connections: HTTP/1 sockets, HTTP/2 sessions and upgraded sockets. */
+  /** Open connections (every accepted TCP connection: HTTP/1, HTTP/2, TLS mid-handshake, upgraded). */
   readonly sockets: number;
   /** Upgraded sockets (WebSocket, CONNECT) among them. */
   readonly upgraded: number;
+  /** Upgraded connections drain destroyed because they outlived `upgradedGraceMs`. */
+  readonly upgradedDestroyed: number;
   readonly draining: boolean;
   /** Stops accepting and waits for in-flight requests and connections; idempotent. */
   drain(signal?: AbortSignal): Promise<void>;
@@ -42,8 +52,9 @@ export interface HttpServerHandle extends HooksProvider, AsyncDisposable {
   close(signal?: AbortSignal): Promise<void>;
 }
 
-const OPTIONS = ['onUpgraded', 'reuseGraceMs'] as const;
+const OPTIONS = ['onUpgraded', 'reuseGraceMs', 'upgradedGraceMs'] as const;
 const DEFAULT_REUSE_GRACE_MS = 100;
+const DEFAULT_UPGRADED_GRACE_MS = 2000;
 const tracked = new WeakSet<object>();
 
 /**
@@ -57,6 +68,8 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
   if (onUpgraded !== undefined) validateFunction('onUpgraded', onUpgraded);
   const reuseGraceMs = options?.reuseGraceMs ?? DEFAULT_REUSE_GRACE_MS;
   validateDuration('reuseGraceMs', reuseGraceMs, false);
+  const upgradedGraceMs = options?.upgradedGraceMs ?? DEFAULT_UPGRADED_GRACE_MS;
+  validateDuration('upgradedGraceMs', upgradedGraceMs, false);
   if (tracked.has(server)) throw new InvalidOptionError('server', 'a server not already passed to httpServer()', server);
   tracked.add(server);
 
@@ -75,12 +88,15 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
     get upgraded() {
       return tracker.upgraded.size;
     },
+    get upgradedDestroyed() {
+      return tracker.upgradedDestroyed;
+    },
     get draining() {
-      return tracker.draining;
+      return tracker.stopping;
     },
     drain(signal?: AbortSignal) {
       validateSignal('signal', signal);
-      drained ??= drainTracked(tracker, signal, onUpgraded, reuseGraceMs);
+      drained ??= drainTracked(tracker, signal, { onUpgraded, reuseGraceMs, upgradedGraceMs });
       return drained;
     },
     close(signal?: AbortSignal) {

@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type HooksProvider, type Lifecycle, lifecycleHooks, type ResourceHooks } from '../core/types.js';
-import { validateInteger, validateOptions, validateSignal, validateString } from '../core/validate.js';
+import { validateOptions, validateSignal, validateString } from '../core/validate.js';
 import { AbortedError, InvalidOptionError } from '../errors.js';
+import type { HealthChecks } from './health-checks.js';
 import { createProbeHandler, type ProbeHandlerOptions, type ProbePaths, validateLifecycle } from './probe-handler.js';
 
 export type { ProbeLifecycle, ProbePaths } from './probe-handler.js';
@@ -13,6 +14,8 @@ export interface ProbesOptions {
   /** Default '127.0.0.1'. In Kubernetes the kubelet probes the pod IP: use '0.0.0.0' there. */
   host?: string;
   paths?: ProbePaths;
+  /** User health checks for readiness (and liveness); see `HealthChecks`. */
+  checks?: HealthChecks;
   /** Name of the step the probe server is added to `life` as. Default 'probes'. */
   name?: string;
   /** Aborts listening. */
@@ -27,7 +30,7 @@ export interface Probes extends HooksProvider, AsyncDisposable {
   close(): Promise<void>;
 }
 
-const OPTIONS = ['port', 'host', 'paths', 'name', 'signal'] as const;
+const OPTIONS = ['port', 'host', 'paths', 'checks', 'name', 'signal'] as const;
 
 /**
  * Starts a tiny probe server (liveness, readiness, startup) and adds it to `life` as a step that
@@ -39,13 +42,16 @@ export async function probes(life: Lifecycle, options: ProbesOptions): Promise<P
     throw new InvalidOptionError('life', 'a lifecycle from createLifecycle()', life);
   }
   validateOptions(options, OPTIONS, 'probes()');
-  validateInteger('port', options?.port, 0);
+  validatePort(options?.port);
   const host = options.host ?? '127.0.0.1';
   validateString('host', host);
   const name = options.name ?? 'probes';
   validateString('name', name);
   validateSignal('signal', options.signal);
-  const handlerOptions: ProbeHandlerOptions = options.paths === undefined ? {} : { paths: options.paths };
+  const handlerOptions: ProbeHandlerOptions = {
+    ...(options.paths !== undefined && { paths: options.paths }),
+    ...(options.checks !== undefined && { checks: options.checks }),
+  };
   const handler = createProbeHandler(life, handlerOptions);
 
   const server = http.createServer((req, res) => {
@@ -85,6 +91,12 @@ export async function probes(life: Lifecycle, options: ProbesOptions): Promise<P
 }
 
 probes.handler = createProbeHandler;
+
+function validatePort(port: unknown): asserts port is number {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidOptionError('port', 'an integer from 0 to 65535', port);
+  }
+}
 
 function listen(server: http.Server, port: number, host: string, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {

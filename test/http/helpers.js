@@ -1,5 +1,9 @@
 // Small real-socket helpers for the http tests: raw clients see FIN ('end') and RST (ECONNRESET) apart.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import { once } from 'node:events';
 
@@ -110,3 +114,35 @@ export function gate() {
 }
 
 export const quietLifecycle = { signals: false, exit: false, logger: false };
+
+/** Drain closes the listener after one more event-loop poll (to accept what the kernel queued). */
+export async function waitForClosedListener(server) {
+  while (server.listening) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A self-signed certificate from the openssl CLI: `{ cert }`, or `{ noCert }` (a skip reason). */
+export function selfSignedCert() {
+  try {
+    execFileSync('which', ['openssl'], { stdio: 'ignore' });
+  } catch {
+    return { noCert: 'openssl CLI not found: cannot generate a self-signed certificate' };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'lastcall-cert-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    return { cert: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, noCert: false };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A raw client whose socket has carried one request and now sits idle in keep-alive. */
+export async function keptAliveClient(port) {
+  const client = rawClient(port);
+  await client.connected;
+  client.send('/first');
+  const res = await client.response();
+  if (res?.status !== 200) throw new Error(`keep-alive request failed: ${JSON.stringify(res)}`);
+  return client;
+}

@@ -1,36 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import tls from 'node:tls';
 import { test } from 'node:test';
 import express from 'express';
 import { WebSocket, WebSocketServer } from 'ws';
 import { httpServer } from 'lastcall/http';
-import { gate, get, listen } from './helpers.js';
+import { gate, get, listen, selfSignedCert, waitForClosedListener } from './helpers.js';
 
-function selfSignedCert() {
-  try {
-    execFileSync('which', ['openssl'], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'lastcall-cert-'));
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-const cert = selfSignedCert();
-const noCert = cert === undefined && 'openssl CLI not found: cannot generate a self-signed certificate';
+const { cert, noCert } = selfSignedCert();
 
 test('HTTPS: in-flight request completes with Connection: close; idle TLS socket gets FIN', { skip: noCert }, async () => {
   const { handler, release, arrivals } = gate();
@@ -54,6 +34,7 @@ test('HTTPS: in-flight request completes with Connection: close; idle TLS socket
   await arrivals(1);
   while (handle.sockets < 2) await new Promise((resolve) => setTimeout(resolve, 5));
   const drain = handle.drain();
+  await waitForClosedListener(server); // the drain proper: in-flight responses get Connection: close
   release();
   const res = await slow;
   assert.equal(res.statusCode, 200);
@@ -148,6 +129,7 @@ test('Express: an in-flight request finishes and the server drains', async () =>
   const pending = get(server.address().port, '/slow', { agent: new http.Agent({ keepAlive: true }) });
   await arrival;
   const drain = handle.drain();
+  await waitForClosedListener(server); // the drain proper: in-flight responses get Connection: close
   release();
   const res = await pending;
   assert.equal(res.body, '{"ok":true}');
