@@ -1,4 +1,3 @@
 export { type AnyHttpServer, httpServer, type HttpServerHandle, type HttpServerOptions } from './http-server.js';
 export { type ProbeLifecycle, type ProbePaths, probes, type Probes, type ProbesOptions } from './probes.js';
 export { type ProbeHandler, type ProbeHandlerOptions } from './probe-handler.js';
-export { type CheckResult, type HealthCheck, type HealthChecks } from './health-checks.js';

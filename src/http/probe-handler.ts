@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidOptionError } from '../errors.js';
 import type { Lifecycle } from '../core/types.js';
 import { validateOptions } from '../core/validate.js';
-import { type CheckRunner, type HealthChecks, normalizeHealthChecks } from './health-checks.js';
 
 /** What the probes read from a lifecycle. */
 export type ProbeLifecycle = Pick<Lifecycle, 'ready' | 'state'>;
@@ -18,8 +17,6 @@ export interface ProbePaths {
 
 export interface ProbeHandlerOptions {
   paths?: ProbePaths;
-  /** User checks for readiness (and liveness): JSON body with each check's status, 503 when one fails. */
-  checks?: HealthChecks;
 }
 
 /**
@@ -55,16 +52,14 @@ export function normalizePaths(paths: unknown): Required<ProbePaths> {
 /** Builds the handler; `probes.handler(life, { paths })` is the public name. */
 export function createProbeHandler(life: ProbeLifecycle, options?: ProbeHandlerOptions): ProbeHandler {
   validateLifecycle(life);
-  validateOptions(options, ['paths', 'checks'], 'probes.handler()');
+  validateOptions(options, ['paths'], 'probes.handler()');
   const paths = normalizePaths(options?.paths);
-  const runners = normalizeHealthChecks(options?.checks);
   return (req, res, next) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    if (path === paths.liveness) answer(req, res, runners.liveness, 'ok');
-    else if (!life.ready && path === paths.readiness) send(req, res, 503, `not ready (${life.state})`); // checks not run
-    else if (path === paths.readiness) answer(req, res, runners.readiness, 'ready');
+    if (path === paths.liveness) send(req, res, 200, 'ok');
+    else if (path === paths.readiness) send(req, res, life.ready ? 200 : 503, life.ready ? 'ready' : `not ready (${life.state})`);
     else if (path === paths.startup) {
       const started = life.state !== 'idle' && life.state !== 'starting';
       send(req, res, started ? 200 : 503, started ? 'started' : `not started (${life.state})`);
@@ -76,19 +71,10 @@ export function createProbeHandler(life: ProbeLifecycle, options?: ProbeHandlerO
   };
 }
 
-/** 200 with `text`, or, with checks, their JSON (`{ status, checks }`) and 503 when one fails. */
-function answer(req: IncomingMessage, res: ServerResponse, runner: CheckRunner | undefined, text: string): void {
-  if (runner === undefined) return send(req, res, 200, text);
-  void runner().then((run) => {
-    const body = JSON.stringify({ status: run.ok ? 'ok' : 'failing', checks: run.checks });
-    send(req, res, run.ok ? 200 : 503, body, 'application/json');
-  });
-}
-
-function send(req: IncomingMessage, res: ServerResponse, status: number, text: string, type = 'text/plain'): void {
+function send(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
   const body = `${text}\n`;
   res.writeHead(status, {
-    'content-type': `${type}; charset=utf-8`,
+    'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
   });

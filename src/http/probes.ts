@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { type HooksProvider, type Lifecycle, lifecycleHooks, type ResourceHooks } from '../core/types.js';
 import { validateOptions, validateSignal, validateString } from '../core/validate.js';
 import { AbortedError, InvalidOptionError } from '../errors.js';
-import type { HealthChecks } from './health-checks.js';
 import { createProbeHandler, type ProbeHandlerOptions, type ProbePaths, validateLifecycle } from './probe-handler.js';
 
 export type { ProbeLifecycle, ProbePaths } from './probe-handler.js';
@@ -14,8 +13,6 @@ export interface ProbesOptions {
   /** Default '127.0.0.1'. In Kubernetes the kubelet probes the pod IP: use '0.0.0.0' there. */
   host?: string;
   paths?: ProbePaths;
-  /** User health checks for readiness (and liveness); see `HealthChecks`. */
-  checks?: HealthChecks;
   /** Name of the step the probe server is added to `life` as. Default 'probes'. */
   name?: string;
   /** Aborts listening. */
@@ -30,7 +27,7 @@ export interface Probes extends HooksProvider, AsyncDisposable {
   close(): Promise<void>;
 }
 
-const OPTIONS = ['port', 'host', 'paths', 'checks', 'name', 'signal'] as const;
+const OPTIONS = ['port', 'host', 'paths', 'name', 'signal'] as const;
 
 /**
  * Starts a tiny probe server (liveness, readiness, startup) and adds it to `life` as a step that
@@ -48,10 +45,7 @@ export async function probes(life: Lifecycle, options: ProbesOptions): Promise<P
   const name = options.name ?? 'probes';
   validateString('name', name);
   validateSignal('signal', options.signal);
-  const handlerOptions: ProbeHandlerOptions = {
-    ...(options.paths !== undefined && { paths: options.paths }),
-    ...(options.checks !== undefined && { checks: options.checks }),
-  };
+  const handlerOptions: ProbeHandlerOptions = options.paths === undefined ? {} : { paths: options.paths };
   const handler = createProbeHandler(life, handlerOptions);
 
   const server = http.createServer((req, res) => {
