@@ -385,3 +385,15 @@ export class ReadinessTimeoutError extends LastcallError {
 export class UsageError extends LastcallError {
   readonly code = 'ERR_USAGE';
 }
+
+// --- http health checks ---
+
+export class HealthCheckTimeoutError extends LastcallError {
+  readonly code = 'ERR_HEALTH_CHECK_TIMEOUT';
+  constructor(
+    readonly check: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Health check "${check}" timed out after ${timeoutMs} ms`);
+  }
+}

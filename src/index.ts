@@ -27,6 +27,7 @@ export {
   DependencyCycleError,
   DuplicateStepError,
   ForcedShutdownError,
+  HealthCheckTimeoutError,
   HttpForcedCloseError,
   InFlightTimeoutError,
   InvalidOptionError,

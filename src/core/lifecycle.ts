@@ -4,6 +4,7 @@ import { channels, publish } from './channels.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
 import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
 import { installProcessHooks } from './process-hooks.js';
+import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
 import { runStart } from './start.js';
@@ -40,11 +41,13 @@ class LifecycleImpl implements Lifecycle {
   #shutdownPromise: Promise<ShutdownReport> | undefined;
   #run: Shutdown | undefined;
   #crash: Error | undefined;
+  readonly #mark: ReadinessMark;
 
   constructor(options: NormalizedOptions) {
     this.#options = options;
     this.#logger = normalizeLogger(options.logger);
     this.#tracker = new WorkTracker(this.#logger);
+    this.#mark = new ReadinessMark({ ready: () => this.ready, emit: (info) => this.#emit('readiness', info), logger: this.#logger });
     this.#removeProcessHooks = installProcessHooks(options.signals, options.handleErrors, {
       onSignal: (signal) => this.#onSignal(signal),
       onError: (kind, error) => this.#onError(kind, error),
@@ -55,7 +58,18 @@ class LifecycleImpl implements Lifecycle {
     return this.#controller.signal;
   }
   get ready(): boolean {
-    return this.#state === 'running';
+    return this.#state === 'running' && this.#mark.reason === undefined;
+  }
+  get notReadyReason(): string | undefined {
+    return this.#mark.reason;
+  }
+  markNotReady(reason?: string): this {
+    this.#mark.markNotReady(reason);
+    return this;
+  }
+  markReady(): this {
+    this.#mark.markReady(this.#state);
+    return this;
   }
   get state(): LifecycleState {
     return this.#state;
