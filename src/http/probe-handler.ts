@@ -11,7 +11,7 @@ export type ProbeLifecycle = Pick<Lifecycle, 'ready' | 'state'> & Partial<Pick<L
 export interface ProbePaths {
   /** 200 while the event loop answers, also during drain. Default '/livez'. */
   liveness?: string;
-  /** 200 after start() completed and before shutdown began, else 503. Default '/readyz'. */
+  /** 200 while `life.ready` and its health checks pass, else 503. Default '/readyz'. */
   readiness?: string;
   /** 200 once start() completed, else 503. Default '/startupz'. */
   startup?: string;

@@ -81,7 +81,17 @@ test('a check returning false fails; a check times out with its signal aborted; 
     checkTimeoutMs: 2000,
     checks: {
       flag: () => false,
-      hung: { timeoutMs: 50, run: (signal) => new Promise(() => signal.addEventListener('abort', () => (aborted = signal.reason))) },
+      // Rejects once aborted, as fetch(url, { signal }) does: no unhandled rejection follows.
+      hung: {
+        timeoutMs: 50,
+        run: (signal) =>
+          new Promise((_, reject) =>
+            signal.addEventListener('abort', () => {
+              aborted = signal.reason;
+              reject(signal.reason);
+            }),
+          ),
+      },
       // a waits for b to begin: run one after the other, a would time out.
       a: () => bHasStarted,
       b: () => bStarted(),
