@@ -424,3 +424,15 @@ export class ProcessExitedError extends LastcallError {
     super(`The process exited while step "${step}" (${phase}) was still running`);
   }
 }
+
+// --- http health checks ---
+
+export class HealthCheckTimeoutError extends LastcallError {
+  readonly code = 'ERR_HEALTH_CHECK_TIMEOUT';
+  constructor(
+    readonly check: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Health check "${check}" timed out after ${timeoutMs} ms`);
+  }
+}

@@ -28,6 +28,7 @@ export {
   DependencyCycleError,
   DuplicateStepError,
   ForcedShutdownError,
+  HealthCheckTimeoutError,
   HttpForcedCloseError,
   InFlightTimeoutError,
   InvalidOptionError,

@@ -6,6 +6,7 @@ export const channelNames = {
   stepStart: 'lastcall:step:start',
   step: 'lastcall:step',
   closed: 'lastcall:closed',
+  readiness: 'lastcall:readiness',
 } as const;
 
 export const channels = {
@@ -13,6 +14,7 @@ export const channels = {
   stepStart: diagnostics.channel(channelNames.stepStart),
   step: diagnostics.channel(channelNames.step),
   closed: diagnostics.channel(channelNames.closed),
+  readiness: diagnostics.channel(channelNames.readiness),
 };
 
 export function publish(channel: diagnostics.Channel, message: object): void {

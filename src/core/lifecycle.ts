@@ -4,6 +4,7 @@ import { channels, publish } from './channels.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
 import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
 import { type Registration, registerLifecycle } from './coordinator.js';
+import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
 import { runStart } from './start.js';
@@ -40,12 +41,14 @@ class LifecycleImpl implements Lifecycle {
   #shutdownPromise: Promise<ShutdownReport> | undefined;
   #run: Shutdown | undefined;
   #crash: Error | undefined;
+  readonly #mark: ReadinessMark;
 
   constructor(options: NormalizedOptions) {
     this.#options = options;
     this.#logger = normalizeLogger(options.logger);
     this.#tracker = new WorkTracker(this.#logger);
     for (const warning of options.warnings) this.#logger.log('warn', {}, warning);
+    this.#mark = new ReadinessMark({ ready: () => this.ready, emit: (info) => this.#emit('readiness', info), logger: this.#logger });
     this.#registration = registerLifecycle({
       ...options,
       onSignal: (signal) => this.#onSignal(signal),
@@ -58,7 +61,18 @@ class LifecycleImpl implements Lifecycle {
     return this.#controller.signal;
   }
   get ready(): boolean {
-    return this.#state === 'running';
+    return this.#state === 'running' && this.#mark.reason === undefined;
+  }
+  get notReadyReason(): string | undefined {
+    return this.#mark.reason;
+  }
+  markNotReady(reason?: string): this {
+    this.#mark.markNotReady(reason);
+    return this;
+  }
+  markReady(): this {
+    this.#mark.markReady(this.#state);
+    return this;
   }
   get state(): LifecycleState {
     return this.#state;

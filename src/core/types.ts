@@ -113,6 +113,8 @@ export interface LifecycleEvents {
   step: [step: StepReport];
   /** Exactly once, with the final report. */
   closed: [report: ShutdownReport];
+  /** markNotReady()/markReady() changed the service's mark; `ready` is `life.ready` after it. */
+  readiness: [info: { ready: boolean; reason?: string }];
 }
 
 export interface Lifecycle {
@@ -126,8 +128,14 @@ export interface Lifecycle {
   shutdown(reason?: string | Error): Promise<ShutdownReport>;
   /** Aborted when shutdown begins. */
   readonly signal: AbortSignal;
-  /** true after start() completed and before shutdown began. */
+  /** true after start() completed, before shutdown began, and while not marked not ready. */
   readonly ready: boolean;
+  /** Marks the service not ready (`ready` false, /readyz 503 with `reason`) without shutting down. Any state. */
+  markNotReady(reason?: string): this;
+  /** Clears markNotReady(); throws `ERR_LIFECYCLE_STATE` once shutdown began. */
+  markReady(): this;
+  /** The reason given to markNotReady() while the mark is set, else undefined. */
+  readonly notReadyReason: string | undefined;
   readonly state: LifecycleState;
   /** The effective deadline and pre-stop delay, after env overrides. */
   readonly deadlineMs: number;

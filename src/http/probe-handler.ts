@@ -2,22 +2,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidOptionError } from '../errors.js';
 import type { Lifecycle } from '../core/types.js';
 import { validateOptions } from '../core/validate.js';
+import { describeNotReady, type ProbeAnswer } from './check-group.js';
+import { HEALTH_CHECK_OPTIONS, type HealthCheckOptions, normalizeHealthChecks } from './health-checks.js';
 
 /** What the probes read from a lifecycle. */
-export type ProbeLifecycle = Pick<Lifecycle, 'ready' | 'state'>;
+export type ProbeLifecycle = Pick<Lifecycle, 'ready' | 'state'> & Partial<Pick<Lifecycle, 'notReadyReason'>>;
 
 export interface ProbePaths {
   /** 200 while the event loop answers, also during drain. Default '/livez'. */
   liveness?: string;
-  /** 200 after start() completed and before shutdown began, else 503. Default '/readyz'. */
+  /** 200 while `life.ready` and its health checks pass, else 503. Default '/readyz'. */
   readiness?: string;
   /** 200 once start() completed, else 503. Default '/startupz'. */
   startup?: string;
 }
 
-export interface ProbeHandlerOptions {
+export interface ProbeHandlerOptions extends HealthCheckOptions {
   paths?: ProbePaths;
 }
+
+export const HANDLER_OPTIONS = ['paths', ...HEALTH_CHECK_OPTIONS] as const;
 
 /**
  * Answers a probe request and returns true, or returns false (after calling `next`, when given)
@@ -52,14 +56,17 @@ export function normalizePaths(paths: unknown): Required<ProbePaths> {
 /** Builds the handler; `probes.handler(life, { paths })` is the public name. */
 export function createProbeHandler(life: ProbeLifecycle, options?: ProbeHandlerOptions): ProbeHandler {
   validateLifecycle(life);
-  validateOptions(options, ['paths'], 'probes.handler()');
+  validateOptions(options, HANDLER_OPTIONS, 'probes.handler()');
   const paths = normalizePaths(options?.paths);
+  const checks = normalizeHealthChecks(options);
   return (req, res, next) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    if (path === paths.liveness) send(req, res, 200, 'ok');
-    else if (path === paths.readiness) send(req, res, life.ready ? 200 : 503, life.ready ? 'ready' : `not ready (${life.state})`);
+    if (path === paths.liveness && checks.liveness) reply(req, res, checks.liveness.answer(life));
+    else if (path === paths.liveness) send(req, res, 200, 'ok');
+    else if (path === paths.readiness && checks.readiness) reply(req, res, checks.readiness.answer(life));
+    else if (path === paths.readiness) send(req, res, life.ready ? 200 : 503, life.ready ? 'ready' : `not ready (${describeNotReady(life)})`);
     else if (path === paths.startup) {
       const started = life.state !== 'idle' && life.state !== 'starting';
       send(req, res, started ? 200 : 503, started ? 'started' : `not started (${life.state})`);
@@ -71,10 +78,14 @@ export function createProbeHandler(life: ProbeLifecycle, options?: ProbeHandlerO
   };
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
+function reply(req: IncomingMessage, res: ServerResponse, answer: Promise<ProbeAnswer>): void {
+  void answer.then(({ status, body }) => send(req, res, status, body, 'application/json; charset=utf-8'));
+}
+
+function send(req: IncomingMessage, res: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
   const body = `${text}\n`;
   res.writeHead(status, {
-    'content-type': 'text/plain; charset=utf-8',
+    'content-type': type,
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
   });

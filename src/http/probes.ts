@@ -3,16 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { type HooksProvider, type Lifecycle, lifecycleHooks, type ResourceHooks } from '../core/types.js';
 import { validateOptions, validateSignal, validateString } from '../core/validate.js';
 import { AbortedError, InvalidOptionError } from '../errors.js';
-import { createProbeHandler, type ProbeHandlerOptions, type ProbePaths, validateLifecycle } from './probe-handler.js';
+import { createProbeHandler, HANDLER_OPTIONS, type ProbeHandlerOptions, validateLifecycle } from './probe-handler.js';
 
 export type { ProbeLifecycle, ProbePaths } from './probe-handler.js';
 
-export interface ProbesOptions {
+export interface ProbesOptions extends ProbeHandlerOptions {
   /** Port to listen on (0: any free port, see `probe.port`). Required. */
   port: number;
   /** Default '127.0.0.1'. In Kubernetes the kubelet probes the pod IP: use '0.0.0.0' there. */
   host?: string;
-  paths?: ProbePaths;
   /** Name of the step the probe server is added to `life` as. Default 'probes'. */
   name?: string;
   /** Aborts listening. */
@@ -27,7 +26,7 @@ export interface Probes extends HooksProvider, AsyncDisposable {
   close(): Promise<void>;
 }
 
-const OPTIONS = ['port', 'host', 'paths', 'name', 'signal'] as const;
+const OPTIONS = ['port', 'host', 'name', 'signal', ...HANDLER_OPTIONS] as const;
 
 /**
  * Starts a tiny probe server (liveness, readiness, startup) and adds it to `life` as a step that
@@ -45,8 +44,8 @@ export async function probes(life: Lifecycle, options: ProbesOptions): Promise<P
   const name = options.name ?? 'probes';
   validateString('name', name);
   validateSignal('signal', options.signal);
-  const handlerOptions: ProbeHandlerOptions = options.paths === undefined ? {} : { paths: options.paths };
-  const handler = createProbeHandler(life, handlerOptions);
+  const { paths, checks, checkTimeoutMs, checkIntervalMs } = options;
+  const handler = createProbeHandler(life, { paths, checks, checkTimeoutMs, checkIntervalMs } as ProbeHandlerOptions);
 
   const server = http.createServer((req, res) => {
     if (!handler(req, res)) {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 const expected = {
   lastcall: [
     'AbortedError', 'DeadlineExceededError', 'DependencyCycleError', 'DuplicateStepError', 'ForcedShutdownError',
-    'HttpForcedCloseError', 'IN_FLIGHT_STEP', 'InFlightTimeoutError', 'InvalidOptionError', 'InvalidResourceError',
+    'HealthCheckTimeoutError', 'HttpForcedCloseError', 'IN_FLIGHT_STEP', 'InFlightTimeoutError', 'InvalidOptionError', 'InvalidResourceError',
     'IpcClosedError', 'IpcTimeoutError', 'LastcallError', 'LifecycleStateError', 'NotAServerError',
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHeldError', 'PidFileNotAFileError',
     'ProcessExitedError', 'ProcessSurvivorsError', 'ReadinessTimeoutError', 'ServerClosedError', 'ShutdownStartedError', 'SpawnError',
