@@ -56,7 +56,11 @@ setLongTimeout(() => {
     const { Session } = require('node:inspector');
     const session = new Session();
     session.connectToMainThread();
-    session.post('Runtime.evaluate', { expression: 'process.exit(' + code + ')' });
+    // The last 'exit' listener closes stderr: with this session still connected, Node's teardown
+    // would print "Waiting for the debugger to disconnect...", a misleading last line.
+    const closeStderr = 'process.once("exit", function () { try { (process.getBuiltinModule ? ' +
+      'process.getBuiltinModule("node:fs") : require("node:fs")).closeSync(2); } catch (e) {} });';
+    session.post('Runtime.evaluate', { expression: closeStderr + 'process.exit(' + code + ')' });
   } catch {}
 }, Math.max(0, dueAt - Date.now()), true);
 `;

@@ -124,5 +124,7 @@ for (const how of ['spin', 'atomics', 'sync-sleep']) {
     // Interruptible JavaScript and a sync system call alike end with the code the line announces.
     assert.equal(exit.code, 1);
     assert.match(fixture.stderr, /deadline of 500 ms exceeded .*still running: blocker \(close\); exiting with code 1\n/);
+    // The watchdog's inspector session must not leave Node's "Waiting for the debugger" line last.
+    assert.doesNotMatch(fixture.stderr, /debugger/);
   });
 }
