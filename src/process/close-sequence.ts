@@ -40,14 +40,16 @@ export async function runCloseSequence(t: CloseTarget, force: AbortSignal): Prom
   const started = performance.now();
   let escalation: Escalation = 'exit';
   // Learn the tree before anything exits: orphans lose their parent link when their parent dies.
-  if (!t.hasExited()) await collectTree(t.spec);
+  const before = t.hasExited() ? undefined : await collectTree(t.spec);
   const hadInput = sendEndOfInput(t.child);
   keepDraining(t.child);
-  if (hadInput && !t.hasExited() && !force.aborted) await waitForSettled(t.exit, t.graceMs, force, true);
+  const waited = hadInput && !t.hasExited() && !force.aborted;
+  if (waited) await waitForSettled(t.exit, t.graceMs, force, true);
 
   // Every walk is complete (group, parent links, exact marker); the escalation names only a step that
-  // actually reached a process, so a child that exited on EOF is reported 'exit'.
-  let members = await collectTree(t.spec);
+  // actually reached a process, so a child that exited on EOF is reported 'exit'. With no EOF wait,
+  // the first walk is still current (every signal re-checks identity), so it is not repeated.
+  let members = waited || before === undefined ? await collectTree(t.spec) : before;
   if (members.length > 0 && !force.aborted) {
     releaseStalledOutput(t.child);
     const term = await terminate(t, members, force);
