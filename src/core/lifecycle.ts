@@ -27,6 +27,10 @@ export function createLifecycle(options?: LifecycleOptions): Lifecycle {
   let normalized: NormalizedOptions;
   try {
     const read = normalizeOptionsObject(options, OPTION_NAMES, 'createLifecycle()');
+    // `?? default` would read null as "not given": say so instead of silently using the default.
+    for (const [key, value] of Object.entries(read ?? {})) {
+      if (value === null) throw new InvalidOptionError(key, 'a value (leave the option out for its default)', null);
+    }
     normalized = normalizeLifecycleOptions(read);
   } catch (error) {
     if (error instanceof LastcallError) throw error;
@@ -54,6 +58,8 @@ const OPTION_NAMES = [
   'watchdog',
 ];
 const EVENTS = ['shutdown', 'step', 'closed'];
+/** 'error' is never emitted; listening for it is accepted so that `events.once(life, 'closed')` works. */
+const LISTENABLE = [...EVENTS, 'error'];
 
 class LifecycleImpl implements Lifecycle {
   readonly #options: NormalizedOptions;
@@ -71,6 +77,7 @@ class LifecycleImpl implements Lifecycle {
   #shutdownPromise: Promise<ShutdownReport> | undefined;
   #run: Shutdown | undefined;
   #crash: Error | undefined;
+  #report: ShutdownReport | undefined;
 
   constructor(options: NormalizedOptions) {
     this.#options = options;
@@ -211,6 +218,7 @@ class LifecycleImpl implements Lifecycle {
     publish(channels.shutdown, { reason: reasonText, deadlineMs });
     const run = this.#run;
     return run.run(reasonText, includeStart).catch((error: unknown) => run.fail(reasonText, toError(error))).then((report) => {
+      this.#report = report;
       this.#emit('closed', report);
       publish(channels.closed, { report });
       run.end(report);
@@ -245,6 +253,7 @@ class LifecycleImpl implements Lifecycle {
     // A crash while shutting down is part of what happened: it lands in the report (the first one),
     // and makes the outcome at least failed. Once the report is final it can only be logged.
     if (this.#state !== 'closed') this.#crash ??= error;
+    else if (this.#report) this.#run?.crashedAfter(this.#report, error);
     if (!this.#shutdownPromise) void this.shutdown(`${kind}: ${messageOf(error)}`);
   }
 
@@ -258,7 +267,7 @@ class LifecycleImpl implements Lifecycle {
 }
 
 function validateListener(event: unknown, listener: unknown): void {
-  if (typeof event !== 'string' || !EVENTS.includes(event)) {
+  if (typeof event !== 'string' || !LISTENABLE.includes(event)) {
     throw new InvalidOptionError('event', `one of ${EVENTS.map((name) => `"${name}"`).join(', ')}`, event);
   }
   validateFunction('listener', listener);

@@ -75,7 +75,8 @@ export function runHook(run: HookRun): Promise<StepReport> {
     try {
       result = run.hook(controller.signal);
     } catch (error) {
-      return finish('failed', error);
+      // toError here: `throw undefined` is still a failure with an error.
+      return finish('failed', toError(error));
     }
     settle(result).then(
       () => {
@@ -85,7 +86,7 @@ export function runHook(run: HookRun): Promise<StepReport> {
         finish(overran ? 'timed-out' : 'ok', overran ? makeTimeoutError() : undefined);
       },
       (error: unknown) => {
-        if (!settled) return finish('failed', error);
+        if (!settled) return finish('failed', toError(error));
         // The hook stopping because we aborted its signal is what we asked for, not news.
         const level = controller.signal.aborted && isAbortEcho(error, controller.signal) ? 'debug' : 'warn';
         logger.log(level, { step: name, phase, err: toError(error) }, `step "${name}" (${phase}) rejected late: ${messageOf(error)}`);

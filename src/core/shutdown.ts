@@ -176,6 +176,18 @@ export class Shutdown {
     while (this.#late.length > 0) await Promise.all(this.#late.splice(0));
   }
 
+  /**
+   * A crash after the report was final, while the process is still exiting: the exit code must not
+   * say clean. The report (already emitted) is corrected in place, since the exit reads it last.
+   */
+  crashedAfter(report: ShutdownReport, error: Error): void {
+    if (report.outcome !== 'clean') return;
+    report.outcome = 'failed';
+    report.error ??= error;
+    report.exitCode = decideExitCode(this.#ctx.options.exitCodes, report, this.#ctx.logger);
+    if (this.#ctx.options.exit) process.exitCode = report.exitCode;
+  }
+
   /** The report when the shutdown itself broke (a bug): still final, still not clean. */
   fail(reason: string, error: Error): ShutdownReport {
     const report = this.#buildReport(reason, true, error);
