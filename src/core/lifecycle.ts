@@ -6,6 +6,7 @@ import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js'
 import { installProcessHooks } from './process-hooks.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
+import { rawServerWarning } from './resource.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
 import { toError } from './thrown.js';
@@ -110,6 +111,8 @@ class LifecycleImpl implements Lifecycle {
     if (name === IN_FLIGHT_STEP) throw new DuplicateStepError(name);
     const step = createStep(name, resource, options, this.#steps, this.#options.stepTimeoutMs);
     this.#validateLateStep(step);
+    const warning = rawServerWarning(name, resource);
+    if (warning) this.#logger.log('warn', { step: name }, warning);
     this.#steps.set(name, step);
     for (const dependency of step.dependsOn) this.#steps.get(dependency)?.dependents.push(step);
     if (this.#state === 'starting') this.#startRun?.add(step);

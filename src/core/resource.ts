@@ -1,3 +1,4 @@
+import { Server } from 'node:net';
 import { InvalidResourceError, LastcallError } from '../errors.js';
 import { lifecycleHooks, type ResourceHooks } from './types.js';
 
@@ -122,5 +123,19 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Why a raw `http.Server` given to `add()` loses requests: `close()` only stops listening, so idle
+ * keep-alive sockets and upgrades hold it open until the deadline. Core cannot import lastcall/http,
+ * so it recognises the server by shape and says what to use instead.
+ */
+export function rawServerWarning(step: string, resource: unknown): string | undefined {
+  if (!(resource instanceof Server) || lifecycleHooks in resource) return undefined;
+  if (!('headersTimeout' in resource) && !('setTimeout' in resource && 'maxHeadersCount' in resource)) return undefined;
+  return (
+    `step "${step}" is a raw http server: close() alone waits for keep-alive sockets and upgrades until the ` +
+    `deadline; use httpServer(server) from lastcall/http, which drains them`
   );
 }
