@@ -1,4 +1,3 @@
-import { Server } from 'node:net';
 import { InvalidResourceError, LastcallError } from '../errors.js';
 import { lifecycleHooks, type ResourceHooks } from './types.js';
 
@@ -132,8 +131,10 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * so it recognises the server by shape and says what to use instead.
  */
 export function rawServerWarning(step: string, resource: unknown): string | undefined {
-  if (!(resource instanceof Server) || lifecycleHooks in resource) return undefined;
-  if (!('headersTimeout' in resource) && !('setTimeout' in resource && 'maxHeadersCount' in resource)) return undefined;
+  // By shape, not `instanceof net.Server`: importing node:net would cost every user's startup.
+  if (resource === null || typeof resource !== 'object' || lifecycleHooks in resource) return undefined;
+  const server = resource as Record<string, unknown>;
+  if (typeof server.listen !== 'function' || typeof server.close !== 'function' || !('headersTimeout' in server)) return undefined;
   return (
     `step "${step}" is a raw http server: close() alone waits for keep-alive sockets and upgrades until the ` +
     `deadline; use httpServer(server) from lastcall/http, which drains them`
