@@ -34,9 +34,16 @@ function readResource(step: string, resource: unknown): ResourceHooks {
   const proto = Object.getPrototypeOf(resource) as unknown;
   if (proto === Object.prototype || proto === null) {
     const keys = Object.keys(resource);
-    if (keys.some((key) => isHookName(key))) return pickHooks(step, resource, true);
-    // `{ end, finsh }`: a misspelt hook next to a closer is still a mistake, not a closer.
-    if (keys.some((key) => HOOKS.some((hook) => isNear(key, hook)))) invalid(step, resource, keys);
+    const near = keys.filter((key) => !isHookName(key) && HOOKS.some((hook) => isNear(key, hook)));
+    if (keys.length > 0 && keys.every((key) => isHookName(key))) return pickHooks(step, resource, true);
+    // A library object built as a plain object (a Fastify instance) says how it is closed.
+    if (typeof object[Symbol.asyncDispose] === 'function') return closeHook(resource) as ResourceHooks;
+    // `{ close, finsh }`, `{ end, drian }`: a misspelt hook is a mistake, never silently dropped.
+    if (near.length > 0) invalid(step, resource, near);
+    if (keys.some((key) => isHookName(key))) {
+      // Hooks next to other keys: is `close` a hook (signal) or a library's closer (callback)?
+      invalid(step, resource, keys, 'it mixes hook names with other keys; pass only hooks, e.g. { close: () => x.close() }');
+    }
     return closeHook(resource) ?? invalid(step, resource, keys);
   }
   // An instance (a class of the user's) with lifecycle methods beyond close is a hooks object.
@@ -77,7 +84,8 @@ function closeHook(resource: object): ResourceHooks | undefined {
   return undefined;
 }
 
-function invalid(step: string, resource: unknown, keys: readonly string[]): never {
+function invalid(step: string, resource: unknown, keys: readonly string[], why?: string): never {
+  if (why) throw new InvalidResourceError(step, resource, why);
   const others = keys.filter((key) => !isHookName(key));
   const near = others.filter((key) => HOOKS.some((hook) => isNear(key, hook)));
   const unknown = near.length > 0 ? near : others;

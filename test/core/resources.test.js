@@ -39,3 +39,43 @@ test('a raw http.Server added directly is closed, with a warning that names http
   assert.ok(!quiet.some((line) => /raw http server/.test(line)));
   await other.shutdown();
 });
+
+test('a Fastify instance is closed the way Fastify means (its asyncDispose): in-flight requests answered', async () => {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify();
+  const order = [];
+  let arrived;
+  const arrival = new Promise((resolve) => (arrived = resolve));
+  app.get('/slow', async () => {
+    arrived();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return 'done';
+  });
+  app.addHook('onResponse', async () => order.push('responded'));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address();
+  const life = createLifecycle({ signals: false, logger: false });
+  life.add('db', { close: () => order.push('db closed') });
+  life.add('http', app, { dependsOn: ['db'] });
+  // No keep-alive: fastify.close() answers in-flight requests but, like server.close(), waits for
+  // idle keep-alive sockets; httpServer(app.server) is what drains those (see README).
+  const response = new Promise((resolve, reject) => {
+    http.get({ port, host: '127.0.0.1', path: '/slow', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    }).on('error', reject);
+  });
+  await arrival;
+  const report = await life.shutdown();
+  assert.deepEqual(await response, { status: 200, body: 'done' });
+  assert.equal(report.steps.find((s) => s.name === 'http').status, 'ok');
+  assert.deepEqual(order, ['responded', 'db closed'], 'the db closes only after Fastify answered');
+  assert.equal(app.server.listening, false);
+});
+
+test('a plain object mixing hook names with other keys is refused as ambiguous', () => {
+  const life = createLifecycle({ signals: false, logger: false });
+  assert.throws(() => life.add('x', { close() {}, query() {} }), { code: 'ERR_INVALID_RESOURCE', message: /mixes hook names/ });
+  life.add('pool-like', { query() {}, end() {} });
+});
