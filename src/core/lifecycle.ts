@@ -21,7 +21,7 @@ import type {
   ShutdownReport,
   StepReport,
 } from './types.js';
-import { normalizeOptionsObject, validateFunction, validateSignal } from './validate.js';
+import { normalizeOptionsObject, validateBoolean, validateFunction, validateSignal } from './validate.js';
 
 /** Creates a lifecycle: the one place a service's shutdown is declared and run. */
 export function createLifecycle(options?: LifecycleOptions): Lifecycle {
@@ -79,6 +79,8 @@ class LifecycleImpl implements Lifecycle {
   #run: Shutdown | undefined;
   #crash: Error | undefined;
   #report: ShutdownReport | undefined;
+  /** Held not ready by the service (setReady(false)), e.g. while its database is unreachable. */
+  #notReady = false;
 
   constructor(options: NormalizedOptions) {
     this.#options = options;
@@ -94,7 +96,13 @@ class LifecycleImpl implements Lifecycle {
     return this.#controller.signal;
   }
   get ready(): boolean {
-    return this.#state === 'running';
+    return this.#state === 'running' && !this.#notReady;
+  }
+
+  setReady(ready: boolean): boolean {
+    validateBoolean('ready', ready);
+    this.#notReady = !ready;
+    return this.ready;
   }
   get state(): LifecycleState {
     return this.#state;

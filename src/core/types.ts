@@ -119,8 +119,14 @@ export interface Lifecycle {
   shutdown(reason?: string | Error): Promise<ShutdownReport>;
   /** Aborted when shutdown begins. */
   readonly signal: AbortSignal;
-  /** true after start() completed and before shutdown began. */
+  /** true after start() completed and before shutdown began, unless the service set it false. */
   readonly ready: boolean;
+  /**
+   * The service's own say on readiness (lightship's signalNotReady/signalReady): false keeps
+   * `ready` false (probes answer 503) without shutting down; true lets it follow the lifecycle
+   * again. Shutdown always wins: once it began, `ready` stays false. Returns the effective `ready`.
+   */
+  setReady(ready: boolean): boolean;
   readonly state: LifecycleState;
   /** The effective deadline and pre-stop delay, after env overrides. */
   readonly deadlineMs: number;
