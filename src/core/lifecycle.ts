@@ -27,7 +27,7 @@ import { normalizeOptionsObject, validateBoolean, validateFunction, validateSign
 export function createLifecycle(options?: LifecycleOptions): Lifecycle {
   let normalized: NormalizedOptions;
   try {
-    const read = normalizeOptionsObject(options, OPTION_NAMES, 'createLifecycle()');
+    const read = normalizeOptionsObject(options, 'any', 'createLifecycle()');
     // `?? default` would read null as "not given": say so instead of silently using the default.
     for (const [key, value] of Object.entries(read ?? {})) {
       if (value === null) throw new InvalidOptionError(key, 'a value (leave the option out for its default)', null);
@@ -45,19 +45,6 @@ export function createLifecycle(options?: LifecycleOptions): Lifecycle {
   return new LifecycleImpl(normalized);
 }
 
-const OPTION_NAMES = [
-  'deadlineMs',
-  'stepTimeoutMs',
-  'drainTimeoutMs',
-  'startTimeoutMs',
-  'preStopDelayMs',
-  'signals',
-  'handleErrors',
-  'exit',
-  'exitCodes',
-  'logger',
-  'watchdog',
-];
 const EVENTS = ['shutdown', 'step', 'closed'];
 /** 'error' is never emitted; listening for it is accepted so that `events.once(life, 'closed')` works. */
 const LISTENABLE = [...EVENTS, 'error'];
