@@ -23,8 +23,14 @@ export function describeValue(value: unknown): string {
     return `${String(value)} (${typeof value})`;
   }
   if (typeof value === 'function') return `a function`;
-  if (Array.isArray(value)) return `an array`;
-  return `an object (${value.constructor?.name ?? 'null prototype'})`;
+  // A revoked Proxy or a throwing `constructor` getter must not turn a description into a throw.
+  try {
+    if (Array.isArray(value)) return `an array`;
+    const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return `an object (${typeof name === 'string' ? name : 'null prototype'})`;
+  } catch {
+    return 'an unreadable object (a revoked Proxy or a throwing getter)';
+  }
 }
 
 export class InvalidOptionError extends LastcallError {
@@ -33,8 +39,9 @@ export class InvalidOptionError extends LastcallError {
     readonly option: string,
     readonly expected: string,
     readonly received: unknown,
+    cause?: unknown,
   ) {
-    super(`Expected "${option}" to be ${expected}, got ${describeValue(received)}`);
+    super(`Expected "${option}" to be ${expected}, got ${describeValue(received)}`, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -54,10 +61,15 @@ export class InvalidResourceError extends LastcallError {
   constructor(
     readonly step: string,
     readonly received: unknown,
+    /** What exactly is wrong, when more is known (an unknown hook name, a throwing getter). */
+    readonly detail?: string,
+    cause?: unknown,
   ) {
     super(
       `Step "${step}" needs a resource with start/drain/close/finish hooks, or an object with ` +
-        `close, end, quit, disconnect, destroy or [Symbol.asyncDispose]; got ${describeValue(received)}`,
+        `close, quit, end, disconnect, destroy or [Symbol.asyncDispose]; got ${describeValue(received)}` +
+        (detail ? `: ${detail}` : ''),
+      cause === undefined ? undefined : { cause },
     );
   }
 }
@@ -92,10 +104,8 @@ export class StepTimeoutError extends LastcallError {
     readonly step: string,
     readonly phase: string,
     readonly timeoutMs: number,
-    /** The option that set the bound, when it is not the step's own timeout (e.g. `drainTimeoutMs`). */
-    readonly option?: string,
   ) {
-    super(`Step "${step}" (${phase}) timed out after ${timeoutMs} ms${option === undefined ? '' : ` (${option})`}`);
+    super(`Step "${step}" (${phase}) timed out after ${timeoutMs} ms`);
   }
 }
 
@@ -151,7 +161,11 @@ export class AbortedError extends LastcallError {
 
 /** The message of any thrown value, for one-line logs. */
 export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  try {
+    if (error instanceof Error) return String(error.message);
+  } catch {
+    return describeValue(error);
+  }
   return typeof error === 'string' ? error : describeValue(error);
 }
 
@@ -166,9 +180,12 @@ export class InFlightTimeoutError extends LastcallError {
   readonly code = 'ERR_INFLIGHT_TIMEOUT';
   constructor(
     readonly pending: number,
+    /** How long the drain phase waited for tracked work (never negative). */
     readonly timeoutMs: number,
+    /** What ended the wait, e.g. `drainTimeoutMs (5000 ms)`. */
+    readonly bound = 'the drain phase ended',
   ) {
-    super(`${pending} tracked task(s) still in flight when the drain phase ended after ${Math.round(timeoutMs)} ms`);
+    super(`${pending} tracked task(s) still in flight after waiting ${Math.round(Math.max(0, timeoutMs))} ms: ${bound}`);
   }
 }
 
@@ -434,5 +451,31 @@ export class HealthCheckTimeoutError extends LastcallError {
     readonly timeoutMs: number,
   ) {
     super(`Health check "${check}" timed out after ${timeoutMs} ms`);
+  }
+}
+
+// --- core state ---
+
+export class PhaseTimeoutError extends LastcallError {
+  readonly code = 'ERR_PHASE_TIMEOUT';
+  constructor(
+    readonly step: string,
+    readonly phase: string,
+    /** The option that bounded the phase: 'drainTimeoutMs' or 'startTimeoutMs'. */
+    readonly option: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Step "${step}" (${phase}) did not finish within ${option} (${Math.round(timeoutMs)} ms)`);
+  }
+}
+
+export class StepAbandonedError extends LastcallError {
+  readonly code = 'ERR_STEP_ABANDONED';
+  constructor(
+    readonly step: string,
+    readonly phase: string,
+    cause: unknown,
+  ) {
+    super(`Step "${step}" (${phase}) was cut off: ${messageOf(cause)}`, { cause });
   }
 }

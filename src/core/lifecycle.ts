@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { DuplicateStepError, InvalidOptionError, LifecycleStateError, messageOf, ShutdownStartedError } from '../errors.js';
+import { DuplicateStepError, InvalidOptionError, LastcallError, LifecycleStateError, messageOf, ShutdownStartedError } from '../errors.js';
 import { channels, publish } from './channels.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
 import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
@@ -7,8 +7,10 @@ import { type Registration, registerLifecycle } from './coordinator.js';
 import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
-import { runStart } from './start.js';
+import { rawServerWarning } from './resource.js';
+import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
+import { toError } from './thrown.js';
 import { IN_FLIGHT_STEP, WorkTracker } from './tracker.js';
 import type {
   AddOptions,
@@ -20,11 +22,33 @@ import type {
   ShutdownReport,
   StepReport,
 } from './types.js';
+import { normalizeOptionsObject, validateFunction, validateSignal } from './validate.js';
 
 /** Creates a lifecycle: the one place a service's shutdown is declared and run. */
 export function createLifecycle(options?: LifecycleOptions): Lifecycle {
-  return new LifecycleImpl(normalizeLifecycleOptions(options));
+  let normalized: NormalizedOptions;
+  try {
+    const read = normalizeOptionsObject(options, 'any', 'createLifecycle()');
+    // `?? default` would read null as "not given": say so instead of silently using the default.
+    for (const [key, value] of Object.entries(read ?? {})) {
+      if (value === null) throw new InvalidOptionError(key, 'a value (leave the option out for its default)', null);
+    }
+    normalized = normalizeLifecycleOptions(read);
+  } catch (error) {
+    if (error instanceof LastcallError) throw error;
+    // A logger or exitCodes object whose getters throw, or a Proxy: typed, like any bad option.
+    throw new InvalidOptionError('createLifecycle()', 'options whose values can be read', options, error);
+  }
+  // One meaning of 0 for every duration is "no bound of its own"; a deadline must bound something.
+  if (normalized.deadlineMs === 0) {
+    throw new InvalidOptionError(process.env.LASTCALL_DEADLINE_MS ? 'LASTCALL_DEADLINE_MS' : 'deadlineMs', 'a positive number of ms', 0);
+  }
+  return new LifecycleImpl(normalized);
 }
+
+const EVENTS = ['shutdown', 'step', 'closed'];
+/** 'error' is never emitted; listening for it is accepted so that `events.once(life, 'closed')` works. */
+const LISTENABLE = [...EVENTS, 'error'];
 
 class LifecycleImpl implements Lifecycle {
   readonly #options: NormalizedOptions;
@@ -38,10 +62,12 @@ class LifecycleImpl implements Lifecycle {
   readonly #registration: Registration;
   #state: LifecycleState = 'idle';
   #startPromise: Promise<void> | undefined;
+  #startRun: StartRun | undefined;
   #shutdownPromise: Promise<ShutdownReport> | undefined;
   #run: Shutdown | undefined;
   #crash: Error | undefined;
   readonly #mark: ReadinessMark;
+  #report: ShutdownReport | undefined;
 
   constructor(options: NormalizedOptions) {
     this.#options = options;
@@ -85,63 +111,98 @@ class LifecycleImpl implements Lifecycle {
   }
 
   add(name: string, resource: Resource, options?: AddOptions): this {
+    // The report's name for tracked work is taken.
     if (name === IN_FLIGHT_STEP) throw new DuplicateStepError(name);
     const step = createStep(name, resource, options, this.#steps, this.#options.stepTimeoutMs);
-    if (this.#state === 'closed') throw new LifecycleStateError(`add step "${name}"`, 'closed');
+    this.#validateLateStep(step);
+    const warning = rawServerWarning(name, resource);
+    if (warning) this.#logger.log('warn', { step: name }, warning);
     this.#steps.set(name, step);
     for (const dependency of step.dependsOn) this.#steps.get(dependency)?.dependents.push(step);
-    // Shutdown already began: close it at once rather than leave it open.
+    if (this.#state === 'starting') this.#startRun?.add(step);
+    // Shutdown already began: the step joins the phase under way rather than stay open.
     this.#run?.addLate(step);
     return this;
   }
 
-  track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
-    return this.#tracker.track(work, this.signal);
+  /** What add() cannot honour once the lifecycle moved on: it throws, and nothing was added. */
+  #validateLateStep(step: Step): void {
+    const state = this.#state;
+    if (state === 'closed') throw new LifecycleStateError(`add step "${step.name}"`, 'closed');
+    if (step.hooks.start && state !== 'idle' && state !== 'starting') {
+      throw new LifecycleStateError(`add step "${step.name}" with a start hook (start() has run: start it yourself, then add its other hooks)`, state);
+    }
+    for (const dependency of step.dependsOn) {
+      if (this.#steps.get(dependency)?.closeBegan) {
+        throw new LifecycleStateError(`add step "${step.name}" depending on "${dependency}" (which has begun closing)`, state);
+      }
+    }
   }
 
-  start(options: { signal?: AbortSignal } = {}): Promise<void> {
+  track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
+    return this.#tracker.track(work);
+  }
+
+  start(options?: { signal?: AbortSignal }): Promise<void> {
+    let signal: unknown;
+    try {
+      signal = normalizeOptionsObject(options, ['signal'], 'start()')?.signal;
+      validateSignal('signal', signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#state === 'closed') return Promise.reject(new LifecycleStateError('start', 'closed'));
     if (this.#startPromise) return this.#startPromise;
     if (this.#state !== 'idle') return Promise.reject(new LifecycleStateError('start', this.#state));
     this.#state = 'starting';
-    this.#startPromise = runStart({
+    this.#startRun = runStart({
       steps: [...this.#steps.values()],
       startTimeoutMs: this.#options.startTimeoutMs,
-      signal: options.signal,
+      signal,
       shutdownSignal: this.#controller.signal,
       force: this.#force.signal,
-      deadlineMs: this.#options.deadlineMs,
       logger: this.#logger,
       record: (report) => this.#record(report),
       shutdown: (error) => this.shutdown(error),
-    }).then(() => {
+    });
+    this.#startPromise = this.#startRun.done.then(() => {
       if (this.#state === 'starting') this.#state = 'running';
     });
     return this.#startPromise;
   }
 
   shutdown(reason: string | Error = 'shutdown() called'): Promise<ShutdownReport> {
-    if (typeof reason !== 'string' && !(reason instanceof Error)) {
+    if (typeof reason !== 'string' && !isError(reason)) {
       throw new InvalidOptionError('reason', 'a string or an Error', reason);
     }
-    this.#shutdownPromise ??= this.#beginShutdown(reason);
+    if (!this.#shutdownPromise) {
+      // Set before anything runs: a listener of `signal`, 'shutdown' or the diagnostics channel
+      // that calls shutdown() again gets this same promise instead of a second shutdown.
+      let begin!: (report: Promise<ShutdownReport>) => void;
+      this.#shutdownPromise = new Promise<ShutdownReport>((resolve) => (begin = resolve));
+      begin(this.#beginShutdown(reason));
+    }
     return this.#shutdownPromise;
   }
 
   on<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this {
+    validateListener(event, listener);
     this.#events.on(event, listener as (...args: unknown[]) => void);
     return this;
   }
   once<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this {
+    validateListener(event, listener);
     this.#events.once(event, listener as (...args: unknown[]) => void);
     return this;
   }
   off<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this {
+    validateListener(event, listener);
     this.#events.off(event, listener as (...args: unknown[]) => void);
     return this;
   }
 
   #beginShutdown(reason: string | Error): Promise<ShutdownReport> {
-    if (reason instanceof Error) this.#crash ??= reason;
+    if (typeof reason !== 'string') this.#crash ??= toError(reason);
     const reasonText = typeof reason === 'string' ? reason : messageOf(reason);
     const { deadlineMs } = this.#options;
     const includeStart = this.#state === 'starting';
@@ -163,7 +224,8 @@ class LifecycleImpl implements Lifecycle {
     this.#emit('shutdown', { reason: reasonText, deadlineMs });
     publish(channels.shutdown, { reason: reasonText, deadlineMs });
     const run = this.#run;
-    return run.run(reasonText, includeStart).then((report) => {
+    return run.run(reasonText, includeStart).catch((error: unknown) => run.fail(reasonText, toError(error))).then((report) => {
+      this.#report = report;
       this.#emit('closed', report);
       publish(channels.closed, { report });
       run.end(report);
@@ -192,11 +254,14 @@ class LifecycleImpl implements Lifecycle {
     this.#force.abort();
   }
 
-  #onError(kind: string, error: unknown): void {
+  #onError(kind: string, thrown: unknown): void {
+    const error = toError(thrown);
     this.#logger.log('error', { err: error }, `${kind}: ${messageOf(error)}`);
-    if (this.#shutdownPromise) return;
-    this.#crash = error instanceof Error ? error : new Error(messageOf(error), { cause: error });
-    void this.shutdown(`${kind}: ${messageOf(error)}`);
+    // A crash while shutting down is part of what happened: it lands in the report (the first one),
+    // and makes the outcome at least failed. Once the report is final it can only be logged.
+    if (this.#state !== 'closed') this.#crash ??= error;
+    else if (this.#report) this.#run?.crashedAfter(this.#report, error);
+    if (!this.#shutdownPromise) void this.shutdown(`${kind}: ${messageOf(error)}`);
   }
 
   #emit<E extends keyof LifecycleEvents>(event: E, ...args: LifecycleEvents[E]): void {
@@ -205,5 +270,21 @@ class LifecycleImpl implements Lifecycle {
     } catch (error) {
       this.#logger.log('error', { err: error }, `a "${event}" listener threw: ${messageOf(error)}`);
     }
+  }
+}
+
+function validateListener(event: unknown, listener: unknown): void {
+  if (typeof event !== 'string' || !LISTENABLE.includes(event)) {
+    throw new InvalidOptionError('event', `one of ${EVENTS.map((name) => `"${name}"`).join(', ')}`, event);
+  }
+  validateFunction('listener', listener);
+}
+
+/** `instanceof Error` that cannot throw (a revoked Proxy throws on it). */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
   }
 }

@@ -30,6 +30,7 @@ export function describeStep(step: StepReport): string | undefined {
   const what = `step "${step.name}" (${step.phase})`;
   if (step.status === 'failed') return `${what} failed: ${messageOf(step.error)}`;
   if (step.status === 'timed-out') return `${what} timed out after ${Math.round(step.durationMs)} ms`;
+  if (step.status === 'skipped') return `${what} skipped: ${step.error ? messageOf(step.error) : 'it never started'}`;
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { InvalidResourceError } from '../errors.js';
+import { InvalidResourceError, LastcallError } from '../errors.js';
 import { lifecycleHooks, type ResourceHooks } from './types.js';
 
 const HOOKS = ['start', 'drain', 'close', 'finish'] as const;
@@ -12,42 +12,108 @@ const CLOSERS = ['close', 'quit', 'end', 'disconnect', 'destroy'] as const;
 type Fn = (...args: unknown[]) => unknown;
 
 /**
- * Turns anything `add()` accepts into hooks. Plain objects are hook objects; lastcall's own
- * resources name their hooks through `lifecycleHooks`; any other object is closed with
- * `[Symbol.asyncDispose]` or the first of close/end/quit/disconnect/destroy.
+ * Turns anything `add()` accepts into hooks, reading it once. An object is a hooks object only
+ * when that is unambiguous: lastcall's own resources (`lifecycleHooks`), a plain object with hook
+ * keys (any other key is an error: a misspelt `finsh` must not be dropped), or an instance with a
+ * start/drain/finish method. Anything else is closed the way its library means: its
+ * `[Symbol.asyncDispose]`, else the first of close/quit/end/disconnect/destroy.
  */
 export function normalizeResource(step: string, resource: unknown): ResourceHooks {
-  if (resource === null || (typeof resource !== 'object' && typeof resource !== 'function')) {
-    throw new InvalidResourceError(step, resource);
+  try {
+    return readResource(step, resource);
+  } catch (error) {
+    if (error instanceof LastcallError) throw error;
+    throw new InvalidResourceError(step, resource, 'reading it threw (a revoked Proxy or a throwing getter?)', error);
+  }
+}
+
+function readResource(step: string, resource: unknown): ResourceHooks {
+  if (resource === null || typeof resource !== 'object') {
+    const hint = typeof resource === 'function' ? 'pass { close: fn } to run a function at close' : undefined;
+    throw new InvalidResourceError(step, resource, hint);
   }
   const object = resource as Record<PropertyKey, unknown>;
-  if (typeof object[lifecycleHooks] === 'function') {
-    return pickHooks(step, (object[lifecycleHooks] as () => unknown).call(resource));
-  }
+  const provider = object[lifecycleHooks];
+  if (typeof provider === 'function') return pickHooks(step, (provider as () => unknown).call(resource), true);
   const proto = Object.getPrototypeOf(resource) as unknown;
-  if (proto === Object.prototype || proto === null) return pickHooks(step, resource);
+  if (proto === Object.prototype || proto === null) {
+    const keys = Object.keys(resource);
+    const near = keys.filter((key) => !isHookName(key) && HOOKS.some((hook) => isNear(key, hook)));
+    if (keys.length > 0 && keys.every((key) => isHookName(key))) return pickHooks(step, resource, true);
+    // A library object built as a plain object (a Fastify instance) says how it is closed.
+    if (typeof object[Symbol.asyncDispose] === 'function') return closeHook(resource) as ResourceHooks;
+    // `{ close, finsh }`, `{ end, drian }`: a misspelt hook is a mistake, never silently dropped.
+    if (near.length > 0) invalid(step, resource, near);
+    if (keys.some((key) => isHookName(key))) {
+      // Hooks next to other keys: is `close` a hook (signal) or a library's closer (callback)?
+      invalid(step, resource, keys, 'it mixes hook names with other keys; pass only hooks, e.g. { close: () => x.close() }');
+    }
+    return closeHook(resource) ?? invalid(step, resource, keys);
+  }
+  // An instance (a class of the user's) with lifecycle methods beyond close is a hooks object.
+  if (HOOKS.some((name) => name !== 'close' && typeof object[name] === 'function')) return pickHooks(step, resource, false);
+  return closeHook(resource) ?? invalid(step, resource, []);
+}
 
+function isHookName(key: string): key is (typeof HOOKS)[number] {
+  return (HOOKS as readonly string[]).includes(key);
+}
+
+function pickHooks(step: string, value: unknown, strict: boolean): ResourceHooks {
+  if (value === null || typeof value !== 'object') throw new InvalidResourceError(step, value, 'its hooks are not an object');
+  const object = value as Record<string, unknown>;
+  if (strict) {
+    const unknown = Object.keys(object).filter((key) => !isHookName(key));
+    if (unknown.length > 0) invalid(step, value, unknown);
+  }
+  const hooks: ResourceHooks = {};
+  for (const name of HOOKS) {
+    const fn = object[name];
+    if (fn === undefined) continue;
+    if (typeof fn !== 'function') throw new InvalidResourceError(step, value, `its "${name}" is not a function`);
+    hooks[name] = (signal: AbortSignal) => (fn as Fn).call(value, signal);
+  }
+  if (Object.keys(hooks).length === 0) throw new InvalidResourceError(step, value, 'it has no hook functions');
+  return hooks;
+}
+
+function closeHook(resource: object): ResourceHooks | undefined {
+  const object = resource as Record<PropertyKey, unknown>;
   const dispose = object[Symbol.asyncDispose];
   if (typeof dispose === 'function') return { close: () => (dispose as Fn).call(resource) };
   for (const method of CLOSERS) {
     const fn = object[method];
     if (typeof fn === 'function') return { close: () => callCloser(resource, fn as Fn) };
   }
-  throw new InvalidResourceError(step, resource);
+  return undefined;
 }
 
-function pickHooks(step: string, value: unknown): ResourceHooks {
-  if (value === null || typeof value !== 'object') throw new InvalidResourceError(step, value);
-  const object = value as Record<string, unknown>;
-  const hooks: ResourceHooks = {};
-  for (const name of HOOKS) {
-    const fn = object[name];
-    if (fn === undefined) continue;
-    if (typeof fn !== 'function') throw new InvalidResourceError(step, value);
-    hooks[name] = ((signal: AbortSignal) => (fn as Fn).call(value, signal));
+function invalid(step: string, resource: unknown, keys: readonly string[], why?: string): never {
+  if (why) throw new InvalidResourceError(step, resource, why);
+  const others = keys.filter((key) => !isHookName(key));
+  const near = others.filter((key) => HOOKS.some((hook) => isNear(key, hook)));
+  const unknown = near.length > 0 ? near : others;
+  const detail = unknown.map((key) => {
+    const near = HOOKS.find((hook) => isNear(key, hook));
+    return near ? `"${key}" is not a hook (did you mean "${near}"?)` : `"${key}" is not a hook`;
+  });
+  throw new InvalidResourceError(step, resource, detail.length > 0 ? detail.join(', ') : undefined);
+}
+
+/** Edit distance at most 2, ignoring case: catches `finsh`, `Close`, `drian`. */
+function isNear(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (Math.abs(x.length - y.length) > 2) return false;
+  let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) {
+      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    previous = row;
   }
-  if (Object.keys(hooks).length === 0) throw new InvalidResourceError(step, value);
-  return hooks;
+  return (previous[y.length] ?? 3) <= 2;
 }
 
 /** A first parameter named like a Node-style callback: `close(cb)`, `end(callback)`, `quit(done)`. */
@@ -72,5 +138,21 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Why a raw `http.Server` given to `add()` loses requests: `close()` only stops listening, so idle
+ * keep-alive sockets and upgrades hold it open until the deadline. Core cannot import lastcall/http,
+ * so it recognises the server by shape and says what to use instead.
+ */
+export function rawServerWarning(step: string, resource: unknown): string | undefined {
+  // By shape, not `instanceof net.Server`: importing node:net would cost every user's startup.
+  if (resource === null || typeof resource !== 'object' || lifecycleHooks in resource) return undefined;
+  const server = resource as Record<string, unknown>;
+  if (typeof server.listen !== 'function' || typeof server.close !== 'function' || !('headersTimeout' in server)) return undefined;
+  return (
+    `step "${step}" is a raw http server: close() alone waits for keep-alive sockets and upgrades until the ` +
+    `deadline; use httpServer(server) from lastcall/http, which drains them`
   );
 }

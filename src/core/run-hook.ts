@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { DeadlineExceededError, ForcedShutdownError, messageOf, StepTimeoutError } from '../errors.js';
+import { ForcedShutdownError, messageOf, StepAbandonedError, StepTimeoutError } from '../errors.js';
 import type { InternalLogger } from './logger.js';
 import { type LongTimer, setLongTimeout } from './long-timer.js';
+import { toError } from './thrown.js';
 import { onAbort } from './wait.js';
 import type { Hook, Phase, StepReport } from './types.js';
 
@@ -11,17 +12,16 @@ export interface HookRun {
   hook: Hook;
   /** The step's own timeout (Infinity: none). */
   timeoutMs: number;
-  /** What is left of the shutdown budget (Infinity: none); the effective bound is the smaller. */
+  /** What is left of the phase's bound (Infinity: none); the effective bound is the smaller. */
   remainingMs: number;
-  /** The option that set `remainingMs` when it is not the shutdown deadline (the drain's `drainTimeoutMs`). */
-  limit?: { option: string; ms: number };
-  deadlineMs: number;
+  /** The error when the phase's bound, not the step's timeout, is what ran out. */
+  phaseBoundError: () => Error;
   /** performance.now() at which the phase clock started: `startMs` is relative to it. */
   originMs: number;
   /** Aborted when shutdown is forced: the step is cut short at once. */
   force: AbortSignal;
-  /** Aborted to ask the hook to stop early (start abandoned); the step still waits for it. */
-  abort?: AbortSignal;
+  /** Aborted to give up on the hook at once (a start cut off by shutdown): the step fails. */
+  cut?: AbortSignal;
   logger: InternalLogger;
   onStart?: () => void;
 }
@@ -33,14 +33,9 @@ export interface HookRun {
  */
 export function runHook(run: HookRun): Promise<StepReport> {
   const { name, phase, timeoutMs, remainingMs, logger } = run;
-  const boundMs = Math.min(timeoutMs || Infinity, remainingMs);
-  // Start steps are bounded by startTimeoutMs, which is a timeout, not the shutdown deadline.
-  const deadlineBound = phase !== 'start' && remainingMs < (timeoutMs || Infinity);
-  const { limit } = run;
-  const makeTimeoutError = (): Error => {
-    if (!deadlineBound) return new StepTimeoutError(name, phase, boundMs);
-    return limit ? new StepTimeoutError(name, phase, limit.ms, limit.option) : new DeadlineExceededError(name, phase, run.deadlineMs);
-  };
+  const boundMs = Math.min(timeoutMs, remainingMs);
+  const makeTimeoutError = (): Error =>
+    remainingMs < timeoutMs ? run.phaseBoundError() : new StepTimeoutError(name, phase, boundMs);
   const controller = new AbortController();
   const startedAt = performance.now();
 
@@ -66,11 +61,11 @@ export function runHook(run: HookRun): Promise<StepReport> {
     };
 
     if (run.force.aborted) return finish('skipped', new ForcedShutdownError(name, phase));
+    if (run.cut?.aborted) return finish('skipped', new StepAbandonedError(name, phase, run.cut.reason));
     if (boundMs <= 0) return finish('skipped', makeTimeoutError());
-    const { abort } = run;
     const removers = [onAbort(run.force, () => finish('failed', new ForcedShutdownError(name, phase)))];
-    if (abort?.aborted) controller.abort(abort.reason);
-    else if (abort) removers.push(onAbort(abort, () => controller.abort(abort.reason)));
+    const { cut } = run;
+    if (cut) removers.push(onAbort(cut, () => finish('failed', new StepAbandonedError(name, phase, cut.reason))));
     stopListening = () => removers.forEach((remove) => remove());
     timer = setLongTimeout(() => finish('timed-out', makeTimeoutError()), boundMs);
     run.onStart?.();
@@ -79,9 +74,10 @@ export function runHook(run: HookRun): Promise<StepReport> {
     try {
       result = run.hook(controller.signal);
     } catch (error) {
-      return finish('failed', error);
+      // toError here: `throw undefined` is still a failure with an error.
+      return finish('failed', toError(error));
     }
-    Promise.resolve(result).then(
+    settle(result).then(
       () => {
         if (settled) return logger.log('debug', { step: name, phase }, `step "${name}" (${phase}) settled after it was given up on`);
         // A hook that blocked the event loop past its bound overran it, even if it then succeeded.
@@ -89,13 +85,30 @@ export function runHook(run: HookRun): Promise<StepReport> {
         finish(overran ? 'timed-out' : 'ok', overran ? makeTimeoutError() : undefined);
       },
       (error: unknown) => {
-        if (!settled) return finish('failed', error);
-        logger.log('warn', { step: name, phase, err: error }, `step "${name}" (${phase}) rejected late: ${messageOf(error)}`);
+        if (!settled) return finish('failed', toError(error));
+        // The hook stopping because we aborted its signal is what we asked for, not news.
+        const level = controller.signal.aborted && isAbortEcho(error, controller.signal) ? 'debug' : 'warn';
+        logger.log(level, { step: name, phase, err: toError(error) }, `step "${name}" (${phase}) rejected late: ${messageOf(error)}`);
       },
     );
   });
 }
 
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(messageOf(error), { cause: error });
+/** Adopts a hook's result; a thenable whose `then` throws or is a throwing getter becomes a rejection. */
+function settle(result: unknown): Promise<unknown> {
+  try {
+    return Promise.resolve(result);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function isAbortEcho(error: unknown, signal: AbortSignal): boolean {
+  if (error === signal.reason) return true;
+  try {
+    const { name, code } = error as { name?: unknown; code?: unknown };
+    return name === 'AbortError' || code === 'ERR_ABORTED' || code === 'ABORT_ERR';
+  } catch {
+    return false;
+  }
 }

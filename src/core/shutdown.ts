@@ -1,15 +1,16 @@
 import { performance } from 'node:perf_hooks';
-import { messageOf, ProcessExitedError } from '../errors.js';
+import { DeadlineExceededError, messageOf, PhaseTimeoutError, ProcessExitedError } from '../errors.js';
 import { channels, publish } from './channels.js';
 import type { Registration } from './coordinator.js';
 import type { InternalLogger } from './logger.js';
 import type { NormalizedOptions } from './options.js';
-import { decideExitCode, decideOutcome, sortSteps, summarize } from './report.js';
 import { describeOpen, startProgress } from './progress.js';
+import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } from './report.js';
 import { runHook } from './run-hook.js';
 import type { Step } from './step.js';
 import type { WorkTracker } from './tracker.js';
 import type { LifecycleState, Phase, ShutdownReport, StepReport } from './types.js';
+import { normalizeTimeout } from './validate.js';
 import { waitForSettled, waitForTimeout } from './wait.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
 
@@ -39,6 +40,10 @@ export class Shutdown {
   readonly #budgetEnd: number;
   readonly #late: Promise<void>[] = [];
   readonly #running = new Map<string, StepReport>();
+  readonly #closed = new Set<Step>();
+  #phase: 'drain' | 'close' | 'finish' = 'drain';
+  /** When the drain phase ends; undefined during the pre-stop delay (the drain has not begun). */
+  #drainEnd: number | undefined;
   #watchdog: Watchdog | undefined;
   #includeStart = false;
 
@@ -59,7 +64,7 @@ export class Shutdown {
       durationMs: now - step.startMs,
       error: new ProcessExitedError(step.name, step.phase),
     }));
-    return this.#buildReport(reason, this.#includeStart, cut);
+    return this.#buildReport(reason, this.#includeStart, { cut });
   }
 
   async run(reason: string, includeStart: boolean): Promise<ShutdownReport> {
@@ -70,27 +75,28 @@ export class Shutdown {
     const keepAlive = setInterval(() => {}, 60_000);
     const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.keys(), tracker.pendingCount));
     await waitForTimeout(Math.min(options.preStopDelayMs, this.#budgetEnd - performance.now()), force);
-    const drainEnd = Math.min(performance.now() + options.drainTimeoutMs, this.#budgetEnd);
-    const all = [...steps.values()];
-    // A drain cut at drainEnd names drainTimeoutMs, unless the deadline came first.
-    const drainLimit = drainEnd < this.#budgetEnd ? { option: 'drainTimeoutMs', ms: options.drainTimeoutMs } : undefined;
-    await Promise.all(all.map((step) => this.#runPhase(step, 'drain', drainEnd, drainLimit)));
-    const inFlight = await tracker.waitForPending(drainEnd - performance.now(), force, this.#origin);
+    const drainTimeoutMs = normalizeTimeout(options.drainTimeoutMs);
+    const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#budgetEnd);
+    this.#drainEnd = drainEnd;
+    const drainBound = drainEnd < this.#budgetEnd ? `drainTimeoutMs (${drainTimeoutMs} ms)` : `the ${options.deadlineMs} ms shutdown deadline`;
+    await Promise.all([...steps.values()].map((step) => this.#drainStep(step)));
+    const inFlight = await tracker.waitForPending(drainEnd - performance.now(), drainBound, force, this.#origin);
     if (inFlight) this.#ctx.record(inFlight);
+    await this.#settleLate();
 
+    this.#phase = 'close';
     this.#ctx.setState('closing');
-    const closed = new Map<Step, Promise<void>>();
-    for (const step of all.reverse()) {
-      // Steps were added after their dependencies, so every dependent is already in the map.
-      const dependents = step.dependents.map((dependent) => closed.get(dependent) ?? Promise.resolve());
-      closed.set(step, Promise.all(dependents).then(() => this.#closeStep(step)));
-    }
-    await Promise.all(closed.values());
+    // Last added first: with no dependencies declared, the order of add() is reversed.
+    await Promise.all([...steps.values()].reverse().map((step) => this.#closeStep(step)));
     await this.#settleLate();
 
+    this.#phase = 'finish';
     this.#ctx.setState('finishing');
-    await Promise.all(all.map((step) => this.#finishStep(step)));
+    await Promise.all([...steps.values()].map((step) => this.#finishStep(step)));
     await this.#settleLate();
+    // A throw from a process.nextTick or an unhandled rejection left by the last hook surfaces now,
+    // so that it lands in this report rather than racing the exit.
+    await new Promise((resolve) => setImmediate(resolve));
 
     const report = this.#buildReport(reason, includeStart);
     this.#ctx.setState('closed');
@@ -105,15 +111,37 @@ export class Shutdown {
     registration.finished({ report, logger, deadlineEnd: this.#deadlineEnd, watchdog: this.#watchdog, onReport: options.onReport });
   }
 
-  /** A step added after shutdown began: closed (and finished) at once, and waited for. */
+  /**
+   * A step added after shutdown began joins the phase under way: during drain it drains now and
+   * closes with the others; later it closes at once (before the steps it depends on, which the
+   * lifecycle checked have not begun closing) and finishes.
+   */
   addLate(step: Step): void {
-    this.#late.push(this.#closeStep(step).then(() => this.#finishStep(step)));
+    // During the pre-stop delay, the drain phase (which reads the steps when it begins) takes it.
+    if (this.#phase === 'drain') {
+      if (this.#drainEnd !== undefined) this.#late.push(this.#drainStep(step));
+    } else this.#late.push(this.#closeStep(step).then(() => this.#finishStep(step)));
   }
 
+  #drainStep(step: Step): Promise<void> {
+    if (step.draining) return Promise.resolve();
+    step.draining = true;
+    return this.#runPhase(step, 'drain', this.#drainEnd ?? this.#budgetEnd);
+  }
+
+  /** Closes `step` once every step that depends on it has closed, late ones included. */
   #closeStep(step: Step): Promise<void> {
-    if (step.closing) return Promise.resolve();
-    step.closing = true;
-    return this.#runPhase(step, 'close', this.#budgetEnd);
+    step.closing ??= (async () => {
+      for (;;) {
+        const open = step.dependents.filter((dependent) => !this.#closed.has(dependent));
+        if (open.length === 0) break;
+        await Promise.all(open.map((dependent) => this.#closeStep(dependent)));
+      }
+      step.closeBegan = true;
+      await this.#runPhase(step, 'close', this.#budgetEnd);
+      this.#closed.add(step);
+    })();
+    return step.closing;
   }
 
   #finishStep(step: Step): Promise<void> {
@@ -122,7 +150,7 @@ export class Shutdown {
     return this.#runPhase(step, 'finish', this.#deadlineEnd);
   }
 
-  async #runPhase(step: Step, phase: Phase, endMs: number, limit?: { option: string; ms: number }): Promise<void> {
+  async #runPhase(step: Step, phase: Phase, endMs: number): Promise<void> {
     const hook = step.hooks[phase];
     if (!hook) return;
     const { force, logger, options } = this.#ctx;
@@ -132,19 +160,22 @@ export class Shutdown {
       return this.#ctx.record({ name: step.name, phase, status: 'skipped', startMs: performance.now() - this.#origin, durationMs: 0 });
     }
     const label = `${step.name} (${phase})`;
+    const drainTimeoutMs = normalizeTimeout(options.drainTimeoutMs);
+    const phaseBoundError = (): Error =>
+      phase === 'drain' && endMs < this.#budgetEnd
+        ? new PhaseTimeoutError(step.name, phase, 'drainTimeoutMs', drainTimeoutMs)
+        : new DeadlineExceededError(step.name, phase, options.deadlineMs);
     const report = await runHook({
       name: step.name,
       phase,
       hook,
       timeoutMs: step.timeoutMs,
       remainingMs: endMs - performance.now(),
-      ...(limit && { limit }),
-      deadlineMs: options.deadlineMs,
+      phaseBoundError,
       originMs: this.#origin,
       force,
       logger,
       onStart: () => {
-        logger.log('debug', { step: step.name, phase }, `step "${step.name}" (${phase}) started`);
         this.#running.set(label, { name: step.name, phase, status: 'ok', startMs: performance.now() - this.#origin, durationMs: 0 });
         this.#watchdog?.started(label);
         publish(channels.stepStart, { name: step.name, phase });
@@ -159,10 +190,29 @@ export class Shutdown {
     while (this.#late.length > 0) await Promise.all(this.#late.splice(0));
   }
 
-  #buildReport(reason: string, includeStart: boolean, cut: StepReport[] = []): ShutdownReport {
+  /**
+   * A crash after the report was final, while the process is still exiting: the exit code must not
+   * say clean. The report (already emitted) is corrected in place, since the exit reads it last.
+   */
+  crashedAfter(report: ShutdownReport, error: Error): void {
+    if (report.outcome !== 'clean') return;
+    report.outcome = 'failed';
+    report.error ??= error;
+    report.exitCode = decideExitCode(this.#ctx.options.exitCodes, report, this.#ctx.logger);
+    if (this.#ctx.options.exit) process.exitCode = report.exitCode;
+  }
+
+  /** The report when the shutdown itself broke (a bug): still final, still not clean. */
+  fail(reason: string, error: Error): ShutdownReport {
+    const report = this.#buildReport(reason, true, { failure: error });
+    this.#ctx.setState('closed');
+    return report;
+  }
+
+  #buildReport(reason: string, includeStart: boolean, extra: { failure?: Error; cut?: StepReport[] } = {}): ShutdownReport {
     const { options, force, logger } = this.#ctx;
-    const steps = sortSteps([...this.#ctx.reports.filter((step) => includeStart || step.phase !== 'start'), ...cut]);
-    const crash = this.#ctx.crash();
+    const steps = sortSteps([...this.#ctx.reports.filter((step) => includeStart || step.phase !== 'start'), ...(extra.cut ?? [])]);
+    const crash = this.#ctx.crash() ?? extra.failure;
     const partial: Omit<ShutdownReport, 'exitCode'> = {
       reason,
       outcome: decideOutcome(steps, force.aborted, crash !== undefined),
@@ -173,7 +223,8 @@ export class Shutdown {
     };
     if (crash) partial.error = crash;
     const report = { ...partial, exitCode: decideExitCode(options.exitCodes, partial, logger) };
-    logger.log(report.outcome === 'clean' ? 'info' : 'warn', { report }, summarize(report));
+    // Serialized: a logger such as pino would print the report's Error objects as `{}`.
+    logger.log(report.outcome === 'clean' ? 'info' : 'warn', { report: serializeReport(report) }, summarize(report));
     return report;
   }
 

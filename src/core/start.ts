@@ -1,69 +1,77 @@
 import { performance } from 'node:perf_hooks';
-import { StartFailedError } from '../errors.js';
+import { PhaseTimeoutError, StartFailedError } from '../errors.js';
 import type { InternalLogger } from './logger.js';
 import { runHook } from './run-hook.js';
 import type { Step } from './step.js';
 import type { ShutdownReport, StepReport } from './types.js';
-import { validateSignal } from './validate.js';
+import { normalizeTimeout } from './validate.js';
 
-export interface StartRun {
+export interface StartContext {
   steps: readonly Step[];
+  /** 0 or Infinity: no bound of its own. */
   startTimeoutMs: number;
   signal: AbortSignal | undefined;
-  /** Aborted when shutdown begins: start is abandoned. */
+  /** Aborted when shutdown begins: start hooks still running are cut off, nothing new starts. */
   shutdownSignal: AbortSignal;
   force: AbortSignal;
-  deadlineMs: number;
   logger: InternalLogger;
   record(report: StepReport): void;
   shutdown(error: Error): Promise<ShutdownReport>;
 }
 
+export interface StartRun {
+  done: Promise<void>;
+  /** A step added while start() runs: started after its dependencies, under the same bound. */
+  add(step: Step): void;
+}
+
 /**
  * Runs start hooks in dependency order, independent ones concurrently, all within
- * `startTimeoutMs`. On a failure, a timeout, an abort or a shutdown meanwhile, nothing new starts,
- * the lifecycle shuts down (closing only what started) and the returned promise rejects.
+ * `startTimeoutMs`. On a failure, a timeout or an abort the lifecycle shuts down at once; shutting
+ * down cuts off the start hooks still running (they are closed: they may have opened something)
+ * and starts nothing new; the returned promise then rejects with `ERR_START_FAILED`.
  */
-export async function runStart(run: StartRun): Promise<void> {
-  validateSignal('signal', run.signal);
+export function runStart(run: StartContext): StartRun {
   const origin = performance.now();
-  const end = origin + run.startTimeoutMs;
-  const abandon = new AbortController();
+  const timeoutMs = normalizeTimeout(run.startTimeoutMs);
+  const end = origin + timeoutMs;
   let failure: { step?: string; cause: unknown } | undefined;
+  let rollback: { error: StartFailedError; done: Promise<unknown> } | undefined;
   const stop = (step: string | undefined, cause: unknown): void => {
     failure ??= step === undefined ? { cause } : { step, cause };
-    abandon.abort(cause);
+    if (rollback) return;
+    // Rolling back now, not when the slowest sibling is done: shutdown cuts the others off.
+    const error = new StartFailedError(failure.step, failure.cause);
+    rollback = { error, done: run.shutdown(error) };
   };
-  const onShutdown = (): void => stop(undefined, run.shutdownSignal.reason);
+  const onShutdown = (): void => void (failure ??= { cause: run.shutdownSignal.reason });
   const onAbort = (): void => stop(undefined, run.signal?.reason);
   run.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
   run.signal?.addEventListener('abort', onAbort, { once: true });
-  if (run.signal?.aborted) onAbort();
-  // Ref'd on purpose: start() must settle even if the hooks hold nothing open.
-  const keepAlive = setInterval(() => {}, 60_000);
 
-  // Until its start hook runs, a step has nothing to close.
-  for (const step of run.steps) if (step.hooks.start) step.live = false;
   const startStep = async (step: Step): Promise<boolean> => {
     const hook = step.hooks.start;
     if (!hook) return true;
-    if (abandon.signal.aborted) return false;
-    step.starting = runHook({
+    if (failure) return false;
+    const starting = runHook({
       name: step.name,
       phase: 'start',
       hook,
       timeoutMs: step.timeoutMs,
       remainingMs: end - performance.now(),
-      deadlineMs: run.startTimeoutMs,
+      phaseBoundError: () => new PhaseTimeoutError(step.name, 'start', 'startTimeoutMs', timeoutMs),
       originMs: origin,
       force: run.force,
-      abort: abandon.signal,
+      cut: run.shutdownSignal,
       logger: run.logger,
+    }).then((report) => {
+      // A start that timed out or was cut off may still complete: closing it is the safe side.
+      step.live = report.status !== 'failed' || run.shutdownSignal.aborted;
+      step.starting = undefined;
+      return report;
     });
-    const report = await step.starting;
-    step.starting = undefined;
-    // A start that timed out may still complete: closing it is the safe side.
-    step.live = report.status === 'ok' || report.status === 'timed-out';
+    step.starting = starting;
+    const report = await starting;
     run.record(report);
     if (report.status === 'ok') return true;
     stop(step.name, report.error);
@@ -71,20 +79,30 @@ export async function runStart(run: StartRun): Promise<void> {
   };
 
   const started = new Map<string, Promise<boolean>>();
-  for (const step of run.steps) {
+  const add = (step: Step): void => {
+    // Until its start hook runs, a step has nothing to close.
+    if (step.hooks.start) step.live = false;
     const dependencies = step.dependsOn.map((name) => started.get(name) ?? Promise.resolve(true));
-    started.set(
-      step.name,
-      Promise.all(dependencies).then((ok) => ok.every(Boolean) && startStep(step)),
-    );
-  }
-  await Promise.all(started.values());
-  clearInterval(keepAlive);
-  run.shutdownSignal.removeEventListener('abort', onShutdown);
-  run.signal?.removeEventListener('abort', onAbort);
-  if (!failure) return;
-  const error = new StartFailedError(failure.step, failure.cause);
-  await run.shutdown(error);
-  throw error;
-}
+    started.set(step.name, Promise.all(dependencies).then((ok) => ok.every(Boolean) && startStep(step)));
+  };
+  for (const step of run.steps) add(step);
+  if (run.signal?.aborted) onAbort();
 
+  const done = (async (): Promise<void> => {
+    // Ref'd on purpose: start() must settle even if the hooks hold nothing open.
+    const keepAlive = setInterval(() => {}, 60_000);
+    // Steps added meanwhile join the map: wait until it stops growing.
+    for (let size = -1; size !== started.size; ) {
+      size = started.size;
+      await Promise.all(started.values());
+    }
+    clearInterval(keepAlive);
+    run.shutdownSignal.removeEventListener('abort', onShutdown);
+    run.signal?.removeEventListener('abort', onAbort);
+    if (!failure) return;
+    const error = rollback?.error ?? new StartFailedError(failure.step, failure.cause);
+    await (rollback?.done ?? run.shutdown(error));
+    throw error;
+  })();
+  return { done, add };
+}

@@ -1,20 +1,25 @@
 import { DependencyCycleError, DuplicateStepError, UnknownDependencyError } from '../errors.js';
 import { normalizeResource } from './resource.js';
-import type { AddOptions, ResourceHooks, StepReport } from './types.js';
-import { validateDuration, validateOptions, validateString, validateStringArray } from './validate.js';
+import type { ResourceHooks, StepReport } from './types.js';
+import { normalizeOptionsObject, normalizeStringArray, normalizeTimeout, validateDuration, validateString } from './validate.js';
 
 export interface Step {
   name: string;
   hooks: ResourceHooks;
+  /** The step's own bound per hook; Infinity: none (0 was normalized to Infinity). */
   timeoutMs: number;
   dependsOn: readonly string[];
-  /** Steps that depend on this one: they close first. */
+  /** Steps that depend on this one: they close first. Late steps are appended. */
   dependents: Step[];
   /** Closed at shutdown: no start hook, or its start hook ran (ok, or timed out and may yet succeed). */
   live: boolean;
   /** The start hook's report, while it runs. */
   starting: Promise<StepReport> | undefined;
-  closing: boolean;
+  draining: boolean;
+  /** The close phase of this step (waiting for its dependents, then its hook), once scheduled. */
+  closing: Promise<void> | undefined;
+  /** Its close hook began (or was skipped): a step added now may not depend on it. */
+  closeBegan: boolean;
   finishing: boolean;
 }
 
@@ -22,17 +27,16 @@ export interface Step {
 export function createStep(
   name: unknown,
   resource: unknown,
-  options: AddOptions | undefined,
+  options: unknown,
   steps: ReadonlyMap<string, Step>,
   defaultTimeoutMs: number,
 ): Step {
   validateString('name', name);
   if (steps.has(name)) throw new DuplicateStepError(name);
-  validateOptions(options, ['timeoutMs', 'dependsOn'], `add("${name}")`);
-  const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs;
+  const read = normalizeOptionsObject(options, ['timeoutMs', 'dependsOn'], `add("${name}")`);
+  const timeoutMs = read?.timeoutMs ?? defaultTimeoutMs;
   validateDuration('timeoutMs', timeoutMs);
-  const dependsOn = options?.dependsOn ?? [];
-  validateStringArray('dependsOn', dependsOn);
+  const dependsOn = read?.dependsOn === undefined ? [] : normalizeStringArray('dependsOn', read.dependsOn);
   for (const dependency of dependsOn) {
     // Dependencies must already exist, so the only cycle that can be written is a self-reference.
     if (dependency === name) throw new DependencyCycleError([name, name]);
@@ -41,12 +45,14 @@ export function createStep(
   return {
     name,
     hooks: normalizeResource(name, resource),
-    timeoutMs,
+    timeoutMs: normalizeTimeout(timeoutMs),
     dependsOn: [...new Set(dependsOn)],
     dependents: [],
     live: true,
     starting: undefined,
-    closing: false,
+    draining: false,
+    closing: undefined,
+    closeBegan: false,
     finishing: false,
   };
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { InFlightTimeoutError, InvalidOptionError, messageOf } from '../errors.js';
+import { ForcedShutdownError, InFlightTimeoutError, InvalidOptionError, messageOf } from '../errors.js';
 import type { InternalLogger } from './logger.js';
+import { toError } from './thrown.js';
 import type { StepReport } from './types.js';
 import { waitForSettled } from './wait.js';
 
@@ -11,6 +12,8 @@ export const IN_FLIGHT_STEP = 'in-flight';
 export class WorkTracker {
   readonly #pending = new Set<Promise<unknown>>();
   readonly #logger: InternalLogger;
+  /** Aborted when the drain phase stops waiting (its bound ran out, it was forced, or it is over). */
+  readonly #stop = new AbortController();
 
   constructor(logger: InternalLogger) {
     this.#logger = logger;
@@ -21,44 +24,65 @@ export class WorkTracker {
     return this.#pending.size;
   }
 
-  track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>), signal: AbortSignal): Promise<T> {
+  /** The signal tracked work receives: not `life.signal`, since shutdown beginning is when it must finish. */
+  get signal(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
     let promise: Promise<T>;
     if (typeof work === 'function') {
       try {
-        promise = Promise.resolve(work(signal));
+        promise = Promise.resolve(work(this.#stop.signal));
       } catch (error) {
-        promise = Promise.reject(error);
+        promise = Promise.reject(toError(error));
       }
-    } else if (work !== null && typeof work === 'object' && typeof work.then === 'function') {
+    } else if (hasThen(work)) {
       promise = Promise.resolve(work);
     } else {
       throw new InvalidOptionError('work', 'a promise or a function returning one', work);
     }
+    if (this.#stop.signal.aborted) return promise;
     this.#pending.add(promise);
     promise.then(
       () => this.#pending.delete(promise),
       (error: unknown) => {
         this.#pending.delete(promise);
-        this.#logger.log('debug', { err: error }, `tracked work rejected: ${messageOf(error)}`);
+        this.#logger.log('debug', { err: toError(error) }, `tracked work rejected: ${messageOf(error)}`);
       },
     );
     return promise;
   }
 
-  /** Waits for the work pending now, up to `budgetMs`; undefined when there was none. */
-  async waitForPending(budgetMs: number, force: AbortSignal, originMs: number): Promise<StepReport | undefined> {
-    if (this.#pending.size === 0) return undefined;
+  /**
+   * Waits for the work pending now, up to `budgetMs` (`bound` names what set it); undefined when
+   * there was none. Afterwards the tracked work's signal is aborted: nobody waits for it any more.
+   */
+  async waitForPending(budgetMs: number, bound: string, force: AbortSignal, originMs: number): Promise<StepReport | undefined> {
+    if (this.#pending.size === 0) {
+      this.#stop.abort(new InFlightTimeoutError(0, 0, 'the drain phase is over'));
+      return undefined;
+    }
     const pending = [...this.#pending];
     const startMs = performance.now();
     const done = await waitForSettled(Promise.allSettled(pending), budgetMs, force);
-    const report: StepReport = {
-      name: IN_FLIGHT_STEP,
-      phase: 'drain',
-      status: done ? 'ok' : force.aborted ? 'failed' : 'timed-out',
-      startMs: startMs - originMs,
-      durationMs: performance.now() - startMs,
-    };
-    if (!done) report.error = new InFlightTimeoutError(pending.filter((p) => this.#pending.has(p)).length, budgetMs);
+    const durationMs = performance.now() - startMs;
+    const report: StepReport = { name: IN_FLIGHT_STEP, phase: 'drain', status: 'ok', startMs: startMs - originMs, durationMs };
+    if (!done) {
+      const left = pending.filter((p) => this.#pending.has(p)).length;
+      report.status = force.aborted ? 'failed' : 'timed-out';
+      report.error = force.aborted ? new ForcedShutdownError(IN_FLIGHT_STEP, 'drain') : new InFlightTimeoutError(left, durationMs, bound);
+    }
+    this.#stop.abort(report.error ?? new InFlightTimeoutError(0, durationMs, 'the drain phase is over'));
     return report;
+  }
+}
+
+function hasThen(work: unknown): work is PromiseLike<unknown> {
+  if (work === null || typeof work !== 'object') return false;
+  try {
+    return typeof (work as { then?: unknown }).then === 'function';
+  } catch (error) {
+    throw new InvalidOptionError('work', 'a promise whose "then" can be read', work, error);
   }
 }

@@ -7,10 +7,10 @@ const expected = {
   lastcall: [
     'AbortedError', 'DeadlineExceededError', 'DependencyCycleError', 'DuplicateStepError', 'ForcedShutdownError',
     'HealthCheckTimeoutError', 'HttpForcedCloseError', 'IN_FLIGHT_STEP', 'InFlightTimeoutError', 'InvalidOptionError', 'InvalidResourceError',
-    'IpcClosedError', 'IpcTimeoutError', 'LastcallError', 'LifecycleStateError', 'NotAServerError',
+    'IpcClosedError', 'IpcTimeoutError', 'LastcallError', 'LifecycleStateError', 'NotAServerError', 'PhaseTimeoutError',
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHeldError', 'PidFileNotAFileError',
     'ProcessExitedError', 'ProcessSurvivorsError', 'ReadinessTimeoutError', 'ServerClosedError', 'ShutdownStartedError', 'SpawnError',
-    'StartFailedError', 'StepTimeoutError', 'SuperviseGiveUpError', 'UnknownDependencyError', 'UnknownOptionError',
+    'StartFailedError', 'StepAbandonedError', 'StepTimeoutError', 'SuperviseGiveUpError', 'UnknownDependencyError', 'UnknownOptionError',
     'UnsupportedPlatformError', 'channelNames', 'createLifecycle', 'formatReport', 'lifecycleHooks', 'serializeReport',
   ],
   'lastcall/http': ['httpServer', 'probes'],

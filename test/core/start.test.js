@@ -64,7 +64,8 @@ test('startTimeoutMs bounds start; the report of the rollback names the timed-ou
   life.on('closed', (r) => (report = r));
   const error = await life.start().catch((e) => e);
   assert.equal(error.code, 'ERR_START_FAILED');
-  assert.equal(error.cause.code, 'ERR_STEP_TIMEOUT');
+  assert.equal(error.cause.code, 'ERR_PHASE_TIMEOUT');
+  assert.equal(error.cause.option, 'startTimeoutMs');
   const start = report.steps.find((s) => s.phase === 'start');
   assert.equal(start.status, 'timed-out');
   assert.equal(report.outcome, 'timed-out');

@@ -64,9 +64,9 @@ test('a request that outlives the drain timeout is forced, and the report says h
   const close = report.steps.find((step) => step.name === 'http' && step.phase === 'close');
   assert.equal(drain.status, 'timed-out');
   // The bound that cut it is drainTimeoutMs, not the 3000 ms shutdown deadline.
-  assert.equal(drain.error.code, 'ERR_STEP_TIMEOUT');
+  assert.equal(drain.error.code, 'ERR_PHASE_TIMEOUT');
   assert.equal(drain.error.option, 'drainTimeoutMs');
-  assert.equal(drain.error.message, 'Step "http" (drain) timed out after 150 ms (drainTimeoutMs)');
+  assert.equal(drain.error.message, 'Step "http" (drain) did not finish within drainTimeoutMs (150 ms)');
   assert.equal(close.status, 'failed');
   assert.equal(close.error.code, 'ERR_HTTP_FORCED');
   assert.equal(close.error.requests, 1);

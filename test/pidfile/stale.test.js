@@ -125,14 +125,32 @@ test('EPERM from kill(pid, 0) counts as alive (root-owned PID 1 checked by an un
   chmodSync(dir, 0o777); // the checker may write its temp file, but never gets that far
   const file = path.join(dir, 'app.pid');
   writeFileSync(file, record(1, {}));
-  const checker = startProcess('check.js', [file], { wrapper: asNobody });
+  // nobody may not be able to read this checkout (a clone under `mktemp -d` or /root): it runs a
+  // copy of the package and the checker from a world-readable temp directory instead.
+  const checkJs = await readableChecker(t);
+  const checker = startProcess(checkJs, [file], { wrapper: asNobody });
   const result = JSON.parse(await checker.waitForLine(/^\{/));
   assert.deepEqual([result.won, result.code, result.pid, result.reason], [false, 'ERR_PIDFILE_HELD', 1, 'alive']);
   assert.equal(readFileSync(file, 'utf8'), record(1, {}));
 
   chmodSync(dir, 0o755); // and without write access to the directory: a typed access error
-  const denied = startProcess('check.js', [path.join(dir, 'fresh.pid')], { wrapper: asNobody });
+  const denied = startProcess(checkJs, [path.join(dir, 'fresh.pid')], { wrapper: asNobody });
   const outcome = JSON.parse(await denied.waitForLine(/^\{/));
   assert.equal(outcome.code, 'ERR_PIDFILE_ACCESS');
   assert.match(outcome.message, /EACCES/);
 });
+
+/** check.js and the built package, copied where any user can read them; the path is relative to the fixtures. */
+async function readableChecker(t) {
+  const { chmodSync: chmod, cpSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { fixtures } = await import('./helpers.js');
+  const root = path.resolve(fixtures, '..', '..', '..');
+  const dir = mkdtempSync(path.join(tmpdir(), 'lastcall-eperm-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+  cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  cpSync(path.join(fixtures, 'check.js'), path.join(dir, 'check.js'));
+  chmod(dir, 0o755); // mkdtemp makes it 0700; the copied files keep their (readable) modes
+  return path.relative(fixtures, path.join(dir, 'check.js'));
+}
