@@ -176,6 +176,7 @@ export class Shutdown {
       force,
       logger,
       onStart: () => {
+        logger.log('debug', { step: step.name, phase }, `step "${step.name}" (${phase}) started`);
         this.#running.set(label, { name: step.name, phase, status: 'ok', startMs: performance.now() - this.#origin, durationMs: 0 });
         this.#watchdog?.started(label);
         publish(channels.stepStart, { name: step.name, phase });
