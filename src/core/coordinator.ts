@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { type FinishedShutdown, waitForFlush, waitForOnReport } from './exit.js';
 import { useSyncWrites } from './logger.js';
+import { processWide } from './process-wide.js';
 import { installProcessHooks, type ProcessHookMember } from './process-hooks.js';
 import type { ShutdownReport } from './types.js';
 
@@ -35,17 +36,20 @@ interface Entry {
 }
 
 // Process-wide: several lifecycles in one process share the signals and the exit.
-const entries = new Set<Entry>();
-let exitReason: string | undefined;
-let exiting = false;
-let exitListener = false;
+const state = processWide('coordinator', () => ({
+  entries: new Set<Entry>(),
+  exitReason: undefined as string | undefined,
+  exiting: false,
+  exitListener: false,
+}));
+const { entries } = state;
 
 /** Registers a lifecycle with the process-wide coordinator. */
 export function registerLifecycle(member: LifecycleMember): Registration {
   const entry: Entry = { member, removeHooks: installProcessHooks(member) };
   entries.add(entry);
   // Created while the process is already exiting: it shuts down with the others.
-  const reason = exitReason;
+  const reason = state.exitReason;
   if (member.exit && reason !== undefined) queueMicrotask(() => member.onShutdown(reason));
   return {
     began: (run, why) => began(entry, run, why),
@@ -58,7 +62,7 @@ function began(entry: Entry, run: RunningShutdown, reason: string): void {
   entry.run = run;
   installExitListener();
   if (!entry.member.exit) return;
-  exitReason ??= reason;
+  state.exitReason ??= reason;
   // After this tick: a signal being dispatched reaches the others first, as their first signal.
   queueMicrotask(() => {
     for (const other of [...entries]) if (other.member.exit && !other.run) other.member.onShutdown(reason);
@@ -88,7 +92,7 @@ async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
   process.exitCode = exitCode;
   await Promise.all(owners.map(async (owner) => owner.shipped));
   await waitForFlush(finishedAll);
-  exiting = true;
+  state.exiting = true;
   for (const owner of owners) {
     owner.done?.watchdog?.stop();
     dispose(owner);
@@ -115,10 +119,10 @@ function dispose(entry: Entry): void {
 // Something called process.exit (a hook, a library) in the middle of a shutdown: the exit code
 // reflects the report so far, and its summary line is still written.
 function installExitListener(): void {
-  if (exitListener) return;
-  exitListener = true;
+  if (state.exitListener) return;
+  state.exitListener = true;
   process.on('exit', (code) => {
-    if (exiting) return;
+    if (state.exiting) return;
     useSyncWrites();
     let worst = 0;
     for (const entry of entries) {

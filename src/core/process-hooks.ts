@@ -1,3 +1,4 @@
+import { processWide } from './process-wide.js';
 import { guardStdio } from './stdio-guard.js';
 
 export type CrashKind = 'uncaughtException' | 'unhandledRejection';
@@ -12,8 +13,10 @@ export interface ProcessHookMember {
 
 // Process-wide: one listener per signal and per crash event, shared by every lifecycle in the
 // process, so that one signal reaches all of them and a listener is never installed twice.
-const members = new Set<ProcessHookMember>();
-const installed = new Map<string, (value: unknown) => void>();
+const { members, installed } = processWide('process-hooks', () => ({
+  members: new Set<ProcessHookMember>(),
+  installed: new Map<string, (value: unknown) => void>(),
+}));
 
 function dispatchSignal(value: unknown): void {
   const signal = value as NodeJS.Signals;

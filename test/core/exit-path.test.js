@@ -174,3 +174,13 @@ test('reraiseSignal: a clean shutdown begun by SIGTERM ends by SIGTERM; a failed
   const failedExit = await failed.signalAndWait('SIGTERM');
   assert.deepEqual([failedExit.code, failedExit.signal], [1, null]);
 });
+
+test('an ESM and a CommonJS copy of lastcall in one process share the signals and the exit', GUARD, async () => {
+  const fixture = await startFixture('core/dual-copies.js');
+  const exit = await fixture.signalAndWait('SIGTERM');
+  // The CommonJS copy's step fails at once; the process still waits for the ESM copy's 300 ms close.
+  assert.match(fixture.stdout, /CLOSED cjs/);
+  assert.match(fixture.stdout, /CLOSED esm/);
+  assert.equal(exit.code, 1);
+  assert.equal(fixture.stderr.match(/shutting down \(SIGTERM\)/g)?.length, 2);
+});
