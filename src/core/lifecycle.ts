@@ -46,7 +46,7 @@ export function createLifecycle(options?: LifecycleOptions): Lifecycle {
   return new LifecycleImpl(normalized);
 }
 
-const EVENTS = ['shutdown', 'step', 'closed'];
+const EVENTS = ['shutdown', 'step', 'closed', 'readiness'];
 /** 'error' is never emitted; listening for it is accepted so that `events.once(life, 'closed')` works. */
 const LISTENABLE = [...EVENTS, 'error'];
 
