@@ -100,7 +100,7 @@ export interface LifecycleOptions {
   logger?: Logger | false;
   /** Watchdog thread that ends the process at the deadline even if the event loop is blocked. Default: same as `exit`. */
   watchdog?: boolean;
-  /** Called with the final report before exit, awaited within what is left of the deadline. */
+  /** Called with the final report before exit, awaited within what is left of the deadline. Default: none. */
   onReport?: OnReport;
   /** After a clean shutdown begun by a signal, end by that signal (exit status 128+n) instead of exit(0). Default false. */
   reraiseSignal?: boolean;

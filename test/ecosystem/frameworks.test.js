@@ -15,7 +15,7 @@ import { Server as SocketIo } from 'socket.io';
 import { io as connectSocketIo } from 'socket.io-client';
 import { createLifecycle } from 'lastcall';
 import { httpServer } from 'lastcall/http';
-import { get, quietLifecycle, rawClient } from '../http/helpers.js';
+import { get, quietLifecycle, rawClient, waitForClosedListener } from '../http/helpers.js';
 
 /** A /slow handler held until `release()`; every other path answers 'fast'. */
 function slowGate() {
@@ -50,6 +50,8 @@ async function assertDrainsCleanly(server, gate, add = (life) => life.add('http'
     const slow = get(port, '/slow', { agent: new http.Agent({ keepAlive: true }) });
     await gate.slowArrived;
     const done = life.shutdown('test');
+    // Drain first serves what the kernel already queued, then closes the listener.
+    await waitForClosedListener(server);
     idle.send('/');
     const during = await idle.response();
     assert.deepEqual([during.status, during.body, during.headers.connection], [200, 'fast', 'close']);

@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createLifecycle } from 'lastcall';
 import { lastcallFastify } from 'lastcall/fastify';
-import { get, quietLifecycle, rawClient } from '../http/helpers.js';
+import { get, quietLifecycle, rawClient, waitForClosedListener } from '../http/helpers.js';
 
 /** A Fastify app with a /slow route held until `release()`, and an onClose hook that records when it ran. */
 async function slowApp(fastifyOptions = {}) {
@@ -41,7 +41,8 @@ test('lastcallFastify: in-flight and keep-alive requests during drain are answer
   const slow = get(port, '/slow', { agent: new http.Agent({ keepAlive: true }) });
   await slowArrived;
   const done = life.shutdown('test');
-  // A request on the existing keep-alive socket during drain: answered, told to close.
+  // A request on the existing keep-alive socket during drain (once the listener is closed): answered, told to close.
+  await waitForClosedListener(app.server);
   idle.send('/');
   const during = await idle.response();
   assert.equal(during.status, 200);

@@ -7,7 +7,7 @@ const dir = process.env.SESSION_DIR;
 const session = await openSession({ roomUrl: process.env.ROOM_URL, toolsPort: Number(process.env.TOOLS_PORT), dir });
 const life = createLifecycle({ deadlineMs: Number(process.env.DEADLINE_MS ?? 25_000), stepTimeoutMs: 1000 });
 life.add('room', session.room);
-life.add('recorder', session.recorder);
+life.add('recorder', { close: () => session.recorder.close() }); // { write, close } is not a hooks object
 life.add('tools', session.tools, { timeoutMs: 500 });
 life.add('playout', session.playout, { dependsOn: ['room'] }); // audio goes out before the room closes
 life.on('closed', (report) => {
