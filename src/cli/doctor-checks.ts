@@ -1,6 +1,6 @@
 // Observations of one run → the checks, each with what was seen and how to fix it.
-import { constants } from 'node:os';
 import { summarizeDump } from './doctor-explain.js';
+import { signalExitCode } from './run-forward.js';
 import type { RunObservation } from './doctor-run.js';
 import type { ProbeRecord } from './doctor-probe.js';
 
@@ -45,10 +45,9 @@ function exitCodeCheck(obs: RunObservation, signal: string): Check {
   const exit = obs.exit;
   if (!exit) return check('exit-code', 'skip', 'no exit was observed');
   if (exit.killedByDoctor) return check('exit-code', 'fail', 'SIGKILLed at the deadline (137): systemd marks the unit failed, Docker and Kubernetes record exit 137', 137);
-  const signo = (name: string): number => constants.signals[name as keyof typeof constants.signals] ?? 0;
-  const code = exit.code ?? 128 + signo(exit.signal ?? '');
+  const code = exit.code ?? signalExitCode(exit.signal ?? '');
   if (code === 0) return check('exit-code', 'pass', 'exit code 0', 0);
-  if (exit.signal !== null || code === 128 + signo(signal)) {
+  if (exit.signal !== null || code === signalExitCode(signal)) {
     return check(
       'exit-code',
       'warn',

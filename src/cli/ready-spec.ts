@@ -1,7 +1,7 @@
+import { onLines } from '../core/lines.js';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import { StringDecoder } from 'node:string_decoder';
 import { onAbort, waitForTimeout } from '../core/wait.js';
 import { AbortedError, ReadyExitedError, ReadyTimeoutError, UsageError } from '../errors.js';
 
@@ -129,28 +129,15 @@ const WATCHERS: { [K in ReadySpec['kind']]: Watcher<Extract<ReadySpec, { kind: K
       settle(new ReadyExitedError(label, `fd ${spec.fd} is not a pipe to the child`));
       return () => {};
     }
-    const off = watchLines([stream], () => true, settle, true);
+    const off = watchLines([stream], () => true, settle); // s6 style: any newline
     const onEnd = (): void => settle(new ReadyExitedError(label, `fd ${spec.fd} was closed`));
     stream.once('end', onEnd);
     return () => (off(), stream.off('end', onEnd));
   },
 };
 
-function watchLines(streams: NodeJS.ReadableStream[], match: (line: string) => boolean, settle: () => void, anyNewline = false): () => void {
-  const offs = streams.map((stream) => {
-    const decoder = new StringDecoder('utf8');
-    let partial = '';
-    const onData = (chunk: Buffer | string): void => {
-      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-      if (anyNewline && text.includes('\n')) return settle();
-      const lines = (partial + text).split('\n');
-      // Bounded: a child printing one endless line must not grow our memory.
-      partial = (lines.pop() ?? '').slice(-64 * 1024);
-      if (lines.some((line) => match(line.replace(/\r$/, '')))) settle();
-    };
-    stream.on('data', onData);
-    return () => stream.off('data', onData);
-  });
+function watchLines(streams: NodeJS.ReadableStream[], match: (line: string) => boolean, settle: () => void): () => void {
+  const offs = streams.map((stream) => onLines(stream, (line) => match(line) && settle()));
   return () => offs.forEach((off) => off());
 }
 

@@ -1,4 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
+import { onLines } from '../core/lines.js';
 import { InvalidOptionError, ReadinessTimeoutError } from '../errors.js';
 import type { ManagedChild } from './managed-child.js';
 import type { NormalizedSuperviseOptions } from './supervise-options.js';
@@ -21,12 +21,8 @@ export function watchReadiness(
     onFailure(new InvalidOptionError('readiness.stdout', 'a child spawned with stdout "pipe"', 'no stdout pipe'));
     return () => {};
   }
-  const decoder = new StringDecoder('utf8');
-  let partial = '';
-  const onData = (chunk: Buffer | string): void => {
-    const lines = (partial + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split('\n');
-    partial = (lines.pop() ?? '').slice(-64 * 1024);
-    if (lines.some((line) => readiness.stdout?.test(line.replace(/\r$/, '')) === true)) finish(onReady);
+  const onLine = (line: string): void => {
+    if (readiness.stdout?.test(line) === true) finish(onReady);
   };
   const onMessage = (message: unknown): void => {
     const type = message !== null && typeof message === 'object' ? (message as { type?: unknown }).type : undefined;
@@ -34,14 +30,14 @@ export function watchReadiness(
   };
   const timer = setTimeout(() => finish(() => onFailure(new ReadinessTimeoutError(child.pid, readiness.timeoutMs))), readiness.timeoutMs);
   timer.unref();
-  if (readiness.stdout) stdout?.on('data', onData);
-  else child.process.on('message', onMessage);
+  const stopLines = readiness.stdout && stdout ? onLines(stdout, onLine) : () => {};
+  if (!readiness.stdout) child.process.on('message', onMessage);
 
   let done = false;
   function stop(): void {
     done = true;
     clearTimeout(timer);
-    stdout?.off('data', onData);
+    stopLines();
     child.process.off('message', onMessage);
   }
   function finish(then: () => void): void {
