@@ -1,3 +1,4 @@
+import { setLongTimeout } from '../core/long-timer.js';
 import { onLines } from '../core/lines.js';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -93,9 +94,8 @@ export function waitForReady(spec: ReadySpec, source: ReadySource, options: Wait
       if (error) reject(error);
       else resolve();
     };
-    const timer = setTimeout(() => settle(new ReadyTimeoutError(label, options.timeoutMs)), options.timeoutMs);
-    timer.unref();
-    cleanups.push(() => clearTimeout(timer));
+    const timer = setLongTimeout(() => settle(new ReadyTimeoutError(label, options.timeoutMs)), options.timeoutMs);
+    cleanups.push(() => timer.clear());
     if (options.signal) {
       if (options.signal.aborted) return settle(new AbortedError(`Waiting for readiness (${label})`, options.signal.reason));
       const signal = options.signal;

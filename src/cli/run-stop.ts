@@ -1,3 +1,4 @@
+import { setLongTimeout } from '../core/long-timer.js';
 import { ProcessSurvivorsError } from '../errors.js';
 import type { ManagedChild, Supervisor } from '../process/index.js';
 import { signalExitCode } from './run-forward.js';
@@ -29,8 +30,7 @@ export interface StopTarget {
  */
 export async function runStop(t: StopTarget): Promise<{ stop: RunStop; result: RunResult }> {
   const started = performance.now();
-  const timer = setTimeout(() => t.force.abort('deadline'), t.options.deadlineMs - killReserveMs(t.options.deadlineMs));
-  timer.unref();
+  const timer = setLongTimeout(() => t.force.abort('deadline'), t.options.deadlineMs - killReserveMs(t.options.deadlineMs));
   const closing = t.child?.close({ signal: t.force.signal });
   const supervisorClosed = t.supervisor.close({ signal: t.force.signal }).catch(() => {});
   let escalation: RunStop['escalation'] = 'none';
@@ -48,7 +48,7 @@ export async function runStop(t: StopTarget): Promise<{ stop: RunStop; result: R
     else throw error;
   }
   await supervisorClosed;
-  clearTimeout(timer);
+  timer.clear();
   const forced = t.force.signal.aborted && t.force.signal.reason === 'second-signal';
   const outcome = survivors.length > 0 ? 'survivors' : escalation !== 'sigkill' ? 'stopped' : forced ? 'forced' : 'timed-out';
   const stop: RunStop = {

@@ -1,3 +1,4 @@
+import { type LongTimer, setLongTimeout } from '../core/long-timer.js';
 import { writeFileSync } from 'node:fs';
 import { acquirePidFile, type PidFileHandle } from '../pidfile/index.js';
 import { messageOf, PidFileHeldError } from '../errors.js';
@@ -52,17 +53,16 @@ export async function main(argv: string[]): Promise<number> {
   const session = new RunSession(o, report);
   const removeHandlers = installSignals(session, report);
   // Whatever the tree does, the runner is gone by the deadline (+ the time to write the report).
-  let hardTimer: NodeJS.Timeout | undefined;
+  let hardTimer: LongTimer | undefined;
   const deadline = new Promise<RunResult>((resolve) => {
     session.onStop = () => {
       // Nothing the runner does between here and the end writes to stdout/stderr, so this thread stays
       // free for the timer (a watchdog thread was measured: +100-200 ms on every stop, for nothing).
-      hardTimer = setTimeout(() => resolve({ outcome: 'timed-out' }), o.deadlineMs);
-      hardTimer.unref();
+      hardTimer = setLongTimeout(() => resolve({ outcome: 'timed-out' }), o.deadlineMs);
     };
   });
   const result = await Promise.race([session.done, deadline]);
-  clearTimeout(hardTimer);
+  hardTimer?.clear();
   if (report.stop && result.outcome === 'timed-out' && report.stop.survivors === null) {
     report.stop.durationMs = o.deadlineMs;
   }

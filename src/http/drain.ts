@@ -1,3 +1,4 @@
+import { type LongTimer, setLongTimeout } from '../core/long-timer.js';
 import { performance } from 'node:perf_hooks';
 import { AbortedError } from '../errors.js';
 import { currentResponse } from './connection-close.js';
@@ -30,13 +31,13 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    let upgradedTimer: NodeJS.Timeout | undefined;
+    let timer: LongTimer | undefined;
+    let upgradedTimer: LongTimer | undefined;
     const finish = (error?: unknown): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      clearTimeout(upgradedTimer);
+      timer?.clear();
+      upgradedTimer?.clear();
       if (tracker.onSettle === check) tracker.onSettle = undefined;
       signal?.removeEventListener('abort', onAbort);
       if (error === undefined) resolve();
@@ -58,9 +59,9 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
     };
     const check = (responsesDone: boolean): void => {
       if (responsesDone) {
-        clearTimeout(timer);
+        timer?.clear();
         const graceMs = tracker.graceUntil - performance.now();
-        if (graceMs > 0) timer = setTimeout(() => check(tracker.responses.size === 0), graceMs + 1).unref();
+        if (graceMs > 0) timer = setLongTimeout(() => check(tracker.responses.size === 0), graceMs + 1);
         else sweepSoon();
       }
       if (isDrained(tracker, onUpgraded !== undefined)) finish();
@@ -79,10 +80,10 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
       tracker.onSettle = check;
       if (onUpgraded !== undefined) {
         runCloser(onUpgraded, signal, finish);
-        upgradedTimer = setTimeout(() => {
+        upgradedTimer = setLongTimeout(() => {
           tracker.upgradedDestroyed += destroyUpgraded(tracker);
           check(false);
-        }, options.upgradedGraceMs).unref();
+        }, options.upgradedGraceMs);
       }
       check(tracker.responses.size === 0);
     });

@@ -1,3 +1,4 @@
+import { setLongTimeout } from '../core/long-timer.js';
 import type { ChildProcess, Serializable } from 'node:child_process';
 import { validateDuration, validateOptions, validateSignal } from '../core/validate.js';
 import { onAbort } from '../core/wait.js';
@@ -27,13 +28,13 @@ export function sendWithTimeout(child: ChildProcess, message: Serializable, opti
     const settle = (error?: Error): void => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      timer.clear();
       stopDisconnect();
       stopAbort();
       if (error) reject(error);
       else resolve();
     };
-    const timer = setTimeout(() => settle(new IpcTimeoutError(pid, timeoutMs)), timeoutMs).unref();
+    const timer = setLongTimeout(() => settle(new IpcTimeoutError(pid, timeoutMs)), timeoutMs);
     // One shared listener per child and per AbortSignal: many concurrent sends add no more.
     const stopDisconnect = onDisconnect(child, () => settle(new IpcClosedError(pid)));
     const stopAbort = signal ? onAbort(signal, () => settle(new AbortedError('send()', signal.reason))) : () => true;

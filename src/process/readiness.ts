@@ -1,3 +1,4 @@
+import { setLongTimeout } from '../core/long-timer.js';
 import { onLines } from '../core/lines.js';
 import { InvalidOptionError, ReadinessTimeoutError } from '../errors.js';
 import type { ManagedChild } from './managed-child.js';
@@ -28,15 +29,14 @@ export function watchReadiness(
     const type = message !== null && typeof message === 'object' ? (message as { type?: unknown }).type : undefined;
     if (message === readiness.message || type === readiness.message) finish(onReady);
   };
-  const timer = setTimeout(() => finish(() => onFailure(new ReadinessTimeoutError(child.pid, readiness.timeoutMs))), readiness.timeoutMs);
-  timer.unref();
+  const timer = setLongTimeout(() => finish(() => onFailure(new ReadinessTimeoutError(child.pid, readiness.timeoutMs))), readiness.timeoutMs);
   const stopLines = readiness.stdout && stdout ? onLines(stdout, onLine) : () => {};
   if (!readiness.stdout) child.process.on('message', onMessage);
 
   let done = false;
   function stop(): void {
     done = true;
-    clearTimeout(timer);
+    timer.clear();
     stopLines();
     child.process.off('message', onMessage);
   }

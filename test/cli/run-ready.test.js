@@ -92,3 +92,11 @@ test('parseReadySpec: the forms it accepts, and a UsageError naming the flag oth
     assert.throws(() => parseReadySpec('--probe', bad), (e) => e.code === 'ERR_USAGE' && e.message.startsWith('--probe:'), bad);
   }
 });
+
+test('a --ready-timeout above the 2^31-1 ms timer limit means what it says (not 1 ms)', async (t) => {
+  const port = await freePort();
+  // Ready after 300 ms; with the timeout clamped to 1 ms by Node, the run would fail first (exit 122).
+  const { exit, report } = await readyThenStop(t, ['--ready', `tcp:${port}`, '--ready-timeout', '1000h', '--', NODE, fixture('server.js'), String(port), '300']);
+  assert.equal(exit.code, 0);
+  assert.ok(report.readyMs >= 250, `${report.readyMs}`);
+});
