@@ -1,5 +1,6 @@
 export { channelNames } from './core/channels.js';
 export { createLifecycle } from './core/lifecycle.js';
+export { type ExitPreset } from './core/exit-presets.js';
 export { IN_FLIGHT_STEP } from './core/tracker.js';
 export { formatReport, type SerializedError, serializeReport } from './core/report.js';
 export {

@@ -1,3 +1,5 @@
+import { EXIT_PRESET_NAMES, EXIT_PRESETS, type ExitPreset, isExitPreset } from '../core/exit-presets.js';
+import type { Outcome } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { RunOutcome } from './run-report.js';
 
@@ -18,23 +20,28 @@ const OUTCOMES: readonly RunOutcome[] = [
   'exited', 'stopped', 'timed-out', 'forced', 'gave-up', 'ready-timeout', 'survivors', 'spawn-failed', 'pidfile-held', 'pidfile-failed',
 ];
 
-/** Managers' conventions: a stop they asked for is a success, whatever signal the child died of. */
-export const EXIT_PRESETS: Record<string, Partial<Record<RunOutcome, number>>> = {
-  // systemd: the runner is the main process; 143 would mark the unit failed on every stop.
-  systemd: { stopped: 0 },
-  // launchd: exit 0 after a stop it asked for; anything non-zero after a crash so KeepAlive restarts it.
-  launchd: { stopped: 0, 'gave-up': 1 },
-  // Kubernetes: 0 after a stop keeps the pod "Completed" rather than "Error"; the kubelet restarts crashes.
-  kubernetes: { stopped: 0, 'timed-out': 137 },
-};
+/** The library outcome each run outcome is, for the exit presets (core's EXIT_PRESETS, one table). */
+const PRESET_OUTCOMES = { stopped: 'clean', 'gave-up': 'failed', 'timed-out': 'timed-out', forced: 'forced' } as const satisfies Partial<
+  Record<RunOutcome, Outcome>
+>;
+
+/** A preset's codes by run outcome: a stop the manager asked for is a success, whatever signal the child died of. */
+export function runExitPreset(preset: ExitPreset): Partial<Record<RunOutcome, number>> {
+  const codes: Partial<Record<Outcome, number>> = EXIT_PRESETS[preset];
+  const map: Partial<Record<RunOutcome, number>> = {};
+  for (const [outcome, library] of Object.entries(PRESET_OUTCOMES)) {
+    const code = codes[library];
+    if (code !== undefined) map[outcome as RunOutcome] = code;
+  }
+  return map;
+}
 
 /** `--exit-preset` then `--exit-code outcome=code` (later wins). */
 export function parseExitCodeMap(preset: string | undefined, pairs: readonly string[]): Partial<Record<RunOutcome, number>> {
   const map: Partial<Record<RunOutcome, number>> = {};
   if (preset !== undefined) {
-    const found = EXIT_PRESETS[preset];
-    if (!found) throw new UsageError(`--exit-preset: expected one of ${Object.keys(EXIT_PRESETS).join(', ')}, got "${preset}"`);
-    Object.assign(map, found);
+    if (!isExitPreset(preset)) throw new UsageError(`--exit-preset: expected one of ${EXIT_PRESET_NAMES.join(', ')}, got "${preset}"`);
+    Object.assign(map, runExitPreset(preset));
   }
   for (const pair of pairs) {
     const m = /^([a-z-]+)=(\d{1,3})$/.exec(pair);

@@ -1,6 +1,7 @@
 import { serviceManagerWarning } from './service-manager.js';
 import { constants } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
+import { EXIT_PRESETS, validateExitPreset } from './exit-presets.js';
 import type { ExitCodes, LifecycleOptions, Logger, OnReport } from './types.js';
 import {
   normalizeEnvDuration,
@@ -39,6 +40,7 @@ const KNOWN = [
   'handleErrors',
   'exit',
   'exitCodes',
+  'exitPreset',
   'logger',
   'watchdog',
   'onReport',
@@ -112,7 +114,7 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     signals: signals === false ? [] : (signals),
     handleErrors,
     exit,
-    exitCodes: normalizeExitCodes(o.exitCodes),
+    exitCodes: normalizeExitCodes(o.exitCodes, o.exitPreset),
     logger: normalizeLoggerOption(o.logger),
     watchdog,
     onReport: onReport as OnReport | undefined,
@@ -133,15 +135,21 @@ function validateSignalNames(value: unknown): asserts value is NodeJS.Signals[] 
   }
 }
 
-function normalizeExitCodes(value: unknown): ExitCodes {
-  if (value === undefined || typeof value === 'function') return (value ?? {}) as ExitCodes;
+/** The preset's codes, then `exitCodes` over them (as `--exit-preset` then `--exit-code`). */
+function normalizeExitCodes(value: unknown, preset: unknown): ExitCodes {
+  if (preset !== undefined) validateExitPreset('exitPreset', preset);
+  if (typeof value === 'function') {
+    // The function decides every code: a preset next to it would be silently ignored.
+    if (preset !== undefined) throw new InvalidOptionError('exitPreset', 'left out when "exitCodes" is a function', preset);
+    return value as ExitCodes;
+  }
   validateOptions(value, OUTCOMES, 'exitCodes');
   for (const [key, code] of Object.entries(value ?? {})) {
     if (typeof code !== 'number' || !Number.isInteger(code) || code < 0 || code > 255) {
       throw new InvalidOptionError(`exitCodes.${key}`, 'an integer from 0 to 255', code);
     }
   }
-  return value;
+  return { ...(preset === undefined ? {} : EXIT_PRESETS[preset]), ...value };
 }
 
 function normalizeLoggerOption(value: unknown): Logger | false | undefined {

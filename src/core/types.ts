@@ -1,3 +1,5 @@
+import type { ExitPreset } from './exit-presets.js';
+
 /** A hook receives an AbortSignal that aborts at the step's timeout (or when shutdown is forced). */
 export type Hook = (signal: AbortSignal) => unknown;
 
@@ -96,6 +98,8 @@ export interface LifecycleOptions {
   exit?: boolean;
   /** Outcome → exit code, or a function of the report. Default clean 0, otherwise 1. */
   exitCodes?: ExitCodes;
+  /** Exit codes a service manager expects ('systemd', 'launchd', 'kubernetes'); `exitCodes` entries win. Default: none. */
+  exitPreset?: ExitPreset;
   /** pino-compatible logger; false silences. Default: concise lines on stderr. */
   logger?: Logger | false;
   /** Watchdog thread that ends the process at the deadline even if the event loop is blocked. Default: same as `exit`. */
