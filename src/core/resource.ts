@@ -2,6 +2,8 @@ import { InvalidResourceError, LastcallError } from '../errors.js';
 import { lifecycleHooks, type ResourceHooks } from './types.js';
 
 const HOOKS = ['start', 'drain', 'close', 'finish'] as const;
+/** A hooks object may also say what it still has open (the progress line asks). */
+const DESCRIBE = 'describeOpen';
 /**
  * Tried in this order on objects that are not plain hook objects: the graceful closer first. `quit`
  * comes before `end` because ioredis's `end()` is an immediate disconnect that rejects pending
@@ -39,7 +41,7 @@ function readResource(step: string, resource: unknown): ResourceHooks {
   if (proto === Object.prototype || proto === null) {
     const keys = Object.keys(resource);
     const near = keys.filter((key) => !isHookName(key) && HOOKS.some((hook) => isNear(key, hook)));
-    if (keys.length > 0 && keys.every((key) => isHookName(key))) return pickHooks(step, resource, true);
+    if (keys.length > 0 && keys.every((key) => isHookName(key) || key === DESCRIBE)) return pickHooks(step, resource, true);
     // A library object built as a plain object (a Fastify instance) says how it is closed.
     if (typeof object[Symbol.asyncDispose] === 'function') return closeHook(resource) as ResourceHooks;
     // `{ close, finsh }`, `{ end, drian }`: a misspelt hook is a mistake, never silently dropped.
@@ -63,7 +65,7 @@ function pickHooks(step: string, value: unknown, strict: boolean): ResourceHooks
   if (value === null || typeof value !== 'object') throw new InvalidResourceError(step, value, 'its hooks are not an object');
   const object = value as Record<string, unknown>;
   if (strict) {
-    const unknown = Object.keys(object).filter((key) => !isHookName(key));
+    const unknown = Object.keys(object).filter((key) => !isHookName(key) && key !== DESCRIBE);
     if (unknown.length > 0) invalid(step, value, unknown);
   }
   const hooks: ResourceHooks = {};
@@ -74,6 +76,9 @@ function pickHooks(step: string, value: unknown, strict: boolean): ResourceHooks
     hooks[name] = (signal: AbortSignal) => (fn as Fn).call(value, signal);
   }
   if (Object.keys(hooks).length === 0) throw new InvalidResourceError(step, value, 'it has no hook functions');
+  const describe = object[DESCRIBE];
+  if (describe !== undefined && typeof describe !== 'function') throw new InvalidResourceError(step, value, `its "${DESCRIBE}" is not a function`);
+  if (describe) hooks.describeOpen = () => (describe as Fn).call(value) as string | undefined;
   return hooks;
 }
 

@@ -68,6 +68,7 @@ export function runHook(run: HookRun): Promise<StepReport> {
     if (cut) removers.push(onAbort(cut, () => finish('failed', new StepAbandonedError(name, phase, cut.reason))));
     stopListening = () => removers.forEach((remove) => remove());
     timer = setLongTimeout(() => finish('timed-out', makeTimeoutError()), boundMs);
+    logger.log('debug', { step: name, phase }, `step "${name}" (${phase}) started`);
     run.onStart?.();
 
     let result: unknown;

@@ -73,7 +73,7 @@ export class Shutdown {
     this.#ctx.registration.began({ snapshot: () => this.snapshot(reason) }, reason);
     // Ref'd on purpose: a shutdown whose steps hold nothing open must not end with the event loop.
     const keepAlive = setInterval(() => {}, 60_000);
-    const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.keys(), tracker.pendingCount));
+    const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.values(), steps, tracker.pendingCount));
     await waitForTimeout(Math.min(options.preStopDelayMs, this.#budgetEnd - performance.now()), force);
     const drainTimeoutMs = normalizeTimeout(options.drainTimeoutMs);
     const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#budgetEnd);
@@ -176,7 +176,6 @@ export class Shutdown {
       force,
       logger,
       onStart: () => {
-        logger.log('debug', { step: step.name, phase }, `step "${step.name}" (${phase}) started`);
         this.#running.set(label, { name: step.name, phase, status: 'ok', startMs: performance.now() - this.#origin, durationMs: 0 });
         this.#watchdog?.started(label);
         publish(channels.stepStart, { name: step.name, phase });

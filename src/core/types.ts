@@ -11,6 +11,8 @@ export interface ResourceHooks {
   drain?: Hook;
   close?: Hook;
   finish?: Hook;
+  /** Not a hook: what the resource still has open ("3 jobs running"), for the progress line of a long shutdown; undefined when nothing. */
+  describeOpen?: () => string | undefined;
 }
 
 /** Objects from lastcall's own modules describe their hooks through this symbol. */

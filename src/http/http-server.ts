@@ -5,6 +5,7 @@ import { InvalidOptionError } from '../errors.js';
 import { type HooksProvider, lifecycleHooks, type ResourceHooks } from '../core/types.js';
 import { validateDuration, validateFunction, validateOptions, validateSignal } from '../core/validate.js';
 import { closeTracked } from './close.js';
+import { describeConnections } from './describe-open.js';
 import { drainTracked, type UpgradedCloser } from './drain.js';
 import { validateServer } from './server-kind.js';
 import { ConnectionTracker } from './tracker.js';
@@ -105,7 +106,8 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
       return closed;
     },
     [lifecycleHooks](): ResourceHooks {
-      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal) };
+      const describeOpen = (): string | undefined => describeConnections(tracker);
+      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal), describeOpen };
     },
     [Symbol.asyncDispose]() {
       return handle.close();
