@@ -102,3 +102,11 @@ test("README's table is the table", () => {
     assert.deepEqual(documented, codes, outcome);
   }
 });
+
+test('the watchdog exits with the preset\'s timed-out code when a step blocks the event loop past the deadline', { timeout: 30_000 }, async () => {
+  const spec = { lifecycles: [{ options: { deadlineMs: 600, exitPreset: 'kubernetes' }, steps: [{ name: 'stuck', hooks: { close: 'spin' } }] }] };
+  const service = await startFixture('core/exit-service.js', { args: [JSON.stringify(spec)] });
+  const exit = await service.signalAndWait('SIGTERM');
+  assert.equal(exit.code, EXIT_PRESETS.kubernetes['timed-out']);
+  assert.ok(exit.elapsedMs < 5_000, `ended near the deadline (${Math.round(exit.elapsedMs)} ms; generous guard)`);
+});
