@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ProcessSurvivorsError } from '../errors.js';
 import { freezeAndKill, KILL_WAIT_MS, waitForGone } from './kill-tree.js';
-import { waitForSettled, waitForTimeout } from '../core/wait.js';
+import { waitForSettled } from '../core/wait.js';
 import type { ProcInfo } from './proc-table.js';
 import { signalMembers } from './signal-tree.js';
 import { collectTree, type TreeSpec } from './tree.js';
@@ -68,25 +68,33 @@ export async function runCloseSequence(t: CloseTarget, force: AbortSignal): Prom
   return { code, signal, escalation, durationMs: performance.now() - started };
 }
 
-/** SIGTERM (+SIGCONT, for stopped processes) to the tree, then polls until it is empty or termMs is up.
- * Processes that appear meanwhile get the same signals. Returns the members still alive and whether
- * any process was signalled at all. */
+/** While the child lives, the tree is re-walked this often (newcomers get the stop signal too); its
+ * exit wakes the wait at once. */
+const RUNNING_WALK_MS = 50;
+
+/** SIGTERM (+SIGCONT, for stopped processes) to the tree, then waits until it is empty or termMs is up.
+ * The child's exit is awaited as an event; after it, a complete walk at once, and while members remain
+ * only they are polled (cheap), with a complete walk each time they are gone or a pause ends, so
+ * processes that appear meanwhile are found and get the same signals. Returns the members still alive
+ * and whether any process was signalled at all. */
 async function terminate(t: CloseTarget, first: ProcInfo[], force: AbortSignal): Promise<{ left: ProcInfo[]; signalled: boolean }> {
   const until = performance.now() + t.termMs;
   const signalled = new Map<number, string>();
   const doneGroups = new Set<number>();
   let reached = false;
   let members = first;
-  for (let pause = 4; ; pause = Math.min(pause * 2, 50)) {
+  for (let pause = 4; ; ) {
     const fresh = members.filter((m) => signalled.get(m.pid) !== m.startTime);
     const sent = await signalMembers(t.spec, fresh, [t.stopSignal ?? 'SIGTERM', 'SIGCONT'], doneGroups);
     reached ||= sent.groups.length + sent.pids.length > 0;
     for (const m of fresh) signalled.set(m.pid, m.startTime);
     const left = until - performance.now();
     if (left <= 0 || force.aborted) return { left: members, signalled: reached };
-    // Wake up early when the child itself exits; afterwards, poll for the rest of the tree.
-    const ms = Math.min(pause, left);
-    await (t.hasExited() ? waitForTimeout(ms, force, true) : waitForSettled(t.exit, ms, force, true));
+    if (!t.hasExited()) await waitForSettled(t.exit, Math.min(RUNNING_WALK_MS, left), force, true);
+    else {
+      await waitForGone(members, Math.min(pause, left), force);
+      pause = Math.min(pause * 2, 50);
+    }
     members = await collectTree(t.spec);
     if (members.length === 0) return { left: members, signalled: reached };
   }
