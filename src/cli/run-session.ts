@@ -156,7 +156,7 @@ export class RunSession {
     void notifySystemd('STOPPING=1');
     const child = this.#sup.child;
     // Filled in when the stop completes; if the runner's deadline comes first, this is what it knew.
-    this.report.stop = { received, sender: 'unknown', stopSignal: this.#o.stopSignal, escalation: 'none', forced: false, durationMs: 0, survivors: null };
+    this.report.stop = { received, sender: 'unknown', stopSignal: this.#o.stopSignal, escalation: 'none', forced: false, durationMs: 0, survivors: null, processes: [] };
     const target = { supervisor: this.#sup, child: child && !child.exited ? child : undefined, options: this.#o, received, force: this.#force };
     runStop(target).then(
       ({ stop, result }) => {

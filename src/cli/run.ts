@@ -6,6 +6,7 @@ import { FORWARDED_SIGNALS, isSignalPending } from './run-forward.js';
 import { RUN_HELP } from './run-help.js';
 import { runOutput, say, setPrivateOutput, waitForOutput } from './run-output.js';
 import { exitCodeFor } from './run-exit-codes.js';
+import { describeStopProcesses } from './run-stop.js';
 import { parseRunOptions, type RunOptions } from './run-options.js';
 import type { RunOutcome, RunReport } from './run-report.js';
 import { type RunResult, RunSession } from './run-session.js';
@@ -65,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   hardTimer?.clear();
   if (report.stop && result.outcome === 'timed-out' && report.stop.survivors === null) {
     report.stop.durationMs = o.deadlineMs;
+    report.stop.processes = session.child?.closedProcesses ?? []; // what it had reached so far
   }
   removeHandlers();
   const code = finish(o, report, result, startedAt, pidfile);
@@ -107,6 +109,8 @@ function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: 
   report.exitCode = exitCodeFor(result.outcome, result.childCode, o.exitCodes);
   report.durationMs = Date.now() - startedAt.getTime();
   report.steps = stepsOf(report);
+  const stopLine = report.stop ? describeStopProcesses(report.stop, report.runs.at(-1)?.pid) : '';
+  if (stopLine) say(stopLine);
   // The PID file goes before any output: a full stdout pipe (--json) may delay the exit, never the release.
   try {
     pidfile?.releaseSync();
@@ -138,12 +142,15 @@ function stepsOf(report: RunReport): RunReport['steps'] {
   }));
   const stop = report.stop;
   if (stop) {
+    const status = stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok';
+    const detail = describeStopProcesses(stop, report.runs.at(-1)?.pid);
     steps.push({
       name: `stop (${stop.stopSignal}${stop.escalation === 'sigkill' ? ' → SIGKILL' : ''})`,
       phase: 'close',
-      status: stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok',
+      status,
       startMs: report.durationMs - stop.durationMs,
       durationMs: stop.durationMs,
+      ...(status !== 'ok' && detail ? { error: { message: detail } } : {}),
     });
   }
   return steps;

@@ -43,6 +43,11 @@ export async function readProcess(pid: number): Promise<ProcInfo | undefined> {
   return text === undefined ? undefined : parseStat(pid, text);
 }
 
+/** A process's command line (arguments joined by spaces); '' when it is gone, a kernel thread, or not Linux. */
+export function readCommand(pid: number): string {
+  return (readSmall(`/proc/${pid}/cmdline`, 'utf8') ?? '').split('\0').filter(Boolean).join(' ');
+}
+
 /** Several processes at once (one `ps` on macOS); absent pids are missing from the map. */
 export async function readProcesses(pids: Iterable<number>): Promise<Map<number, ProcInfo>> {
   if (process.platform !== 'linux') return readPsTable();
