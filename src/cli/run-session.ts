@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../errors.js';
-import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../process/index.js';
+import { type ManagedChild, spawnManaged } from '../process/managed-child.js';
+import { supervise, type Supervisor, type SupervisorExit } from '../process/supervisor.js';
 import { describeReadySpec, waitForReady } from './ready-spec.js';
 import { signalExitCode } from './run-forward.js';
 import { notifySystemd } from './run-notify.js';

@@ -1,6 +1,7 @@
 import { setLongTimeout } from '../core/long-timer.js';
 import { ProcessSurvivorsError } from '../errors.js';
-import type { ManagedChild, Supervisor } from '../process/index.js';
+import type { ManagedChild } from '../process/managed-child.js';
+import type { Supervisor } from '../process/supervisor.js';
 import { signalExitCode } from './run-forward.js';
 import type { RunOptions } from './run-options.js';
 import type { RunStop } from './run-report.js';

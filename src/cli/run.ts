@@ -1,6 +1,6 @@
 import { type LongTimer, setLongTimeout } from '../core/long-timer.js';
 import { writeFileSync } from 'node:fs';
-import { acquirePidFile, type PidFileHandle } from '../pidfile/index.js';
+import type { PidFileHandle } from '../pidfile/index.js';
 import { messageOf, PidFileHeldError } from '../errors.js';
 import { FORWARDED_SIGNALS, isSignalPending } from './run-forward.js';
 import { RUN_HELP } from './run-help.js';
@@ -42,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
   if (o.pidfile !== undefined) {
     report.pidfile = o.pidfile;
     try {
+      // Loaded only when asked for: every module read before the spawn delays the child's start.
+      const { acquirePidFile } = await import('../pidfile/index.js');
       pidfile = await acquirePidFile(o.pidfile);
     } catch (error) {
       say(messageOf(error));
