@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { waitForSettled } from '../core/wait.js';
 import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../errors.js';
 import { type ManagedChild, spawnManaged } from '../process/managed-child.js';
 import { supervise, type Supervisor, type SupervisorExit } from '../process/supervisor.js';
@@ -28,6 +29,8 @@ export class RunSession {
   #finish: (result: RunResult) => void = () => {};
   #finished = false;
   #stopping = false;
+  /** The READY=1 notification in flight (settles at once when there is none). */
+  #notified: Promise<unknown> = Promise.resolve();
   /** Called once, when the stop begins (the runner arms its hard deadline). */
   onStop: () => void = () => {};
 
@@ -108,7 +111,7 @@ export class RunSession {
     if (announce && this.#o.ready) {
       say(`ready (${describeReadySpec(this.#o.ready)}) after ${Math.round(run.readyMs)} ms`);
     }
-    void notifySystemd('READY=1').then((result) => {
+    this.#notified = notifySystemd('READY=1').then((result) => {
       this.report.notify = result;
       if (result.startsWith('not-sent')) say(`systemd ${result}`);
     });
@@ -166,6 +169,11 @@ export class RunSession {
       },
       (error: unknown) => this.#end({ outcome: 'survivors' }, `stop failed: ${messageOf(error)}`),
     );
+  }
+
+  /** true once a READY=1 still being sent has finished (so the report says how it went); false after `ms`. */
+  waitForNotified(ms: number): Promise<boolean> {
+    return waitForSettled(this.#notified, ms);
   }
 
   /** A second stop signal: SIGKILL the tree now. */

@@ -19,6 +19,9 @@ export const PID1_WARNING =
 /** How long the runner waits for its last lines and report to be written before it exits anyway. */
 const OUTPUT_FLUSH_MS = 100;
 
+/** How long the end of a run waits for a READY=1 notification still in flight. */
+const NOTIFY_WAIT_MS = 100;
+
 /** `lastcall run [options] -- <command> [args...]`: supervise any command (README: "lastcall run"). */
 export async function main(argv: string[]): Promise<number> {
   const o = parseRunOptions(argv);
@@ -57,8 +60,10 @@ export async function main(argv: string[]): Promise<number> {
   const removeHandlers = installSignals(session, report);
   // Whatever the tree does, the runner is gone by the deadline (+ the time to write the report).
   let hardTimer: LongTimer | undefined;
+  let stopAt: number | undefined;
   const deadline = new Promise<RunResult>((resolve) => {
     session.onStop = () => {
+      stopAt = performance.now();
       // Nothing the runner does between here and the end writes to stdout/stderr, so this thread stays
       // free for the timer (a watchdog thread was measured: +100-200 ms on every stop, for nothing).
       hardTimer = setLongTimeout(() => resolve({ outcome: 'timed-out' }), o.deadlineMs);
@@ -66,6 +71,10 @@ export async function main(argv: string[]): Promise<number> {
   });
   const result = await Promise.race([session.done, deadline]);
   hardTimer?.clear();
+  // A READY=1 still being sent (systemd-notify runs a few ms) gets a moment, within the deadline, so the
+  // report can say whether it went out.
+  const leftMs = stopAt === undefined ? NOTIFY_WAIT_MS : o.deadlineMs - (performance.now() - stopAt);
+  if (result.outcome !== 'timed-out') await session.waitForNotified(Math.max(0, Math.min(NOTIFY_WAIT_MS, leftMs)));
   if (report.stop && result.outcome === 'timed-out' && report.stop.survivors === null) {
     report.stop.durationMs = o.deadlineMs;
     report.stop.processes = session.child?.closedProcesses ?? []; // what it had reached so far
