@@ -31,6 +31,8 @@ export class RunSession {
   #stopping = false;
   /** The READY=1 notification in flight (settles at once when there is none). */
   #notified: Promise<unknown> = Promise.resolve();
+  /** Settles when the current child's piped output has been read to its end ('close'). */
+  #outputRead: Promise<unknown> = Promise.resolve();
   /** Called once, when the stop begins (the runner arms its hard deadline). */
   onStop: () => void = () => {};
 
@@ -84,6 +86,7 @@ export class RunSession {
     this.report.pid ??= child.pid;
     const out = child.stdout;
     const err = child.stderr;
+    this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
     out?.pipe(runOutput().out, { end: false });
     err?.pipe(runOutput().err, { end: false });
     const spec = this.#o.ready;
@@ -171,9 +174,10 @@ export class RunSession {
     );
   }
 
-  /** true once a READY=1 still being sent has finished (so the report says how it went); false after `ms`. */
-  waitForNotified(ms: number): Promise<boolean> {
-    return waitForSettled(this.#notified, ms);
+  /** true once a READY=1 still being sent has finished (so the report says how it went) and the child's
+   * piped output is copied through to its end (nothing it wrote before exiting is lost); false after `ms`. */
+  waitForLooseEnds(ms: number): Promise<boolean> {
+    return waitForSettled(Promise.all([this.#notified, this.#outputRead]), ms);
   }
 
   /** A second stop signal: SIGKILL the tree now. */

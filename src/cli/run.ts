@@ -19,8 +19,8 @@ export const PID1_WARNING =
 /** How long the runner waits for its last lines and report to be written before it exits anyway. */
 const OUTPUT_FLUSH_MS = 100;
 
-/** How long the end of a run waits for a READY=1 notification still in flight. */
-const NOTIFY_WAIT_MS = 100;
+/** How long the end of a run waits for a READY=1 still in flight and the child's output to be read. */
+const LOOSE_ENDS_MS = 100;
 
 /** `lastcall run [options] -- <command> [args...]`: supervise any command (README: "lastcall run"). */
 export async function main(argv: string[]): Promise<number> {
@@ -71,10 +71,10 @@ export async function main(argv: string[]): Promise<number> {
   });
   const result = await Promise.race([session.done, deadline]);
   hardTimer?.clear();
-  // A READY=1 still being sent (systemd-notify runs a few ms) gets a moment, within the deadline, so the
-  // report can say whether it went out.
-  const leftMs = stopAt === undefined ? NOTIFY_WAIT_MS : o.deadlineMs - (performance.now() - stopAt);
-  if (result.outcome !== 'timed-out') await session.waitForNotified(Math.max(0, Math.min(NOTIFY_WAIT_MS, leftMs)));
+  // A READY=1 still being sent (systemd-notify runs a few ms) and the child's last output still in its
+  // pipe get a moment, within the deadline, so the report says whether it went out and nothing is lost.
+  const leftMs = stopAt === undefined ? LOOSE_ENDS_MS : o.deadlineMs - (performance.now() - stopAt);
+  if (result.outcome !== 'timed-out') await session.waitForLooseEnds(Math.max(0, Math.min(LOOSE_ENDS_MS, leftMs)));
   if (report.stop && result.outcome === 'timed-out' && report.stop.survivors === null) {
     report.stop.durationMs = o.deadlineMs;
     report.stop.processes = session.child?.closedProcesses ?? []; // what it had reached so far
