@@ -1,8 +1,5 @@
 import { setLongTimeout } from '../core/long-timer.js';
 import { onLines } from '../core/lines.js';
-import { request } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { connect } from 'node:net';
 import { onAbort, waitForTimeout } from '../core/wait.js';
 import { AbortedError, ReadyExitedError, ReadyTimeoutError, UsageError } from '../errors.js';
 
@@ -151,7 +148,10 @@ function poll(attempt: () => Promise<boolean>, settle: () => void, stop: AbortSi
   return () => {};
 }
 
-function tryConnect(host: string, port: number): Promise<boolean> {
+// node:net, node:http and node:https are loaded on first use: `lastcall run` without a tcp:/http
+// readiness check starts its child sooner without them.
+async function tryConnect(host: string, port: number): Promise<boolean> {
+  const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     socket.setTimeout(1000);
@@ -165,10 +165,10 @@ function tryConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-function tryHttp(url: string, anyStatus: boolean): Promise<boolean> {
+async function tryHttp(url: string, anyStatus: boolean): Promise<boolean> {
+  const { request } = url.startsWith('https:') ? await import('node:https') : await import('node:http');
   return new Promise((resolve) => {
-    const make = url.startsWith('https:') ? httpsRequest : request;
-    const req = make(url, { method: 'GET', timeout: 1000, agent: false }, (res) => {
+    const req = request(url, { method: 'GET', timeout: 1000, agent: false }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       resolve(anyStatus || (status >= 200 && status < 300));

@@ -70,6 +70,10 @@ export interface RunStop {
   /** Pids still alive after SIGKILL and the confirmation wait (empty: all confirmed dead; null: the
    * runner reached its deadline before the check finished, so nothing is claimed). */
   survivors: number[] | null;
+  /** Every process of the tree the stop signalled (the child and each descendant it found), in the
+   * order found: pid, command line ('' if unreadable), the last signal sent (the stop signal or
+   * SIGKILL), and whether it outlived SIGKILL. */
+  processes: { pid: number; command: string; signal: string; survived: boolean }[];
 }
 
 export interface RunReport {

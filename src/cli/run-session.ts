@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
+import { waitForSettled } from '../core/wait.js';
 import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../errors.js';
-import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../process/index.js';
+import { type ManagedChild, spawnManaged } from '../process/managed-child.js';
+import { supervise, type Supervisor, type SupervisorExit } from '../process/supervisor.js';
 import { describeReadySpec, waitForReady } from './ready-spec.js';
 import { signalExitCode } from './run-forward.js';
 import { notifySystemd } from './run-notify.js';
@@ -27,6 +29,10 @@ export class RunSession {
   #finish: (result: RunResult) => void = () => {};
   #finished = false;
   #stopping = false;
+  /** The READY=1 notification in flight (settles at once when there is none). */
+  #notified: Promise<unknown> = Promise.resolve();
+  /** Settles when the current child's piped output has been read to its end ('close'). */
+  #outputRead: Promise<unknown> = Promise.resolve();
   /** Called once, when the stop begins (the runner arms its hard deadline). */
   onStop: () => void = () => {};
 
@@ -80,6 +86,7 @@ export class RunSession {
     this.report.pid ??= child.pid;
     const out = child.stdout;
     const err = child.stderr;
+    this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
     out?.pipe(runOutput().out, { end: false });
     err?.pipe(runOutput().err, { end: false });
     const spec = this.#o.ready;
@@ -107,7 +114,7 @@ export class RunSession {
     if (announce && this.#o.ready) {
       say(`ready (${describeReadySpec(this.#o.ready)}) after ${Math.round(run.readyMs)} ms`);
     }
-    void notifySystemd('READY=1').then((result) => {
+    this.#notified = notifySystemd('READY=1').then((result) => {
       this.report.notify = result;
       if (result.startsWith('not-sent')) say(`systemd ${result}`);
     });
@@ -156,7 +163,7 @@ export class RunSession {
     void notifySystemd('STOPPING=1');
     const child = this.#sup.child;
     // Filled in when the stop completes; if the runner's deadline comes first, this is what it knew.
-    this.report.stop = { received, sender: 'unknown', stopSignal: this.#o.stopSignal, escalation: 'none', forced: false, durationMs: 0, survivors: null };
+    this.report.stop = { received, sender: 'unknown', stopSignal: this.#o.stopSignal, escalation: 'none', forced: false, durationMs: 0, survivors: null, processes: [] };
     const target = { supervisor: this.#sup, child: child && !child.exited ? child : undefined, options: this.#o, received, force: this.#force };
     runStop(target).then(
       ({ stop, result }) => {
@@ -165,6 +172,12 @@ export class RunSession {
       },
       (error: unknown) => this.#end({ outcome: 'survivors' }, `stop failed: ${messageOf(error)}`),
     );
+  }
+
+  /** true once a READY=1 still being sent has finished (so the report says how it went) and the child's
+   * piped output is copied through to its end (nothing it wrote before exiting is lost); false after `ms`. */
+  waitForLooseEnds(ms: number): Promise<boolean> {
+    return waitForSettled(Promise.all([this.#notified, this.#outputRead]), ms);
   }
 
   /** A second stop signal: SIGKILL the tree now. */

@@ -1,6 +1,7 @@
 import { setLongTimeout } from '../core/long-timer.js';
 import { ProcessSurvivorsError } from '../errors.js';
-import type { ManagedChild, Supervisor } from '../process/index.js';
+import type { ManagedChild } from '../process/managed-child.js';
+import type { Supervisor } from '../process/supervisor.js';
 import { signalExitCode } from './run-forward.js';
 import type { RunOptions } from './run-options.js';
 import type { RunStop } from './run-report.js';
@@ -49,6 +50,7 @@ export async function runStop(t: StopTarget): Promise<{ stop: RunStop; result: R
   }
   await supervisorClosed;
   timer.clear();
+  const processes = t.child?.closedProcesses ?? [];
   const forced = t.force.signal.aborted && t.force.signal.reason === 'second-signal';
   const outcome = survivors.length > 0 ? 'survivors' : escalation !== 'sigkill' ? 'stopped' : forced ? 'forced' : 'timed-out';
   const stop: RunStop = {
@@ -59,6 +61,16 @@ export async function runStop(t: StopTarget): Promise<{ stop: RunStop; result: R
     forced,
     durationMs: performance.now() - started,
     survivors,
+    processes,
   };
   return { stop, result: childCode === undefined ? { outcome } : { outcome, childCode } };
+}
+
+/** One line for people: the processes beyond the child the stop found, or any it had to SIGKILL, each
+ * with its pid and command (empty when the stop was only the child exiting on the stop signal). */
+export function describeStopProcesses(stop: RunStop, childPid: number | undefined): string {
+  const p = stop.processes;
+  if (!p.some((x) => x.pid !== childPid || x.signal === 'SIGKILL' || x.survived)) return '';
+  const list = p.map((x) => `${x.pid} (${x.command || '?'}): ${x.survived ? 'SURVIVED SIGKILL' : x.signal}`);
+  return `stop: ${p.length} process${p.length === 1 ? '' : 'es'} of the tree: ${list.join(', ')}`;
 }

@@ -1,11 +1,12 @@
 import { type LongTimer, setLongTimeout } from '../core/long-timer.js';
 import { writeFileSync } from 'node:fs';
-import { acquirePidFile, type PidFileHandle } from '../pidfile/index.js';
+import type { PidFileHandle } from '../pidfile/index.js';
 import { messageOf, PidFileHeldError } from '../errors.js';
 import { FORWARDED_SIGNALS, isSignalPending } from './run-forward.js';
 import { RUN_HELP } from './run-help.js';
 import { runOutput, say, setPrivateOutput, waitForOutput } from './run-output.js';
 import { exitCodeFor } from './run-exit-codes.js';
+import { describeStopProcesses } from './run-stop.js';
 import { parseRunOptions, type RunOptions } from './run-options.js';
 import type { RunOutcome, RunReport } from './run-report.js';
 import { type RunResult, RunSession } from './run-session.js';
@@ -17,6 +18,9 @@ export const PID1_WARNING =
 
 /** How long the runner waits for its last lines and report to be written before it exits anyway. */
 const OUTPUT_FLUSH_MS = 100;
+
+/** How long the end of a run waits for a READY=1 still in flight and the child's output to be read. */
+const LOOSE_ENDS_MS = 100;
 
 /** `lastcall run [options] -- <command> [args...]`: supervise any command (README: "lastcall run"). */
 export async function main(argv: string[]): Promise<number> {
@@ -41,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
   if (o.pidfile !== undefined) {
     report.pidfile = o.pidfile;
     try {
+      // Loaded only when asked for: every module read before the spawn delays the child's start.
+      const { acquirePidFile } = await import('../pidfile/index.js');
       pidfile = await acquirePidFile(o.pidfile);
     } catch (error) {
       say(messageOf(error));
@@ -54,8 +60,10 @@ export async function main(argv: string[]): Promise<number> {
   const removeHandlers = installSignals(session, report);
   // Whatever the tree does, the runner is gone by the deadline (+ the time to write the report).
   let hardTimer: LongTimer | undefined;
+  let stopAt: number | undefined;
   const deadline = new Promise<RunResult>((resolve) => {
     session.onStop = () => {
+      stopAt = performance.now();
       // Nothing the runner does between here and the end writes to stdout/stderr, so this thread stays
       // free for the timer (a watchdog thread was measured: +100-200 ms on every stop, for nothing).
       hardTimer = setLongTimeout(() => resolve({ outcome: 'timed-out' }), o.deadlineMs);
@@ -63,20 +71,33 @@ export async function main(argv: string[]): Promise<number> {
   });
   const result = await Promise.race([session.done, deadline]);
   hardTimer?.clear();
+  // A READY=1 still being sent (systemd-notify runs a few ms) and the child's last output still in its
+  // pipe get a moment, within the deadline, so the report says whether it went out and nothing is lost.
+  const leftMs = stopAt === undefined ? LOOSE_ENDS_MS : o.deadlineMs - (performance.now() - stopAt);
+  if (result.outcome !== 'timed-out') await session.waitForLooseEnds(Math.max(0, Math.min(LOOSE_ENDS_MS, leftMs)));
   if (report.stop && result.outcome === 'timed-out' && report.stop.survivors === null) {
     report.stop.durationMs = o.deadlineMs;
+    report.stop.processes = session.child?.closedProcesses ?? []; // what it had reached so far
   }
   removeHandlers();
   const code = finish(o, report, result, startedAt, pidfile);
-  // Bounded: the tree could not be confirmed gone, or a stalled reader holds our output: exit anyway.
-  if (!(await settledSoon(session.done)) || !(await waitForOutput(OUTPUT_FLUSH_MS))) process.exit(code);
-  return code;
+  // Exit as soon as the report is out (bounded: a stalled reader, or a tree that could not be confirmed
+  // gone, does not hold it): letting Node wind down its handles on its own adds milliseconds to every stop.
+  await settledSoon(session.done);
+  await waitForOutput(OUTPUT_FLUSH_MS);
+  process.exit(code);
 }
 
 function installSignals(session: RunSession, report: RunReport): () => void {
-  const onStop = (signal: NodeJS.Signals): void => (session.stopping ? session.force() : session.stop(signal));
+  // Still ours until exit, but inert once the run is over: a late signal is ignored, not a default
+  // death that skips the report (and no handler is re-installed: each costs a sigaction round trip).
+  let active = true;
+  const onStop = (signal: NodeJS.Signals): void => {
+    if (active) return session.stopping ? session.force() : session.stop(signal);
+  };
   const onForward = (signal: NodeJS.Signals): void => {
     const child = session.child;
+    if (!active) return;
     // The child's leader not yet reaped means its pid and group id cannot have been reused.
     if (!child || child.exited) return void report.forwarded.push({ signal, action: 'no-child' });
     if (isSignalPending(child.pid, signal)) return void report.forwarded.push({ signal, action: 'already-pending' });
@@ -87,15 +108,10 @@ function installSignals(session: RunSession, report: RunReport): () => void {
       report.forwarded.push({ signal, action: 'no-child' });
     }
   };
-  const stops: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
-  for (const s of stops) process.on(s, onStop);
+  for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, onStop);
   for (const s of FORWARDED_SIGNALS) process.on(s, onForward);
   return () => {
-    // Still ours until exit: a late signal is ignored, not a default death that skips the report.
-    for (const s of [...stops, ...FORWARDED_SIGNALS]) {
-      process.removeListener(s, s === 'SIGTERM' || s === 'SIGINT' ? onStop : onForward);
-      process.on(s, () => {});
-    }
+    active = false;
   };
 }
 
@@ -104,6 +120,8 @@ function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: 
   report.exitCode = exitCodeFor(result.outcome, result.childCode, o.exitCodes);
   report.durationMs = Date.now() - startedAt.getTime();
   report.steps = stepsOf(report);
+  const stopLine = report.stop ? describeStopProcesses(report.stop, report.runs.at(-1)?.pid) : '';
+  if (stopLine) say(stopLine);
   // The PID file goes before any output: a full stdout pipe (--json) may delay the exit, never the release.
   try {
     pidfile?.releaseSync();
@@ -135,12 +153,15 @@ function stepsOf(report: RunReport): RunReport['steps'] {
   }));
   const stop = report.stop;
   if (stop) {
+    const status = stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok';
+    const detail = describeStopProcesses(stop, report.runs.at(-1)?.pid);
     steps.push({
       name: `stop (${stop.stopSignal}${stop.escalation === 'sigkill' ? ' → SIGKILL' : ''})`,
       phase: 'close',
-      status: stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok',
+      status,
       startMs: report.durationMs - stop.durationMs,
       durationMs: stop.durationMs,
+      ...(status !== 'ok' && detail ? { error: { message: detail } } : {}),
     });
   }
   return steps;

@@ -1,4 +1,4 @@
-export { type CloseResult, type Escalation, type ExitInfo } from './close-sequence.js';
+export { type ClosedProcess, type CloseResult, type Escalation, type ExitInfo } from './close-sequence.js';
 export { getGuardianPid } from './guardian.js';
 export { type SendOptions } from './ipc-send.js';
 export { killTree, type KillTreeOptions, type KillTreeResult } from './kill-tree.js';

@@ -5,7 +5,7 @@ import { readProcStat } from '../core/proc-stat.js';
 import { validateOptions, validateSignal } from '../core/validate.js';
 import { onAbort } from '../core/wait.js';
 import { AbortedError, SpawnError } from '../errors.js';
-import { type CloseResult, type ExitInfo, runCloseSequence } from './close-sequence.js';
+import { type ClosedProcess, type CloseResult, type ExitInfo, runCloseSequence } from './close-sequence.js';
 import { MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
 import { sendWithTimeout, type SendOptions } from './ipc-send.js';
 import { forgetManagedTree, rememberManagedTree } from './managed-trees.js';
@@ -60,6 +60,7 @@ export class ManagedChild {
   readonly #identified: Promise<void>;
   #exitInfo: ExitInfo | undefined;
   #closing: Promise<CloseResult> | undefined;
+  readonly #closedProcesses = new Map<string, ClosedProcess>();
 
   constructor(child: ChildProcess, pid: number, options: NormalizedSpawnOptions, marker: string) {
     this.process = child;
@@ -133,6 +134,13 @@ export class ManagedChild {
     return this.#exitInfo !== undefined;
   }
 
+  /** Every process close() has signalled in the child's tree so far (the child included), in the order
+   * found: its pid, command line, the last signal sent, and whether it outlived SIGKILL. For reports;
+   * also filled in when close() rejects with ProcessSurvivorsError. Empty before close(). */
+  get closedProcesses(): ClosedProcess[] {
+    return [...this.#closedProcesses.values()].map((p) => ({ ...p }));
+  }
+
   /** Resolves with { code, signal } when the child exits (at once if it has). */
   waitForExit(options: { signal?: AbortSignal } = {}): Promise<ExitInfo> {
     validateOptions(options, ['signal'], 'waitForExit()');
@@ -196,6 +204,7 @@ export class ManagedChild {
       graceMs: this.#options.graceMs,
       termMs: this.#options.termMs,
       stopSignal: this.#options.stopSignal,
+      processes: this.#closedProcesses,
     };
     const result = await runCloseSequence(target, this.#force.signal);
     // Survivors (a rejection above) stay registered: the guardian still kills them if we die.

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parseProcStat } from '../core/proc-stat.js';
 import { waitForTimeout } from '../core/wait.js';
 
@@ -24,8 +23,8 @@ function parseStat(pid: number, text: string): ProcInfo | undefined {
   return stat && { pid, ...stat };
 }
 
-/** Small /proc files are read synchronously (~15 µs each), in batches separated by setImmediate, so a
- * walk is fast and never holds the event loop for more than a millisecond or two. */
+/** /proc's listing and its small files are read synchronously (~15 µs each; no thread-pool round trip),
+ * in batches separated by setImmediate, so a walk is fast and never holds the event loop for long. */
 const BATCH = 128;
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -44,6 +43,11 @@ export async function readProcess(pid: number): Promise<ProcInfo | undefined> {
   return text === undefined ? undefined : parseStat(pid, text);
 }
 
+/** A process's command line (arguments joined by spaces); '' when it is gone, a kernel thread, or not Linux. */
+export function readCommand(pid: number): string {
+  return (readSmall(`/proc/${pid}/cmdline`, 'utf8') ?? '').split('\0').filter(Boolean).join(' ');
+}
+
 /** Several processes at once (one `ps` on macOS); absent pids are missing from the map. */
 export async function readProcesses(pids: Iterable<number>): Promise<Map<number, ProcInfo>> {
   if (process.platform !== 'linux') return readPsTable();
@@ -60,7 +64,7 @@ export async function readProcesses(pids: Iterable<number>): Promise<Map<number,
 export async function readProcessTable(): Promise<Map<number, ProcInfo>> {
   if (process.platform !== 'linux') return readPsTable();
   const table = new Map<number, ProcInfo>();
-  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
   for (let i = 0; i < pids.length; i += BATCH) {
     if (i > 0) await yieldToLoop();
     for (const pid of pids.slice(i, i + BATCH)) {

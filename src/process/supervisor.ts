@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { type LongTimer, setLongTimeout } from '../core/long-timer.js';
 import { lifecycleHooks, type ResourceHooks } from '../core/types.js';
 import { validateFunction, validateOptions, validateSignal } from '../core/validate.js';
 import { AbortedError, InvalidOptionError, SuperviseGiveUpError } from '../errors.js';
@@ -43,7 +44,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #attempt = 0;
   #restarts = 0;
   #restartTimes: number[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #timer: LongTimer | undefined;
   #stopRequested = false;
   #stopping: Promise<void> | undefined;
   #giveUp: SuperviseGiveUpError | undefined;
@@ -141,10 +142,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#state = 'backoff';
     this.emit('restart', this.#attempt, delayMs);
     // Referenced on purpose: a pending restart is work, and must keep the process alive until it runs.
-    this.#timer = setTimeout(() => {
+    // A long timer: a delay above 2^31-1 ms (a huge maxMs) is waited for, not clamped by Node to 1 ms.
+    this.#timer = setLongTimeout(() => {
       this.#timer = undefined;
       this.#launch();
-    }, delayMs);
+    }, delayMs, true);
   }
 
   #settleWaiters(error: Error): void {
@@ -185,7 +187,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       return this.#stopping;
     }
     this.#stopRequested = true;
-    clearTimeout(this.#timer);
+    this.#timer?.clear();
     const wasGivenUp = this.#state === 'gave-up';
     this.#state = 'stopping';
     this.#ready = false;

@@ -2,10 +2,9 @@
 // every member (pid + start time, so a reused pid is never mistaken for one), and after the root
 // exits find what is left, including processes that left the group with setsid (environment marker).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { MARKER_VARIABLE } from './guardian.js';
 import { freezeAndKill, waitForGone, KILL_WAIT_MS } from './kill-tree.js';
-import { isGone, type ProcInfo, readProcess } from './proc-table.js';
+import { isGone, type ProcInfo, readCommand, readProcess } from './proc-table.js';
 import { collectTree, type TreeSpec } from './tree.js';
 
 /** One member of a watched tree, with when it was first and last seen alive (ms, performance.now()). */
@@ -78,13 +77,5 @@ export class TreeWatch {
     const entry: WatchedProcess = { pid: info.pid, ppid: info.ppid, pgid: info.pgid, startTime: info.startTime, command: readCommand(info.pid) || '?', firstSeenMs: now, lastSeenMs: now };
     this.#seen.set(info.pid, entry);
     return entry;
-  }
-}
-
-function readCommand(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-  } catch {
-    return ''; // gone, or not Linux
   }
 }

@@ -31,6 +31,14 @@ test('log:<regex> on stderr: ready after the line, not before', async (t) => {
   assert.ok(report.runs[0].readyMs >= 250);
 });
 
+test('log:<regex>: everything the child writes up to its exit is copied through before the runner exits', async (t) => {
+  const script = 'trap \'i=0; while [ $i -lt 30000 ]; do echo "line $i"; i=$((i+1)); done; echo BYE; exit 0\' TERM; ' +
+    'echo READY; while :; do sleep 1 & wait $!; done';
+  const { run, exit } = await readyThenStop(t, ['--ready', 'log:^READY$', '--', 'sh', '-c', script]);
+  assert.equal(exit.code, 0);
+  assert.match(run.stdout, /line 29999\nBYE\n/, `the last lines were lost: ...${run.stdout.slice(-80)}`);
+});
+
 test('tcp:<port> and http://…: ready once the server answers', async (t) => {
   for (const kind of ['tcp', 'http']) {
     const port = await freePort();

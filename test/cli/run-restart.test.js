@@ -63,6 +63,21 @@ test('SIGTERM during a backoff wait: no restart, the runner exits at once', asyn
   assert.equal(exit.code, 0);
 });
 
+test('a backoff above 2^31-1 ms is waited for (not clamped to 1 ms), and SIGTERM during it stops at once', async (t) => {
+  const report = path.join(tempDir(t), 'r.json');
+  const run = startRun(['--restart', 'always', '--backoff', '1000h..2000h', '--report', report, '--', fixture('crash.sh'), '5']);
+  const delayMs = Number((await run.waitFor(/restart #1 in (\d+) ms/))[1]);
+  assert.ok(delayMs >= 0.8 * 3_600_000_000, `${delayMs} ms`);
+  // A delay clamped by Node fires after 1 ms: a second START would follow within milliseconds.
+  await assert.rejects(run.waitFor(/START[\s\S]*START/, 500), /no \/START/);
+  const sentAt = run.signal('SIGTERM');
+  const exit = await run.exited;
+  assert.ok(exit.atMs - sentAt < 3000, `${exit.atMs - sentAt} ms`);
+  assert.equal((run.stdout.match(/START/g) ?? []).length, 1, 'never restarted');
+  assert.equal(readJson(report).outcome, 'stopped');
+  assert.equal(exit.code, 0);
+});
+
 test('an intentional stop never restarts, even when the child crashes while stopping', async () => {
   const run = startRun(['--restart', 'always', '--backoff', '10ms..10ms', '--',
     'sh', '-c', 'trap "exit 9" TERM; echo "START $$"; echo READY; while :; do sleep 1 & wait $!; done']);

@@ -19,6 +19,9 @@ test('SIGTERM: the child exits on it; the runner exits with its code and reports
   assert.equal(r.stop.received, 'SIGTERM');
   assert.equal(r.stop.escalation, 'sigterm');
   assert.deepEqual(r.stop.survivors, []);
+  assert.deepEqual(r.stop.processes.map((p) => [p.pid, p.signal, p.survived]), [[r.pid, 'SIGTERM', false]]);
+  assert.match(r.stop.processes[0].command, /signals\.js/);
+  assert.doesNotMatch(run.stderr, /lastcall: stop:/, 'a lone child exiting on the stop signal is not worth a line');
   assert.equal(r.steps.at(-1).phase, 'close');
 });
 
@@ -45,6 +48,16 @@ test("setsid'd and double-forked grandchildren are all gone when the runner exit
   assert.equal(r.outcome, 'timed-out');
   assert.equal(r.stop.escalation, 'sigkill');
   assert.deepEqual(r.stop.survivors, []);
+  // Each process the stop found is listed with its pid, command and what it took, also for people.
+  const found = new Map(r.stop.processes.map((p) => [p.pid, p]));
+  assert.deepEqual({ ...found.get(r.pid), command: undefined }, { pid: r.pid, command: undefined, signal: 'SIGTERM', survived: false });
+  for (const pid of pids) {
+    assert.equal(found.get(pid)?.signal, 'SIGKILL', `grandchild ${pid}: ${JSON.stringify(r.stop.processes)}`);
+    assert.match(found.get(pid).command, /tree\.py/);
+    assert.equal(found.get(pid).survived, false);
+  }
+  for (const pid of [r.pid, ...pids]) assert.match(run.stderr, new RegExp(`lastcall: stop: .*\\b${pid} \\([^)]*tree\\.py\\)`));
+  assert.match(r.steps.at(-1).error.message, new RegExp(`${pids[0]} .*SIGKILL`));
 });
 
 test('the child exiting on its own: its leftover descendants are cleaned up, its code returned', async (t) => {
