@@ -140,8 +140,9 @@ test('with a short interval, a long storm starts the check at most once per inte
     await Promise.all(Array.from({ length: 100 }, () => get(probe.port, '/readyz', { agent })));
   }
   assert.ok(db.starts.length >= 2, 'the check ran again once its interval passed');
+  // The check reads the clock a little after the cache does: allow 1 ms of that jitter.
   for (let i = 1; i < db.starts.length; i++) {
-    assert.ok(db.starts[i] - db.starts[i - 1] >= intervalMs, `runs ${i - 1} and ${i} are ${db.starts[i] - db.starts[i - 1]} ms apart`);
+    assert.ok(db.starts[i] - db.starts[i - 1] >= intervalMs - 1, `runs ${i - 1} and ${i} are ${db.starts[i] - db.starts[i - 1]} ms apart`);
   }
   agent.destroy();
   await life.shutdown('test');
