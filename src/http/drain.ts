@@ -47,6 +47,7 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
     let sweepPending = false;
     // The sweep runs after the next poll phase: data already in the kernel (a request on a socket
     // just accepted, or sent while the event loop was busy) is read first, so its socket is not idle.
+    // Ref'd: an unref'd immediate does not stop that poll from blocking until some other event.
     const sweepSoon = (): void => {
       if (sweepPending) return;
       sweepPending = true;
@@ -55,7 +56,7 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
         if (settled) return;
         if (tracker.responses.size === 0 && tracker.graceUntil <= performance.now()) sweepIdle(tracker);
         check(tracker.responses.size === 0);
-      }).unref();
+      });
     };
     const check = (responsesDone: boolean): void => {
       if (responsesDone) {

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { rawClient } from './helpers.js';
+
+const fixture = fileURLToPath(new URL('../fixtures/http/idle-server.js', import.meta.url));
+
+// The sweep of idle sockets waited on an unref'd setImmediate, which does not keep libuv's poll
+// from blocking: it ran only when something else woke the loop (the 2 s progress timer here).
+test('SIGTERM with an idle socket (connected, no request) and nothing else to wake the loop: FIN and exit at once', async (t) => {
+  const child = spawn(process.execPath, [fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill('SIGKILL'));
+  const exited = once(child, 'exit');
+  const [line] = await once(createInterface({ input: child.stdout }), 'line');
+  const port = Number(line.split(' ')[1]);
+  const idle = rawClient(port);
+  t.after(() => idle.destroy());
+  // No request: a response would start Node's Date-header timer, which wakes the loop within 1 s.
+  await idle.connected;
+
+  const sentAt = Date.now();
+  child.kill('SIGTERM');
+  await idle.waitForEnd();
+  assert.equal(idle.state.fin, true);
+  assert.equal(idle.state.reset, false);
+  const [code] = await exited;
+  assert.equal(code, 0);
+  // About 50 ms when the sweep runs at once; 2 s (the progress timer) when it waits for a wake-up.
+  assert.ok(Date.now() - sentAt < 1000, `exited ${Date.now() - sentAt} ms after SIGTERM`);
+});
