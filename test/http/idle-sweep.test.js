@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { rawClient } from './helpers.js';
+import { httpServer } from 'lastcall/http';
+import { listen, rawClient } from './helpers.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/http/idle-server.js', import.meta.url));
 
@@ -30,4 +32,27 @@ test('SIGTERM with an idle socket (connected, no request) and nothing else to wa
   assert.equal(code, 0);
   // About 50 ms when the sweep runs at once; 2 s (the progress timer) when it waits for a wake-up.
   assert.ok(Date.now() - sentAt < 1000, `exited ${Date.now() - sentAt} ms after SIGTERM`);
+});
+
+test('close() after a drain that ended every connection makes no second pass over them', async (t) => {
+  const server = http.createServer((req, res) => res.end('ok'));
+  const port = await listen(server);
+  const handle = httpServer(server, { reuseGraceMs: 0 });
+  const idle = rawClient(port);
+  t.after(() => idle.destroy());
+  await idle.connected;
+  idle.send('/');
+  assert.equal((await idle.response()).body, 'ok');
+  await handle.drain();
+  let passes = 0;
+  const closeAll = server.closeAllConnections;
+  server.closeAllConnections = function (...args) {
+    passes++;
+    return closeAll.apply(this, args);
+  };
+  await handle.close();
+  assert.equal(passes, 0);
+  await idle.waitForEnd();
+  assert.equal(idle.state.fin, true);
+  assert.equal(server.listening, false);
 });
