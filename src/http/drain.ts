@@ -53,8 +53,11 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
     const sweep = (): void => {
       sweepPending = false;
       if (settled) return;
-      if (tracker.responses.size === 0 && tracker.graceUntil <= performance.now()) sweepIdle(tracker);
-      check(tracker.responses.size === 0);
+      // Swept: what is left waits for its own event (a response's or a connection's close), never
+      // for another sweep at once, which would spin the loop while a request is still arriving.
+      if (tracker.responses.size > 0 || tracker.graceUntil > performance.now()) return check(tracker.responses.size === 0);
+      sweepIdle(tracker);
+      if (isDrained(tracker, onUpgraded !== undefined)) finish();
     };
     const sweepSoon = (): void => {
       if (sweepPending) return;

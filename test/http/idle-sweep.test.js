@@ -80,3 +80,28 @@ test('SIGTERM with idle sockets: the process exits without first running their c
   assert.equal((await exited)[0], 0);
   assert.equal((await closedLine)[0], 'CLOSED 0');
 });
+
+test('a drain waiting for a request still arriving does not spin the event loop', async (t) => {
+  const server = http.createServer((req, res) => res.end('ok'));
+  const port = await listen(server);
+  const handle = httpServer(server, { reuseGraceMs: 0 });
+  const client = rawClient(port);
+  t.after(() => client.destroy());
+  await client.connected;
+  client.socket.write('GET / HTTP/1.1\r\nHost: x\r\n'); // headers not finished: not idle
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  let sweeps = 0;
+  const closeIdle = server.closeIdleConnections;
+  server.closeIdleConnections = function (...args) {
+    sweeps++;
+    return closeIdle.apply(this, args);
+  };
+  const drained = handle.drain();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Swept once; a sweep re-armed on every loop iteration (or timer tick) runs hundreds of times.
+  assert.ok(sweeps <= 2, `${sweeps} sweeps while waiting`);
+  client.socket.write('\r\n');
+  assert.equal((await client.response()).body, 'ok');
+  await drained;
+  await handle.close();
+});
