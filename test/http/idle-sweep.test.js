@@ -10,6 +10,28 @@ import { listen, rawClient } from './helpers.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/http/idle-server.js', import.meta.url));
 
+/** An http server on 127.0.0.1 under httpServer() (no reuse grace), and one raw client connected to it. */
+async function servedClient(t) {
+  const server = http.createServer((req, res) => res.end('ok'));
+  const port = await listen(server);
+  const handle = httpServer(server, { reuseGraceMs: 0 });
+  const client = rawClient(port);
+  t.after(() => client.destroy());
+  await client.connected;
+  return { server, handle, client };
+}
+
+/** Counts calls to `server[method]`, which still runs. */
+function countCalls(server, method) {
+  const counter = { calls: 0 };
+  const original = server[method];
+  server[method] = function (...args) {
+    counter.calls++;
+    return original.apply(this, args);
+  };
+  return counter;
+}
+
 // The sweep of idle sockets waited on an unref'd setImmediate, which does not keep libuv's poll
 // from blocking: it ran only when something else woke the loop (the 2 s progress timer here).
 test('SIGTERM with an idle socket (connected, no request) and nothing else to wake the loop: FIN and exit at once', async (t) => {
@@ -35,23 +57,13 @@ test('SIGTERM with an idle socket (connected, no request) and nothing else to wa
 });
 
 test('close() after a drain that ended every connection makes no second pass over them', async (t) => {
-  const server = http.createServer((req, res) => res.end('ok'));
-  const port = await listen(server);
-  const handle = httpServer(server, { reuseGraceMs: 0 });
-  const idle = rawClient(port);
-  t.after(() => idle.destroy());
-  await idle.connected;
+  const { server, handle, client: idle } = await servedClient(t);
   idle.send('/');
   assert.equal((await idle.response()).body, 'ok');
   await handle.drain();
-  let passes = 0;
-  const closeAll = server.closeAllConnections;
-  server.closeAllConnections = function (...args) {
-    passes++;
-    return closeAll.apply(this, args);
-  };
+  const closeAll = countCalls(server, 'closeAllConnections');
   await handle.close();
-  assert.equal(passes, 0);
+  assert.equal(closeAll.calls, 0);
   await idle.waitForEnd();
   assert.equal(idle.state.fin, true);
   assert.equal(server.listening, false);
@@ -82,24 +94,14 @@ test('SIGTERM with idle sockets: the process exits without first running their c
 });
 
 test('a drain waiting for a request still arriving does not spin the event loop', async (t) => {
-  const server = http.createServer((req, res) => res.end('ok'));
-  const port = await listen(server);
-  const handle = httpServer(server, { reuseGraceMs: 0 });
-  const client = rawClient(port);
-  t.after(() => client.destroy());
-  await client.connected;
+  const { server, handle, client } = await servedClient(t);
   client.socket.write('GET / HTTP/1.1\r\nHost: x\r\n'); // headers not finished: not idle
   await new Promise((resolve) => setTimeout(resolve, 50));
-  let sweeps = 0;
-  const closeIdle = server.closeIdleConnections;
-  server.closeIdleConnections = function (...args) {
-    sweeps++;
-    return closeIdle.apply(this, args);
-  };
+  const sweeps = countCalls(server, 'closeIdleConnections');
   const drained = handle.drain();
   await new Promise((resolve) => setTimeout(resolve, 300));
   // Swept once; a sweep re-armed on every loop iteration (or timer tick) runs hundreds of times.
-  assert.ok(sweeps <= 2, `${sweeps} sweeps while waiting`);
+  assert.ok(sweeps.calls <= 2, `${sweeps.calls} sweeps while waiting`);
   client.socket.write('\r\n');
   assert.equal((await client.response()).body, 'ok');
   await drained;
