@@ -11,6 +11,7 @@ import { rawServerWarning } from './resource.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
 import { toError } from './thrown.js';
+import { prestartWatchdog } from './watchdog.js';
 import { IN_FLIGHT_STEP, WorkTracker } from './tracker.js';
 import type {
   AddOptions,
@@ -81,6 +82,8 @@ class LifecycleImpl implements Lifecycle {
       onError: (kind, error) => this.#onError(kind, error),
       onShutdown: (reason) => void this.shutdown(reason),
     });
+    // Its thread starts now, parked: shutdown only arms it, and keeps the CPU for the drain.
+    if (options.watchdog) prestartWatchdog();
   }
 
   get signal(): AbortSignal {

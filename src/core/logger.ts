@@ -7,6 +7,8 @@ type Level = 'info' | 'warn' | 'error' | 'debug';
 export interface InternalLogger {
   log(level: Level, obj: object, msg: string): void;
   flush(callback: () => void): void;
+  /** Whether a debug line goes anywhere: callers on hot paths do not even build it otherwise. */
+  debugOn(): boolean;
 }
 
 let syncWrites = false;
@@ -37,12 +39,14 @@ function writeLine(level: Level, _obj: object, msg: string): void {
 }
 
 export function normalizeLogger(logger: Logger | false | undefined): InternalLogger {
-  if (logger === false) return { log: () => {}, flush: (callback) => callback() };
+  if (logger === false) return { log: () => {}, flush: (callback) => callback(), debugOn: () => false };
   if (logger === undefined) {
     guardStdio();
-    return { log: writeLine, flush: (callback) => callback() };
+    return { log: writeLine, flush: (callback) => callback(), debugOn: () => isDebugEnabled() };
   }
+  const hasDebug = typeof logger.debug === 'function';
   return {
+    debugOn: () => hasDebug,
     log(level, obj, msg) {
       try {
         logger[level]?.(obj, msg);

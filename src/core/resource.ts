@@ -73,7 +73,8 @@ function pickHooks(step: string, value: unknown, strict: boolean): ResourceHooks
     const fn = object[name];
     if (fn === undefined) continue;
     if (typeof fn !== 'function') throw new InvalidResourceError(step, value, `its "${name}" is not a function`);
-    hooks[name] = (signal: AbortSignal) => (fn as Fn).call(value, signal);
+    // A hook that cannot read an argument is called without one: runHook then creates no AbortSignal for it.
+    hooks[name] = takesNoArguments(fn as Fn) ? () => (fn as Fn).call(value) : (signal: AbortSignal) => (fn as Fn).call(value, signal);
   }
   if (Object.keys(hooks).length === 0) throw new InvalidResourceError(step, value, 'it has no hook functions');
   const describe = object[DESCRIBE];
@@ -119,6 +120,20 @@ function isNear(a: string, b: string): boolean {
     previous = row;
   }
   return (previous[y.length] ?? 3) <= 2;
+}
+
+/** `() => …`, `function name() {…}`, `async close() {…}`: an empty parameter list, read from the source. */
+const NO_PARAMETERS = /^(?:async\s*)?(?:\(\s*\)\s*=>|function\s*\*?\s*[\w$]*\s*\(\s*\)|\*?\s*[\w$]+\s*\(\s*\)\s*\{)/;
+
+/**
+ * Whether `fn` provably never sees its arguments: no declared parameter (length 0 alone also fits
+ * `(...rest)` and `(a = 1)`) and no `arguments` in its source. Bound and native functions, whose
+ * source is not shown, may read them.
+ */
+function takesNoArguments(fn: Fn): boolean {
+  if (fn.length !== 0) return false;
+  const source = Function.prototype.toString.call(fn);
+  return NO_PARAMETERS.test(source) && !source.includes('arguments') && !source.includes('[native code]');
 }
 
 /** A first parameter named like a Node-style callback: `close(cb)`, `end(callback)`, `quit(done)`. */

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ForcedShutdownError, messageOf, StepAbandonedError, StepTimeoutError } from '../errors.js';
 import type { InternalLogger } from './logger.js';
 import { type LongTimer, setLongTimeout } from './long-timer.js';
+import type { BoundListener, SharedBounds } from './phase-bound.js';
 import { toError } from './thrown.js';
 import { onAbort } from './wait.js';
 import type { Hook, Phase, StepReport } from './types.js';
@@ -22,6 +23,8 @@ export interface HookRun {
   force: AbortSignal;
   /** Aborted to give up on the hook at once (a start cut off by shutdown): the step fails. */
   cut?: AbortSignal;
+  /** Timers and force listeners shared with the hooks whose bounds end in the same ms (shutdown's many steps). */
+  bounds?: SharedBounds;
   logger: InternalLogger;
   onStart?: () => void;
 }
@@ -36,18 +39,21 @@ export function runHook(run: HookRun): Promise<StepReport> {
   const boundMs = Math.min(timeoutMs, remainingMs);
   const makeTimeoutError = (): Error =>
     remainingMs < timeoutMs ? run.phaseBoundError() : new StepTimeoutError(name, phase, boundMs);
-  const controller = new AbortController();
+  // A hook declared without a parameter (see normalizeResource) never sees a signal: none is made.
+  const controller = run.hook.length === 0 ? undefined : new AbortController();
   const startedAt = performance.now();
 
   return new Promise<StepReport>((resolve) => {
     let settled = false;
     let timer: LongTimer | undefined = undefined;
-    let stopListening = (): void => {};
+    let stopListening: (() => void) | undefined;
+    let stopCut: (() => void) | undefined;
     const finish = (status: StepReport['status'], error?: unknown): void => {
       if (settled) return;
       settled = true;
       timer?.clear();
-      stopListening();
+      stopListening?.();
+      stopCut?.();
       const report: StepReport = {
         name,
         phase,
@@ -56,24 +62,28 @@ export function runHook(run: HookRun): Promise<StepReport> {
         durationMs: performance.now() - startedAt,
       };
       if (error !== undefined) report.error = toError(error);
-      if (status !== 'ok') controller.abort(report.error);
+      if (status !== 'ok') controller?.abort(report.error);
       resolve(report);
     };
 
     if (run.force.aborted) return finish('skipped', new ForcedShutdownError(name, phase));
     if (run.cut?.aborted) return finish('skipped', new StepAbandonedError(name, phase, run.cut.reason));
     if (boundMs <= 0) return finish('skipped', makeTimeoutError());
-    const removers = [onAbort(run.force, () => finish('failed', new ForcedShutdownError(name, phase)))];
-    const { cut } = run;
-    if (cut) removers.push(onAbort(cut, () => finish('failed', new StepAbandonedError(name, phase, cut.reason))));
-    stopListening = () => removers.forEach((remove) => remove());
-    timer = setLongTimeout(() => finish('timed-out', makeTimeoutError()), boundMs);
-    logger.log('debug', { step: name, phase }, `step "${name}" (${phase}) started`);
+    const onBound: BoundListener = (forced) =>
+      forced ? finish('failed', new ForcedShutdownError(name, phase)) : finish('timed-out', makeTimeoutError());
+    const { cut, bounds } = run;
+    if (cut) stopCut = onAbort(cut, () => finish('failed', new StepAbandonedError(name, phase, cut.reason)));
+    if (bounds !== undefined) stopListening = bounds.add(startedAt + boundMs, onBound);
+    else {
+      stopListening = onAbort(run.force, () => onBound(true));
+      timer = setLongTimeout(() => onBound(false), boundMs);
+    }
+    if (logger.debugOn()) logger.log('debug', { step: name, phase }, `step "${name}" (${phase}) started`);
     run.onStart?.();
 
     let result: unknown;
     try {
-      result = run.hook(controller.signal);
+      result = controller ? run.hook(controller.signal) : (run.hook as () => unknown)();
     } catch (error) {
       // toError here: `throw undefined` is still a failure with an error.
       return finish('failed', toError(error));
@@ -88,7 +98,7 @@ export function runHook(run: HookRun): Promise<StepReport> {
       (error: unknown) => {
         if (!settled) return finish('failed', toError(error));
         // The hook stopping because we aborted its signal is what we asked for, not news.
-        const level = controller.signal.aborted && isAbortEcho(error, controller.signal) ? 'debug' : 'warn';
+        const level = controller?.signal.aborted && isAbortEcho(error, controller.signal) ? 'debug' : 'warn';
         logger.log(level, { step: name, phase, err: toError(error) }, `step "${name}" (${phase}) rejected late: ${messageOf(error)}`);
       },
     );

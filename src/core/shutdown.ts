@@ -4,6 +4,7 @@ import { channels, publish } from './channels.js';
 import type { Registration } from './coordinator.js';
 import type { InternalLogger } from './logger.js';
 import type { NormalizedOptions } from './options.js';
+import { SharedBounds } from './phase-bound.js';
 import { describeOpen, startProgress } from './progress.js';
 import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } from './report.js';
 import { runHook } from './run-hook.js';
@@ -46,12 +47,15 @@ export class Shutdown {
   #drainEnd: number | undefined;
   #watchdog: Watchdog | undefined;
   #includeStart = false;
+  /** Hooks whose bounds end in the same ms share one timer and force listener. */
+  readonly #bounds: SharedBounds;
 
   constructor(ctx: ShutdownContext) {
     this.#ctx = ctx;
     const { deadlineMs } = ctx.options;
     this.#deadlineEnd = this.#origin + deadlineMs;
     this.#budgetEnd = this.#deadlineEnd - Math.min(100, deadlineMs / 10);
+    this.#bounds = new SharedBounds(ctx.force);
     if (ctx.options.watchdog) this.#startWatchdog();
   }
 
@@ -131,7 +135,14 @@ export class Shutdown {
 
   /** Closes `step` once every step that depends on it has closed, late ones included. */
   #closeStep(step: Step): Promise<void> {
-    step.closing ??= (async () => {
+    if (step.closing) return step.closing;
+    // Nothing depends on it (the common case): no loop, no extra async function.
+    if (step.dependents.length === 0) {
+      step.closeBegan = true;
+      step.closing = this.#runPhase(step, 'close', this.#budgetEnd).then(() => void this.#closed.add(step));
+      return step.closing;
+    }
+    step.closing = (async () => {
       for (;;) {
         const open = step.dependents.filter((dependent) => !this.#closed.has(dependent));
         if (open.length === 0) break;
@@ -150,7 +161,12 @@ export class Shutdown {
     return this.#runPhase(step, 'finish', this.#deadlineEnd);
   }
 
-  async #runPhase(step: Step, phase: Phase, endMs: number): Promise<void> {
+  #runPhase(step: Step, phase: Phase, endMs: number): Promise<void> {
+    // Most steps have no drain or finish hook: no async function for those.
+    return step.hooks[phase] ? this.#runHook(step, phase, endMs) : Promise.resolve();
+  }
+
+  async #runHook(step: Step, phase: Phase, endMs: number): Promise<void> {
     const hook = step.hooks[phase];
     if (!hook) return;
     const { force, logger, options } = this.#ctx;
@@ -174,11 +190,12 @@ export class Shutdown {
       phaseBoundError,
       originMs: this.#origin,
       force,
+      bounds: this.#bounds,
       logger,
       onStart: () => {
         this.#running.set(label, { name: step.name, phase, status: 'ok', startMs: performance.now() - this.#origin, durationMs: 0 });
         this.#watchdog?.started(label);
-        publish(channels.stepStart, { name: step.name, phase });
+        if (channels.stepStart.hasSubscribers) publish(channels.stepStart, { name: step.name, phase });
       },
     });
     this.#running.delete(label);

@@ -24,9 +24,10 @@ function hardExit(code) {
 // thread stuck inside a system call cannot be interrupted, so the hard exit follows after a grace.
 // The hard exit is armed before the line is written: no write (EPIPE, EAGAIN) can stop it.
 export const WATCHDOG_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData, parentPort } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
-const { state, dueAt, deadlineMs, killGraceMs, headerBytes } = workerData;
+const { state, killGraceMs, headerBytes } = workerData;
+let deadlineMs = 0;
 const flags = new Int32Array(state, 0, 4);
 const bytes = new Uint8Array(state, headerBytes);
 process.emitWarning = () => {};
@@ -44,7 +45,7 @@ function describe(mode, code) {
   return 'deadline of ' + deadlineMs + ' ms exceeded and the event loop is not responding; ' +
     'still running: ' + running + '; exiting with code ' + code;
 }
-setLongTimeout(() => {
+function fire() {
   const mode = Atomics.load(flags, 0);
   if (mode === 1) return;
   const code = Atomics.load(flags, 3);
@@ -62,5 +63,10 @@ setLongTimeout(() => {
       'process.getBuiltinModule("node:fs") : require("node:fs")).closeSync(2); } catch (e) {} });';
     session.post('Runtime.evaluate', { expression: closeStderr + 'process.exit(' + code + ')' });
   } catch {}
-}, Math.max(0, dueAt - Date.now()), true);
+}
+// Parked until shutdown arms it; the listener keeps the thread alive until then, the timer after.
+parentPort.once('message', (armed) => {
+  deadlineMs = armed.deadlineMs;
+  setLongTimeout(fire, Math.max(0, armed.dueAt - Date.now()), true);
+});
 `;

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type * as WorkerThreads from 'node:worker_threads';
 import { WATCHDOG_SOURCE } from './watchdog-source.js';
 
 /** Shared with the thread: flags [mode (0 armed, 1 stopped, 2 report final), bytes, running, exit code], then the list. */
@@ -17,22 +18,41 @@ export interface Watchdog {
   stop(): void;
 }
 
-/** Starts the watchdog thread, due `deadlineMs` from now (any duration; Infinity: never). */
+/** A watchdog thread that is up and waits, unarmed, for its deadline. */
+interface Parked {
+  worker: WorkerThreads.Worker;
+  state: SharedArrayBuffer;
+  gone: boolean;
+}
+
+/** The thread started ahead by `prestartWatchdog`, for the next shutdown to arm. */
+let spare: Parked | undefined;
+
+/**
+ * Starts a watchdog thread now, parked until a shutdown arms it: starting a thread costs tens of ms
+ * of CPU, which is better spent before a shutdown than during it. Unref'd: it never keeps the
+ * process alive. A thread that cannot start here is started (or reported) by the shutdown instead.
+ */
+export function prestartWatchdog(): void {
+  if (spare !== undefined && !spare.gone) return;
+  try {
+    spare = park();
+  } catch {
+    spare = undefined;
+  }
+}
+
+/** Arms a watchdog thread (the parked one, else a new one), due `deadlineMs` from now (any duration; Infinity: never). */
 export function startWatchdog(deadlineMs: number, exitCode: number): Watchdog {
-  const state = new SharedArrayBuffer(HEADER_BYTES + STATE_BYTES);
+  const parked = spare !== undefined && !spare.gone ? spare : park();
+  spare = undefined;
+  const { worker, state } = parked;
   const flags = new Int32Array(state, 0, 4);
   const bytes = new Uint8Array(state, HEADER_BYTES);
   const encoder = new TextEncoder();
   Atomics.store(flags, 3, exitCode);
-  const worker = new Worker(WATCHDOG_SOURCE, {
-    eval: true,
-    workerData: { state, dueAt: Date.now() + deadlineMs, deadlineMs, killGraceMs: 250, headerBytes: HEADER_BYTES },
-    stdout: false,
-    stderr: false,
-  });
-  worker.unref();
-  // A worker that fails to start must not become an uncaught error on the main thread.
-  worker.on('error', () => {});
+  // Queued on the thread's port at once: it arrives even if this thread blocks right after.
+  worker.postMessage({ dueAt: Date.now() + deadlineMs, deadlineMs });
   let rewrite: { keys(): Iterable<string> } | undefined;
   return {
     started(label) {
@@ -71,4 +91,26 @@ export function startWatchdog(deadlineMs: number, exitCode: number): Watchdog {
       void worker.terminate();
     },
   };
+}
+
+function park(): Parked {
+  const state = new SharedArrayBuffer(HEADER_BYTES + STATE_BYTES);
+  const worker = new (loadWorkerThreads().Worker)(WATCHDOG_SOURCE, {
+    eval: true,
+    workerData: { state, killGraceMs: 250, headerBytes: HEADER_BYTES },
+    stdout: false,
+    stderr: false,
+  });
+  worker.unref();
+  const parked: Parked = { worker, state, gone: false };
+  // A worker that fails to start must not become an uncaught error on the main thread.
+  worker.on('error', () => {});
+  worker.on('exit', () => (parked.gone = true));
+  return parked;
+}
+
+/** node:worker_threads (and the stream modules it pulls in) is loaded when a thread is first needed, not at import. */
+function loadWorkerThreads(): typeof WorkerThreads {
+  const builtin = (process as { getBuiltinModule?: (id: 'node:worker_threads') => typeof WorkerThreads }).getBuiltinModule;
+  return builtin ? builtin('node:worker_threads') : (createRequire(process.execPath)('node:worker_threads') as typeof WorkerThreads);
 }

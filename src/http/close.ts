@@ -10,6 +10,9 @@ import { destroyUpgraded } from './upgrades.js';
  * had to be forced, so the report shows the step failed and why.
  */
 export async function closeTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined): Promise<void> {
+  // The server emitted 'close' (and was not listened again): every connection was destroyed, only
+  // their 'close' callbacks are pending. Nothing is left to end or force: no pass over them all.
+  if (tracker.serverClosed && !tracker.server.listening) return;
   if (!tracker.draining) tracker.startDraining(0);
   stopListening(tracker.server);
   sweepIdle(tracker);
