@@ -119,8 +119,8 @@ function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: 
   report.outcome = result.outcome;
   report.exitCode = exitCodeFor(result.outcome, result.childCode, o.exitCodes);
   report.durationMs = Date.now() - startedAt.getTime();
-  report.steps = stepsOf(report);
   const stopLine = report.stop ? describeStopProcesses(report.stop, report.runs.at(-1)?.pid) : '';
+  report.steps = stepsOf(report, stopLine);
   if (stopLine) say(stopLine);
   // The PID file goes before any output: a full stdout pipe (--json) may delay the exit, never the release.
   try {
@@ -141,8 +141,9 @@ function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: 
   return report.exitCode;
 }
 
-/** The report's steps, drawn from runs and the stop (one renderer draws library and run reports). */
-function stepsOf(report: RunReport): RunReport['steps'] {
+/** The report's steps, drawn from runs and the stop (one renderer draws library and run reports);
+ * `stopLine` names the stop's processes, the message of a stop that did not go cleanly. */
+function stepsOf(report: RunReport, stopLine: string): RunReport['steps'] {
   const steps: RunReport['steps'] = report.runs.map((run) => ({
     name: `run #${run.attempt}`,
     phase: 'run',
@@ -154,14 +155,13 @@ function stepsOf(report: RunReport): RunReport['steps'] {
   const stop = report.stop;
   if (stop) {
     const status = stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok';
-    const detail = describeStopProcesses(stop, report.runs.at(-1)?.pid);
     steps.push({
       name: `stop (${stop.stopSignal}${stop.escalation === 'sigkill' ? ' → SIGKILL' : ''})`,
       phase: 'close',
       status,
       startMs: report.durationMs - stop.durationMs,
       durationMs: stop.durationMs,
-      ...(status !== 'ok' && detail ? { error: { message: detail } } : {}),
+      ...(status !== 'ok' && stopLine ? { error: { message: stopLine } } : {}),
     });
   }
   return steps;
