@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'coverage/'] },
   {
     files: ['src/**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLifecycle } from 'lastcall';
-import { describeOpen } from '../../dist/core/progress.js';
+import { describeOpen } from '../../build/modules/core/progress.js';
 import { startFixture } from '../helpers/fixture.js';
 
 const spec = { lifecycles: [{ options: { deadlineMs: 10_000 }, steps: [{ name: 'slow', hooks: { close: 'delay:2600' } }, { name: 'quick', hooks: { close: 'ok' } }] }] };

@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { GUARDIAN_SCRIPT } from '../../dist/process/guardian-script.js';
+import { GUARDIAN_SCRIPT } from '../../build/modules/process/guardian-script.js';
 import { isAlive, killAll, waitForLine, waitUntil } from './helpers.js';
 
 const has = (command) => {
