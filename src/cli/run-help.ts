@@ -1,3 +1,5 @@
+import { EXIT_PRESET_NAMES } from '../core/exit-presets.js';
+
 /** `lastcall run --help`. Every flag and default; the README's "lastcall run" section says more. */
 export const RUN_HELP = `Usage: lastcall run [options] -- <command> [args...]
 
@@ -19,7 +21,7 @@ Options (durations: 1500, 1500ms, 2s, 1m):
   --report <path>              write the run's JSON report there on exit
   --json                       print the JSON report on stdout on exit
   --exit-code <outcome>=<n>    remap an outcome's exit code (repeatable)
-  --exit-preset <name>         systemd | launchd | kubernetes
+  --exit-preset <name>         ${EXIT_PRESET_NAMES.join(' | ')}
   -h, --help                   this help
 
 Exit codes: the child's own (signal death: 128+n) when it exits or is stopped; 2 usage; 73 PID file
