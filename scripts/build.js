@@ -6,7 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { rollup } from 'rollup';
+// Rollup's WebAssembly build, pinned: the native build needs a platform package per OS, and later
+// wasm-node versions add an optional binary that refuses Node 20 (npm ci would warn EBADENGINE).
+import { rollup } from '@rollup/wasm-node';
 
 const root = new URL('..', import.meta.url);
 const at = (path) => new URL(path, root).pathname;
