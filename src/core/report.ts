@@ -27,11 +27,11 @@ export function decideExitCode(exitCodes: ExitCodes, report: Omit<ShutdownReport
 
 /** The log line for a step that failed or timed out; undefined for the others. */
 export function describeStep(step: StepReport): string | undefined {
+  if (step.status === 'ok') return undefined;
   const what = `step "${step.name}" (${step.phase})`;
   if (step.status === 'failed') return `${what} failed: ${messageOf(step.error)}`;
   if (step.status === 'timed-out') return `${what} timed out after ${Math.round(step.durationMs)} ms`;
-  if (step.status === 'skipped') return `${what} skipped: ${step.error ? messageOf(step.error) : 'it never started'}`;
-  return undefined;
+  return `${what} skipped: ${step.error ? messageOf(step.error) : 'it never started'}`;
 }
 
 /** Phase order, then start time: the order in which things happened. */
