@@ -40,10 +40,11 @@ export function sortSteps(steps: StepReport[]): StepReport[] {
 }
 
 export function summarize(report: ShutdownReport): string {
-  const count = (status: StepReport['status']): number => report.steps.filter((step) => step.status === status).length;
+  const count: Record<StepReport['status'], number> = { ok: 0, failed: 0, 'timed-out': 0, skipped: 0 };
+  for (const step of report.steps) count[step.status]++;
   return (
     `shutdown ${report.outcome} in ${Math.round(report.durationMs)} ms (exit ${report.exitCode}): ` +
-    `${count('ok')} ok, ${count('failed')} failed, ${count('timed-out')} timed out, ${count('skipped')} skipped`
+    `${count.ok} ok, ${count.failed} failed, ${count['timed-out']} timed out, ${count.skipped} skipped`
   );
 }
 

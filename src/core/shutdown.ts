@@ -167,9 +167,13 @@ export class Shutdown {
   /** Runs the step's hook for `phase`: a promise while it runs; undefined when it is over already (no hook, or one that returned at once). */
   #runPhase(step: Step, phase: Phase, endMs: number): Promise<void> | undefined {
     if (!step.hooks[phase]) return undefined;
-    // A start hook still running when shutdown began: let it settle (bounded) before closing.
-    if (step.starting) return waitForSettled(step.starting, endMs - performance.now(), this.#ctx.force).then(() => this.#runHook(step, phase, endMs));
-    return this.#runHook(step, phase, endMs);
+    return step.starting ? this.#runAfterStart(step, step.starting, phase, endMs) : this.#runHook(step, phase, endMs);
+  }
+
+  /** A start hook still running when shutdown began: let it settle (bounded) before closing. */
+  async #runAfterStart(step: Step, starting: Promise<unknown>, phase: Phase, endMs: number): Promise<void> {
+    await waitForSettled(starting, endMs - performance.now(), this.#ctx.force);
+    await this.#runHook(step, phase, endMs);
   }
 
   #runHook(step: Step, phase: Phase, endMs: number): Promise<void> | undefined {
@@ -251,7 +255,7 @@ export class Shutdown {
     if (crash) partial.error = crash;
     const report = { ...partial, exitCode: decideExitCode(options.exitCodes, partial, logger) };
     // Serialized: a logger such as pino would print the report's Error objects as `{}`.
-    logger.log(report.outcome === 'clean' ? 'info' : 'warn', { report: serializeReport(report) }, summarize(report));
+    logger.log(report.outcome === 'clean' ? 'info' : 'warn', logger.structured ? { report: serializeReport(report) } : {}, summarize(report));
     return report;
   }
 

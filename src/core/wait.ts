@@ -68,8 +68,9 @@ export function onAbort(signal: AbortSignal, fn: () => void): () => void {
  */
 export async function waitForEach<T>(items: readonly T[], start: (item: T) => Promise<void> | undefined): Promise<void> {
   const pending: Promise<void>[] = [];
-  for (const item of items) {
-    const running = start(item);
+  // Indexed: for-of makes an iterator result per item until the loop is optimized.
+  for (let i = 0; i < items.length; i++) {
+    const running = start(items[i] as T);
     if (running !== undefined) pending.push(running);
   }
   if (pending.length > 0) await Promise.all(pending);
