@@ -267,9 +267,11 @@ class LifecycleImpl implements Lifecycle {
     if (!this.#shutdownPromise) void this.shutdown(`${kind}: ${messageOf(error)}`);
   }
 
-  #emit<E extends keyof LifecycleEvents>(event: E, ...args: LifecycleEvents[E]): void {
+  /** Every event has one argument; none is built into an array when nobody listens (a step's is per step). */
+  #emit<E extends keyof LifecycleEvents>(event: E, arg: LifecycleEvents[E][0]): void {
+    if (this.#events.listenerCount(event) === 0) return;
     try {
-      this.#events.emit(event, ...args);
+      this.#events.emit(event, arg);
     } catch (error) {
       this.#logger.log('error', { err: error }, `a "${event}" listener threw: ${messageOf(error)}`);
     }

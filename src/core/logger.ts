@@ -9,6 +9,8 @@ export interface InternalLogger {
   flush(callback: () => void): void;
   /** Whether a debug line goes anywhere: callers on hot paths do not even build it otherwise. */
   debugOn(): boolean;
+  /** Whether `obj` goes anywhere (a logger of the user's): the default one prints only `msg`, `false` nothing. */
+  readonly structured: boolean;
 }
 
 let syncWrites = false;
@@ -39,14 +41,15 @@ function writeLine(level: Level, _obj: object, msg: string): void {
 }
 
 export function normalizeLogger(logger: Logger | false | undefined): InternalLogger {
-  if (logger === false) return { log: () => {}, flush: (callback) => callback(), debugOn: () => false };
+  if (logger === false) return { log: () => {}, flush: (callback) => callback(), debugOn: () => false, structured: false };
   if (logger === undefined) {
     guardStdio();
-    return { log: writeLine, flush: (callback) => callback(), debugOn: () => isDebugEnabled() };
+    return { log: writeLine, flush: (callback) => callback(), debugOn: () => isDebugEnabled(), structured: false };
   }
   const hasDebug = typeof logger.debug === 'function';
   return {
     debugOn: () => hasDebug,
+    structured: true,
     log(level, obj, msg) {
       try {
         logger[level]?.(obj, msg);

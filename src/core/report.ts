@@ -27,11 +27,11 @@ export function decideExitCode(exitCodes: ExitCodes, report: Omit<ShutdownReport
 
 /** The log line for a step that failed or timed out; undefined for the others. */
 export function describeStep(step: StepReport): string | undefined {
+  if (step.status === 'ok') return undefined;
   const what = `step "${step.name}" (${step.phase})`;
   if (step.status === 'failed') return `${what} failed: ${messageOf(step.error)}`;
   if (step.status === 'timed-out') return `${what} timed out after ${Math.round(step.durationMs)} ms`;
-  if (step.status === 'skipped') return `${what} skipped: ${step.error ? messageOf(step.error) : 'it never started'}`;
-  return undefined;
+  return `${what} skipped: ${step.error ? messageOf(step.error) : 'it never started'}`;
 }
 
 /** Phase order, then start time: the order in which things happened. */
@@ -40,10 +40,11 @@ export function sortSteps(steps: StepReport[]): StepReport[] {
 }
 
 export function summarize(report: ShutdownReport): string {
-  const count = (status: StepReport['status']): number => report.steps.filter((step) => step.status === status).length;
+  const count: Record<StepReport['status'], number> = { ok: 0, failed: 0, 'timed-out': 0, skipped: 0 };
+  for (const step of report.steps) count[step.status]++;
   return (
     `shutdown ${report.outcome} in ${Math.round(report.durationMs)} ms (exit ${report.exitCode}): ` +
-    `${count('ok')} ok, ${count('failed')} failed, ${count('timed-out')} timed out, ${count('skipped')} skipped`
+    `${count.ok} ok, ${count.failed} failed, ${count['timed-out']} timed out, ${count.skipped} skipped`
   );
 }
 

@@ -13,8 +13,8 @@ export interface HookRun {
   hook: Hook;
   /** The step's own timeout (Infinity: none). */
   timeoutMs: number;
-  /** What is left of the phase's bound (Infinity: none); the effective bound is the smaller. */
-  remainingMs: number;
+  /** When the phase's bound ends (performance.now() time; Infinity: none); the effective bound is the sooner. */
+  endMs: number;
   /** The error when the phase's bound, not the step's timeout, is what ran out. */
   phaseBoundError: () => Error;
   /** performance.now() at which the phase clock started: `startMs` is relative to it. */
@@ -26,74 +26,83 @@ export interface HookRun {
   /** Timers and force listeners shared with the hooks whose bounds end in the same ms (shutdown's many steps). */
   bounds?: SharedBounds;
   logger: InternalLogger;
-  onStart?: () => void;
+  /** Called just before the hook, with the time it starts at. */
+  onStart?: (startedAt: number) => void;
 }
 
 /**
- * Runs one hook under its bound. Never rejects: a sync throw, a rejection, a hang, a forced stop
- * or an overrun each become a status in the returned report; whatever the hook does afterwards
- * is logged as late, never left as an unhandled rejection.
+ * Runs one hook under its bound. Never throws or rejects: a sync throw, a rejection, a hang, a
+ * forced stop or an overrun each become a status in the report; whatever the hook does afterwards
+ * is logged as late, never left as an unhandled rejection. A hook that returns (or throws) without
+ * a promise is over: its report is returned at once, with no timer, listener or promise made.
  */
-export function runHook(run: HookRun): Promise<StepReport> {
-  const { name, phase, timeoutMs, remainingMs, logger } = run;
-  const boundMs = Math.min(timeoutMs, remainingMs);
-  const makeTimeoutError = (): Error =>
-    remainingMs < timeoutMs ? run.phaseBoundError() : new StepTimeoutError(name, phase, boundMs);
+export function runHook(run: HookRun): StepReport | Promise<StepReport> {
+  const { name, phase } = run;
+  const startedAt = performance.now();
+  const boundMs = Math.min(run.timeoutMs, run.endMs - startedAt);
+  if (run.force.aborted) return ended(run, startedAt, 'skipped', new ForcedShutdownError(name, phase));
+  if (run.cut?.aborted) return ended(run, startedAt, 'skipped', new StepAbandonedError(name, phase, run.cut.reason));
+  if (boundMs <= 0) return ended(run, startedAt, 'skipped', timeoutError(run, startedAt, boundMs));
+  if (run.logger.debugOn()) run.logger.log('debug', { step: name, phase }, `step "${name}" (${phase}) started`);
+  run.onStart?.(startedAt);
   // A hook declared without a parameter (see normalizeResource) never sees a signal: none is made.
   const controller = run.hook.length === 0 ? undefined : new AbortController();
-  const startedAt = performance.now();
+  let result: unknown;
+  try {
+    result = controller ? run.hook(controller.signal) : (run.hook as () => unknown)();
+  } catch (error) {
+    // toError here: `throw undefined` is still a failure with an error.
+    return ended(run, startedAt, 'failed', cutShort(run) ?? toError(error), controller);
+  }
+  // Only an object or a function can be a thenable: anything else means the hook is done.
+  if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
+    return waitForHook(run, result, startedAt, boundMs, controller);
+  }
+  const endedAt = performance.now();
+  const early = cutShort(run);
+  if (early) return ended(run, startedAt, 'failed', early, controller, endedAt);
+  // A hook that blocked the event loop past its bound overran it, even if it then succeeded.
+  if (endedAt - startedAt > boundMs) return ended(run, startedAt, 'timed-out', timeoutError(run, startedAt, boundMs), controller, endedAt);
+  return ended(run, startedAt, 'ok', undefined, controller, endedAt);
+}
 
+/** The hook returned something that may be a promise: wait for it, under its bound. */
+function waitForHook(run: HookRun, result: object, startedAt: number, boundMs: number, controller: AbortController | undefined): Promise<StepReport> {
+  const { name, phase, logger } = run;
   return new Promise<StepReport>((resolve) => {
     let settled = false;
     let timer: LongTimer | undefined = undefined;
     let stopListening: (() => void) | undefined;
     let stopCut: (() => void) | undefined;
-    const finish = (status: StepReport['status'], error?: unknown): void => {
+    const finish = (status: StepReport['status'], error?: Error, endedAt?: number): void => {
       if (settled) return;
       settled = true;
       timer?.clear();
       stopListening?.();
       stopCut?.();
-      const report: StepReport = {
-        name,
-        phase,
-        status,
-        startMs: startedAt - run.originMs,
-        durationMs: performance.now() - startedAt,
-      };
-      if (error !== undefined) report.error = toError(error);
-      if (status !== 'ok') controller?.abort(report.error);
-      resolve(report);
+      resolve(ended(run, startedAt, status, error, controller, endedAt));
     };
-
-    if (run.force.aborted) return finish('skipped', new ForcedShutdownError(name, phase));
-    if (run.cut?.aborted) return finish('skipped', new StepAbandonedError(name, phase, run.cut.reason));
-    if (boundMs <= 0) return finish('skipped', makeTimeoutError());
-    const onBound: BoundListener = (forced) =>
-      forced ? finish('failed', new ForcedShutdownError(name, phase)) : finish('timed-out', makeTimeoutError());
-    const { cut, bounds } = run;
-    if (cut) stopCut = onAbort(cut, () => finish('failed', new StepAbandonedError(name, phase, cut.reason)));
-    if (bounds !== undefined) stopListening = bounds.add(startedAt + boundMs, onBound);
+    // Shutdown forced or the start cut off while the hook ran: its listeners were not there yet.
+    const early = cutShort(run);
+    if (early) finish('failed', early);
     else {
-      stopListening = onAbort(run.force, () => onBound(true));
-      timer = setLongTimeout(() => onBound(false), boundMs);
-    }
-    if (logger.debugOn()) logger.log('debug', { step: name, phase }, `step "${name}" (${phase}) started`);
-    run.onStart?.();
-
-    let result: unknown;
-    try {
-      result = controller ? run.hook(controller.signal) : (run.hook as () => unknown)();
-    } catch (error) {
-      // toError here: `throw undefined` is still a failure with an error.
-      return finish('failed', toError(error));
+      const onBound: BoundListener = (forced) =>
+        forced ? finish('failed', new ForcedShutdownError(name, phase)) : finish('timed-out', timeoutError(run, startedAt, boundMs));
+      const { cut, bounds } = run;
+      if (cut) stopCut = onAbort(cut, () => finish('failed', new StepAbandonedError(name, phase, cut.reason)));
+      if (bounds !== undefined) stopListening = bounds.add(startedAt + boundMs, onBound);
+      else {
+        stopListening = onAbort(run.force, () => onBound(true));
+        timer = setLongTimeout(() => onBound(false), boundMs);
+      }
     }
     settle(result).then(
       () => {
         if (settled) return logger.log('debug', { step: name, phase }, `step "${name}" (${phase}) settled after it was given up on`);
         // A hook that blocked the event loop past its bound overran it, even if it then succeeded.
-        const overran = performance.now() - startedAt > boundMs;
-        finish(overran ? 'timed-out' : 'ok', overran ? makeTimeoutError() : undefined);
+        const endedAt = performance.now();
+        const overran = endedAt - startedAt > boundMs;
+        finish(overran ? 'timed-out' : 'ok', overran ? timeoutError(run, startedAt, boundMs) : undefined, endedAt);
       },
       (error: unknown) => {
         if (!settled) return finish('failed', toError(error));
@@ -103,6 +112,32 @@ export function runHook(run: HookRun): Promise<StepReport> {
       },
     );
   });
+}
+
+/** The hook's report; a hook that did not succeed sees its signal abort with the report's error. */
+function ended(
+  run: HookRun,
+  startedAt: number,
+  status: StepReport['status'],
+  error?: Error,
+  controller?: AbortController,
+  endedAt = performance.now(),
+): StepReport {
+  const report: StepReport = { name: run.name, phase: run.phase, status, startMs: startedAt - run.originMs, durationMs: endedAt - startedAt };
+  if (error !== undefined) report.error = error;
+  if (status !== 'ok') controller?.abort(error);
+  return report;
+}
+
+/** Shutdown forced, or the start cut off, since the hook was called (checked before, then again after). */
+function cutShort(run: HookRun): Error | undefined {
+  if (run.cut?.aborted) return new StepAbandonedError(run.name, run.phase, run.cut.reason);
+  if (run.force.aborted) return new ForcedShutdownError(run.name, run.phase);
+  return undefined;
+}
+
+function timeoutError(run: HookRun, startedAt: number, boundMs: number): Error {
+  return run.endMs - startedAt < run.timeoutMs ? run.phaseBoundError() : new StepTimeoutError(run.name, run.phase, boundMs);
 }
 
 /** Adopts a hook's result; a thenable whose `then` throws or is a throwing getter becomes a rejection. */

@@ -12,7 +12,7 @@ import type { Step } from './step.js';
 import type { WorkTracker } from './tracker.js';
 import type { LifecycleState, Phase, ShutdownReport, StepReport } from './types.js';
 import { normalizeTimeout } from './validate.js';
-import { waitForSettled, waitForTimeout } from './wait.js';
+import { waitForEach, waitForSettled, waitForTimeout } from './wait.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
 
 /** What a shutdown needs from its lifecycle. */
@@ -41,7 +41,6 @@ export class Shutdown {
   readonly #budgetEnd: number;
   readonly #late: Promise<void>[] = [];
   readonly #running = new Map<string, StepReport>();
-  readonly #closed = new Set<Step>();
   #phase: 'drain' | 'close' | 'finish' = 'drain';
   /** When the drain phase ends; undefined during the pre-stop delay (the drain has not begun). */
   #drainEnd: number | undefined;
@@ -83,7 +82,7 @@ export class Shutdown {
     const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#budgetEnd);
     this.#drainEnd = drainEnd;
     const drainBound = drainEnd < this.#budgetEnd ? `drainTimeoutMs (${drainTimeoutMs} ms)` : `the ${options.deadlineMs} ms shutdown deadline`;
-    await Promise.all([...steps.values()].map((step) => this.#drainStep(step)));
+    await waitForEach([...steps.values()], (step) => this.#drainStep(step));
     const inFlight = await tracker.waitForPending(drainEnd - performance.now(), drainBound, force, this.#origin);
     if (inFlight) this.#ctx.record(inFlight);
     await this.#settleLate();
@@ -91,12 +90,12 @@ export class Shutdown {
     this.#phase = 'close';
     this.#ctx.setState('closing');
     // Last added first: with no dependencies declared, the order of add() is reversed.
-    await Promise.all([...steps.values()].reverse().map((step) => this.#closeStep(step)));
+    await waitForEach([...steps.values()].reverse(), (step) => this.#closeStep(step));
     await this.#settleLate();
 
     this.#phase = 'finish';
     this.#ctx.setState('finishing');
-    await Promise.all([...steps.values()].map((step) => this.#finishStep(step)));
+    await waitForEach([...steps.values()], (step) => this.#finishStep(step));
     await this.#settleLate();
     // A throw from a process.nextTick or an unhandled rejection left by the last hook surfaces now,
     // so that it lands in this report rather than racing the exit.
@@ -123,81 +122,96 @@ export class Shutdown {
   addLate(step: Step): void {
     // During the pre-stop delay, the drain phase (which reads the steps when it begins) takes it.
     if (this.#phase === 'drain') {
-      if (this.#drainEnd !== undefined) this.#late.push(this.#drainStep(step));
-    } else this.#late.push(this.#closeStep(step).then(() => this.#finishStep(step)));
+      const draining = this.#drainEnd === undefined ? undefined : this.#drainStep(step);
+      if (draining) this.#late.push(draining);
+    } else this.#late.push(Promise.resolve(this.#closeStep(step)).then(() => this.#finishStep(step)));
   }
 
-  #drainStep(step: Step): Promise<void> {
-    if (step.draining) return Promise.resolve();
+  #drainStep(step: Step): Promise<void> | undefined {
+    if (step.draining) return undefined;
     step.draining = true;
     return this.#runPhase(step, 'drain', this.#drainEnd ?? this.#budgetEnd);
   }
 
-  /** Closes `step` once every step that depends on it has closed, late ones included. */
-  #closeStep(step: Step): Promise<void> {
+  /** Closes `step` once every step that depends on it has closed, late ones included; undefined once closed. */
+  #closeStep(step: Step): Promise<void> | undefined {
+    if (step.closed) return undefined;
     if (step.closing) return step.closing;
     // Nothing depends on it (the common case): no loop, no extra async function.
     if (step.dependents.length === 0) {
       step.closeBegan = true;
-      step.closing = this.#runPhase(step, 'close', this.#budgetEnd).then(() => void this.#closed.add(step));
+      const running = this.#runPhase(step, 'close', this.#budgetEnd);
+      if (running === undefined) step.closed = true;
+      else step.closing = running.then(() => void (step.closed = true));
       return step.closing;
     }
     step.closing = (async () => {
       for (;;) {
-        const open = step.dependents.filter((dependent) => !this.#closed.has(dependent));
+        const open = step.dependents.filter((dependent) => !dependent.closed);
         if (open.length === 0) break;
-        await Promise.all(open.map((dependent) => this.#closeStep(dependent)));
+        await waitForEach(open, (dependent) => this.#closeStep(dependent));
       }
       step.closeBegan = true;
       await this.#runPhase(step, 'close', this.#budgetEnd);
-      this.#closed.add(step);
+      step.closed = true;
     })();
     return step.closing;
   }
 
-  #finishStep(step: Step): Promise<void> {
-    if (step.finishing) return Promise.resolve();
+  #finishStep(step: Step): Promise<void> | undefined {
+    if (step.finishing) return undefined;
     step.finishing = true;
     return this.#runPhase(step, 'finish', this.#deadlineEnd);
   }
 
-  #runPhase(step: Step, phase: Phase, endMs: number): Promise<void> {
-    // Most steps have no drain or finish hook: no async function for those.
-    return step.hooks[phase] ? this.#runHook(step, phase, endMs) : Promise.resolve();
+  /** Runs the step's hook for `phase`: a promise while it runs; undefined when it is over already (no hook, or one that returned at once). */
+  #runPhase(step: Step, phase: Phase, endMs: number): Promise<void> | undefined {
+    if (!step.hooks[phase]) return undefined;
+    return step.starting ? this.#runAfterStart(step, step.starting, phase, endMs) : this.#runHook(step, phase, endMs);
   }
 
-  async #runHook(step: Step, phase: Phase, endMs: number): Promise<void> {
+  /** A start hook still running when shutdown began: let it settle (bounded) before closing. */
+  async #runAfterStart(step: Step, starting: Promise<unknown>, phase: Phase, endMs: number): Promise<void> {
+    await waitForSettled(starting, endMs - performance.now(), this.#ctx.force);
+    await this.#runHook(step, phase, endMs);
+  }
+
+  #runHook(step: Step, phase: Phase, endMs: number): Promise<void> | undefined {
     const hook = step.hooks[phase];
-    if (!hook) return;
+    if (!hook) return undefined;
     const { force, logger, options } = this.#ctx;
-    // A start hook still running when shutdown began: let it settle (bounded) before closing.
-    if (step.starting) await waitForSettled(step.starting, endMs - performance.now(), force);
     if (!step.live) {
-      return this.#ctx.record({ name: step.name, phase, status: 'skipped', startMs: performance.now() - this.#origin, durationMs: 0 });
+      this.#ctx.record({ name: step.name, phase, status: 'skipped', startMs: performance.now() - this.#origin, durationMs: 0 });
+      return undefined;
     }
     const label = `${step.name} (${phase})`;
-    const drainTimeoutMs = normalizeTimeout(options.drainTimeoutMs);
     const phaseBoundError = (): Error =>
       phase === 'drain' && endMs < this.#budgetEnd
-        ? new PhaseTimeoutError(step.name, phase, 'drainTimeoutMs', drainTimeoutMs)
+        ? new PhaseTimeoutError(step.name, phase, 'drainTimeoutMs', normalizeTimeout(options.drainTimeoutMs))
         : new DeadlineExceededError(step.name, phase, options.deadlineMs);
-    const report = await runHook({
+    const report = runHook({
       name: step.name,
       phase,
       hook,
       timeoutMs: step.timeoutMs,
-      remainingMs: endMs - performance.now(),
+      endMs,
       phaseBoundError,
       originMs: this.#origin,
       force,
       bounds: this.#bounds,
       logger,
-      onStart: () => {
-        this.#running.set(label, { name: step.name, phase, status: 'ok', startMs: performance.now() - this.#origin, durationMs: 0 });
+      onStart: (startedAt) => {
+        this.#running.set(label, { name: step.name, phase, status: 'ok', startMs: startedAt - this.#origin, durationMs: 0 });
         this.#watchdog?.started(label);
         if (channels.stepStart.hasSubscribers) publish(channels.stepStart, { name: step.name, phase });
       },
     });
+    if (report instanceof Promise) return report.then((done) => this.#hookEnded(label, done));
+    this.#hookEnded(label, report);
+    return undefined;
+  }
+
+  #hookEnded(label: string, report: StepReport): void {
     this.#running.delete(label);
     this.#watchdog?.finished(this.#running);
     this.#ctx.record(report);
@@ -241,7 +255,7 @@ export class Shutdown {
     if (crash) partial.error = crash;
     const report = { ...partial, exitCode: decideExitCode(options.exitCodes, partial, logger) };
     // Serialized: a logger such as pino would print the report's Error objects as `{}`.
-    logger.log(report.outcome === 'clean' ? 'info' : 'warn', { report: serializeReport(report) }, summarize(report));
+    logger.log(report.outcome === 'clean' ? 'info' : 'warn', logger.structured ? { report: serializeReport(report) } : {}, summarize(report));
     return report;
   }
 

@@ -53,18 +53,19 @@ export function runStart(run: StartContext): StartRun {
     const hook = step.hooks.start;
     if (!hook) return true;
     if (failure) return false;
-    const starting = runHook({
+    const ran = runHook({
       name: step.name,
       phase: 'start',
       hook,
       timeoutMs: step.timeoutMs,
-      remainingMs: end - performance.now(),
+      endMs: end,
       phaseBoundError: () => new PhaseTimeoutError(step.name, 'start', 'startTimeoutMs', timeoutMs),
       originMs: origin,
       force: run.force,
       cut: run.shutdownSignal,
       logger: run.logger,
-    }).then((report) => {
+    });
+    const starting = Promise.resolve(ran).then((report) => {
       // A start that timed out or was cut off may still complete: closing it is the safe side.
       step.live = report.status !== 'failed' || run.shutdownSignal.aborted;
       step.starting = undefined;

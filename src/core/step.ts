@@ -20,6 +20,8 @@ export interface Step {
   closing: Promise<void> | undefined;
   /** Its close hook began (or was skipped): a step added now may not depend on it. */
   closeBegan: boolean;
+  /** Its close phase is over: the steps it depends on may close. */
+  closed: boolean;
   finishing: boolean;
 }
 
@@ -53,6 +55,7 @@ export function createStep(
     draining: false,
     closing: undefined,
     closeBegan: false,
+    closed: false,
     finishing: false,
   };
 }

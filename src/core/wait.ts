@@ -61,3 +61,17 @@ export function onAbort(signal: AbortSignal, fn: () => void): () => void {
   own.add(fn);
   return () => own.delete(fn);
 }
+
+/**
+ * Calls `start` on each item, then waits for the promises it returned; `start` returns undefined
+ * for an item already done, which costs no promise (a thousand no-op steps wait for nothing).
+ */
+export async function waitForEach<T>(items: readonly T[], start: (item: T) => Promise<void> | undefined): Promise<void> {
+  const pending: Promise<void>[] = [];
+  // Indexed: for-of makes an iterator result per item until the loop is optimized.
+  for (let i = 0; i < items.length; i++) {
+    const running = start(items[i] as T);
+    if (running !== undefined) pending.push(running);
+  }
+  if (pending.length > 0) await Promise.all(pending);
+}

@@ -5,15 +5,27 @@ import { createLifecycle } from 'lastcall';
 
 const quiet = { signals: false, exit: false, logger: false, preStopDelayMs: 0 };
 
-test('1,000 steps share their timers: a shutdown arms a handful, not one per hook', async () => {
+/** Shuts down 1,000 steps closed by `close`; returns how many timers and promises the shutdown made. */
+async function shutdownThousand(close) {
   const life = createLifecycle({ ...quiet, deadlineMs: 60_000 });
-  for (let i = 0; i < 1000; i++) life.add(`step-${i}`, { close: () => {} });
-  let timers = 0;
-  const hook = createHook({ init: (id, type) => void (type === 'Timeout' && timers++) }).enable();
+  for (let i = 0; i < 1000; i++) life.add(`step-${i}`, { close });
+  const made = { Timeout: 0, PROMISE: 0 };
+  const hook = createHook({ init: (id, type) => void (type in made && made[type]++) }).enable();
   const report = await life.shutdown('test');
   hook.disable();
   assert.equal(report.steps.filter((step) => step.status === 'ok').length, 1000);
-  assert.ok(timers < 50, `${timers} timers armed`);
+  return made;
+}
+
+test('1,000 hooks that return a promise share their timers: a shutdown arms a handful, not one per hook', async () => {
+  const made = await shutdownThousand(async () => {});
+  assert.ok(made.Timeout < 50, `${made.Timeout} timers armed`);
+});
+
+test('1,000 hooks that return without a promise cost no timer and no promise each', async () => {
+  const made = await shutdownThousand(() => {});
+  assert.ok(made.Timeout < 50, `${made.Timeout} timers armed`);
+  assert.ok(made.PROMISE < 200, `${made.PROMISE} promises made`);
 });
 
 test('a shared bound still times each step out with its own error', async () => {
@@ -57,4 +69,37 @@ test('a hook that may read its arguments gets an AbortSignal; one declared witho
   }
   assert.equal(got.none, true);
   assert.equal(got.method, true);
+});
+
+test('a hook that returns at once is timed on its own: a sibling that blocks after it neither lengthens it nor times it out', async () => {
+  const life = createLifecycle({ ...quiet, deadlineMs: 60_000, stepTimeoutMs: 100 });
+  const block = (ms) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+  // Closed last added first: "quick" returns, then "blocker" holds the thread past the step timeout.
+  life.add('blocker', { close: () => block(250) });
+  life.add('quick', { close: () => {} });
+  const report = await life.shutdown('test');
+  const quick = report.steps.find((step) => step.name === 'quick');
+  const blocker = report.steps.find((step) => step.name === 'blocker');
+  assert.equal(quick.status, 'ok');
+  assert.ok(quick.durationMs < 100, `quick took ${quick.durationMs} ms`);
+  assert.equal(blocker.status, 'timed-out');
+  assert.equal(blocker.error.code, 'ERR_STEP_TIMEOUT');
+});
+
+test('shutdown forced from inside a hook that returns at once: the hook is reported as forced, the steps after it skipped', async () => {
+  const life = createLifecycle({ ...quiet, signals: ['SIGTERM'], deadlineMs: 60_000 });
+  const order = [];
+  life.add('after', { close: () => void order.push('after') });
+  // A second SIGTERM, dispatched synchronously while the hook runs, forces the shutdown.
+  life.add('forcer', { close: () => void (order.push('forcer'), process.emit('SIGTERM', 'SIGTERM')) });
+  const shutdown = new Promise((resolve) => life.once('closed', resolve));
+  process.emit('SIGTERM', 'SIGTERM');
+  const report = await shutdown;
+  const status = Object.fromEntries(report.steps.map((step) => [step.name, [step.status, step.error?.code]]));
+  assert.deepEqual(status, { forcer: ['failed', 'ERR_FORCED'], after: ['skipped', 'ERR_FORCED'] });
+  assert.deepEqual(order, ['forcer']);
+  assert.equal(report.outcome, 'forced');
 });
