@@ -22,6 +22,18 @@ async function servedClient(t) {
   return { server, handle, client };
 }
 
+/** `count` raw clients of `port`, each with one answered request (idle keep-alive sockets). */
+async function servedClients(t, port, count) {
+  const clients = Array.from({ length: count }, () => rawClient(port));
+  t.after(() => clients.forEach((client) => client.destroy()));
+  await Promise.all(clients.map(async (client) => {
+    await client.connected;
+    client.send('/');
+    await client.response();
+  }));
+  return clients;
+}
+
 /** Counts calls to `server[method]`, which still runs. */
 function countCalls(server, method) {
   const counter = { calls: 0 };
@@ -79,13 +91,7 @@ test('SIGTERM with idle sockets: the process exits without first running their c
   const exited = once(child, 'exit');
   const [line] = await once(lines, 'line');
   const port = Number(line.split(' ')[1]);
-  const clients = Array.from({ length: 20 }, () => rawClient(port));
-  t.after(() => clients.forEach((client) => client.destroy()));
-  await Promise.all(clients.map(async (client) => {
-    await client.connected;
-    client.send('/');
-    await client.response();
-  }));
+  const clients = await servedClients(t, port, 20);
   const closedLine = once(lines, 'line');
   child.kill('SIGTERM');
   await Promise.all(clients.map((client) => client.waitForEnd()));
@@ -117,13 +123,7 @@ test('the idle sweep looks itself only at sockets no request arrived on', async 
   server.on('connection', (socket) => accepted.push(socket));
   const port = await listen(server);
   const handle = httpServer(server, { reuseGraceMs: 0 });
-  const served = Array.from({ length: 5 }, () => rawClient(port));
-  t.after(() => served.forEach((client) => client.destroy()));
-  await Promise.all(served.map(async (client) => {
-    await client.connected;
-    client.send('/');
-    await client.response();
-  }));
+  const served = await servedClients(t, port, 5);
   const unused = rawClient(port);
   t.after(() => unused.destroy());
   await unused.connected;
