@@ -38,37 +38,39 @@ export function formatCell(values, figure = {}) {
 }
 
 /**
- * lastcall's figure divided by the best peer's in the same round, then the median over rounds.
- * A hung peer counts as at least the cap when lower is better, so the ratio becomes an upper bound.
- * Returns { ratio, bound, best } or undefined when it cannot be computed.
+ * lastcall's figure divided by the best peer's, paired round by round, then the median over rounds.
+ * The best peer is one library, the one with the best median: a per-round minimum over several
+ * peers that measure alike picks each round's luckiest run, so that even one of them would score
+ * above 1 against the others. A hung peer counts as at least the cap when lower is better, so the
+ * ratio becomes an upper bound. Returns { ratio, bound, best } or undefined when it cannot be computed.
  */
 export function ratioToBestPeer(result, key) {
   const { scenario, rounds, capMs } = result;
   const better = scenario.figures[key]?.better;
   if (!better || !scenario.libraries.includes('lastcall')) return undefined;
+  const value = (round, lib) => {
+    const raw = round[lib]?.figures?.[key];
+    return typeof raw === 'number' ? raw : isHung(raw) && better === 'lower' ? capMs : undefined;
+  };
+  let best;
+  for (const lib of scenario.libraries) {
+    if (lib === 'lastcall') continue;
+    const m = median(rounds.map((round) => value(round, lib)));
+    if (Number.isNaN(m)) continue;
+    if (!best || (better === 'lower' ? m < best.m : m > best.m)) best = { m, lib };
+  }
+  if (!best) return undefined;
   const ratios = [];
   let bound = false;
-  const bests = [];
   for (const round of rounds) {
     const lc = round.lastcall?.figures?.[key];
-    if (typeof lc !== 'number') continue;
-    let best;
-    for (const lib of scenario.libraries) {
-      if (lib === 'lastcall') continue;
-      const raw = round[lib]?.figures?.[key];
-      const v = typeof raw === 'number' ? raw : isHung(raw) && better === 'lower' ? capMs : undefined;
-      if (v === undefined) continue;
-      if (!best || (better === 'lower' ? v < best.v : v > best.v)) best = { v, lib, hung: typeof raw !== 'number' };
-    }
-    if (!best || best.v === 0) continue;
-    ratios.push(lc / best.v);
-    bests.push(best.lib);
-    if (best.hung) bound = true;
+    const v = value(round, best.lib);
+    if (typeof lc !== 'number' || v === undefined || v === 0) continue;
+    ratios.push(lc / v);
+    if (typeof round[best.lib].figures[key] !== 'number') bound = true;
   }
   if (ratios.length === 0) return undefined;
-  const counts = new Map(bests.map((b) => [b, bests.filter((x) => x === b).length]));
-  const best = [...counts].sort((a, b) => b[1] - a[1])[0][0];
-  return { ratio: median(ratios), bound, best };
+  return { ratio: median(ratios), bound, best: best.lib };
 }
 
 function formatRatio(r) {
@@ -138,8 +140,8 @@ export function renderDocument({ results, machine, date, command }) {
     `- Machine: ${machine.cpu}, ${machine.memory} RAM, ${machine.os}`,
     `- Node ${machine.node}`,
     '- Each run spawns real processes (one fixture per library, in bench/fixtures/) and sends real signals.',
-    '- "lastcall ÷ best peer": lastcall\'s figure divided by the best other library\'s figure in the same',
-    '  round (lowest where lower is better, highest where higher is), median over rounds; below 1 means',
+    '- "lastcall ÷ best peer": lastcall\'s figure divided by that of the peer with the best median (lowest',
+    '  where lower is better, highest where higher is), round by round, median over rounds; below 1 means',
     '  lastcall is lower. "≤" means the best peer hung and its cap was used as its figure.',
     '',
     ...results.flatMap((r) => [renderScenario(r), '']),

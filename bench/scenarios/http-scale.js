@@ -30,6 +30,8 @@ function socketLimit() {
 }
 
 const label = (n) => `${n / 1000}k`;
+/** Figure labels are fixed before the mode is known: each names its size in both modes. */
+const sizeLabel = (i) => `SIGTERM→exit ms, ${label(SIZES[i])} (quick: ${QUICK_SIZES[i]})`;
 
 export const scenario = {
   name: 'http-scale',
@@ -41,9 +43,9 @@ export const scenario = {
     'sizes, lower is better.',
   libraries: ['lastcall', 'terminus', 'stoppable', 'http-terminator', 'plain'],
   figures: {
-    exitSmall: { label: `SIGTERM→exit ms, ${label(SIZES[0])}`, better: 'lower' },
-    exitMedium: { label: `SIGTERM→exit ms, ${label(SIZES[1])}`, better: 'lower' },
-    exitLarge: { label: `SIGTERM→exit ms, ${label(SIZES[2])}`, better: 'lower' },
+    exitSmall: { label: sizeLabel(0), better: 'lower' },
+    exitMedium: { label: sizeLabel(1), better: 'lower' },
+    exitLarge: { label: sizeLabel(2), better: 'lower' },
     largest: { label: 'largest (sockets)' },
     reset: { label: 'reset', better: 'lower' },
   },

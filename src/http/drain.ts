@@ -135,7 +135,8 @@ export function sweepIdle(tracker: ConnectionTracker): void {
   const server = tracker.server as { closeIdleConnections?: () => void };
   if (tracker.kind === 'http1' && typeof server.closeIdleConnections === 'function') {
     server.closeIdleConnections();
-    for (const socket of tracker.sockets) {
+    // The others had a request: Node judged them above. No pass over every socket here.
+    for (const socket of tracker.fresh) {
       if (socket.bytesRead === 0 && currentResponse(socket) === undefined) socket.destroy();
     }
   } else if (tracker.responses.size === 0) {

@@ -31,12 +31,14 @@ export function attachListeners(tracker: ConnectionTracker): () => void {
   function onAcceptedClose(this: Socket): void {
     tracker.accepted.delete(this);
     tracker.sockets.delete(this);
+    tracker.fresh.delete(this);
     tracker.handshaking.delete(this);
     tracker.upgraded.delete(this);
     tracker.onSettle?.(false);
   }
   function onSocketClose(this: TrackedSocket): void {
     tracker.sockets.delete(this);
+    tracker.fresh.delete(this);
   }
   function onSessionClose(this: Http2Session): void {
     tracker.sessions.delete(this);
@@ -45,6 +47,7 @@ export function attachListeners(tracker: ConnectionTracker): () => void {
   const addHttp1 = (socket: TrackedSocket): void => {
     socket[kLastActiveAt] = performance.now();
     tracker.sockets.add(socket);
+    tracker.fresh.add(socket);
     if (secure) socket.on('close', onSocketClose); // a plain socket is its accepted one
   };
 
@@ -85,6 +88,7 @@ export function attachListeners(tracker: ConnectionTracker): () => void {
     if (!(res instanceof ServerResponse)) return tracker.track(res); // an HTTP/2 stream
     const socket = req.socket as TrackedSocket;
     socket[kLastActiveAt] = performance.now();
+    tracker.fresh.delete(socket);
     if (tracker.draining || isAcceptedLate(socket)) {
       tracker.track(res);
       closeAfter(socket, res);

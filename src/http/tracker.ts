@@ -28,6 +28,8 @@ export class ConnectionTracker {
   readonly handshaking = new Set<Socket>();
   /** HTTP/1 connections (TLS sockets for https), upgraded ones excluded. */
   readonly sockets = new Set<TrackedSocket>();
+  /** Those of them no request has arrived on yet: Node's `closeIdleConnections` counts them as busy. */
+  readonly fresh = new Set<TrackedSocket>();
   readonly sessions = new Set<Http2Session>();
   /** The TCP sockets of upgraded connections (WebSocket, CONNECT). */
   readonly upgraded = new Set<Socket>();

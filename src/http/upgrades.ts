@@ -38,6 +38,7 @@ function tcpOf(socket: Duplex): Socket | undefined {
 export function trackUpgrades(tracker: ConnectionTracker): void {
   const onUpgrade = (_req: unknown, socket: Duplex): void => {
     tracker.sockets.delete(socket as Socket);
+    tracker.fresh.delete(socket as Socket);
     const tcp = tcpOf(socket);
     if (tcp !== undefined && tracker.accepted.has(tcp)) tracker.upgraded.add(tcp);
   };

@@ -61,17 +61,19 @@ const scenario = {
 const ok = (exitMs, rps) => ({ figures: { exitMs, code: 1, rps } });
 const hung = { figures: { exitMs: 'hung (killed at 5 s)', code: 'hung (killed at 5 s)', rps: 'hung (killed at 5 s)' } };
 
-test('ratioToBestPeer uses the best peer of each round, then the median', () => {
+test('ratioToBestPeer divides by the peer with the best median, round by round, then takes the median', () => {
   const result = { scenario, capMs: 5000, rounds: [
     { lastcall: ok(200, 900), 'peer-a': ok(1000, 300), 'peer-b': ok(800, 450) },
     { lastcall: ok(300, 900), 'peer-a': ok(1000, 300), 'peer-b': ok(1000, 300) },
     { lastcall: ok(250, 900), 'peer-a': ok(500, 300), 'peer-b': hung },
   ] };
   const lower = ratioToBestPeer(result, 'exitMs');
-  assert.equal(lower.ratio, 0.3); // 200/800=0.25, 300/1000=0.3, 250/500=0.5
+  assert.equal(lower.ratio, 0.3); // 200/1000=0.2, 300/1000=0.3, 250/500=0.5
   assert.equal(lower.bound, false);
+  assert.equal(lower.best, 'peer-a'); // medians 1000 and 1000 (hung: the cap): the first
   const higher = ratioToBestPeer(result, 'rps');
-  assert.equal(higher.ratio, 3); // 900/450=2, 900/300=3, 900/300=3
+  assert.equal(higher.best, 'peer-b'); // median 375 (hung runs have no rate) against 300
+  assert.equal(higher.ratio, 2.5); // 900/450=2, 900/300=3; round 3 has no rate for peer-b
   assert.equal(ratioToBestPeer(result, 'code'), undefined);
 });
 
