@@ -1,6 +1,6 @@
 // The build: tsc compiles src/ to one module per file in build/modules (and the .d.ts files into
 // dist/ and dist/cjs/), then rollup bundles those modules into what the package ships. Node's ESM
-// loader costs about half a millisecond per file, so `import('lastcall')` loads a handful of bundled
+// loader costs about half a millisecond per file, so `import('lastcall')` loads two bundled
 // files instead of thirty; every entry (root, subpaths, CLI) shares the same chunks, so a class such
 // as LastcallError is one class whichever subpath it is reached through.
 import { execFileSync } from 'node:child_process';
