@@ -6,12 +6,17 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 // Rollup's WebAssembly build, pinned: the native build needs a platform package per OS, and later
 // wasm-node versions add an optional binary that refuses Node 20 (npm ci would warn EBADENGINE).
 import { rollup } from '@rollup/wasm-node';
 
 const root = new URL('..', import.meta.url);
-const at = (path) => new URL(path, root).pathname;
+// A file path, not a URL's pathname: a checkout under a directory with a space must build too.
+const at = (path) => fileURLToPath(new URL(path, root));
+const modules = at('build/modules/');
+/** A module's path inside build/modules ('core/wait.js'): where the checkout lives never decides a chunk. */
+const inModules = (id) => (id.startsWith(modules) ? id.slice(modules.length) : '');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const compile = (project) => execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit', cwd: root });
 
@@ -22,17 +27,18 @@ compile('tsconfig.cjs.json');
 
 const library = ['index', 'http/index', 'process/index', 'pidfile/index', 'fastify/index'];
 const cli = ['cli/main', 'cli/doctor-explain-preload'];
-const inputs = (names) => Object.fromEntries(names.map((name) => [name, at(`build/modules/${name}.js`)]));
+const inputs = (names) => Object.fromEntries(names.map((name) => [name, `${modules}${name}.js`]));
 
 /** One chunk per area, so `import('lastcall')` loads two files and `lastcall/http` one more. */
 function manualChunks(id) {
-  if (id.endsWith('/build/modules/errors.js')) return 'core';
-  return /\/build\/modules\/(core|http|process|pidfile)\//.exec(id)?.[1];
+  const path = inModules(id);
+  if (path === 'errors.js') return 'core';
+  return /^(core|http|process|pidfile)\//.exec(path)?.[1];
 }
 
 /** Chunks only the CLI reaches sit beside it (doctor finds its preload next to itself); the rest in shared/. */
 function chunkFileNames(chunk) {
-  return chunk.moduleIds.every((id) => id.includes('/build/modules/cli/')) ? 'cli/[name].js' : 'shared/[name].js';
+  return chunk.moduleIds.every((id) => inModules(id).startsWith('cli/')) ? 'cli/[name].js' : 'shared/[name].js';
 }
 
 /** A cycle between modules already works unbundled (rollup keeps its order); any other warning fails the build. */
