@@ -26,14 +26,17 @@ compile('tsconfig.json');
 compile('tsconfig.cjs.json');
 
 const library = ['index', 'http/index', 'process/index', 'pidfile/index', 'fastify/index'];
-const cli = ['cli/main', 'cli/doctor-explain-preload'];
-const inputs = (names) => Object.fromEntries(names.map((name) => [name, `${modules}${name}.js`]));
+const cli = ['cli/main', 'cli/doctor/explain-preload'];
+/** Entry name → module. The preload lands beside the CLI's chunks, where doctor's explain.js looks for it. */
+const entryName = (name) => (name === 'cli/doctor/explain-preload' ? 'cli/explain-preload' : name);
+const inputs = (names) => Object.fromEntries(names.map((name) => [entryName(name), `${modules}${name}.js`]));
 
 /** One chunk per area, so `import('lastcall')` loads two files and `lastcall/http` one more. */
 function manualChunks(id) {
   const path = inModules(id);
-  if (path === 'errors.js') return 'core';
-  return /^(core|http|process|pidfile)\//.exec(path)?.[1];
+  if (path === 'errors.js' || path.startsWith('internal/')) return 'core';
+  if (path === 'cli/doctor/explain-preload.js') return undefined; // an entry of its own, loaded by --import
+  return /^(?:cli\/)?(core|http|process|pidfile|run|doctor|render)\//.exec(path)?.[1];
 }
 
 /** Chunks only the CLI reaches sit beside it (doctor finds its preload next to itself); the rest in shared/. */

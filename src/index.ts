@@ -1,7 +1,7 @@
 export { channelNames } from './core/channels.js';
 export { createLifecycle } from './core/lifecycle.js';
-export { type ExitPreset } from './core/exit-presets.js';
-export { IN_FLIGHT_STEP } from './core/tracker.js';
+export { type ExitPreset } from './core/exit/presets.js';
+export { IN_FLIGHT_STEP } from './core/in-flight.js';
 export { formatReport, type SerializedError, serializeReport } from './core/report.js';
 export {
   type AddOptions,

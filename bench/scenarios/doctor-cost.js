@@ -1,4 +1,4 @@
-// Doctor's own overhead: the requests/s its load client (build/modules/cli/doctor-load.js, the one doctor
+// Doctor's own overhead: the requests/s its load client (build/modules/cli/doctor/load.js, the one doctor
 // uses) reaches against bare node:http at 20 connections, next to autocannon in the same run.
 import autocannon from 'autocannon';
 import { rootDir, spawnFixture } from '../lib.js';
@@ -6,7 +6,7 @@ import { rootDir, spawnFixture } from '../lib.js';
 const CONNECTIONS = 20;
 
 async function doctorClient(url, durationMs) {
-  const { LoadClients } = await import(`${rootDir}/build/modules/cli/doctor-load.js`);
+  const { LoadClients } = await import(`${rootDir}/build/modules/cli/doctor/load.js`);
   const load = new LoadClients(url, CONNECTIONS, performance.now());
   const start = performance.now();
   load.start();

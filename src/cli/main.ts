@@ -22,8 +22,8 @@ Options:
 type Subcommand = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Subcommand>> = {
-  run: async () => (await import('./run.js')).main,
-  doctor: async () => (await import('./doctor.js')).main,
+  run: async () => (await import('./run/main.js')).main,
+  doctor: async () => (await import('./doctor/main.js')).main,
   report: async () => (await import('./report.js')).main,
 };
 

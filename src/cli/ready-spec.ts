@@ -1,6 +1,6 @@
-import { setLongTimeout } from '../core/long-timer.js';
-import { onLines } from '../core/lines.js';
-import { onAbort, waitForTimeout } from '../core/wait.js';
+import { setLongTimeout } from '../internal/long-timer.js';
+import { onLines } from '../internal/lines.js';
+import { onAbort, waitForTimeout } from '../internal/wait.js';
 import { AbortedError, ReadyExitedError, ReadyTimeoutError, UsageError } from '../errors.js';
 
 /** What `--ready` waits for. */

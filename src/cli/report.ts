@@ -3,12 +3,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { parseCommandLine, stringFlag } from './args.js';
-import type { DoctorResult } from './doctor-result.js';
-import { doctorDoc } from './render-doctor.js';
-import { renderHtml } from './render-html.js';
-import type { RenderDoc } from './render-model.js';
-import { reportDoc, validateReportLike } from './render-report.js';
-import { renderText } from './render-text.js';
+import type { DoctorResult } from './doctor/result.js';
+import { doctorDoc } from './render/doctor.js';
+import { renderHtml } from './render/html.js';
+import type { RenderDoc } from './render/model.js';
+import { reportDoc, validateReportLike } from './render/report.js';
+import { renderText } from './render/text.js';
 
 const USAGE = `Usage: lastcall report <report.json> [--html <path>] [--json]
 

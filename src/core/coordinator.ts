@@ -1,8 +1,8 @@
 import { constants } from 'node:os';
-import { type FinishedShutdown, waitForFlush, waitForOnReport } from './exit.js';
+import { type FinishedShutdown, waitForFlush, waitForOnReport } from './exit/finish.js';
 import { useSyncWrites } from './logger.js';
-import { processWide } from './process-wide.js';
-import { installProcessHooks, type ProcessHookMember } from './process-hooks.js';
+import { processWide } from '../internal/process-wide.js';
+import { installProcessHooks, type ProcessHookMember } from './exit/process-hooks.js';
 import type { ShutdownReport } from './types.js';
 
 /** What a lifecycle tells the coordinator about itself. */

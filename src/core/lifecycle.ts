@@ -10,9 +10,9 @@ import { Shutdown } from './shutdown.js';
 import { rawServerWarning } from './resource.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
-import { toError } from './thrown.js';
-import { prestartWatchdog } from './watchdog.js';
-import { IN_FLIGHT_STEP, WorkTracker } from './tracker.js';
+import { toError } from '../internal/thrown.js';
+import { prestartWatchdog } from './exit/watchdog.js';
+import { IN_FLIGHT_STEP, WorkTracker } from './in-flight.js';
 import type {
   AddOptions,
   Lifecycle,
@@ -23,7 +23,7 @@ import type {
   ShutdownReport,
   StepReport,
 } from './types.js';
-import { normalizeOptionsObject, validateFunction, validateSignal } from './validate.js';
+import { normalizeOptionsObject, validateFunction, validateSignal } from '../internal/validate.js';
 
 /** Creates a lifecycle: the one place a service's shutdown is declared and run. */
 export function createLifecycle(options?: LifecycleOptions): Lifecycle {

@@ -1,4 +1,4 @@
-import { guardStdio, isWritable } from './stdio-guard.js';
+import { guardStdio, isWritable } from './exit/stdio-guard.js';
 import type { Logger } from './types.js';
 
 type Level = 'info' | 'warn' | 'error' | 'debug';

@@ -1,7 +1,7 @@
 import { serviceManagerWarning } from './service-manager.js';
 import { constants } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
-import { EXIT_PRESETS, validateExitPreset } from './exit-presets.js';
+import { EXIT_PRESETS, validateExitPreset } from './exit/presets.js';
 import type { ExitCodes, LifecycleOptions, Logger, OnReport } from './types.js';
 import {
   normalizeEnvDuration,
@@ -10,7 +10,7 @@ import {
   validateFunction,
   validateOptions,
   validateStringArray,
-} from './validate.js';
+} from '../internal/validate.js';
 
 export interface NormalizedOptions {
   deadlineMs: number;

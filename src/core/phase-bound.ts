@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { type LongTimer, setLongTimeout } from './long-timer.js';
-import { onAbort } from './wait.js';
+import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
+import { onAbort } from '../internal/wait.js';
 
 /** Called once when the bound runs out (`forced` false) or shutdown is forced (`forced` true). */
 export type BoundListener = (forced: boolean) => void;

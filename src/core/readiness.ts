@@ -2,7 +2,7 @@ import { LifecycleStateError } from '../errors.js';
 import { channels, publish } from './channels.js';
 import type { InternalLogger } from './logger.js';
 import type { LifecycleEvents, LifecycleState } from './types.js';
-import { validateString } from './validate.js';
+import { validateString } from '../internal/validate.js';
 
 type ReadinessInfo = LifecycleEvents['readiness'][0];
 

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { ForcedShutdownError, messageOf, StepAbandonedError, StepTimeoutError } from '../errors.js';
 import type { InternalLogger } from './logger.js';
-import { type LongTimer, setLongTimeout } from './long-timer.js';
+import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
 import type { BoundListener, SharedBounds } from './phase-bound.js';
-import { toError } from './thrown.js';
-import { onAbort } from './wait.js';
+import { toError } from '../internal/thrown.js';
+import { onAbort } from '../internal/wait.js';
 import type { Hook, Phase, StepReport } from './types.js';
 
 export interface HookRun {

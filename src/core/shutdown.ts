@@ -9,11 +9,11 @@ import { describeOpen, startProgress } from './progress.js';
 import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } from './report.js';
 import { runHook } from './run-hook.js';
 import type { Step } from './step.js';
-import type { WorkTracker } from './tracker.js';
+import type { WorkTracker } from './in-flight.js';
 import type { LifecycleState, Phase, ShutdownReport, StepReport } from './types.js';
-import { normalizeTimeout } from './validate.js';
-import { waitForEach, waitForSettled, waitForTimeout } from './wait.js';
-import { startWatchdog, type Watchdog } from './watchdog.js';
+import { normalizeTimeout } from '../internal/validate.js';
+import { waitForEach, waitForSettled, waitForTimeout } from '../internal/wait.js';
+import { startWatchdog, type Watchdog } from './exit/watchdog.js';
 
 /** What a shutdown needs from its lifecycle. */
 export interface ShutdownContext {

@@ -4,7 +4,7 @@ import type { InternalLogger } from './logger.js';
 import { runHook } from './run-hook.js';
 import type { Step } from './step.js';
 import type { ShutdownReport, StepReport } from './types.js';
-import { normalizeTimeout } from './validate.js';
+import { normalizeTimeout } from '../internal/validate.js';
 
 export interface StartContext {
   steps: readonly Step[];

@@ -1,7 +1,7 @@
 import { DependencyCycleError, DuplicateStepError, UnknownDependencyError } from '../errors.js';
 import { normalizeResource } from './resource.js';
 import type { ResourceHooks, StepReport } from './types.js';
-import { normalizeOptionsObject, normalizeStringArray, normalizeTimeout, validateDuration, validateString } from './validate.js';
+import { normalizeOptionsObject, normalizeStringArray, normalizeTimeout, validateDuration, validateString } from '../internal/validate.js';
 
 export interface Step {
   name: string;

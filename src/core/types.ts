@@ -1,4 +1,4 @@
-import type { ExitPreset } from './exit-presets.js';
+import type { ExitPreset } from './exit/presets.js';
 
 /** A hook receives an AbortSignal that aborts at the step's timeout (or when shutdown is forced). */
 export type Hook = (signal: AbortSignal) => unknown;

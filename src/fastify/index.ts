@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { InvalidOptionError } from '../errors.js';
 import type { Lifecycle } from '../core/types.js';
-import { validateOptions, validateStringArray } from '../core/validate.js';
+import { validateOptions, validateStringArray } from '../internal/validate.js';
 import { httpServer, type HttpServerOptions, probes, type ProbePaths } from '../http/index.js';
 
 /** What the plugin needs of a Fastify instance (4 or 5); typed structurally so lastcall needs no fastify types. */

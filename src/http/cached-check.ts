@@ -1,4 +1,4 @@
-import { waitForSettled } from '../core/wait.js';
+import { waitForSettled } from '../internal/wait.js';
 import { HealthCheckTimeoutError, messageOf } from '../errors.js';
 
 export type HealthCheckFunction = (signal: AbortSignal) => unknown;

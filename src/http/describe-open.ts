@@ -1,5 +1,5 @@
 import { currentResponse } from './connection-close.js';
-import type { ConnectionTracker } from './tracker.js';
+import type { ConnectionTracker } from './connection-tracker.js';
 
 /**
  * What a server still has open, for the shutdown's progress line: "2 requests in flight,

@@ -1,9 +1,9 @@
-import { type LongTimer, setLongTimeout } from '../core/long-timer.js';
+import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
 import { performance } from 'node:perf_hooks';
 import { AbortedError } from '../errors.js';
 import { currentResponse } from './connection-close.js';
 import { stopListening } from './stop-listening.js';
-import type { ConnectionTracker } from './tracker.js';
+import type { ConnectionTracker } from './connection-tracker.js';
 import { destroyUpgraded, refuseUpgrades } from './upgrades.js';
 
 const ACCEPT_QUEUE_MAX_MS = 500;

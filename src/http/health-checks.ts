@@ -1,4 +1,4 @@
-import { validateDuration, validateFunction, validateOptions } from '../core/validate.js';
+import { validateDuration, validateFunction, validateOptions } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
 import { CachedCheck, type HealthCheckFunction } from './cached-check.js';
 import { CheckGroup } from './check-group.js';

@@ -3,12 +3,12 @@ import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Server as HttpsServer } from 'node:https';
 import { InvalidOptionError } from '../errors.js';
 import { type HooksProvider, lifecycleHooks, type ResourceHooks } from '../core/types.js';
-import { validateDuration, validateFunction, validateOptions, validateSignal } from '../core/validate.js';
+import { validateDuration, validateFunction, validateOptions, validateSignal } from '../internal/validate.js';
 import { closeTracked } from './close.js';
 import { describeConnections } from './describe-open.js';
 import { drainTracked, type UpgradedCloser } from './drain.js';
 import { validateServer } from './server-kind.js';
-import { ConnectionTracker } from './tracker.js';
+import { ConnectionTracker } from './connection-tracker.js';
 
 export type AnyHttpServer = HttpServer | HttpsServer | Http2Server | Http2SecureServer;
 

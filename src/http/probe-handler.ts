@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidOptionError } from '../errors.js';
 import type { Lifecycle } from '../core/types.js';
-import { validateOptions } from '../core/validate.js';
+import { validateOptions } from '../internal/validate.js';
 import { describeNotReady, type ProbeAnswer } from './check-group.js';
 import { HEALTH_CHECK_OPTIONS, type HealthCheckOptions, normalizeHealthChecks } from './health-checks.js';
 

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { ConnectionTracker } from './tracker.js';
+import type { ConnectionTracker } from './connection-tracker.js';
 
 const UPGRADE_EVENTS = ['upgrade', 'connect'] as const;
 const REFUSAL = 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';

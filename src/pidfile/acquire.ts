@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AbortedError, PidFileHeldError, type PidFileKind } from '../errors.js';
-import { validateBoolean, validateDuration, validateOptions, validateSignal, validateString } from '../core/validate.js';
+import { validateBoolean, validateDuration, validateOptions, validateSignal, validateString } from '../internal/validate.js';
 import { attemptAcquire } from './attempt.js';
 import { PidFileHandle } from './handle.js';
 

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ProcessSurvivorsError } from '../errors.js';
 import { freezeAndKill, KILL_WAIT_MS, waitForGone } from './kill-tree.js';
-import { waitForSettled } from '../core/wait.js';
+import { waitForSettled } from '../internal/wait.js';
 import { type ProcInfo, readCommand } from './proc-table.js';
 import { signalMembers } from './signal-tree.js';
 import { collectTree, type TreeSpec } from './tree.js';

@@ -1,7 +1,7 @@
-import { setLongTimeout } from '../core/long-timer.js';
+import { setLongTimeout } from '../internal/long-timer.js';
 import type { ChildProcess, Serializable } from 'node:child_process';
-import { validateDuration, validateOptions, validateSignal } from '../core/validate.js';
-import { onAbort } from '../core/wait.js';
+import { validateDuration, validateOptions, validateSignal } from '../internal/validate.js';
+import { onAbort } from '../internal/wait.js';
 import { AbortedError, IpcClosedError, IpcTimeoutError } from '../errors.js';
 
 export interface SendOptions {

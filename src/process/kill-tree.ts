@@ -1,6 +1,6 @@
-import { validateDuration, validateOptions, validateSignal } from '../core/validate.js';
+import { validateDuration, validateOptions, validateSignal } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
-import { waitForTimeout } from '../core/wait.js';
+import { waitForTimeout } from '../internal/wait.js';
 import { managedTreeOf } from './managed-trees.js';
 import { assertPosix, validateSignalName } from './platform.js';
 import { isGone, type ProcInfo, readProcess } from './proc-table.js';

@@ -1,9 +1,9 @@
 import { type ChildProcess, type Serializable, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { lifecycleHooks, type ResourceHooks } from '../core/types.js';
-import { readProcStat } from '../core/proc-stat.js';
-import { validateOptions, validateSignal } from '../core/validate.js';
-import { onAbort } from '../core/wait.js';
+import { readProcStat } from '../internal/proc-stat.js';
+import { validateOptions, validateSignal } from '../internal/validate.js';
+import { onAbort } from '../internal/wait.js';
 import { AbortedError, SpawnError } from '../errors.js';
 import { type ClosedProcess, type CloseResult, type ExitInfo, runCloseSequence } from './close-sequence.js';
 import { MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';

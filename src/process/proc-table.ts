@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { parseProcStat } from '../core/proc-stat.js';
-import { waitForTimeout } from '../core/wait.js';
+import { parseProcStat } from '../internal/proc-stat.js';
+import { waitForTimeout } from '../internal/wait.js';
 
 /** One process as seen in /proc (Linux) or `ps` (macOS). */
 export interface ProcInfo {

@@ -1,5 +1,5 @@
-import { setLongTimeout } from '../core/long-timer.js';
-import { onLines } from '../core/lines.js';
+import { setLongTimeout } from '../internal/long-timer.js';
+import { onLines } from '../internal/lines.js';
 import { InvalidOptionError, ReadinessTimeoutError } from '../errors.js';
 import type { ManagedChild } from './managed-child.js';
 import type { NormalizedSuperviseOptions } from './supervise-options.js';

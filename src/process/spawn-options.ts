@@ -1,6 +1,6 @@
 import type { StdioOptions } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { validateBoolean, validateDuration, validateOptions, validateString } from '../core/validate.js';
+import { validateBoolean, validateDuration, validateOptions, validateString } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
 
 type StdioEntry = 'pipe' | 'ignore' | 'inherit' | number | null | undefined;

@@ -1,4 +1,4 @@
-import { validateDuration, validateInteger, validateOptions } from '../core/validate.js';
+import { validateDuration, validateInteger, validateOptions } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
 import type { BackoffOptions } from './backoff.js';
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { type LongTimer, setLongTimeout } from '../core/long-timer.js';
+import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
 import { lifecycleHooks, type ResourceHooks } from '../core/types.js';
-import { validateFunction, validateOptions, validateSignal } from '../core/validate.js';
+import { validateFunction, validateOptions, validateSignal } from '../internal/validate.js';
 import { AbortedError, InvalidOptionError, SuperviseGiveUpError } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import type { ExitInfo } from './close-sequence.js';

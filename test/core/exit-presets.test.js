@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createLifecycle } from 'lastcall';
-import { EXIT_PRESETS } from '../../build/modules/core/exit-presets.js';
-import { RUN_EXIT_CODES } from '../../build/modules/cli/run-exit-codes.js';
+import { EXIT_PRESETS } from '../../build/modules/core/exit/presets.js';
+import { RUN_EXIT_CODES } from '../../build/modules/cli/run/exit-codes.js';
 import { fixture, NODE, startRun } from '../cli/run-helpers.js';
 import { startFixture } from '../helpers/fixture.js';
 

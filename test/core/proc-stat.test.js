@@ -1,7 +1,7 @@
 // /proc/<pid>/stat parsing, shared by lastcall/process (tree walks) and lastcall/pidfile (identity).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseProcStat, readProcStat } from '../../build/modules/core/proc-stat.js';
+import { parseProcStat, readProcStat } from '../../build/modules/internal/proc-stat.js';
 
 test('parseProcStat reads fields after the last ")" (command names with spaces and parentheses)', () => {
   const fields = 'S 42 77 77 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 123456 100 200';

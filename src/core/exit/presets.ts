@@ -1,5 +1,5 @@
-import { InvalidOptionError } from '../errors.js';
-import type { Outcome } from './types.js';
+import { InvalidOptionError } from '../../errors.js';
+import type { Outcome } from '../types.js';
 
 /**
  * Exit codes by service manager: the one table behind `createLifecycle({ exitPreset })` and

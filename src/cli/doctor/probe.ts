@@ -1,7 +1,7 @@
 // One-shot probes on fresh connections: is the service still taking new connections (intake), and
 // what does its readiness endpoint answer. Each is polled on an interval and recorded.
 import { request } from 'node:http';
-import { classifyError } from './doctor-load.js';
+import { classifyError } from './load.js';
 
 export interface ProbeRecord {
   atMs: number;

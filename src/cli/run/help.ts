@@ -1,4 +1,4 @@
-import { EXIT_PRESET_NAMES } from '../core/exit-presets.js';
+import { EXIT_PRESET_NAMES } from '../../core/exit/presets.js';
 
 /** `lastcall run --help`. Every flag and default; the README's "lastcall run" section says more. */
 export const RUN_HELP = `Usage: lastcall run [options] -- <command> [args...]

@@ -1,6 +1,6 @@
 // The timeline as an SVG: one row per lane, bars on a shared ms axis, vertical marks (signal,
 // deadline, exit) across all lanes, and the open-connections series as a step line.
-import type { RenderDoc } from './render-model.js';
+import type { RenderDoc } from './model.js';
 
 const WIDTH = 1100;
 const LABEL_W = 190;

@@ -1,4 +1,4 @@
-import { processWide } from './process-wide.js';
+import { processWide } from '../../internal/process-wide.js';
 import { guardStdio } from './stdio-guard.js';
 
 export type CrashKind = 'uncaughtException' | 'unhandledRejection';

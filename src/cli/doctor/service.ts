@@ -3,7 +3,7 @@
 // exit observed, its process tree walked every 100 ms through lastcall/process.
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createTreeMarker, type TreeWatch, watchTree } from '../process/index.js';
+import { createTreeMarker, type TreeWatch, watchTree } from '../../process/index.js';
 
 export interface ServiceExit {
   atMs: number;

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { constants } from 'node:os';
-import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from './args.js';
-import { parseCount, parseDuration } from './duration.js';
-import { parseReadySpec, type ReadySpec } from './ready-spec.js';
-import { UsageError } from '../errors.js';
+import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.js';
+import { parseCount, parseDuration } from '../duration.js';
+import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
+import { UsageError } from '../../errors.js';
 
 export const DOCTOR_FLAGS: FlagSpec = {
   port: { type: 'string' },

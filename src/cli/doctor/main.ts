@@ -1,13 +1,13 @@
 // `lastcall doctor [options] -- <command> [args...]`: audit any service's shutdown from outside.
 import { writeFileSync } from 'node:fs';
-import { type Check, evaluateRun, secondSignalCheck } from './doctor-checks.js';
-import { DOCTOR_USAGE, parseDoctorArgs } from './doctor-options.js';
-import { combineChecks, type DoctorResult, timelineOf, verdictOf } from './doctor-result.js';
-import { type RunObservation, runOnce } from './doctor-run.js';
-import { findFreePort, killLiveServices } from './doctor-service.js';
-import { doctorDoc } from './render-doctor.js';
-import { renderHtml } from './render-html.js';
-import { renderText } from './render-text.js';
+import { type Check, evaluateRun, secondSignalCheck } from './checks.js';
+import { DOCTOR_USAGE, parseDoctorArgs } from './options.js';
+import { combineChecks, type DoctorResult, timelineOf, verdictOf } from './result.js';
+import { type RunObservation, runOnce } from './run.js';
+import { findFreePort, killLiveServices } from './service.js';
+import { doctorDoc } from '../render/doctor.js';
+import { renderHtml } from '../render/html.js';
+import { renderText } from '../render/text.js';
 
 /** Exit codes: 0 no check failed, 1 a check failed, 2 usage error or never ready. */
 export async function main(argv: string[]): Promise<number> {

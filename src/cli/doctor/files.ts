@@ -1,7 +1,7 @@
 // The `files` check's evidence: each --pidfile/--file after exit, and what its PID now points at.
 import { readFileSync } from 'node:fs';
-import { readProcStat } from '../core/proc-stat.js';
-import type { WatchedProcess } from '../process/index.js';
+import { readProcStat } from '../../internal/proc-stat.js';
+import type { WatchedProcess } from '../../process/index.js';
 
 export interface FileState {
   path: string;

@@ -1,6 +1,6 @@
 // One self-contained HTML page (no network): title, verdict, the rows table, the SVG timeline, a legend.
-import type { RenderDoc } from './render-model.js';
-import { escapeXml, renderSvg } from './render-svg.js';
+import type { RenderDoc } from './model.js';
+import { escapeXml, renderSvg } from './svg.js';
 
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; background: #fff; }

@@ -1,15 +1,15 @@
-import { type LongTimer, setLongTimeout } from '../core/long-timer.js';
+import { type LongTimer, setLongTimeout } from '../../internal/long-timer.js';
 import { writeFileSync } from 'node:fs';
-import type { PidFileHandle } from '../pidfile/index.js';
-import { messageOf, PidFileHeldError } from '../errors.js';
-import { FORWARDED_SIGNALS, isSignalPending } from './run-forward.js';
-import { RUN_HELP } from './run-help.js';
-import { runOutput, say, setPrivateOutput, waitForOutput } from './run-output.js';
-import { exitCodeFor } from './run-exit-codes.js';
-import { describeStopProcesses } from './run-stop.js';
-import { parseRunOptions, type RunOptions } from './run-options.js';
-import type { RunOutcome, RunReport } from './run-report.js';
-import { type RunResult, RunSession } from './run-session.js';
+import type { PidFileHandle } from '../../pidfile/index.js';
+import { messageOf, PidFileHeldError } from '../../errors.js';
+import { FORWARDED_SIGNALS, isSignalPending } from './forward.js';
+import { RUN_HELP } from './help.js';
+import { runOutput, say, setPrivateOutput, waitForOutput } from './output.js';
+import { exitCodeFor } from './exit-codes.js';
+import { describeStopProcesses } from './stop.js';
+import { parseRunOptions, type RunOptions } from './options.js';
+import type { RunOutcome, RunReport } from './report.js';
+import { type RunResult, RunSession } from './session.js';
 
 /** One line, for when lastcall itself runs as PID 1 (a container's entrypoint): see README "PID 1". */
 export const PID1_WARNING =
@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     report.pidfile = o.pidfile;
     try {
       // Loaded only when asked for: every module read before the spawn delays the child's start.
-      const { acquirePidFile } = await import('../pidfile/index.js');
+      const { acquirePidFile } = await import('../../pidfile/index.js');
       pidfile = await acquirePidFile(o.pidfile);
     } catch (error) {
       say(messageOf(error));

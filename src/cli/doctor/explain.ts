@@ -15,7 +15,7 @@ export class Explain {
 
   /** Environment additions: NODE_OPTIONS gains the preload (after what the user set). */
   env(base: NodeJS.ProcessEnv): Record<string, string> {
-    const preload = new URL('./doctor-explain-preload.js', import.meta.url).href;
+    const preload = new URL('./explain-preload.js', import.meta.url).href;
     const options = [base.NODE_OPTIONS, `--import=${preload}`].filter(Boolean).join(' ');
     return { NODE_OPTIONS: options, LASTCALL_DOCTOR_EXPLAIN: this.dir };
   }

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { ForcedShutdownError, InFlightTimeoutError, InvalidOptionError, messageOf } from '../errors.js';
 import type { InternalLogger } from './logger.js';
-import { toError } from './thrown.js';
+import { toError } from '../internal/thrown.js';
 import type { StepReport } from './types.js';
-import { waitForSettled } from './wait.js';
+import { waitForSettled } from '../internal/wait.js';
 
 /** The report's name for the wait on work registered with `track()`. */
 export const IN_FLIGHT_STEP = 'in-flight';

@@ -1,7 +1,7 @@
 // Runs → doctor's JSON result: checks combined over runs (worst status, median value) and the first
 // run's timeline, with requests merged into runs of equal outcome so the file stays small.
-import type { Check, CheckStatus } from './doctor-checks.js';
-import type { RunObservation } from './doctor-run.js';
+import type { Check, CheckStatus } from './checks.js';
+import type { RunObservation } from './run.js';
 
 type Mark<K extends string> = { kind: K; atMs: number; label: string };
 type Segment<K extends string> = { kind: K; startMs: number; endMs: number; outcome: string; count: number };

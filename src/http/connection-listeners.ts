@@ -4,7 +4,7 @@ import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
 import { closeAfter, notePipelined, type TrackedResponse } from './connection-close.js';
-import { type ConnectionTracker, kLastActiveAt, type TrackedSocket } from './tracker.js';
+import { type ConnectionTracker, kLastActiveAt, type TrackedSocket } from './connection-tracker.js';
 import { followListeners, trackUpgrades } from './upgrades.js';
 
 const kAcceptedLate = Symbol('lastcall.acceptedLate');

@@ -1,10 +1,10 @@
 import { constants } from 'node:os';
-import { UsageError } from '../errors.js';
-import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from './args.js';
-import { parseCount, parseDuration } from './duration.js';
-import { parseReadySpec, type ReadySpec } from './ready-spec.js';
-import { parseExitCodeMap } from './run-exit-codes.js';
-import type { RunOutcome } from './run-report.js';
+import { UsageError } from '../../errors.js';
+import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.js';
+import { parseCount, parseDuration } from '../duration.js';
+import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
+import { parseExitCodeMap } from './exit-codes.js';
+import type { RunOutcome } from './report.js';
 
 export const RUN_FLAGS: FlagSpec = {
   deadline: { type: 'string' },

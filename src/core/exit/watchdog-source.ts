@@ -1,4 +1,4 @@
-import { setLongTimeout } from './long-timer.js';
+import { setLongTimeout } from '../../internal/long-timer.js';
 
 // A WebAssembly module importing WASI's proc_exit: with returnOnExit false, proc_exit is C exit(),
 // which ends the whole process from this thread. It is the one exit that also holds for a PID 1

@@ -1,7 +1,7 @@
-import { EXIT_PRESET_NAMES, EXIT_PRESETS, type ExitPreset, isExitPreset } from '../core/exit-presets.js';
-import type { Outcome } from '../core/types.js';
-import { UsageError } from '../errors.js';
-import type { RunOutcome } from './run-report.js';
+import { EXIT_PRESET_NAMES, EXIT_PRESETS, type ExitPreset, isExitPreset } from '../../core/exit/presets.js';
+import type { Outcome } from '../../core/types.js';
+import { UsageError } from '../../errors.js';
+import type { RunOutcome } from './report.js';
 
 /** Codes for outcomes that do not pass the child's own code through. */
 export const RUN_EXIT_CODES = {

@@ -1,7 +1,7 @@
 // A doctor result → the render model: signal, readiness, intake, one lane per client, open
 // connections, one bar per process (orphans marked), and the exit.
-import type { DoctorResult, TimelineEvent } from './doctor-result.js';
-import type { RenderBar, RenderDoc, RenderLane } from './render-model.js';
+import type { DoctorResult, TimelineEvent } from '../doctor/result.js';
+import type { RenderBar, RenderDoc, RenderLane } from './model.js';
 
 /** Beyond this many clients the page would be mostly client lanes; the JSON keeps them all. */
 const MAX_CLIENT_LANES = 40;

@@ -1,5 +1,5 @@
 // The same document as terminal text: title, verdict line, one line per row.
-import type { RenderDoc } from './render-model.js';
+import type { RenderDoc } from './model.js';
 
 export function renderText(doc: RenderDoc): string {
   const width = Math.max(8, ...doc.rows.map((r) => r.id.length));

@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
-import { waitForSettled } from '../core/wait.js';
-import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../errors.js';
-import { type ManagedChild, spawnManaged } from '../process/managed-child.js';
-import { supervise, type Supervisor, type SupervisorExit } from '../process/supervisor.js';
-import { describeReadySpec, waitForReady } from './ready-spec.js';
-import { signalExitCode } from './run-forward.js';
-import { notifySystemd } from './run-notify.js';
-import { runOutput, say } from './run-output.js';
-import type { RunOptions } from './run-options.js';
-import type { RunAttempt, RunOutcome, RunReport } from './run-report.js';
-import { killReserveMs, runStop } from './run-stop.js';
+import { waitForSettled } from '../../internal/wait.js';
+import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../../errors.js';
+import { type ManagedChild, spawnManaged } from '../../process/managed-child.js';
+import { supervise, type Supervisor, type SupervisorExit } from '../../process/supervisor.js';
+import { describeReadySpec, waitForReady } from '../ready-spec.js';
+import { signalExitCode } from './forward.js';
+import { notifySystemd } from './notify.js';
+import { runOutput, say } from './output.js';
+import type { RunOptions } from './options.js';
+import type { RunAttempt, RunOutcome, RunReport } from './report.js';
+import { killReserveMs, runStop } from './stop.js';
 
 export interface RunResult {
   outcome: RunOutcome;

@@ -3,7 +3,7 @@
 // whether it was sent on a socket that had already served one. Raw `net` keeps the client light
 // enough that the service, not doctor, is the bottleneck (bench doctor-cost).
 import { connect, type Socket } from 'node:net';
-import { ResponseParser } from './doctor-response.js';
+import { ResponseParser } from './response.js';
 
 export type RequestOutcome = 'ok' | 'closing' | 'refused' | 'reset' | '5xx' | 'error';
 

@@ -1,7 +1,7 @@
 import { createWriteStream, fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
-import { waitForSettled } from '../core/wait.js';
+import { waitForSettled } from '../../internal/wait.js';
 
 // process.stdout/stderr are blocking for pipes on Linux: a reader that stalls would freeze the
 // runner's thread (signal handlers, deadline timer), and a write blocked in the thread pool would hang

@@ -3,7 +3,7 @@ import type { Server as NetServer, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { currentResponse, lastResponse, markClose, type ResponseSocket, type TrackedResponse } from './connection-close.js';
 import type { ServerKind } from './server-kind.js';
-import { attachListeners } from './tracker-listeners.js';
+import { attachListeners } from './connection-listeners.js';
 
 export type { TrackedResponse } from './connection-close.js';
 

@@ -1,8 +1,8 @@
 // Observations of one run → the checks, each with what was seen and how to fix it.
-import { summarizeDump } from './doctor-explain.js';
-import { signalExitCode } from './run-forward.js';
-import type { RunObservation } from './doctor-run.js';
-import type { ProbeRecord } from './doctor-probe.js';
+import { summarizeDump } from './explain.js';
+import { signalExitCode } from '../run/forward.js';
+import type { RunObservation } from './run.js';
+import type { ProbeRecord } from './probe.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Check {

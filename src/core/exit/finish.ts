@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { messageOf } from '../errors.js';
-import type { InternalLogger } from './logger.js';
-import type { OnReport, ShutdownReport } from './types.js';
-import { waitForSettled, waitForTimeout } from './wait.js';
+import { messageOf } from '../../errors.js';
+import type { InternalLogger } from '../logger.js';
+import type { OnReport, ShutdownReport } from '../types.js';
+import { waitForSettled, waitForTimeout } from '../../internal/wait.js';
 import type { Watchdog } from './watchdog.js';
 
 const MAX_FLUSH_MS = 1_000;

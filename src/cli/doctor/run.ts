@@ -1,14 +1,14 @@
 // One doctor run: start the service, wait until ready, load it, send the stop signal, watch intake,
 // the exit and the tree, SIGKILL the whole tree at the deadline, then look for orphans and files.
-import { waitForSettled, waitForTimeout } from '../core/wait.js';
-import type { WatchedProcess } from '../process/index.js';
-import { Explain, type ExplainDump } from './doctor-explain.js';
-import { type FileState, inspectFiles } from './doctor-files.js';
-import { LoadClients, type RequestRecord } from './doctor-load.js';
-import { type DoctorOptions, readySpecFor, withPort } from './doctor-options.js';
-import { Poller, type ProbeRecord } from './doctor-probe.js';
-import { type ServiceExit, Service } from './doctor-service.js';
-import { waitForReady } from './ready-spec.js';
+import { waitForSettled, waitForTimeout } from '../../internal/wait.js';
+import type { WatchedProcess } from '../../process/index.js';
+import { Explain, type ExplainDump } from './explain.js';
+import { type FileState, inspectFiles } from './files.js';
+import { LoadClients, type RequestRecord } from './load.js';
+import { type DoctorOptions, readySpecFor, withPort } from './options.js';
+import { Poller, type ProbeRecord } from './probe.js';
+import { type ServiceExit, Service } from './service.js';
+import { waitForReady } from '../ready-spec.js';
 
 export interface RunObservation {
   port: number;
