@@ -221,6 +221,7 @@ class LifecycleImpl implements Lifecycle {
       crash: () => this.#crash,
       setState: (state) => (this.#state = state),
       record: (report) => this.#record(report),
+      exitedEarly: (report) => this.#closed(report),
       registration: this.#registration,
     });
     this.#logger.log('info', { reason: reasonText, deadlineMs }, `shutting down (${reasonText}), deadline ${deadlineMs} ms`);
@@ -228,12 +229,19 @@ class LifecycleImpl implements Lifecycle {
     publish(channels.shutdown, { reason: reasonText, deadlineMs });
     const run = this.#run;
     return run.run(reasonText, includeStart).catch((error: unknown) => run.fail(reasonText, toError(error))).then((report) => {
-      this.#report = report;
-      this.#emit('closed', report);
-      publish(channels.closed, { report });
+      this.#closed(report);
       run.end(report);
       return report;
     });
+  }
+
+  /** 'closed' fires once: at the end of the shutdown, or with the snapshot of a process exiting during it. */
+  #closed(report: ShutdownReport): void {
+    if (this.#report) return;
+    this.#report = report;
+    this.#state = 'closed';
+    this.#emit('closed', report);
+    publish(channels.closed, { report });
   }
 
   #record(report: StepReport): void {

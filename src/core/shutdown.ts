@@ -27,6 +27,8 @@ export interface ShutdownContext {
   crash(): Error | undefined;
   setState(state: LifecycleState): void;
   record(report: StepReport): void;
+  /** The process is exiting mid-shutdown (a hook called process.exit): this report is final. */
+  exitedEarly(report: ShutdownReport): void;
   /** The process-wide coordinator: it owns the exit. */
   registration: Registration;
 }
@@ -58,7 +60,7 @@ export class Shutdown {
     if (ctx.options.watchdog) this.#startWatchdog();
   }
 
-  /** The report so far, for a process exiting mid-shutdown: steps still running are cut short. */
+  /** The final report of a process exiting mid-shutdown: steps still running are cut short. */
   snapshot(reason: string): ShutdownReport {
     const now = performance.now() - this.#origin;
     const cut = [...this.#running.values()].map((step): StepReport => ({
@@ -67,7 +69,9 @@ export class Shutdown {
       durationMs: now - step.startMs,
       error: new ProcessExitedError(step.name, step.phase),
     }));
-    return this.#buildReport(reason, this.#includeStart, { cut });
+    const report = this.#buildReport(reason, this.#includeStart, { cut });
+    this.#ctx.exitedEarly(report);
+    return report;
   }
 
   async run(reason: string, includeStart: boolean): Promise<ShutdownReport> {

@@ -122,6 +122,35 @@ test('process.exit(0) from a close hook after another step failed: exit 1 and th
   assert.match(fixture.stderr, /shutdown failed in \d+ ms \(exit 1\): 0 ok, 2 failed/);
 });
 
+// Issue 20 item 19: the report of a shutdown a hook ended with process.exit() is final and emitted.
+test('process.exit(0) from a close hook: the closed event still fires once, with the final report', GUARD, async () => {
+  const fixture = await run({
+    lifecycles: [{ steps: [{ name: 'done', hooks: { close: 'ok' } }, { name: 'quitter', hooks: { close: 'exit:0' } }] }],
+  });
+  const exit = await fixture.signalAndWait('SIGTERM');
+  assert.equal(exit.code, 1);
+  const [report, ...more] = reports(fixture.stdout);
+  assert.equal(more.length, 0);
+  assert.equal(report.outcome, 'failed');
+  assert.equal(status(report, 'done:close'), 'ok');
+  assert.equal(status(report, 'quitter:close'), 'failed');
+  assert.equal(report.steps.find((s) => s.name === 'quitter').error.code, 'ERR_PROCESS_EXITED');
+});
+
+// Issue 20 item 19: a logger returning rejected promises neither loops nor holds the exit.
+test('a logger whose every write rejects: the shutdown ends clean, reported, without waiting for the deadline', GUARD, async () => {
+  const fixture = await run({
+    logger: 'rejecting',
+    lifecycles: [{ options: { deadlineMs: 20_000 }, steps: [{ name: 'db', hooks: { close: 'delay:50' } }] }],
+  });
+  const exit = await fixture.signalAndWait('SIGTERM');
+  const [report] = reports(fixture.stdout);
+  assert.equal(report?.outcome, 'clean', fixture.stderr);
+  assert.equal(status(report, 'db:close'), 'ok');
+  assert.ok(exit.code === 0 || exit.signal === 'SIGTERM', JSON.stringify(exit));
+  assert.doesNotMatch(fixture.stderr, /deadline of 20000 ms exceeded/);
+});
+
 test('with 200 concurrent steps the watchdog line names the blocking step first, within 4096 bytes', GUARD, async () => {
   const steps = [{ name: 'blocker', hooks: { close: 'spin' } }];
   for (let i = 0; i < 200; i++) steps.push({ name: `a-step-with-a-rather-long-name-${i}`, hooks: { close: 'hang' } });
