@@ -3,7 +3,7 @@ import { waitForSettled } from '../../internal/wait.js';
 import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../../errors.js';
 import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
-import { signalExitCode } from './forward.js';
+import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
 import { runOutput, say } from './output.js';
 import type { RunOptions } from './options.js';

@@ -1,7 +1,7 @@
 import { setLongTimeout } from '../../internal/long-timer.js';
 import { ProcessSurvivorsError } from '../../errors.js';
 import type { ManagedChild, Supervisor } from '../../process/index.js';
-import { signalExitCode } from './forward.js';
+import { signalExitCode } from '../signals.js';
 import type { RunOptions } from './options.js';
 import type { RunResult, RunStop } from './report.js';
 
