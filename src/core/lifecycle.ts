@@ -7,7 +7,7 @@ import { type Registration, registerLifecycle } from './coordinator.js';
 import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
-import { rawServerWarning } from './resource.js';
+import { boundCloserWarning, rawServerWarning } from './resource.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
 import { toError } from '../internal/thrown.js';
@@ -118,7 +118,7 @@ class LifecycleImpl implements Lifecycle {
     if (name === IN_FLIGHT_STEP) throw new DuplicateStepError(name);
     const step = createStep(name, resource, options, this.#steps, this.#options.stepTimeoutMs);
     this.#validateLateStep(step);
-    const warning = rawServerWarning(name, resource);
+    const warning = rawServerWarning(name, resource) ?? boundCloserWarning(name, resource);
     if (warning) this.#logger.log('warn', { step: name }, warning);
     this.#steps.set(name, step);
     for (const dependency of step.dependsOn) this.#steps.get(dependency)?.dependents.push(step);
