@@ -2,11 +2,34 @@
 // connections, one bar per process (orphans marked), and the exit.
 import type { DoctorResult, TimelineEvent } from '../doctor/result.js';
 import type { RenderBar, RenderDoc, RenderLane } from './model.js';
+import { UsageError } from '../../errors.js';
+import { validateMs } from './report.js';
 
 /** Beyond this many clients the page would be mostly client lanes; the JSON keeps them all. */
 const MAX_CLIENT_LANES = 40;
 
 type Of<K extends TimelineEvent['kind']> = Extract<TimelineEvent, { kind: K }>;
+
+const EVENT_NUMBERS = ['atMs', 'startMs', 'endMs', 'open', 'count', 'pid', 'ppid'] as const;
+
+/** Throws a UsageError naming `source` and the first number of the result that cannot be drawn. */
+export function validateDoctorLike(result: DoctorResult, source: string): DoctorResult {
+  const fail = (why: string): never => {
+    throw new UsageError(`${source}: not a lastcall doctor result: ${why}`);
+  };
+  result.timeline.forEach((event: unknown, i) => {
+    if (typeof event !== 'object' || event === null) return fail(`timeline[${i}] is not an object`);
+    const e = event as Record<string, unknown>;
+    for (const key of EVENT_NUMBERS) if (key in e) validateMs(fail, `timeline[${i}].${key}`, e[key], false);
+  });
+  result.checks.forEach((check: unknown, i) => {
+    const c = check as Record<string, unknown> | null;
+    if (typeof c !== 'object' || c === null) return fail(`checks[${i}] is not an object`);
+    for (const key of ['id', 'status', 'message']) if (typeof c[key] !== 'string') fail(`checks[${i}].${key} is not a string`);
+    if (c.value !== null && (typeof c.value !== 'number' || !Number.isFinite(c.value))) fail(`checks[${i}].value is not a number or null`);
+  });
+  return result;
+}
 
 export function doctorDoc(result: DoctorResult): RenderDoc {
   const t = result.timeline;
