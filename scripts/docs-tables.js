@@ -14,13 +14,17 @@ export async function generators() {
   const { markdownFlagTable } = await import(join(modules, 'flags.js'));
   const { RUN_FLAGS } = await import(join(modules, 'run/flags.js'));
   const { DOCTOR_FLAGS } = await import(join(modules, 'doctor/flags.js'));
-  const { REPORT_FLAGS } = await import(join(modules, 'report.js'));
+  const { markdownExitCodes } = await import(join(modules, 'flags.js'));
+  const { DOCTOR_EXIT_CODES } = await import(join(modules, 'doctor/flags.js'));
+  const { REPORT_ARGUMENTS, REPORT_EXIT_CODES, REPORT_FLAGS } = await import(join(modules, 'report.js'));
   const { markdownExitCodeTable } = await import(join(modules, 'run/exit-codes.js'));
   return new Map([
     ['flags run', markdownFlagTable(RUN_FLAGS)],
     ['flags doctor', markdownFlagTable(DOCTOR_FLAGS)],
-    ['flags report', markdownFlagTable(REPORT_FLAGS)],
+    ['flags report', markdownFlagTable(REPORT_FLAGS, REPORT_ARGUMENTS)],
     ['exit-codes run', markdownExitCodeTable()],
+    ['exit-codes doctor', markdownExitCodes(DOCTOR_EXIT_CODES)],
+    ['exit-codes report', markdownExitCodes(REPORT_EXIT_CODES)],
   ]);
 }
 

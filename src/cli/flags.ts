@@ -26,6 +26,20 @@ export interface Flag {
 
 export type FlagTable = readonly Flag[];
 
+/** An argument before `--` (`lastcall report <report.json>`), listed above the flags. */
+export interface Positional {
+  /** As shown: `<report.json>`. */
+  readonly name: string;
+  readonly description: string;
+}
+
+/** An exit code and when a command exits with it. */
+export interface ExitCodeEntry {
+  readonly code: number;
+  /** markdown */
+  readonly when: string;
+}
+
 const MAX_USAGE_COLUMN = 32;
 const NBSP = '\u00a0';
 
@@ -58,13 +72,15 @@ export function defaultCell(flag: Flag): string {
 }
 
 /** The flags as `--help` lines: usage, then the description and the default, wrapped under it. */
-export function helpText(table: FlagTable, width = 100): string {
+export function helpText(table: FlagTable, positionals: readonly Positional[] = [], width = 100): string {
+  const entries: Flag[] = [...positionals.map((p): Flag => ({ name: p.name, type: 'string', description: p.description })), ...table];
+  const usageOf = (flag: Flag): string => (positionals.some((p) => p.name === flag.name) ? flag.name : flagUsage(flag));
   // A long usage (a list of choices) puts its description on the next line instead of widening all.
-  const column = Math.min(MAX_USAGE_COLUMN, Math.max(...table.map((flag) => flagUsage(flag).length)) + 4);
-  return table
+  const column = Math.min(MAX_USAGE_COLUMN, Math.max(...entries.map((flag) => usageOf(flag).length)) + 4);
+  return entries
     .map((flag) => {
       const text = `${plain(flag.description)}${flag.repeatable === true ? ' (repeatable)' : ''}${helpDefault(flag)}`;
-      const usage = `  ${flagUsage(flag)}`;
+      const usage = `  ${usageOf(flag)}`;
       const lines = wrap(text, width - column).map((line) => `${' '.repeat(column)}${line.replaceAll(NBSP, ' ')}`);
       if (usage.length < column) lines[0] = `${usage.padEnd(column)}${lines[0]?.trimStart() ?? ''}`;
       else lines.unshift(usage);
@@ -81,12 +97,24 @@ function helpDefault(flag: Flag): string {
 }
 
 /** The flags as a markdown table: flag, default, meaning. */
-export function markdownFlagTable(table: FlagTable): string {
+export function markdownFlagTable(table: FlagTable, positionals: readonly Positional[] = []): string {
+  const args = positionals.map((p) => `| ${cell(`\`${p.name}\``)} | required | ${cell(p.description)} |`);
   const rows = table.map((flag) => {
     const meaning = `${flag.description}${flag.repeatable === true ? ' (repeatable)' : ''}`;
-    return `| ${cell(`\`${flagUsage(flag).replace(/^-(\w), /, '-$1`, `')}\``)} | ${cell(flag.name === 'help' ? '' : defaultCell(flag))} | ${cell(meaning)} |`;
+    const defaults = flag.name === 'help' ? '' : ` ${cell(defaultCell(flag))}`;
+    return `| ${cell(`\`${flagUsage(flag).replace(/^-(\w), /, '-$1`, `')}\``)} |${defaults} | ${cell(meaning)} |`;
   });
-  return ['| flag | default | meaning |', '|---|---|---|', ...rows].join('\n');
+  return ['| flag | default | meaning |', '|---|---|---|', ...args, ...rows].join('\n');
+}
+
+/** Exit codes as a markdown table: exit code, when. */
+export function markdownExitCodes(codes: readonly ExitCodeEntry[]): string {
+  return ['| exit code | when |', '|---|---|', ...codes.map((c) => `| ${c.code} | ${cell(c.when)} |`)].join('\n');
+}
+
+/** Exit codes as --help lines. */
+export function exitCodesHelp(codes: readonly ExitCodeEntry[]): string {
+  return codes.map((c) => `  ${String(c.code).padEnd(4)}${plain(c.when)}`).join('\n');
 }
 
 /** A markdown table cell: a `|` would end it. */

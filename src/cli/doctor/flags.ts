@@ -1,4 +1,4 @@
-import type { FlagTable } from '../flags.js';
+import type { ExitCodeEntry, FlagTable } from '../flags.js';
 
 /** `lastcall doctor`'s flags: parser, `--help`, defaults and the docs' table (see ../flags.ts). */
 export const DOCTOR_FLAGS: FlagTable = [
@@ -51,4 +51,11 @@ export const DOCTOR_FLAGS: FlagTable = [
   { name: 'json', type: 'boolean', description: 'print the result as JSON on stdout' },
   { name: 'html', type: 'string', hint: '<path>', description: 'write the timeline page' },
   { name: 'help', type: 'boolean', short: 'h', description: 'every flag and default' },
+];
+
+/** `lastcall doctor`'s exit codes: `--help` and the docs' table. */
+export const DOCTOR_EXIT_CODES: readonly ExitCodeEntry[] = [
+  { code: 0, when: 'no check failed (warnings allowed)' },
+  { code: 1, when: 'a check failed' },
+  { code: 2, when: 'a usage error, or the service never became ready (also a `ready` check `fail` in the JSON)' },
 ];

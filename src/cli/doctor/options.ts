@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { listFlag, parseCommandLine, stringFlag } from '../args.js';
-import { flagDefault, helpText } from '../flags.js';
-import { DOCTOR_FLAGS } from './flags.js';
+import { exitCodesHelp, flagDefault, helpText } from '../flags.js';
+import { DOCTOR_EXIT_CODES, DOCTOR_FLAGS } from './flags.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
@@ -14,7 +14,8 @@ export const DOCTOR_USAGE = `Usage: lastcall doctor [options] -- <command> [args
 Options (durations: 1500, 1500ms, 2s, 1m; {port} in any option is replaced by the port):
 ${helpText(DOCTOR_FLAGS)}
 
-Exit codes: 0 no check failed, 1 a check failed, 2 usage error or the service never became ready.
+Exit codes:
+${exitCodesHelp(DOCTOR_EXIT_CODES)}
 `;
 
 export interface DoctorOptions {

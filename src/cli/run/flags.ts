@@ -41,6 +41,6 @@ export const RUN_FLAGS: FlagTable = [
   { name: 'report', type: 'string', hint: '<path>', description: "write the run's JSON report there on exit" },
   { name: 'json', type: 'boolean', description: 'print the JSON report on stdout on exit' },
   { name: 'exit-code', type: 'string', hint: '<outcome>=<n>', repeatable: true, description: "remap one outcome's exit code (applied after the preset)" },
-  { name: 'exit-preset', type: 'string', hint: EXIT_PRESET_NAMES.join('|'), description: 'exit codes that service manager expects: [one table](#exit-codes-by-service-manager) with the library' },
+  { name: 'exit-preset', type: 'string', hint: EXIT_PRESET_NAMES.join('|'), description: 'exit codes that service manager expects: [one table](api.md#exit-codes-by-service-manager) with the library' },
   { name: 'help', type: 'boolean', short: 'h', description: 'every flag and default' },
 ];
