@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 import { type FlagTable, parseArgsOptions } from './flags.js';
 
 export interface ParsedCommand {

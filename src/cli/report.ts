@@ -1,7 +1,7 @@
 // `lastcall report <report.json> [--html <path>] [--json]`: draws the library's ShutdownReport, a
 // `lastcall run --report` file or a `lastcall doctor --json` result with the one renderer.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 import { parseCommandLine, stringFlag } from './args.js';
 import { type ExitCodeEntry, exitCodesHelp, type FlagTable, helpText, type Positional } from './flags.js';
 import type { DoctorResult } from './doctor/result.js';

@@ -5,7 +5,7 @@ import { DOCTOR_EXIT_CODES, DOCTOR_FLAGS } from './flags.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../errors.js';
 
 export { DOCTOR_FLAGS } from './flags.js';
 

@@ -1,6 +1,6 @@
 import { EXIT_PRESET_NAMES, EXIT_PRESETS, type ExitPreset, isExitPreset } from '../../core/exit/presets.js';
 import type { Outcome } from '../../core/types.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../errors.js';
 import type { RunOutcome } from './report.js';
 
 interface ExitCodeRow {

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../errors.js';
 import { listFlag, parseCommandLine, stringFlag } from '../args.js';
 import { flagDefault } from '../flags.js';
 import { parseCount, parseDuration } from '../duration.js';
