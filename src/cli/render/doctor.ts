@@ -2,7 +2,7 @@
 // connections, one bar per process (orphans marked), and the exit.
 import type { DoctorResult, TimelineEvent } from '../doctor/result.js';
 import type { RenderBar, RenderDoc, RenderLane } from './model.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../errors.js';
 import { validateMs } from './report.js';
 
 /** Beyond this many clients the page would be mostly client lanes; the JSON keeps them all. */
