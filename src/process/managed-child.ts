@@ -6,7 +6,7 @@ import { validateOptions, validateSignal } from '../internal/validate.js';
 import { onAbort } from '../internal/wait.js';
 import { AbortedError, SpawnError } from '../errors.js';
 import { type ClosedProcess, type CloseResult, type ExitInfo, runCloseSequence } from './close-sequence.js';
-import { MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
+import { ensureGuardian, MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
 import { sendWithTimeout, type SendOptions } from './ipc-send.js';
 import { forgetManagedTree, rememberManagedTree } from './managed-trees.js';
 import { assertPosix, sendSignal, validateSignalName } from './platform.js';
@@ -27,6 +27,8 @@ export function spawnManaged(command: string, args: readonly string[] = [], opti
   const o = normalizeSpawnOptions(command, args, options);
   const marker = nextMarker(o.guardian);
   const env = { ...o.env, [MARKER_VARIABLE]: marker };
+  // The guardian first: no instant in which a child of ours exists and nothing would kill it with us.
+  if (o.guardian) ensureGuardian();
   let child: ChildProcess;
   try {
     child = spawn(command, args, { cwd: o.cwd, env, stdio: o.stdio, serialization: o.serialization, detached: true });
