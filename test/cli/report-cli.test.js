@@ -166,3 +166,34 @@ test('lastcall run --report: durationMs is the stop (from the signal to the end)
     assert.match(page, new RegExp(`<line class="mark deadline"[^>]*><title>deadline at ${Math.round(r.stopMs + r.deadlineMs)} ms`));
   });
 });
+
+// Issue 20 item 13 (part): process lanes name the command on one line (escaped, cut at 80 with an
+// ellipsis), the legend explains the signal and deadline lines, and one orphan is "1 process".
+test('the doctor page: process lanes show the command on one escaped line, cut at 80; legend has the lines', async () => {
+  await withTempDir(async (dir) => {
+    const file = path.join(dir, 'doctor.json');
+    const long = `python3 -c ${'x'.repeat(120)}`;
+    const result = {
+      verdict: 'fail', command: ['sh', 'svc.sh'], runs: 1,
+      checks: [{ id: 'orphans', status: 'fail', message: 'see the lanes', value: 1 }],
+      timeline: [
+        { kind: 'signal', atMs: 100, label: 'SIGTERM' },
+        { kind: 'deadline', atMs: 1100, label: 'deadline' },
+        { kind: 'process', pid: 10, ppid: 1, command: 'sh -c "echo a\nREADY <b>"', startMs: 0, endMs: 112, orphan: false },
+        { kind: 'process', pid: 11, ppid: 10, command: long, startMs: 5, endMs: 1200, orphan: true },
+      ],
+    };
+    writeFileSync(file, JSON.stringify(result));
+    const html = path.join(dir, 'doctor.html');
+    const out = await runCli(['report', file, '--html', html]);
+    assert.equal(out.code, 0, out.stderr);
+    const page = readFileSync(html, 'utf8');
+    const labels = [...page.matchAll(/<text class="label"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    assert.ok(labels.includes('pid 10: sh -c &#34;echo a\\nREADY &#60;b&#62;&#34;'), labels.join('\n'));
+    const cut = labels.find((l) => l.startsWith('pid 11 (orphan): '));
+    assert.equal(cut.slice('pid 11 (orphan): '.length), `${long.slice(0, 79)}…`);
+    assert.doesNotMatch(page, /echo a\nREADY/, 'no raw newline from a command');
+    assert.match(page, /<span class="legend-line"><i style="border-left:2px dashed #6a1b9a;width:0"><\/i>signal sent<\/span>/);
+    assert.match(page, /<span class="legend-line"><i style="border-left:2px dashed #c62828;width:0"><\/i>deadline<\/span>/);
+  });
+});

@@ -123,7 +123,7 @@ function orphansCheck(obs: RunObservation): Check {
   const orphans = obs.processes.filter((p) => p.orphan);
   if (orphans.length === 0) return check('orphans', 'pass', `none of the ${obs.processes.length} processes seen in its tree was alive 1 s after exit`, 0);
   const list = orphans.map((p) => `pid ${p.pid} (${p.command})`).join(', ');
-  return check('orphans', 'fail', `${orphans.length} processes of its tree were alive 1 s after it exited: ${list}; doctor killed them. Fix: stop children on shutdown, in their own process group (lastcall/process spawnManaged)`, orphans.length);
+  return check('orphans', 'fail', `${orphans.length} ${orphans.length === 1 ? 'process' : 'processes'} of its tree ${orphans.length === 1 ? 'was' : 'were'} alive 1 s after it exited: ${list}; doctor killed them. Fix: stop children on shutdown, in their own process group (lastcall/process spawnManaged)`, orphans.length);
 }
 
 function filesCheck(obs: RunObservation, files: readonly string[]): Check {

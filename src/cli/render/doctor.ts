@@ -58,8 +58,8 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
   if (drawn.length > MAX_CLIENT_LANES) lanes.push({ label: `(${drawn.length - MAX_CLIENT_LANES} more clients not drawn)`, bars: [] });
   for (const p of pick('process')) {
     lanes.push({
-      label: `pid ${p.pid}${p.orphan ? ' (orphan)' : ''}`,
-      bars: [{ startMs: p.startMs, endMs: p.endMs, kind: p.orphan ? 'proc orphan' : 'proc', title: `pid ${p.pid} (parent ${p.ppid}): ${p.command}`, data: { pid: String(p.pid) } }],
+      label: `pid ${p.pid}${p.orphan ? ' (orphan)' : ''}: ${shortCommand(p.command)}`,
+      bars: [{ startMs: p.startMs, endMs: p.endMs, kind: p.orphan ? 'proc orphan' : 'proc', title: `pid ${p.pid} (parent ${p.ppid}): ${oneLine(p.command)}`, data: { pid: String(p.pid) } }],
     });
   }
   const exit = pick('exit')[0];
@@ -81,9 +81,23 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
       ['5xx', '#fb8c00'],
       ['orphan / killed', '#c62828'],
       ['signal', '#6a1b9a'],
+      ['signal sent', '#6a1b9a', 'line'],
+      ['deadline', '#c62828', 'line'],
+      ['service exit', '#000', 'line'],
     ],
     series: { label: 'open connections', points: pick('connections').map((c) => [c.atMs, c.open]) },
     startMs: 0,
     endMs: Math.max(1, ...times),
   };
+}
+
+/** A command on one line: control characters (a newline would split a log line) escaped as \n, \t, \xNN. */
+export function oneLine(command: string): string {
+  return command.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+/** One line, at most 80 characters: a longer command is cut, with an ellipsis saying so. */
+export function shortCommand(command: string): string {
+  const line = oneLine(command);
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
