@@ -479,3 +479,30 @@ export class StepAbandonedError extends LastcallError {
     super(`Step "${step}" (${phase}) was cut off: ${messageOf(cause)}`, { cause });
   }
 }
+
+// --- core: what a shutdown lost ---
+
+export class RequestsLostError extends LastcallError {
+  readonly code = 'ERR_REQUESTS_LOST';
+  constructor(
+    readonly step: string,
+    /** Requests whose socket was destroyed before their response finished. */
+    readonly cut: number,
+    /** Requests answered with a 5xx other than 503 after the step's drain began. */
+    readonly lost: number,
+  ) {
+    const parts = [cut > 0 ? `${cut} cut before their response finished` : '', lost > 0 ? `${lost} answered 5xx` : ''];
+    super(`Step "${step}" lost requests during shutdown: ${parts.filter(Boolean).join(', ')}`);
+  }
+}
+
+export class TrackedWorkFailedError extends LastcallError {
+  readonly code = 'ERR_TRACKED_WORK_FAILED';
+  constructor(
+    /** Tracked work that rejected after shutdown began. */
+    readonly failed: number,
+    cause?: unknown,
+  ) {
+    super(`${failed} tracked task(s) failed during shutdown${cause === undefined ? '' : `: ${messageOf(cause)}`}`, cause === undefined ? undefined : { cause });
+  }
+}
