@@ -67,7 +67,7 @@ export class InvalidResourceError extends LastcallError {
   ) {
     super(
       `Step "${step}" needs a resource with start/drain/close/finish hooks, or an object with ` +
-        `close, quit, end, disconnect, destroy or [Symbol.asyncDispose]; got ${describeValue(received)}` +
+        `close, quit, end, disconnect, destroy, shutdown, flush, $disconnect or [Symbol.asyncDispose]; got ${describeValue(received)}` +
         (detail ? `: ${detail}` : ''),
       cause === undefined ? undefined : { cause },
     );

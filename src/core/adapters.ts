@@ -15,9 +15,13 @@ export function registerAdapter(adapter: ResourceAdapter): void {
 
 /** What lastcall/http drains: Node's HTTP servers (plain net servers have no `timeout`) and Fastify instances. */
 function isDrainableServer(resource: unknown): resource is object {
-  if (resource === null || typeof resource !== 'object' || lifecycleHooks in resource) return false;
-  const what = recogniseKind(resource)?.[1];
-  return what === 'Fastify instance' || (what === 'net/http/https/http2 server' && 'timeout' in resource);
+  try {
+    if (resource === null || typeof resource !== 'object' || lifecycleHooks in resource) return false;
+    const what = recogniseKind(resource)?.[1];
+    return what === 'Fastify instance' || (what === 'net/http/https/http2 server' && 'timeout' in resource);
+  } catch {
+    return false; // a revoked Proxy: normalizeResource says so with a typed error
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ const isInfo = (key: string): boolean => key === DESCRIBE || key === COUNTS;
  * comes before `end` because ioredis's `end()` is an immediate disconnect that rejects pending
  * replies, while `quit()` lets the server answer them (node-redis 5: `close`; pg, mysql2: `end`).
  */
-const CLOSERS = ['close', 'quit', 'end', 'disconnect', 'destroy', 'shutdown', 'flush'] as const;
+const CLOSERS = ['close', 'quit', 'end', 'disconnect', 'destroy', 'shutdown', 'flush', '$disconnect'] as const;
 
 type Fn = (...args: unknown[]) => unknown;
 
