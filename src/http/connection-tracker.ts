@@ -57,6 +57,7 @@ export class ConnectionTracker {
   /** Responses that closed once drain() was called (the report's `requests`). */
   readonly counts: RequestCounts = { answered: 0, serverErrors: 0, lost: 0, cut: 0 };
   #statuses = new Set<number>();
+  readonly #counted = new WeakSet<TrackedResponse>();
   /** Tracks a connection accepted before the tracker was attached (handed over by the core). */
   readonly accept: (socket: Socket) => void;
   /** Called during drain when something it waits for went away; `responsesDone`: none in flight. */
@@ -77,7 +78,8 @@ export class ConnectionTracker {
 
   /** Counts a response that closed during drain: answered (and its status) or cut. */
   countClosed(res: TrackedResponse): void {
-    if (!this.stopping) return;
+    if (!this.stopping || this.#counted.has(res)) return;
+    this.#counted.add(res);
     const counts = this.counts;
     if (res.writableFinished !== true) {
       counts.cut++;
@@ -107,12 +109,25 @@ export class ConnectionTracker {
 
   /** Requests whose response is not finished: tracked ones, and those on HTTP/1 sockets. */
   get inFlight(): number {
+    return this.inFlightResponses().size;
+  }
+
+  inFlightResponses(): Set<TrackedResponse> {
     const seen = new Set(this.responses);
     for (const socket of this.sockets) {
       const res = currentResponse(socket);
       if (res !== undefined) seen.add(res);
     }
-    return seen.size;
+    return seen;
+  }
+
+  /** close() is destroying these: counted as cut now (their 'close' comes after the report is built). */
+  countCut(responses: Iterable<TrackedResponse>): void {
+    for (const res of responses) {
+      if (this.#counted.has(res) || res.writableFinished === true) continue;
+      this.#counted.add(res);
+      this.counts.cut++;
+    }
   }
 
   /** Tracks a response until its 'close'. */
