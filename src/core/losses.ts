@@ -24,14 +24,20 @@ export function accountLosses(reports: StepReport[], steps: ReadonlyMap<string, 
     const n = counts.serverErrors;
     const answered = `${n} request${n === 1 ? '' : 's'} answered ${counts.serverErrorStatus ?? '5xx'} during shutdown`;
     const at = (counts.firstServerErrorAt ?? Infinity) - originMs;
-    // What had ended by then: closes, and drain hooks of what serves the work (a client closed in its drain).
+    // What had begun closing by then: closes, and drain hooks of what serves the work (a client closed in its drain).
     const closed = reports
-      .filter((r) => r.name !== step.name && r.startMs + r.durationMs <= at)
+      .filter((r) => r.name !== step.name && r.startMs <= at)
       .filter((r) => r.phase === 'close' || (r.phase === 'drain' && (r.kind === 'client' || r.kind === 'telemetry')))
-      .map((r) => `${r.name}${r.kind ? ` (${r.kind})` : ''} ${r.phase === 'close' ? 'closed' : 'drain ended'} at +${Math.round(r.startMs + r.durationMs)} ms`);
+      .map((r) => `${r.name}${r.kind ? ` (${r.kind})` : ''} ${describeEnd(r, at)}`);
     lines.push(`${step.name}: ${answered}${closed.length > 0 ? `, after ${closed.join(', ')}` : ''}`);
   }
   return lines;
+}
+
+function describeEnd(r: StepReport, at: number): string {
+  const end = r.startMs + r.durationMs;
+  if (end <= at) return `${r.phase === 'close' ? 'closed' : 'drained'} at +${Math.round(end)} ms`;
+  return `${r.phase === 'close' ? 'began closing' : 'began draining'} at +${Math.round(r.startMs)} ms`;
 }
 
 function readCounts(step: Step): StepReport['requests'] {
