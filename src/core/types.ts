@@ -1,4 +1,3 @@
-import type { ExitPreset } from './exit/presets.js';
 import type { StepKind } from './kinds.js';
 
 export type { StepKind } from './kinds.js';
@@ -72,6 +71,9 @@ export interface AddOptions {
 
 export type StepStatus = 'ok' | 'failed' | 'timed-out' | 'skipped';
 export type Outcome = 'clean' | 'failed' | 'timed-out' | 'forced';
+
+/** A service manager whose exit-code conventions core/exit/presets.ts knows. */
+export type ExitPreset = 'systemd' | 'launchd' | 'kubernetes';
 export type LifecycleState = 'idle' | 'starting' | 'running' | 'draining' | 'closing' | 'finishing' | 'closed';
 
 export interface StepReport {

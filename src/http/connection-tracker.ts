@@ -5,7 +5,6 @@ import type { RequestCounts } from '../core/types.js';
 import { performance } from 'node:perf_hooks';
 import { currentResponse, lastResponse, markClose, type ResponseSocket, type TrackedResponse } from './connection-close.js';
 import type { ServerKind } from './server-kind.js';
-import { attachListeners } from './connection-listeners.js';
 
 export type { TrackedResponse } from './connection-close.js';
 
@@ -59,21 +58,19 @@ export class ConnectionTracker {
   #statuses = new Set<number>();
   readonly #counted = new WeakSet<TrackedResponse>();
   /** Tracks a connection accepted before the tracker was attached (handed over by the core). */
-  readonly accept: (socket: Socket) => void;
+  accept: (socket: Socket) => void = () => {};
   /** Called during drain when something it waits for went away; `responsesDone`: none in flight. */
   onSettle: ((responsesDone: boolean) => void) | undefined;
   readonly onResponseClose: (this: TrackedResponse) => void;
-  /** Moves the tracker's request listeners in front of the app's (so `Connection: close` comes first). */
-  readonly listenFirst: () => void;
+  /** Moves the tracker's request listeners in front of the app's (so `Connection: close` comes first);
+   * set by trackConnections() when it attaches them. */
+  listenFirst: () => void = () => {};
 
   constructor(
     readonly server: NetServer,
     readonly kind: ServerKind,
   ) {
     this.onResponseClose = responseCloseListener(this);
-    const { listenFirst, accept } = attachListeners(this);
-    this.listenFirst = listenFirst;
-    this.accept = accept;
   }
 
   /** Counts a response that closed during drain: answered (and its status) or cut. */
