@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import Fastify from 'fastify';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createLifecycle } from 'lastcall';
-import { gate, get, keptAliveClient, listen } from './helpers.js';
+import { gate, get, keptAliveClient, listen } from '../helpers/http.js';
 
 const logged = (options = {}) => {
   const lines = [];

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createLifecycle } from 'lastcall';
 import { httpServer } from 'lastcall/http';
-import { gate, get, listen, quietLifecycle, waitForClosedListener } from './helpers.js';
+import { gate, get, listen, quietLifecycle, waitForClosedListener } from '../helpers/http.js';
 
 const closeAll = (wss) => () => {
   for (const ws of wss.clients) ws.close(1001, 'server shutting down');

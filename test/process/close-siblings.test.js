@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { killAll, waitForLine } from './helpers.js';
+import { killAll, waitForLine } from '../helpers/process.js';
 
 test('children that exit on EOF, closed side by side, are all reported as exits', async () => {
   // Child i waits i × 40 ms after EOF, so #10-#12 are still running when #1 has exited.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { fixture, isAlive, node, waitForLine } from './helpers.js';
+import { fixture, isAlive, node, waitForLine } from '../helpers/process.js';
 
 test('a child blocked writing to an unread stdout pipe closes at once after EOF', async () => {
   const child = spawnManaged(node, [fixture('blocked-writer.js')]);

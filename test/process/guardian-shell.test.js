@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { GUARDIAN_SCRIPT } from '../../build/modules/process/guardian-script.js';
-import { isAlive, killAll, waitForLine, waitUntil } from './helpers.js';
+import { isAlive, killAll, waitForLine, waitUntil } from '../helpers/process.js';
 
 const has = (command) => {
   try {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { killTree, spawnManaged } from 'lastcall/process';
-import { fixture, isAlive, killAll, waitForLine } from './helpers.js';
+import { fixture, isAlive, killAll, waitForLine } from '../helpers/process.js';
 
 function start(args = []) {
   const child = spawnManaged('sh', [fixture('helper-on-term.sh'), ...args], { graceMs: 50, termMs: 500 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { fixture, node, waitForLine } from './helpers.js';
+import { fixture, node, waitForLine } from '../helpers/process.js';
 
 function collectWarnings() {
   const warnings = [];

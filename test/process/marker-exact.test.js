@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { isAlive, killAll } from './helpers.js';
+import { isAlive, killAll } from '../helpers/process.js';
 
 const markerOf = (pid) => readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').find((e) => e.startsWith('LASTCALL_TREE='));
 

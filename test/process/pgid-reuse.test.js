@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { fixture, isAlive, killAll, waitForLine } from './helpers.js';
+import { fixture, isAlive, killAll, waitForLine } from '../helpers/process.js';
 
 const canChoosePid = (() => {
   try {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import test from 'node:test';
-import { fixture, readJson, runToEnd, startRun, tempDir } from './run-helpers.js';
+import { fixture, readJson, runToEnd, startRun, tempDir } from '../../helpers/run.js';
 
 test('a crash loop: delays follow the schedule (±20% jitter, capped), then it gives up with 123', async (t) => {
   const report = path.join(tempDir(t), 'r.json');

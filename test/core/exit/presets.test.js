@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createLifecycle } from 'lastcall';
-import { EXIT_PRESETS } from '../../build/modules/core/exit/presets.js';
-import { RUN_EXIT_CODES } from '../../build/modules/cli/run/exit-codes.js';
-import { fixture, NODE, startRun } from '../cli/run-helpers.js';
-import { startFixture } from '../helpers/fixture.js';
+import { EXIT_PRESETS } from '../../../build/modules/core/exit/presets.js';
+import { RUN_EXIT_CODES } from '../../../build/modules/cli/run/exit-codes.js';
+import { fixture, NODE, startRun } from '../../helpers/run.js';
+import { startFixture } from '../../helpers/fixture.js';
 
 const LIBRARY_DEFAULTS = { clean: 0, failed: 1, 'timed-out': 1, forced: 1 };
 
@@ -90,7 +90,7 @@ test('a bad exitPreset is a typed error naming the valid presets; next to an exi
 });
 
 test("docs/api.md's table is the table", () => {
-  const api = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+  const api = readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8');
   const section = api.slice(api.indexOf('## Exit codes by service manager'));
   const rows = [...section.slice(0, section.indexOf('\n\n', section.indexOf('| outcome'))).matchAll(/^\| `([\w-]+)` \/ `([\w-]+)` \| [^|]+ \| (.+) \|$/gm)];
   assert.deepEqual(rows.map((row) => [row[1], row[2]]), Object.entries(CLI_OUTCOME));

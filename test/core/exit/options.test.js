@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { createLifecycle } from 'lastcall';
-import { setLongTimeout } from '../../build/modules/internal/long-timer.js';
+import { setLongTimeout } from '../../../build/modules/internal/long-timer.js';
 
 const collect = () => {
   const lines = [];

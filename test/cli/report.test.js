@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { root, runCli, withTempDir } from './doctor-helpers.js';
+import { root, runCli, withTempDir } from '../helpers/doctor.js';
 
 function writeLibraryReport(file) {
   const out = spawnSync(process.execPath, [path.join(root, 'test', 'fixtures', 'report', 'write-report.js'), file], { cwd: root, encoding: 'utf8' });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import test from 'node:test';
-import { fixture, NODE, readJson, startRun, tempDir } from './run-helpers.js';
+import { fixture, NODE, readJson, startRun, tempDir } from '../../helpers/run.js';
 
 const hasNotify = spawnSync('sh', ['-c', 'command -v systemd-notify']).status === 0;
 

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import test from 'node:test';
-import { CLI, fixture, NODE, startRun, tempDir } from './run-helpers.js';
-import { recipeArray, recipeLine } from './run-recipes-lib.js';
+import { CLI, fixture, NODE, startRun, tempDir } from '../../helpers/run.js';
+import { recipeArray, recipeLine } from '../../helpers/run-recipes.js';
 
 function freePort() {
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const fixture = fileURLToPath(new URL('../fixtures/core/watchdog-threads.js', import.meta.url));
+const fixture = fileURLToPath(new URL('../../fixtures/core/watchdog-threads.js', import.meta.url));
 const GUARD = { timeout: 20_000, skip: !existsSync('/proc/self/status') && 'counts threads in /proc/self/status' };
 
 function runFixture(options, mode) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import test from 'node:test';
-import { fixture, NODE, readJson, startRun, tempDir } from './run-helpers.js';
+import { fixture, NODE, readJson, startRun, tempDir } from '../../helpers/run.js';
 
 function freePort() {
   return new Promise((resolve) => {
@@ -89,7 +89,7 @@ test('SIGTERM before ready: a plain stop, no ready line, no restart', async (t) 
 });
 
 test('parseReadySpec: the forms it accepts, and a UsageError naming the flag otherwise', async () => {
-  const { parseReadySpec } = await import('../../build/modules/cli/ready-spec.js');
+  const { parseReadySpec } = await import('../../../build/modules/cli/ready-spec.js');
   assert.deepEqual(parseReadySpec('--ready', 'tcp:8080'), { kind: 'tcp', host: '127.0.0.1', port: 8080 });
   assert.deepEqual(parseReadySpec('--ready', 'tcp:db.local:5432'), { kind: 'tcp', host: 'db.local', port: 5432 });
   assert.deepEqual(parseReadySpec('--ready', 'tcp:[::1]:80'), { kind: 'tcp', host: '::1', port: 80 });

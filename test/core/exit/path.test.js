@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fixturesDir, startFixture } from '../helpers/fixture.js';
+import { fixturesDir, startFixture } from '../../helpers/fixture.js';
 
 const FIXTURE = 'core/exit-service.js';
 // A regression here is a process that never exits: fail it, do not hang the suite.

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { fixture, NODE, readJson, startRun, tempDir } from './run-helpers.js';
+import { fixture, NODE, readJson, startRun, tempDir } from '../../helpers/run.js';
 
 function statOf(pid) {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import test from 'node:test';
-import { fixture, isAlive, NODE, readJson, startRun, tempDir, waitGone } from './run-helpers.js';
+import { fixture, isAlive, NODE, readJson, startRun, tempDir, waitGone } from '../../helpers/run.js';
 
 test('SIGTERM: the child exits on it; the runner exits with its code and reports the stop', async (t) => {
   const report = path.join(tempDir(t), 'r.json');

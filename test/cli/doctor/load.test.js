@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { LoadClients } from '../../build/modules/cli/doctor/load.js';
+import { LoadClients } from '../../../build/modules/cli/doctor/load.js';
 
 async function listen(server) {
   server.listen(0, '127.0.0.1');

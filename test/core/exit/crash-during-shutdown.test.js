@@ -1,7 +1,7 @@
 // Issue 9 item 8: a crash while shutting down is part of the report, never lost to the exit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startFixture } from '../helpers/fixture.js';
+import { startFixture } from '../../helpers/fixture.js';
 
 const run = (spec) => startFixture('core/service.js', { args: [JSON.stringify(spec)] });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { fixture, NODE, runToEnd, startRun, tempDir } from './run-helpers.js';
+import { fixture, NODE, runToEnd, startRun, tempDir } from '../../helpers/run.js';
 
 test('held for the whole run (across restarts), removed on exit', async (t) => {
   const file = path.join(tempDir(t), 'svc.pid');

@@ -2,7 +2,7 @@
 // exit 2 too, with a failed `ready` check in the JSON and nothing left running.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkOf, doctor, runCli } from './doctor-helpers.js';
+import { checkOf, doctor, runCli } from '../../helpers/doctor.js';
 
 for (const [args, pattern] of [
   [['doctor'], /missing the command/],

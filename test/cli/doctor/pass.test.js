@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { checkOf, doctor, doctorFixture, withTempDir } from './doctor-helpers.js';
+import { checkOf, doctor, doctorFixture, withTempDir } from '../../helpers/doctor.js';
 
 function assertAllPass(result, code, ids) {
   const summary = result.checks.map((c) => `${c.id}: ${c.status}: ${c.message}`).join('\n');

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import test from 'node:test';
-import { CLI, fixture, NODE, startRun } from './run-helpers.js';
-import { recipeArray } from './run-recipes-lib.js';
+import { CLI, fixture, NODE, startRun } from '../../helpers/run.js';
+import { recipeArray } from '../../helpers/run-recipes.js';
 
 const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc'];
 const canUnshare = spawnSync(UNSHARE[0], [...UNSHARE.slice(1), 'true']).status === 0;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { checkOf, doctor, doctorFixture, withTempDir } from './doctor-helpers.js';
+import { checkOf, doctor, doctorFixture, withTempDir } from '../../helpers/doctor.js';
 
 const FAST = ['--after', '500ms', '--deadline', '1500ms'];
 const node = (name, ...args) => [process.execPath, doctorFixture(name), ...args];

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { missingPackage } from '../helpers/packages.js';
-import { doctor, doctorFixture, root, runCli, withTempDir } from './doctor-helpers.js';
+import { missingPackage } from '../../helpers/packages.js';
+import { doctor, doctorFixture, root, runCli, withTempDir } from '../../helpers/doctor.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Without chromium the page tests skip with the package to install (a failure under CI=true).

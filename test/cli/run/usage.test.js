@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { fixture, runToEnd, tempDir } from './run-helpers.js';
+import { fixture, runToEnd, tempDir } from '../../helpers/run.js';
 
 const oneLine = (stderr) => stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
 

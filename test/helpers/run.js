@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { isAlive } from '../process/helpers.js';
+import { isAlive } from './process.js';
 
 export { isAlive };
 
