@@ -1,4 +1,4 @@
-// Issue 10 item 5: children that exit 0 on EOF, closed together, each report 'exit' and exit code 0.
+// Children that exit 0 on EOF, closed together, each report 'exit' and exit code 0.
 // This file's first spawnManaged() is child #1 (its marker prefixes #10-#12's), so keep it first here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 10 item 4: a child that, on SIGTERM, starts a setsid'd helper and exits. Every walk (not only
+// A child that, on SIGTERM, starts a setsid'd helper and exits. Every walk (not only
 // the first) must find the helper, and no result may say "none left" while it lives.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

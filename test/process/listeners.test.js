@@ -1,4 +1,4 @@
-// Issue 10 item 6: one real listener per AbortSignal and per child, however many calls share them.
+// One real listener per AbortSignal and per child, however many calls share them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';

@@ -1,4 +1,4 @@
-// Issue 10 item 1: markers are `<token>.<n>`; closing child #1 must never match #10-#12 (a prefix).
+// Markers are `<token>.<n>`; closing child #1 must never match #10-#12 (a prefix).
 // This file's first spawnManaged() is child #1, so it must stay the first test here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 10 item 2: once a managed child's group is gone and its number reused by a stranger's session,
+// Once a managed child's group is gone and its number reused by a stranger's session,
 // nothing lastcall does to the long-exited child may reach the stranger (close, signalTree).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Issue 9 item 8: a crash while shutting down is part of the report, never lost to the exit.
+// A crash while shutting down is part of the report, never lost to the exit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startFixture } from '../../helpers/fixture.js';
