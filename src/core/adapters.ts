@@ -46,13 +46,26 @@ function findHooks(resource: object, early: ReadonlySet<object>): ResourceHooks 
 
 type Emitter = { on(event: string, fn: (socket: object) => void): unknown; off(event: string, fn: (socket: object) => void): unknown };
 
+/**
+ * Loads lastcall/http by its public name (the package refers to itself through its `exports`), so
+ * the core never imports a module's files: `require()` in the CommonJS build (where `require` is in
+ * scope), `import()` in the ESM one. A variable specifier keeps bundlers and the type checker from
+ * pulling it into the core.
+ */
+function loadHttp(): Promise<unknown> {
+  const specifier = 'lastcall/http';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS build loads it the CommonJS way
+  if (typeof require === 'function') return Promise.resolve().then(() => require(specifier) as unknown);
+  return import(specifier) as Promise<unknown>;
+}
+
 function deferredHooks(resource: object): ResourceHooks {
   const server = ((resource as { server?: unknown }).server ?? resource) as Emitter;
   const early = new Set<object>();
   const capture = (socket: object): void => void early.add(socket);
   server.on('connection', capture);
   let hooks: ResourceHooks | undefined;
-  const ready = import('../http/index.js').then(() => {
+  const ready = loadHttp().then(() => {
     server.off('connection', capture);
     hooks = findHooks(resource, early);
     if (hooks === undefined) throw new Error('lastcall/http did not recognise the server');
