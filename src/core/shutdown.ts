@@ -74,7 +74,12 @@ export class Shutdown {
       durationMs: now - step.startMs,
       error: new ProcessExitedError(step.name, step.phase),
     }));
-    return this.#buildReport(reason, this.#includeStart, { cut });
+    // Steps whose close never began are in it too, skipped: the summary's counts add up to the steps.
+    const closeSeen = new Set([...this.#ctx.reports, ...cut].filter((r) => r.phase === 'close').map((r) => r.name));
+    const never = [...this.#ctx.steps.values()]
+      .filter((step) => step.hooks.close && !closeSeen.has(step.name))
+      .map((step): StepReport => ({ name: step.name, phase: 'close', status: 'skipped', startMs: now, durationMs: 0, kind: step.kind }));
+    return this.#buildReport(reason, this.#includeStart, { cut: [...cut, ...never] });
   }
 
   async run(reason: string, includeStart: boolean): Promise<ShutdownReport> {

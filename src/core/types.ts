@@ -88,8 +88,8 @@ export interface StepReport {
   kind?: StepKind;
   /** Close phase: the steps whose close it waited for (by `dependsOn` or by tier). */
   waitedFor?: string[];
-  /** HTTP steps (close phase): requests handled since their drain began. */
-  requests?: RequestCounts;
+  /** HTTP steps (close phase): requests handled since their drain began; the first 5xx in ms since shutdown began. */
+  requests?: Omit<RequestCounts, 'firstServerErrorAt'> & { firstServerErrorMs?: number };
   /** The in-flight step: tracked work that settled during the shutdown. */
   work?: WorkCounts;
 }

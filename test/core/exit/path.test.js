@@ -123,6 +123,23 @@ test('process.exit(0) from a close hook after another step failed: exit 1 and th
   assert.match(fixture.stderr, /shutdown failed in \d+ ms \(exit 1\): 0 ok, 2 failed/);
 });
 
+test('process.exit from a close hook: the summary counts every step, the one never reached as skipped, and names them', GUARD, async () => {
+  const fixture = await run({
+    lifecycles: [{
+      steps: [
+        { name: 'http', hooks: { close: 'ok' }, options: { kind: 'server' } },
+        { name: 'quitter', hooks: { close: 'exit:0' } },
+        // A client closes after the `other` tier: the exit comes first, so it never runs.
+        { name: 'db', hooks: { close: 'ok' }, options: { kind: 'client' } },
+      ],
+    }],
+  });
+  const exit = await fixture.signalAndWait('SIGTERM');
+  assert.equal(exit.code, 1);
+  assert.doesNotMatch(fixture.stdout, /HOOK db close/);
+  assert.match(fixture.stderr, /: 1 ok, 1 failed, 0 timed out, 1 skipped \(quitter \(close\) failed, db \(close\) skipped\)/);
+});
+
 test('with 200 concurrent steps the watchdog line names the blocking step first, within 4096 bytes', GUARD, async () => {
   const steps = [{ name: 'blocker', hooks: { close: 'spin' } }];
   for (let i = 0; i < 200; i++) steps.push({ name: `a-step-with-a-rather-long-name-${i}`, hooks: { close: 'hang' } });
