@@ -7,6 +7,7 @@ import { type Registration, registerLifecycle } from './coordinator.js';
 import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
+import { adoptForeignListeners, uniqueName } from './adopted-steps.js';
 import { rawServerWarning } from './resource.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
@@ -211,6 +212,7 @@ class LifecycleImpl implements Lifecycle {
     const includeStart = this.#state === 'starting';
     this.#state = 'draining';
     this.#controller.abort(new ShutdownStartedError(reasonText));
+    this.#adoptForeignListeners(reason);
     this.#run = new Shutdown({
       options: this.#options,
       logger: this.#logger,
@@ -234,6 +236,16 @@ class LifecycleImpl implements Lifecycle {
       run.end(report);
       return report;
     });
+  }
+
+  /** Begun by one of its signals: other code's listeners for it become close steps. */
+  #adoptForeignListeners(reason: string | Error): void {
+    const { signals, adoptSignalListeners } = this.#options;
+    if (typeof reason !== 'string' || !signals.includes(reason as NodeJS.Signals)) return;
+    for (const { name, hooks } of adoptForeignListeners(reason, adoptSignalListeners, this.#logger)) {
+      // TODO(kinds): { kind: 'other' } once add() takes kinds: after servers and consumers, before clients.
+      this.add(uniqueName(name, this.#steps), hooks);
+    }
   }
 
   #record(report: StepReport): void {

@@ -26,6 +26,7 @@ export interface NormalizedOptions {
   watchdog: boolean;
   onReport: OnReport | undefined;
   reraiseSignal: boolean;
+  adoptSignalListeners: boolean;
   /** Configurations that work but are likely mistakes; logged once by createLifecycle(). */
   warnings: string[];
 }
@@ -45,6 +46,7 @@ const KNOWN = [
   'watchdog',
   'onReport',
   'reraiseSignal',
+  'adoptSignalListeners',
 ] as const;
 
 const OUTCOMES = ['clean', 'failed', 'timed-out', 'forced'];
@@ -84,6 +86,8 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   const installSignals = signals !== false && signals.length > 0;
   const exit = o.exit ?? installSignals;
   validateBoolean('exit', exit);
+  const adoptSignalListeners = o.adoptSignalListeners ?? true;
+  validateBoolean('adoptSignalListeners', adoptSignalListeners);
   const handleErrors = o.handleErrors ?? exit;
   validateBoolean('handleErrors', handleErrors);
   const watchdog = o.watchdog ?? exit;
@@ -119,6 +123,7 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     watchdog,
     onReport: onReport as OnReport | undefined,
     reraiseSignal,
+    adoptSignalListeners,
     warnings,
   };
 }
