@@ -5,7 +5,8 @@ import type { ResourceHooks } from './types.js';
 
 /**
  * A listener that neither returns a promise nor calls process.exit() (`() => server.close()`) has
- * started its work and says nothing more: it gets this long, then counts as done.
+ * started its work and says nothing more: it gets this long (at most a tenth of the deadline), then
+ * counts as done.
  */
 export const ADOPTED_SETTLE_MS = 1_000;
 
@@ -19,7 +20,7 @@ export interface AdoptedStep {
  * `signal`: each is done when its promise settles, when it calls process.exit() (deferred), or
  * after ADOPTED_SETTLE_MS. With adoption off, one warning names the listeners left alone.
  */
-export function adoptForeignListeners(signal: string, adopt: boolean, logger: InternalLogger): AdoptedStep[] {
+export function adoptForeignListeners(signal: string, adopt: boolean, deadlineMs: number, logger: InternalLogger): AdoptedStep[] {
   if (!adopt) {
     const foreign = describeForeignListeners(signal);
     if (foreign.length > 0) {
@@ -31,7 +32,7 @@ export function adoptForeignListeners(signal: string, adopt: boolean, logger: In
     name,
     hooks: {
       close: async (abort: AbortSignal) => {
-        const exited = waitForExitRequest(ADOPTED_SETTLE_MS, abort);
+        const exited = waitForExitRequest(Math.min(ADOPTED_SETTLE_MS, deadlineMs / 10), abort);
         const result: unknown = run();
         if (isThenable(result)) await result;
         else await exited;

@@ -242,7 +242,7 @@ class LifecycleImpl implements Lifecycle {
   #adoptForeignListeners(reason: string | Error): void {
     const { signals, adoptSignalListeners } = this.#options;
     if (typeof reason !== 'string' || !signals.includes(reason as NodeJS.Signals)) return;
-    for (const { name, hooks } of adoptForeignListeners(reason, adoptSignalListeners, this.#logger)) {
+    for (const { name, hooks } of adoptForeignListeners(reason, adoptSignalListeners, this.#options.deadlineMs, this.#logger)) {
       // TODO(kinds): { kind: 'other' } once add() takes kinds: after servers and consumers, before clients.
       this.add(uniqueName(name, this.#steps), hooks);
     }
