@@ -1,8 +1,8 @@
-import { constants } from 'node:os';
 import { UsageError } from '../../errors.js';
 import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
+import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
 import type { RunOutcome } from './report.js';
 
@@ -66,7 +66,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     command: file,
     args,
     deadlineMs,
-    stopSignal: parseSignal(s('stop-signal') ?? 'SIGTERM'),
+    stopSignal: parseSignal('--stop-signal', s('stop-signal') ?? 'SIGTERM', { catchable: true }),
     restart: parseRestart(s('restart') ?? 'never'),
     backoffMinMs,
     backoffMaxMs,
@@ -81,14 +81,6 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     json: values.json === true,
     exitCodes: parseExitCodeMap(s('exit-preset'), listFlag(values, 'exit-code')),
   };
-}
-
-function parseSignal(value: string): NodeJS.Signals {
-  const name = (/^SIG/i.test(value) ? value : `SIG${value}`).toUpperCase();
-  if (!(name in constants.signals) || name === 'SIGKILL' || name === 'SIGSTOP') {
-    throw new UsageError(`--stop-signal: expected a catchable signal name such as SIGTERM or SIGINT, got "${value}"`);
-  }
-  return name as NodeJS.Signals;
 }
 
 function parseRestart(value: string): RunOptions['restart'] {
