@@ -1,6 +1,7 @@
 import { waitForExitRequest } from './exit/exit-guard.js';
 import { describeForeignListeners, takeForeignListeners } from './exit/signal-owner.js';
 import type { InternalLogger } from './logger.js';
+import type { NormalizedOptions } from './options.js';
 import type { ResourceHooks } from './types.js';
 
 /**
@@ -20,8 +21,11 @@ export interface AdoptedStep {
  * `signal`: each is done when its promise settles, when it calls process.exit() (deferred), or
  * after ADOPTED_SETTLE_MS. With adoption off, one warning names the listeners left alone.
  */
-export function adoptForeignListeners(signal: string, adopt: boolean, deadlineMs: number, logger: InternalLogger): AdoptedStep[] {
-  if (!adopt) {
+export function adoptForeignListeners(reason: string | Error, options: NormalizedOptions, logger: InternalLogger): AdoptedStep[] {
+  const { signals, adoptSignalListeners, deadlineMs } = options;
+  if (typeof reason !== 'string' || !signals.includes(reason as NodeJS.Signals)) return [];
+  const signal = reason;
+  if (!adoptSignalListeners) {
     const foreign = describeForeignListeners(signal);
     if (foreign.length > 0) {
       logger.log('warn', { signal, listeners: foreign }, `adoptSignalListeners is false: ${foreign.length} other ${signal} listener(s) run on their own, unbounded: ${foreign.join('; ')}`);

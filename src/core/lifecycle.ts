@@ -212,7 +212,8 @@ class LifecycleImpl implements Lifecycle {
     const includeStart = this.#state === 'starting';
     this.#state = 'draining';
     this.#controller.abort(new ShutdownStartedError(reasonText));
-    this.#adoptForeignListeners(reason);
+    // Begun by one of its signals: other code's listeners for it become close steps.
+    for (const { name, hooks } of adoptForeignListeners(reason, this.#options, this.#logger)) this.add(uniqueName(name, this.#steps), hooks);
     this.#run = new Shutdown({
       options: this.#options,
       logger: this.#logger,
@@ -236,16 +237,6 @@ class LifecycleImpl implements Lifecycle {
       run.end(report);
       return report;
     });
-  }
-
-  /** Begun by one of its signals: other code's listeners for it become close steps. */
-  #adoptForeignListeners(reason: string | Error): void {
-    const { signals, adoptSignalListeners } = this.#options;
-    if (typeof reason !== 'string' || !signals.includes(reason as NodeJS.Signals)) return;
-    for (const { name, hooks } of adoptForeignListeners(reason, adoptSignalListeners, this.#options.deadlineMs, this.#logger)) {
-      // TODO(kinds): { kind: 'other' } once add() takes kinds: after servers and consumers, before clients.
-      this.add(uniqueName(name, this.#steps), hooks);
-    }
   }
 
   #record(report: StepReport): void {
