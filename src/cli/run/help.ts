@@ -22,6 +22,8 @@ Options (durations: 1500, 1500ms, 2s, 1m):
   --json                       print the JSON report on stdout on exit
   --exit-code <outcome>=<n>    remap an outcome's exit code (repeatable)
   --exit-preset <name>         ${EXIT_PRESET_NAMES.join(' | ')}
+  --adopt                      preload lastcall/auto into a Node child (the command must be node); its
+                               lastcall gets 90% of --deadline (off)
   -h, --help                   this help
 
 Exit codes: the child's own (signal death: 128+n) when it exits or is stopped; 2 usage; 73 PID file

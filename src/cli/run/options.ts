@@ -4,6 +4,7 @@ import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
+import { validateAdoptCommand } from './adopt.js';
 import type { RunOutcome } from './report.js';
 
 export const RUN_FLAGS: FlagSpec = {
@@ -22,6 +23,7 @@ export const RUN_FLAGS: FlagSpec = {
   json: { type: 'boolean' },
   'exit-code': { type: 'string', multiple: true },
   'exit-preset': { type: 'string' },
+  adopt: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -43,6 +45,8 @@ export interface RunOptions {
   report: string | undefined;
   json: boolean;
   exitCodes: Partial<Record<RunOutcome, number>>;
+  /** Preload lastcall/auto into the (Node) child. */
+  adopt: boolean;
 }
 
 /** `--help` returns undefined. Every bad value is a UsageError naming its flag. */
@@ -80,6 +84,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     report: s('report'),
     json: values.json === true,
     exitCodes: parseExitCodeMap(s('exit-preset'), listFlag(values, 'exit-code')),
+    adopt: values.adopt === true && (validateAdoptCommand(file), true),
   };
 }
 

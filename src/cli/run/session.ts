@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { waitForSettled } from '../../internal/wait.js';
 import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../../errors.js';
 import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
+import { adoptEnv } from './adopt.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
@@ -64,7 +65,8 @@ export class RunSession {
 
   #spawn(stdio: (string | number)[], termMs: number): ManagedChild {
     try {
-      return spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal });
+      const env = this.#o.adopt ? { env: adoptEnv(this.#o.deadlineMs) } : {};
+      return spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, ...env });
     } catch (error) {
       // A command that cannot start is not restarted: one line, a documented code.
       void this.#sup.close();
