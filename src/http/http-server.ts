@@ -49,7 +49,7 @@ export interface HttpServerHandle extends HooksProvider, AsyncDisposable {
   readonly draining: boolean;
   /** Stops accepting and waits for in-flight requests and connections; idempotent. */
   drain(signal?: AbortSignal): Promise<void>;
-  /** Destroys what is left; rejects with `ERR_HTTP_FORCED` if anything was forced; idempotent. */
+  /** Destroys what is left; rejects with `ERR_HTTP_FORCED_CLOSE` if anything was forced; idempotent. */
   close(signal?: AbortSignal): Promise<void>;
 }
 
