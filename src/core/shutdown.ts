@@ -17,6 +17,7 @@ import type { LifecycleState, Phase, ShutdownReport, StepReport } from './types.
 import { normalizeTimeout } from '../internal/validate.js';
 import { waitForEach, waitForSettled, waitForTimeout } from '../internal/wait.js';
 import { startWatchdog, type Watchdog } from './exit/watchdog.js';
+import { exitRequests, worseExitCode } from './exit/exit-guard.js';
 
 /** What a shutdown needs from its lifecycle. */
 export interface ShutdownContext {
@@ -271,7 +272,13 @@ export class Shutdown {
       steps,
     };
     if (crash) partial.error = crash;
-    const report = { ...partial, exitCode: decideExitCode(options.exitCodes, partial, logger) };
+    const requests = exitRequests();
+    if (requests.length > 0) {
+      partial.exitRequests = requests.map((request) => ({ ...request }));
+      for (const { code, at } of requests) logger.log('info', { code, at }, `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report`);
+    }
+    // The worse of lastcall's code and the codes asked for: a failure is never turned into 0.
+    const report = { ...partial, exitCode: worseExitCode(decideExitCode(options.exitCodes, partial, logger)) };
     // Serialized: a logger such as pino would print the report's Error objects as `{}`.
     logger.log(report.outcome === 'clean' ? 'info' : 'warn', logger.structured ? { report: serializeReport(report) } : {}, summarize(report));
     return report;
