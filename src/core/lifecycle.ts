@@ -15,6 +15,7 @@ import { prestartWatchdog } from './exit/watchdog.js';
 import { IN_FLIGHT_STEP, WorkTracker } from './in-flight.js';
 import type {
   AddOptions,
+  DeadlineSource,
   Lifecycle,
   LifecycleEvents,
   LifecycleOptions,
@@ -108,6 +109,9 @@ class LifecycleImpl implements Lifecycle {
   }
   get deadlineMs(): number {
     return this.#options.deadlineMs;
+  }
+  get deadlineSource(): DeadlineSource {
+    return this.#options.deadlineSource;
   }
   get preStopDelayMs(): number {
     return this.#options.preStopDelayMs;

@@ -1,4 +1,5 @@
-import { serviceManagerWarning } from './service-manager.js';
+import { type DeadlineSource } from './deadline-source.js';
+import { normalizeDeadline } from './deadline.js';
 import { constants } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
 import { EXIT_PRESETS, validateExitPreset } from './exit/presets.js';
@@ -14,10 +15,14 @@ import {
 
 export interface NormalizedOptions {
   deadlineMs: number;
+  /** Where deadlineMs came from (option, env, parent, a platform, default). */
+  deadlineSource: DeadlineSource;
   stepTimeoutMs: number;
   drainTimeoutMs: number;
   startTimeoutMs: number;
   preStopDelayMs: number;
+  /** The pre-stop ends once no request arrived for this long (and 3× the largest gap before it); Infinity: a fixed delay. */
+  preStopQuietMs: number;
   signals: readonly NodeJS.Signals[];
   handleErrors: boolean;
   exit: boolean;
@@ -36,6 +41,7 @@ const KNOWN = [
   'drainTimeoutMs',
   'startTimeoutMs',
   'preStopDelayMs',
+  'preStopQuietMs',
   'signals',
   'handleErrors',
   'exit',
@@ -49,11 +55,12 @@ const KNOWN = [
 
 const OUTCOMES = ['clean', 'failed', 'timed-out', 'forced'];
 
-export const DEFAULT_DEADLINE_MS = 25_000;
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
 /** Kubernetes removes a pod from its endpoints a few seconds after SIGTERM; keep serving meanwhile. */
 export const KUBERNETES_PRE_STOP_DELAY_MS = 5_000;
+/** A pre-stop with traffic to watch ends after this long without a new request (or 3× the largest gap before the stop). */
+export const DEFAULT_PRE_STOP_QUIET_MS = 500;
 /** The pre-stop delay never takes more than this share of the deadline: the rest is for draining and closing. */
 export const MAX_PRE_STOP_SHARE = 0.5;
 
@@ -67,13 +74,14 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     return value;
   };
 
-  const deadlineMs = normalizeEnvDuration('LASTCALL_DEADLINE_MS', env) ?? duration('deadlineMs', DEFAULT_DEADLINE_MS, false);
-  if (!Number.isFinite(deadlineMs)) throw new InvalidOptionError('LASTCALL_DEADLINE_MS', 'a finite number of ms', deadlineMs);
+  const deadline = normalizeDeadline('deadlineMs', o.deadlineMs, env);
+  const { deadlineMs } = deadline;
   const stepTimeoutMs = normalizeEnvDuration('LASTCALL_STEP_TIMEOUT_MS', env) ?? duration('stepTimeoutMs', DEFAULT_STEP_TIMEOUT_MS);
   const drainTimeoutMs = duration('drainTimeoutMs', deadlineMs / 2);
   const startTimeoutMs = duration('startTimeoutMs', DEFAULT_START_TIMEOUT_MS);
   const requestedPreStopMs = duration('preStopDelayMs', env.KUBERNETES_SERVICE_HOST ? KUBERNETES_PRE_STOP_DELAY_MS : 0);
   const preStopDelayMs = Math.min(requestedPreStopMs, deadlineMs * MAX_PRE_STOP_SHARE);
+  const preStopQuietMs = duration('preStopQuietMs', DEFAULT_PRE_STOP_QUIET_MS);
   const reraiseSignal = o.reraiseSignal ?? false;
   validateBoolean('reraiseSignal', reraiseSignal);
   const onReport = o.onReport;
@@ -89,15 +97,13 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   const watchdog = o.watchdog ?? exit;
   validateBoolean('watchdog', watchdog);
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...deadline.warnings];
   if (preStopDelayMs < requestedPreStopMs) {
     warnings.push(
       `preStopDelayMs ${requestedPreStopMs} ms would take more than half of the ${deadlineMs} ms deadline ` +
         `and leave draining and closing without time; using ${preStopDelayMs} ms`,
     );
   }
-  const manager = serviceManagerWarning(deadlineMs, env);
-  if (manager !== undefined) warnings.push(manager);
   if (installSignals && !watchdog) {
     warnings.push(
       `signals are handled but the watchdog is off${o.watchdog === undefined ? ' (it follows exit: false)' : ''}: ` +
@@ -107,10 +113,12 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
 
   return {
     deadlineMs,
+    deadlineSource: deadline.source,
     stepTimeoutMs,
     drainTimeoutMs,
     startTimeoutMs,
     preStopDelayMs,
+    preStopQuietMs,
     signals: signals === false ? [] : (signals),
     handleErrors,
     exit,

@@ -10,9 +10,10 @@ import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } 
 import { runHook } from './run-hook.js';
 import type { Step } from './step.js';
 import type { WorkTracker } from './in-flight.js';
-import type { LifecycleState, Phase, ShutdownReport, StepReport } from './types.js';
+import type { LifecycleState, Phase, PreStopReport, ShutdownReport, StepReport } from './types.js';
+import { waitForPreStop } from './pre-stop.js';
 import { normalizeTimeout } from '../internal/validate.js';
-import { waitForEach, waitForSettled, waitForTimeout } from '../internal/wait.js';
+import { waitForEach, waitForSettled } from '../internal/wait.js';
 import { startWatchdog, type Watchdog } from './exit/watchdog.js';
 
 /** What a shutdown needs from its lifecycle. */
@@ -46,6 +47,7 @@ export class Shutdown {
   #drainEnd: number | undefined;
   #watchdog: Watchdog | undefined;
   #includeStart = false;
+  #preStop: PreStopReport | undefined;
   /** Hooks whose bounds end in the same ms share one timer and force listener. */
   readonly #bounds: SharedBounds;
 
@@ -77,7 +79,13 @@ export class Shutdown {
     // Ref'd on purpose: a shutdown whose steps hold nothing open must not end with the event loop.
     const keepAlive = setInterval(() => {}, 60_000);
     const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.values(), steps, tracker.pendingCount));
-    await waitForTimeout(Math.min(options.preStopDelayMs, this.#budgetEnd - performance.now()), force);
+    this.#preStop = await waitForPreStop({
+      maxMs: Math.min(options.preStopDelayMs, this.#budgetEnd - performance.now()),
+      quietMs: options.preStopQuietMs,
+      sources: [...steps.values()].flatMap((step) => (step.hooks.traffic ? [step.hooks.traffic] : [])),
+      force,
+      originMs: this.#origin,
+    });
     const drainTimeoutMs = normalizeTimeout(options.drainTimeoutMs);
     const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#budgetEnd);
     this.#drainEnd = drainEnd;
@@ -250,6 +258,8 @@ export class Shutdown {
       startedAt: this.#startedAt.toISOString(),
       durationMs: performance.now() - this.#origin,
       deadlineMs: options.deadlineMs,
+      deadlineSource: options.deadlineSource,
+      ...(this.#preStop ? { preStop: this.#preStop } : {}),
       steps,
     };
     if (crash) partial.error = crash;

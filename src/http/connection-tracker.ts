@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { currentResponse, lastResponse, markClose, type ResponseSocket, type TrackedResponse } from './connection-close.js';
 import type { ServerKind } from './server-kind.js';
 import { attachListeners } from './connection-listeners.js';
+import { ArrivalLog } from './arrivals.js';
 
 export type { TrackedResponse } from './connection-close.js';
 
@@ -48,6 +49,8 @@ export class ConnectionTracker {
   graceUntil = 0;
   /** Connections accepted so far (drain watches it to empty the kernel's accept queue). */
   acceptedCount = 0;
+  /** Request arrivals, for the pre-stop's traffic watch. */
+  readonly arrivals = new ArrivalLog();
   /** Upgraded sockets destroyed because they outlived `upgradedGraceMs`. */
   upgradedDestroyed = 0;
   /** Called during drain when something it waits for went away; `responsesDone`: none in flight. */

@@ -107,7 +107,7 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
     },
     [lifecycleHooks](): ResourceHooks {
       const describeOpen = (): string | undefined => describeConnections(tracker);
-      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal), describeOpen };
+      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal), describeOpen, traffic: tracker.arrivals };
     },
     [Symbol.asyncDispose]() {
       return handle.close();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { kProbeRequest } from './arrivals.js';
 import { InvalidOptionError } from '../errors.js';
 import type { Lifecycle } from '../core/types.js';
 import { validateOptions } from '../internal/validate.js';
@@ -74,6 +75,8 @@ export function createProbeHandler(life: ProbeLifecycle, options?: ProbeHandlerO
       next?.();
       return false;
     }
+    // Answered here: a health check, which the pre-stop's traffic watch must not count.
+    (req as { [kProbeRequest]?: boolean })[kProbeRequest] = true;
     return true;
   };
 }
