@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
 import { normalizeEnvDuration, validateDuration } from '../internal/validate.js';
-import { type DeadlineSource, normalizePlatformDeadline } from './deadline-source.js';
+import { type DeadlineSource, normalizePlatformDeadline, platformMarginMs } from './deadline-source.js';
 
 export const DEFAULT_DEADLINE_MS = 25_000;
 
@@ -40,7 +40,7 @@ export function normalizeDeadline(name: string, option: unknown, env: NodeJS.Pro
   return { deadlineMs: given, source, warnings };
 }
 
-/** LASTCALL_DEADLINE_MS, or the same handed down with LASTCALL_PARENT_DEADLINE_MS (the parent's own deadline). */
+/** LASTCALL_DEADLINE_MS, or the same handed down with LASTCALL_PARENT_DEADLINE_MS (what the parent allows from stop signal to SIGKILL). */
 function envSource(env: NodeJS.ProcessEnv): DeadlineSource {
   let parent: number | undefined;
   try {
@@ -48,5 +48,19 @@ function envSource(env: NodeJS.ProcessEnv): DeadlineSource {
   } catch {
     parent = undefined; // informational only: a bad value must not stop the service
   }
-  return parent === undefined ? { source: 'env', detail: 'LASTCALL_DEADLINE_MS' } : { source: 'parent', detail: `handed down by a parent whose deadline is ${parent} ms` };
+  return parent === undefined ? { source: 'env', detail: 'LASTCALL_DEADLINE_MS' } : { source: 'parent', detail: `handed down: the parent SIGKILLs ${parent} ms after its stop signal` };
+}
+
+/**
+ * The deadline to hand a child that gets `budgetMs` between its stop signal and SIGKILL: the budget
+ * minus the same margin a platform's grace period gets, so the child's report is written and it
+ * has exited before the parent must kill it.
+ */
+export function handDownMs(budgetMs: number): number {
+  return Math.max(1, Math.floor(budgetMs - Math.min(platformMarginMs(budgetMs), budgetMs / 2)));
+}
+
+/** The child's environment with the handed-down deadline (and the parent's budget for it, for the child's report). */
+export function handDownEnv(env: NodeJS.ProcessEnv, childMs: number, parentMs: number): NodeJS.ProcessEnv {
+  return { ...env, LASTCALL_DEADLINE_MS: String(childMs), LASTCALL_PARENT_DEADLINE_MS: String(Math.round(parentMs)) };
 }

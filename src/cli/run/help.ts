@@ -7,7 +7,9 @@ Runs <command> in its own process group and session, forwards signals once, stop
 within the deadline, restarts it if asked, and reports what happened.
 
 Options (durations: 1500, 1500ms, 2s, 1m):
-  --deadline <duration>        first stop signal → runner exit, everything included (25s; env LASTCALL_DEADLINE_MS)
+  --deadline <duration>        first stop signal → runner exit, everything included (env LASTCALL_DEADLINE_MS, else the platform's
+                               grace period minus a margin, else 25s); the child gets LASTCALL_DEADLINE_MS
+                               = this minus the kill reserve and a margin
   --stop-signal <SIG>          what the tree gets first (SIGTERM)
   --restart <policy>           never | on-failure | always (never)
   --backoff <min>..<max>       exponential restart delay with ±20% jitter (1s..60s)

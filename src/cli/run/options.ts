@@ -4,6 +4,7 @@ import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.j
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseExitCodeMap } from './exit-codes.js';
+import { type DeadlineSource, normalizePlatformDeadline } from '../../core/deadline-source.js';
 import type { RunOutcome } from './report.js';
 
 export const RUN_FLAGS: FlagSpec = {
@@ -43,6 +44,12 @@ export interface RunOptions {
   report: string | undefined;
   json: boolean;
   exitCodes: Partial<Record<RunOutcome, number>>;
+  /** Where deadlineMs came from (--deadline, LASTCALL_DEADLINE_MS, a platform, the default). */
+  deadlineSource: DeadlineSource;
+  /** Give the child LASTCALL_DEADLINE_MS (its share of the deadline); false when the user set that variable for the child (next to --deadline). */
+  handDownDeadline: boolean;
+  /** Found while parsing (a platform value ignored, Kubernetes without a deadline): printed once and kept in the report. */
+  warnings: string[];
 }
 
 /** `--help` returns undefined. Every bad value is a UsageError naming its flag. */
@@ -57,9 +64,13 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     return v === undefined ? fallback : parseDuration(`--${name}`, v);
   };
   const envDeadline = env.LASTCALL_DEADLINE_MS;
-  const deadlineMs = s('deadline') !== undefined || envDeadline === undefined || envDeadline === ''
-    ? duration('deadline', 25_000)
+  const envGiven = envDeadline !== undefined && envDeadline !== '';
+  // Neither flag nor variable: the platform's grace period (docs/deadline.md), else 25 s.
+  const platform = s('deadline') === undefined && !envGiven ? normalizePlatformDeadline(env) : undefined;
+  const deadlineMs = s('deadline') !== undefined || !envGiven
+    ? duration('deadline', platform?.deadlineMs ?? 25_000)
     : parseDuration('LASTCALL_DEADLINE_MS', envDeadline);
+  const deadlineSource: DeadlineSource = platform?.source ?? { source: s('deadline') !== undefined ? 'option' : 'env', detail: s('deadline') !== undefined ? '--deadline' : 'LASTCALL_DEADLINE_MS' };
   if (deadlineMs < 1) throw new UsageError(`--deadline: expected at least 1ms, got "${s('deadline') ?? envDeadline}"`);
   const [backoffMinMs, backoffMaxMs] = parseBackoff(s('backoff') ?? '1s..60s');
   return {
@@ -80,6 +91,9 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     report: s('report'),
     json: values.json === true,
     exitCodes: parseExitCodeMap(s('exit-preset'), listFlag(values, 'exit-code')),
+    deadlineSource,
+    handDownDeadline: !(s('deadline') !== undefined && envGiven),
+    warnings: platform?.warning === undefined ? [] : [`lastcall: ${platform.warning}`],
   };
 }
 

@@ -69,7 +69,9 @@ export class RunSession {
 
   #spawn(stdio: (string | number)[], termMs: number): ManagedChild {
     try {
-      return spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal });
+      const child = spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, handDownDeadline: this.#o.handDownDeadline });
+      if (child.childDeadlineMs !== undefined) this.report.childDeadlineMs = child.childDeadlineMs;
+      return child;
     } catch (error) {
       // A command that cannot start is not restarted: one line, a documented code.
       void this.#sup.close();
