@@ -93,7 +93,7 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
 function normalizeHandDownBudget(value: unknown, graceMs: number, termMs: number): number | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return termMs;
-  const deadlineMs = (value as { deadlineMs?: unknown } | null)?.deadlineMs;
+  const deadlineMs = (value as { deadlineMs?: unknown } | null | undefined)?.deadlineMs;
   if (typeof deadlineMs !== 'number' || !(deadlineMs > 0)) {
     throw new InvalidOptionError('handDownDeadline', 'true, false, or a lifecycle (an object with a positive deadlineMs)', value);
   }
