@@ -1,5 +1,4 @@
 import type { DeadlineSource } from './deadline-source.js';
-import type { ExitPreset } from './exit/presets.js';
 
 export type { DeadlineSource, DeadlinePlatform } from './deadline-source.js';
 
@@ -55,6 +54,9 @@ export interface AddOptions {
 
 export type StepStatus = 'ok' | 'failed' | 'timed-out' | 'skipped';
 export type Outcome = 'clean' | 'failed' | 'timed-out' | 'forced';
+
+/** A service manager whose exit-code conventions core/exit/presets.ts knows. */
+export type ExitPreset = 'systemd' | 'launchd' | 'kubernetes';
 export type LifecycleState = 'idle' | 'starting' | 'running' | 'draining' | 'closing' | 'finishing' | 'closed';
 
 export interface StepReport {

@@ -1,8 +1,8 @@
-import { constants } from 'node:os';
 import { UsageError } from '../../errors.js';
 import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
+import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
 import { type DeadlineSource, normalizePlatformDeadline } from '../../core/deadline-source.js';
 import type { RunOutcome } from './report.js';
@@ -77,7 +77,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     command: file,
     args,
     deadlineMs,
-    stopSignal: parseSignal(s('stop-signal') ?? 'SIGTERM'),
+    stopSignal: parseSignal('--stop-signal', s('stop-signal') ?? 'SIGTERM', { catchable: true }),
     restart: parseRestart(s('restart') ?? 'never'),
     backoffMinMs,
     backoffMaxMs,
@@ -95,14 +95,6 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     handDownDeadline: !(s('deadline') !== undefined && envGiven),
     warnings: platform?.warning === undefined ? [] : [`lastcall: ${platform.warning}`],
   };
-}
-
-function parseSignal(value: string): NodeJS.Signals {
-  const name = (/^SIG/i.test(value) ? value : `SIG${value}`).toUpperCase();
-  if (!(name in constants.signals) || name === 'SIGKILL' || name === 'SIGSTOP') {
-    throw new UsageError(`--stop-signal: expected a catchable signal name such as SIGTERM or SIGINT, got "${value}"`);
-  }
-  return name as NodeJS.Signals;
 }
 
 function parseRestart(value: string): RunOptions['restart'] {
