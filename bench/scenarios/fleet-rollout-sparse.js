@@ -8,8 +8,8 @@ export const scenario = {
   meaning: `${FLEET_SETUP} Load: one request a second (a new request every 1000 ms, keep-alive), so each instance sees one every ~3 s (7 s of it before the first SIGTERM): the traffic-aware pre-stop must not take the silence between two for the end of traffic, so it waits 3× that gap, up to its 5 s maximum.`,
   libraries: FLEET_LIBRARIES,
   figures: FLEET_FIGURES,
-  capMs: 15_000,
-  quickCapMs: 8000,
+  capMs: 48_000,
+  quickCapMs: 16_000,
   run: ({ library, capMs }) => {
     const missing = haproxyMissing();
     if (missing) throw new Error(missing);
