@@ -22,7 +22,7 @@ export const FLEET_SETUP =
   `longest request: ${CHECK_INTER_MS} × ${CHECK_FALL} + ${WORK_MS} = ${FLOOR_MS} ms. Rows: lastcall (traffic-aware ` +
   'pre-stop, at most 5 s), lastcall-fixed (the same with preStopQuietMs: Infinity, a fixed 5 s), terminus (readiness ' +
   'health check, no beforeShutdown delay), lightship (its default shutdownDelay 5 s, /ready on its own port), ' +
-  'http-terminator and plain (no readiness: /readyz 200 until the listener closes). Each instance's stop is capped at 12 s.';
+  'http-terminator and plain (no readiness: /readyz 200 until the listener closes). The stop of each instance is capped at 12 s.';
 
 export const scenario = {
   name: 'fleet-rollout',
