@@ -15,7 +15,6 @@ import { prestartWatchdog } from './exit/watchdog.js';
 import { IN_FLIGHT_STEP, WorkTracker } from './in-flight.js';
 import type {
   AddOptions,
-  DeadlineSource,
   Lifecycle,
   LifecycleEvents,
   LifecycleOptions,
@@ -111,9 +110,7 @@ class LifecycleImpl implements Lifecycle {
   get deadlineMs(): number {
     return this.#options.deadlineMs;
   }
-  get deadlineSource(): DeadlineSource {
-    return this.#options.deadlineSource;
-  }
+  get deadlineSource(): Lifecycle['deadlineSource'] { return this.#options.deadlineSource; }
   get preStopDelayMs(): number {
     return this.#options.preStopDelayMs;
   }
