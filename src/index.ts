@@ -1,3 +1,5 @@
+import { setAdapterLoader } from './core/adapters.js';
+
 export { channelNames } from './core/channels.js';
 export { createLifecycle } from './core/lifecycle.js';
 export { type ExitPreset } from './core/exit/presets.js';
@@ -18,10 +20,15 @@ export {
   type Outcome,
   type Phase,
   type Resource,
+  type RequestCounts,
   type ResourceHooks,
   type ShutdownReport,
   type StepReport,
+  type StepKind,
   type StepStatus,
+  type TrackContext,
+  type TrackedWork,
+  type WorkCounts,
 } from './core/types.js';
 export {
   AbortedError,
@@ -49,6 +56,7 @@ export {
   ProcessExitedError,
   ProcessSurvivorsError,
   ReadinessTimeoutError,
+  RequestsLostError,
   ServerClosedError,
   ShutdownStartedError,
   SpawnError,
@@ -56,7 +64,11 @@ export {
   StepAbandonedError,
   StepTimeoutError,
   SuperviseGiveUpError,
+  TrackedWorkFailedError,
   UnknownDependencyError,
   UnknownOptionError,
   UnsupportedPlatformError,
 } from './errors.js';
+
+// A raw server given to add() is drained by lastcall/http, loaded the first time one is added.
+setAdapterLoader(() => import('./http/index.js'));

@@ -8,7 +8,8 @@ import { type Registration, registerLifecycle } from './coordinator.js';
 import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
-import { boundCloserWarning, rawServerWarning } from './resource.js';
+import { boundCloserWarning } from './resource.js';
+import { adoptForeignListeners, uniqueName } from './adopted-steps.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
 import { toError } from '../internal/thrown.js';
@@ -23,6 +24,7 @@ import type {
   Resource,
   ShutdownReport,
   StepReport,
+  TrackedWork,
 } from './types.js';
 import { normalizeOptionsObject, validateFunction, validateSignal } from '../internal/validate.js';
 
@@ -110,6 +112,7 @@ class LifecycleImpl implements Lifecycle {
   get deadlineMs(): number {
     return this.#options.deadlineMs;
   }
+  get deadlineSource(): Lifecycle['deadlineSource'] { return this.#options.deadlineSource; }
   get preStopDelayMs(): number {
     return this.#options.preStopDelayMs;
   }
@@ -119,7 +122,7 @@ class LifecycleImpl implements Lifecycle {
     if (name === IN_FLIGHT_STEP) throw new DuplicateStepError(name);
     const step = createStep(name, resource, options, this.#steps, this.#options.stepTimeoutMs);
     this.#validateLateStep(step);
-    const warning = rawServerWarning(name, resource) ?? boundCloserWarning(name, resource);
+    const warning = boundCloserWarning(name, resource);
     if (warning) this.#logger.log('warn', { step: name }, warning);
     this.#steps.set(name, step);
     for (const dependency of step.dependsOn) this.#steps.get(dependency)?.dependents.push(step);
@@ -143,7 +146,7 @@ class LifecycleImpl implements Lifecycle {
     }
   }
 
-  track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
+  track<T>(work: PromiseLike<T> | TrackedWork<T>): Promise<T> {
     return this.#tracker.track(work);
   }
 
@@ -212,6 +215,8 @@ class LifecycleImpl implements Lifecycle {
     const includeStart = this.#state === 'starting';
     this.#state = 'draining';
     this.#controller.abort(new ShutdownStartedError(reasonText));
+    // Begun by one of its signals: other code's listeners for it become close steps.
+    for (const { name, hooks } of adoptForeignListeners(reason, this.#options, this.#logger)) this.add(uniqueName(name, this.#steps), hooks, { kind: 'other' });
     this.#run = new Shutdown({
       options: this.#options,
       logger: this.#logger,
@@ -246,6 +251,11 @@ class LifecycleImpl implements Lifecycle {
   }
 
   #record(report: StepReport): void {
+    const step = this.#steps.get(report.name);
+    if (step && report.name !== IN_FLIGHT_STEP) {
+      report.kind = step.kind;
+      if (report.phase === 'close') report.waitedFor = [...new Set([...step.waitsFor, ...step.dependents])].map((other) => other.name);
+    }
     this.#reports.push(report);
     const line = describeStep(report);
     if (line) {

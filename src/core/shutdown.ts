@@ -9,12 +9,16 @@ import { SharedBounds } from './phase-bound.js';
 import { describeOpen, startProgress } from './progress.js';
 import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } from './report.js';
 import { runHook } from './run-hook.js';
+import { planCloseOrder } from './close-order.js';
+import { accountLosses } from './losses.js';
 import type { Step } from './step.js';
 import type { WorkTracker } from './in-flight.js';
-import type { LifecycleState, Phase, ShutdownReport, StepReport } from './types.js';
+import type { LifecycleState, Phase, PreStopReport, ShutdownReport, StepReport } from './types.js';
+import { waitForPreStop } from './pre-stop.js';
 import { normalizeTimeout } from '../internal/validate.js';
-import { waitForEach, waitForSettled, waitForTimeout } from '../internal/wait.js';
+import { waitForEach, waitForSettled } from '../internal/wait.js';
 import { startWatchdog, type Watchdog } from './exit/watchdog.js';
+import { exitRequests, worseExitCode } from './exit/exit-guard.js';
 
 /** What a shutdown needs from its lifecycle. */
 export interface ShutdownContext {
@@ -42,6 +46,8 @@ export class Shutdown {
   readonly #deadlineEnd: number;
   /** Drain and close end a little before the deadline, keeping time for finish and exit. */
   readonly #budgetEnd: number;
+  /** Where steps other than telemetry must be done: the telemetry reserve is kept after it. */
+  #closeEnd: number;
   readonly #late: Promise<void>[] = [];
   readonly #running = new Map<string, StepReport>();
   #phase: 'drain' | 'close' | 'finish' = 'drain';
@@ -49,6 +55,7 @@ export class Shutdown {
   #drainEnd: number | undefined;
   #watchdog: Watchdog | undefined;
   #includeStart = false;
+  #preStop: PreStopReport | undefined;
   /** Hooks whose bounds end in the same ms share one timer and force listener. */
   readonly #bounds: SharedBounds;
 
@@ -57,6 +64,8 @@ export class Shutdown {
     const { deadlineMs } = ctx.options;
     this.#deadlineEnd = this.#origin + deadlineMs;
     this.#budgetEnd = this.#deadlineEnd - Math.min(100, deadlineMs / 10);
+    const telemetry = [...ctx.steps.values()].some((step) => step.kind === 'telemetry');
+    this.#closeEnd = this.#budgetEnd - (telemetry ? ctx.options.telemetryReserveMs : 0);
     this.#bounds = new SharedBounds(ctx.force);
     if (ctx.options.watchdog) this.#startWatchdog();
   }
@@ -70,7 +79,12 @@ export class Shutdown {
       durationMs: now - step.startMs,
       error: new ProcessExitedError(step.name, step.phase),
     }));
-    const report = this.#buildReport(reason, this.#includeStart, { cut });
+    // Steps whose close never began are in it too, skipped: the summary's counts add up to the steps.
+    const closeSeen = new Set([...this.#ctx.reports, ...cut].filter((r) => r.phase === 'close').map((r) => r.name));
+    const never = [...this.#ctx.steps.values()]
+      .filter((step) => step.hooks.close && !closeSeen.has(step.name))
+      .map((step): StepReport => ({ name: step.name, phase: 'close', status: 'skipped', startMs: now, durationMs: 0, kind: step.kind }));
+    const report = this.#buildReport(reason, this.#includeStart, { cut: [...cut, ...never] });
     this.#ctx.exitedEarly(report);
     return report;
   }
@@ -81,12 +95,20 @@ export class Shutdown {
     this.#ctx.registration.began({ snapshot: () => this.snapshot(reason) }, reason);
     // Ref'd on purpose: a shutdown whose steps hold nothing open must not end with the event loop.
     const keepAlive = setInterval(() => {}, 60_000);
+    const preStopEnd = performance.now() + Math.max(0, Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()));
+    tracker.begin(() => this.#drainEnd ?? Math.min(preStopEnd + normalizeTimeout(options.drainTimeoutMs), this.#closeEnd));
     const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.values(), steps, tracker.pendingCount));
-    await waitForTimeout(Math.min(options.preStopDelayMs, this.#budgetEnd - performance.now()), force);
+    this.#preStop = await waitForPreStop({
+      maxMs: Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()),
+      quietMs: options.preStopQuietMs,
+      sources: [...steps.values()].flatMap((step) => (step.hooks.traffic ? [step.hooks.traffic] : [])),
+      force,
+      originMs: this.#origin,
+    });
     const drainTimeoutMs = normalizeTimeout(options.drainTimeoutMs);
-    const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#budgetEnd);
+    const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#closeEnd);
     this.#drainEnd = drainEnd;
-    const drainBound = drainEnd < this.#budgetEnd ? `drainTimeoutMs (${drainTimeoutMs} ms)` : `the ${options.deadlineMs} ms shutdown deadline`;
+    const drainBound = drainEnd < this.#closeEnd ? `drainTimeoutMs (${drainTimeoutMs} ms)` : `the ${options.deadlineMs} ms shutdown deadline`;
     await waitForEach([...steps.values()], (step) => this.#drainStep(step));
     const inFlight = await tracker.waitForPending(drainEnd - performance.now(), drainBound, force, this.#origin);
     if (inFlight) this.#ctx.record(inFlight);
@@ -94,7 +116,8 @@ export class Shutdown {
 
     this.#phase = 'close';
     this.#ctx.setState('closing');
-    // Last added first: with no dependencies declared, the order of add() is reversed.
+    // Tier by tier (close-order.ts), `dependsOn` first; last added first inside a tier.
+    planCloseOrder([...steps.values()]);
     await waitForEach([...steps.values()].reverse(), (step) => this.#closeStep(step));
     await this.#settleLate();
 
@@ -142,22 +165,24 @@ export class Shutdown {
   #closeStep(step: Step): Promise<void> | undefined {
     if (step.closed) return undefined;
     if (step.closing) return step.closing;
-    // Nothing depends on it (the common case): no loop, no extra async function.
-    if (step.dependents.length === 0) {
+    const endMs = step.kind === 'telemetry' ? this.#budgetEnd : this.#closeEnd;
+    // Waits for nothing (the common case): no loop, no extra async function.
+    if (step.dependents.length === 0 && step.waitsFor.length === 0) {
       step.closeBegan = true;
-      const running = this.#runPhase(step, 'close', this.#budgetEnd);
+      const running = this.#runPhase(step, 'close', endMs);
       if (running === undefined) step.closed = true;
       else step.closing = running.then(() => void (step.closed = true));
       return step.closing;
     }
     step.closing = (async () => {
       for (;;) {
-        const open = step.dependents.filter((dependent) => !dependent.closed);
+        // Dependents added late (after the plan) are waited for too.
+        const open = [...new Set([...step.waitsFor, ...step.dependents])].filter((other) => !other.closed);
         if (open.length === 0) break;
-        await waitForEach(open, (dependent) => this.#closeStep(dependent));
+        await waitForEach(open, (other) => this.#closeStep(other));
       }
       step.closeBegan = true;
-      await this.#runPhase(step, 'close', this.#budgetEnd);
+      await this.#runPhase(step, 'close', endMs);
       step.closed = true;
     })();
     return step.closing;
@@ -191,7 +216,7 @@ export class Shutdown {
     }
     const label = `${step.name} (${phase})`;
     const phaseBoundError = (): Error =>
-      phase === 'drain' && endMs < this.#budgetEnd
+      phase === 'drain' && endMs < this.#closeEnd
         ? new PhaseTimeoutError(step.name, phase, 'drainTimeoutMs', normalizeTimeout(options.drainTimeoutMs))
         : new DeadlineExceededError(step.name, phase, options.deadlineMs);
     const report = runHook({
@@ -248,6 +273,7 @@ export class Shutdown {
   #buildReport(reason: string, includeStart: boolean, extra: { failure?: Error; cut?: StepReport[] } = {}): ShutdownReport {
     const { options, force, logger } = this.#ctx;
     const steps = sortSteps([...this.#ctx.reports.filter((step) => includeStart || step.phase !== 'start'), ...(extra.cut ?? [])]);
+    for (const line of accountLosses(steps, this.#ctx.steps, this.#origin)) logger.log('warn', {}, line);
     const crash = this.#ctx.crash() ?? extra.failure;
     const partial: Omit<ShutdownReport, 'exitCode'> = {
       reason,
@@ -255,10 +281,18 @@ export class Shutdown {
       startedAt: this.#startedAt.toISOString(),
       durationMs: performance.now() - this.#origin,
       deadlineMs: options.deadlineMs,
+      deadlineSource: options.deadlineSource,
+      ...(this.#preStop ? { preStop: this.#preStop } : {}),
       steps,
     };
     if (crash) partial.error = crash;
-    const report = { ...partial, exitCode: decideExitCode(options.exitCodes, partial, logger) };
+    const requests = exitRequests();
+    if (requests.length > 0) {
+      partial.exitRequests = requests.map((request) => ({ ...request }));
+      for (const { code, at } of requests) logger.log('info', { code, at }, `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report`);
+    }
+    // The worse of lastcall's code and the codes asked for: a failure is never turned into 0.
+    const report = { ...partial, exitCode: worseExitCode(decideExitCode(options.exitCodes, partial, logger)) };
     // Serialized: a logger such as pino would print the report's Error objects as `{}`.
     logger.log(report.outcome === 'clean' ? 'info' : 'warn', logger.structured ? { report: serializeReport(report) } : {}, summarize(report));
     return report;

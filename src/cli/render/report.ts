@@ -2,6 +2,7 @@
 // model: one bar per step on the report's time axis, the steps as the table.
 import { UsageError } from '../errors.js';
 import type { RenderDoc, RenderRow } from './model.js';
+import { describeDeadline, describePreStop } from '../../core/deadline-text.js';
 
 /** The common subset of the library's report and the run report: steps, plus optional fields. */
 export interface StepLike {
@@ -11,6 +12,18 @@ export interface StepLike {
   startMs: number;
   durationMs: number;
   error?: { message?: string } | string | null;
+  kind?: string;
+  waitedFor?: string[];
+  requests?: { answered: number; serverErrors: number; cut: number };
+}
+
+/** Kind, what the step waited for and the requests it answered, when the report has them. */
+function detailText(s: StepLike): string {
+  const parts = [s.kind ? `${s.kind}` : ''];
+  if (Array.isArray(s.waitedFor) && s.waitedFor.length > 0) parts.push(`after ${s.waitedFor.join(', ')}`);
+  if (s.requests) parts.push(`${s.requests.answered} answered (${s.requests.serverErrors} 5xx), ${s.requests.cut} cut`);
+  const text = parts.filter(Boolean).join('; ');
+  return text ? ` [${text}]` : '';
 }
 
 export interface ReportLike {
@@ -82,7 +95,7 @@ export function reportDoc(report: ReportLike): RenderDoc {
   const rows: RenderRow[] = report.steps.map((s) => ({
     id: `${s.name} (${s.phase})`,
     status: STATUS[s.status] ?? s.status,
-    message: `${s.status} at ${Math.round(s.startMs)} ms, took ${Math.round(s.durationMs)} ms${errorText(s.error) ? `: ${errorText(s.error)}` : ''}`,
+    message: `${s.status} at ${Math.round(s.startMs)} ms, took ${Math.round(s.durationMs)} ms${detailText(s)}${errorText(s.error) ? `: ${errorText(s.error)}` : ''}`,
     value: Math.round(s.durationMs),
   }));
   // durationMs and deadlineMs count from the stop request, at stopMs on the steps' axis (a run
@@ -95,13 +108,16 @@ export function reportDoc(report: ReportLike): RenderDoc {
     ...(typeof report.stopMs === 'number' ? [{ atMs: stopMs, label: report.reason ? `stop (${report.reason})` : 'stop', kind: 'signal' }] : []),
     ...(endMs === undefined ? [] : [{ atMs: endMs, label: `end (exit ${report.exitCode ?? '?'})`, kind: 'exit' }]),
     ...(deadlineMs === undefined ? [] : [{ atMs: stopMs + deadlineMs, label: 'deadline', kind: 'deadline' }]),
+    ...(typeof (report.preStop as { durationMs?: unknown } | undefined)?.durationMs === 'number' ? [{ atMs: stopMs + (report.preStop as { durationMs: number }).durationMs, label: 'pre-stop end', kind: 'deadline' }] : []),
   ];
   const outcome = report.outcome ?? (report.steps.some((s) => s.status !== 'ok' && s.status !== 'skipped') ? 'failed' : 'clean');
   const duration = report.durationMs === undefined ? '' : ` in ${Math.round(report.durationMs)} ms`;
+  const deadline = deadlineMs === undefined ? undefined : describeDeadline(deadlineMs, report.deadlineSource as never);
+  const timing = [deadline, describePreStop(report.preStop as never), handedDown(report)].filter(Boolean);
   return {
     title: `lastcall report${report.reason ? `: ${report.reason}` : ''}`,
     verdict: outcome,
-    summary: `shutdown ${outcome}${duration}${report.exitCode === undefined ? '' : ` (exit ${report.exitCode})`}${report.startedAt ? `, started ${report.startedAt}` : ''}; ${report.steps.length} steps`,
+    summary: `shutdown ${outcome}${duration}${report.exitCode === undefined ? '' : ` (exit ${report.exitCode})`}${report.startedAt ? `, started ${report.startedAt}` : ''}; ${report.steps.length} steps${timing.length > 0 ? `; ${timing.join('; ')}` : ''}`,
     rowsTitle: 'steps',
     rows,
     lanes: report.steps.map((s) => ({
@@ -121,4 +137,10 @@ export function reportDoc(report: ReportLike): RenderDoc {
     startMs: 0,
     endMs: end,
   };
+}
+
+/** `lastcall run`'s report: the deadline it handed its child (LASTCALL_DEADLINE_MS). */
+function handedDown(report: ReportLike): string | undefined {
+  const child = report.childDeadlineMs;
+  return typeof child === 'number' ? `child's deadline ${Math.round(child)} ms (handed down)` : undefined;
 }
