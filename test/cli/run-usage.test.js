@@ -36,6 +36,22 @@ test('a bad flag or value is one line naming it, exit 2', async () => {
   }
 });
 
+test('a duration with no unit below 1000 is a usage error suggesting seconds, for every duration flag', async () => {
+  for (const [flag, value] of [['--deadline', '30'], ['--ready-timeout', '5'], ['--reset-after', '60'], ['--restart-window', '600'], ['--backoff', '1..60s'], ['--backoff', '1s..60']]) {
+    const r = await runToEnd([flag, value, '--', 'true']);
+    assert.equal(r.code, 2, `${flag} ${value}: ${r.stderr}`);
+    const lines = oneLine(r.stderr);
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], new RegExp(`^lastcall: ${flag}: .*no unit; write (\\d+)s for seconds \\(or \\1ms`), lines[0]);
+  }
+  // Explicit units, 0 and 1000 or more stay accepted; the env variable's name says milliseconds.
+  const ok = await runToEnd(['--json', '--deadline', '30000', '--backoff', '0..2s', '--', 'true']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).deadlineMs, 30000);
+  const env = await runToEnd(['--json', '--', 'true'], { env: { LASTCALL_DEADLINE_MS: '300' } });
+  assert.equal(JSON.parse(env.stdout).deadlineMs, 300);
+});
+
 test('LASTCALL_DEADLINE_MS is used, and a bad value names the variable', async () => {
   const r = await runToEnd(['--', 'true'], { env: { LASTCALL_DEADLINE_MS: 'soon' } });
   assert.equal(r.code, 2);

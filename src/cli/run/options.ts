@@ -59,7 +59,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   const envDeadline = env.LASTCALL_DEADLINE_MS;
   const deadlineMs = s('deadline') !== undefined || envDeadline === undefined || envDeadline === ''
     ? duration('deadline', 25_000)
-    : parseDuration('LASTCALL_DEADLINE_MS', envDeadline);
+    : parseDuration('LASTCALL_DEADLINE_MS', envDeadline, true);
   if (deadlineMs < 1) throw new UsageError(`--deadline: expected at least 1ms, got "${s('deadline') ?? envDeadline}"`);
   const [backoffMinMs, backoffMaxMs] = parseBackoff(s('backoff') ?? '1s..60s');
   return {
