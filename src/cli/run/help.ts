@@ -16,6 +16,7 @@ Options (durations: 1500, 1500ms, 2s, 1m):
   --reset-after <duration>     uptime after which the backoff starts again from <min> (30s)
   --no-restart-on <codes>      exit codes that are never restarted, comma-separated (none)
   --pidfile <path>             PID file held for the runner's whole life (none)
+  --pidfile-wait <duration>    wait this long for a held PID file to be released (0: refuse at once)
   --ready <spec>               tcp:<port> | tcp:<host>:<port> | http://… (2xx) | log:<regex> | fd:<n> (none)
   --ready-timeout <duration>   a child not ready by then is a failed start (60s)
   --report <path>              write the run's JSON report there on exit

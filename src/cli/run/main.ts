@@ -47,9 +47,10 @@ export async function main(argv: string[]): Promise<number> {
     try {
       // Loaded only when asked for: every module read before the spawn delays the child's start.
       const { acquirePidFile } = await import('../../pidfile/index.js');
-      pidfile = await acquirePidFile(o.pidfile);
+      pidfile = await acquirePidFile(o.pidfile, { waitMs: o.pidfileWaitMs });
     } catch (error) {
-      say(messageOf(error));
+      // The library's hint names its option; a CLI user has the flag.
+      say(messageOf(error).replace('pass waitMs to wait for it', 'pass --pidfile-wait <duration> to wait for it'));
       const outcome: RunOutcome = error instanceof PidFileHeldError ? 'pidfile-held' : 'pidfile-failed';
       const code = finish(o, report, { outcome }, startedAt, undefined);
       if (!(await waitForOutput(OUTPUT_FLUSH_MS))) process.exit(code);

@@ -16,6 +16,7 @@ export const RUN_FLAGS: FlagSpec = {
   'reset-after': { type: 'string' },
   'no-restart-on': { type: 'string', multiple: true },
   pidfile: { type: 'string' },
+  'pidfile-wait': { type: 'string' },
   ready: { type: 'string' },
   'ready-timeout': { type: 'string' },
   report: { type: 'string' },
@@ -38,6 +39,8 @@ export interface RunOptions {
   resetAfterMs: number;
   noRestartOn: Set<number>;
   pidfile: string | undefined;
+  /** How long to wait for a held PID file to be released (0: refuse at once). */
+  pidfileWaitMs: number;
   ready: ReadySpec | undefined;
   readyTimeoutMs: number;
   report: string | undefined;
@@ -75,6 +78,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     resetAfterMs: duration('reset-after', 30_000),
     noRestartOn: parseCodes(listFlag(values, 'no-restart-on')),
     pidfile: s('pidfile'),
+    pidfileWaitMs: duration('pidfile-wait', 0),
     ready: s('ready') === undefined ? undefined : parseReadySpec('--ready', s('ready') ?? ''),
     readyTimeoutMs: duration('ready-timeout', 60_000),
     report: s('report'),
