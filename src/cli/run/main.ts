@@ -4,7 +4,7 @@ import type { PidFileHandle } from '../../pidfile/index.js';
 import { messageOf, PidFileHeldError } from '../../errors.js';
 import { FORWARDED_SIGNALS, isSignalPending } from './forward.js';
 import { RUN_HELP } from './help.js';
-import { runOutput, say, setPrivateOutput, waitForOutput } from './output.js';
+import { finishOutput, runOutput, say, setPrivateOutput } from './output.js';
 import { exitCodeFor } from './exit-codes.js';
 import { describeStopProcesses } from './stop.js';
 import { parseRunOptions, type RunOptions } from './options.js';
@@ -53,8 +53,8 @@ export async function main(argv: string[]): Promise<number> {
       say(messageOf(error).replace('pass waitMs to wait for it', 'pass --pidfile-wait <duration> to wait for it'));
       const outcome: RunOutcome = error instanceof PidFileHeldError ? 'pidfile-held' : 'pidfile-failed';
       const code = finish(o, report, { outcome }, startedAt, undefined);
-      if (!(await waitForOutput(OUTPUT_FLUSH_MS))) process.exit(code);
-      return code;
+      await finishOutput(OUTPUT_FLUSH_MS);
+      process.exit(code);
     }
   }
   const session = new RunSession(o, report);
@@ -85,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   // Exit as soon as the report is out (bounded: a stalled reader, or a tree that could not be confirmed
   // gone, does not hold it): letting Node wind down its handles on its own adds milliseconds to every stop.
   await settledSoon(session.done);
-  await waitForOutput(OUTPUT_FLUSH_MS);
+  await finishOutput(OUTPUT_FLUSH_MS);
   process.exit(code);
 }
 

@@ -6,7 +6,7 @@ import { supervise, type Supervisor, type SupervisorExit } from '../../process/s
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from './forward.js';
 import { notifySystemd } from './notify.js';
-import { runOutput, say } from './output.js';
+import { copyOutput, runOutput, say } from './output.js';
 import type { RunOptions } from './options.js';
 import type { RunAttempt, RunOutcome, RunReport } from './report.js';
 import { killReserveMs, runStop } from './stop.js';
@@ -87,8 +87,11 @@ export class RunSession {
     const out = child.stdout;
     const err = child.stderr;
     this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
-    out?.pipe(runOutput().out, { end: false });
-    err?.pipe(runOutput().err, { end: false });
+    const sigpipe = (): void => {
+      if (!child.exited) process.kill(child.pid, 'SIGPIPE');
+    };
+    if (out) copyOutput(out, runOutput().out, sigpipe);
+    if (err) copyOutput(err, runOutput().err, sigpipe);
     const spec = this.#o.ready;
     if (!spec) return void this.#markReady(run, false);
     const extra = spec.kind === 'fd' ? (child.process.stdio[spec.fd] as Readable | null | undefined) : undefined;
