@@ -126,6 +126,7 @@ async function finish(service: Service, obs: RunObservation, options: DoctorOpti
   const lastSeen = (p: WatchedProcess): number => (p.pid === service.child.pid ? exit.atMs : Math.max(p.lastSeenMs - service.originMs, orphans.has(p.pid) ? now() : 0));
   obs.processes = (service.watch?.processes ?? []).map((p) => ({ ...p, firstSeenMs: p.firstSeenMs - service.originMs, lastSeenMs: lastSeen(p), orphan: orphans.has(p.pid) }));
   obs.endMs = now();
+  service.release();
 }
 
 function describeStuck(load: LoadClients, intake: readonly ProbeRecord[], tree: readonly WatchedProcess[], rootPid: number | undefined, atMs: number): string {

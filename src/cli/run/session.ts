@@ -88,7 +88,11 @@ export class RunSession {
     const err = child.stderr;
     this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
     const sigpipe = (): void => {
-      if (!child.exited) process.kill(child.pid, 'SIGPIPE');
+      try {
+        if (!child.exited) process.kill(child.pid, 'SIGPIPE');
+      } catch {
+        // gone meanwhile: nothing to tell
+      }
     };
     if (out) copyOutput(out, runOutput().out, sigpipe);
     if (err) copyOutput(err, runOutput().err, sigpipe);
