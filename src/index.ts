@@ -25,6 +25,7 @@ export {
 } from './core/types.js';
 export {
   AbortedError,
+  LEGACY_ERROR_CODES,
   DeadlineExceededError,
   DependencyCycleError,
   DuplicateStepError,

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { ForcedShutdownError, InFlightTimeoutError, InvalidOptionError, messageOf } from '../errors.js';
+import { ForcedShutdownError, InFlightTimeoutError, InvalidOptionError } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 import type { InternalLogger } from './logger.js';
 import { toError } from '../internal/thrown.js';
 import type { StepReport } from './types.js';

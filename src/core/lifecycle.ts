@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { DuplicateStepError, InvalidOptionError, LastcallError, LifecycleStateError, messageOf, ShutdownStartedError } from '../errors.js';
+import { DuplicateStepError, InvalidOptionError, LastcallError, LifecycleStateError, ShutdownStartedError } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 import { channels, publish } from './channels.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
 import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';

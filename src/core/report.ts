@@ -1,4 +1,4 @@
-import { messageOf } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 import type { InternalLogger } from './logger.js';
 import type { ExitCodes, Outcome, Phase, ShutdownReport, StepReport } from './types.js';
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { DeadlineExceededError, messageOf, PhaseTimeoutError, ProcessExitedError } from '../errors.js';
+import { DeadlineExceededError, PhaseTimeoutError, ProcessExitedError } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 import { channels, publish } from './channels.js';
 import type { Registration } from './coordinator.js';
 import type { InternalLogger } from './logger.js';

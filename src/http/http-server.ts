@@ -8,7 +8,7 @@ import { closeTracked } from './close.js';
 import { describeConnections } from './describe-open.js';
 import { drainTracked, type UpgradedCloser } from './drain.js';
 import { validateServer } from './server-kind.js';
-import { ConnectionTracker } from './connection-tracker.js';
+import { trackConnections } from './connection-listeners.js';
 
 export type AnyHttpServer = HttpServer | HttpsServer | Http2Server | Http2SecureServer;
 
@@ -49,7 +49,7 @@ export interface HttpServerHandle extends HooksProvider, AsyncDisposable {
   readonly draining: boolean;
   /** Stops accepting and waits for in-flight requests and connections; idempotent. */
   drain(signal?: AbortSignal): Promise<void>;
-  /** Destroys what is left; rejects with `ERR_HTTP_FORCED` if anything was forced; idempotent. */
+  /** Destroys what is left; rejects with `ERR_HTTP_FORCED_CLOSE` if anything was forced; idempotent. */
   close(signal?: AbortSignal): Promise<void>;
 }
 
@@ -74,7 +74,7 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
   if (tracked.has(server)) throw new InvalidOptionError('server', 'a server not already passed to httpServer()', server);
   tracked.add(server);
 
-  const tracker = new ConnectionTracker(server, kind);
+  const tracker = trackConnections(server, kind);
   let drained: Promise<void> | undefined;
   let closed: Promise<void> | undefined;
 

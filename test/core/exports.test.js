@@ -5,7 +5,7 @@ import { test } from 'node:test';
 
 const expected = {
   lastcall: [
-    'AbortedError', 'DeadlineExceededError', 'DependencyCycleError', 'DuplicateStepError', 'ForcedShutdownError',
+    'AbortedError', 'DeadlineExceededError', 'LEGACY_ERROR_CODES', 'DependencyCycleError', 'DuplicateStepError', 'ForcedShutdownError',
     'HealthCheckTimeoutError', 'HttpForcedCloseError', 'IN_FLIGHT_STEP', 'InFlightTimeoutError', 'InvalidOptionError', 'InvalidResourceError',
     'IpcClosedError', 'IpcTimeoutError', 'LastcallError', 'LifecycleStateError', 'NotAServerError', 'PhaseTimeoutError',
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHeldError', 'PidFileNotAFileError',

@@ -31,17 +31,17 @@ report.then(async (r) => {
 });
 `;
 
-// README's agent recipe, as written, must compile under strict (no '!' on a piped child's streams).
+// docs/process.md's agent recipe, as written, must compile under strict (no '!' on a piped child's streams).
 function readmeRecipe() {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Recipe: an agent runtime driving a CLI subprocess'));
+  const page = readFileSync(path.join(root, 'docs', 'process.md'), 'utf8');
+  const section = page.slice(page.indexOf('## Recipe: an agent runtime driving a CLI subprocess'));
   return /```js\n([\s\S]*?)```/.exec(section)[1];
 }
 
 test('a CommonJS TypeScript project installs the tarball, type-checks (node10, node16, bundler) and runs it', { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lastcall-cjs-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root));
+  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root));
   const app = path.join(dir, 'app');
   mkdirSync(path.join(app, 'src'), { recursive: true });
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'commonjs' }));

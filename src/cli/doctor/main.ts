@@ -5,7 +5,7 @@ import { DOCTOR_USAGE, parseDoctorArgs } from './options.js';
 import { combineChecks, type DoctorResult, timelineOf, verdictOf } from './result.js';
 import { type RunObservation, runOnce } from './run.js';
 import { findFreePort, stopLiveServices } from './service.js';
-import { messageOf } from '../../errors.js';
+import { messageOf } from '../../internal/describe.js';
 import { doctorDoc } from '../render/doctor.js';
 import { renderHtml } from '../render/html.js';
 import { renderText } from '../render/text.js';

@@ -1,6 +1,6 @@
 // A shutdown report (the library's ShutdownReport as JSON, or `lastcall run --report`) → the render
 // model: one bar per step on the report's time axis, the steps as the table.
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../errors.js';
 import type { RenderDoc, RenderRow } from './model.js';
 
 /** The common subset of the library's report and the run report: steps, plus optional fields. */

@@ -1,30 +1,14 @@
-import { constants } from 'node:os';
-import { UsageError } from '../../errors.js';
-import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.js';
+import { UsageError } from '../errors.js';
+import { listFlag, parseCommandLine, stringFlag } from '../args.js';
+import { flagDefault } from '../flags.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
+import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
-import type { RunOutcome } from './report.js';
+import { RUN_FLAGS } from './flags.js';
 
-export const RUN_FLAGS: FlagSpec = {
-  deadline: { type: 'string' },
-  'stop-signal': { type: 'string' },
-  restart: { type: 'string' },
-  backoff: { type: 'string' },
-  'max-restarts': { type: 'string' },
-  'restart-window': { type: 'string' },
-  'reset-after': { type: 'string' },
-  'no-restart-on': { type: 'string', multiple: true },
-  pidfile: { type: 'string' },
-  'pidfile-wait': { type: 'string' },
-  ready: { type: 'string' },
-  'ready-timeout': { type: 'string' },
-  report: { type: 'string' },
-  json: { type: 'boolean' },
-  'exit-code': { type: 'string', multiple: true },
-  'exit-preset': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-};
+export { RUN_FLAGS } from './flags.js';
+import type { RunOutcome } from './report.js';
 
 export interface RunOptions {
   command: string;
@@ -55,44 +39,35 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   const [file, ...args] = command;
   if (file === undefined || file === '') throw new UsageError('run: missing the command: lastcall run [options] -- <command> [args...]');
   const s = (name: string): string | undefined => stringFlag(values, name);
-  const duration = (name: string, fallback: number): number => {
-    const v = s(name);
-    return v === undefined ? fallback : parseDuration(`--${name}`, v);
-  };
+  /** The given value, else the table's default. */
+  const d = (name: string): string => s(name) ?? flagDefault(RUN_FLAGS, name);
+  const duration = (name: string): number => parseDuration(`--${name}`, d(name));
   const envDeadline = env.LASTCALL_DEADLINE_MS;
   const deadlineMs = s('deadline') !== undefined || envDeadline === undefined || envDeadline === ''
-    ? duration('deadline', 25_000)
+    ? duration('deadline')
     : parseDuration('LASTCALL_DEADLINE_MS', envDeadline, true);
   if (deadlineMs < 1) throw new UsageError(`--deadline: expected at least 1ms, got "${s('deadline') ?? envDeadline}"`);
-  const [backoffMinMs, backoffMaxMs] = parseBackoff(s('backoff') ?? '1s..60s');
+  const [backoffMinMs, backoffMaxMs] = parseBackoff(d('backoff'));
   return {
     command: file,
     args,
     deadlineMs,
-    stopSignal: parseSignal(s('stop-signal') ?? 'SIGTERM'),
-    restart: parseRestart(s('restart') ?? 'never'),
+    stopSignal: parseSignal('--stop-signal', d('stop-signal'), { catchable: true }),
+    restart: parseRestart(d('restart')),
     backoffMinMs,
     backoffMaxMs,
-    maxRestarts: s('max-restarts') === undefined ? 10 : parseCount('--max-restarts', s('max-restarts') ?? ''),
-    restartWindowMs: duration('restart-window', 600_000),
-    resetAfterMs: duration('reset-after', 30_000),
+    maxRestarts: parseCount('--max-restarts', d('max-restarts')),
+    restartWindowMs: duration('restart-window'),
+    resetAfterMs: duration('reset-after'),
     noRestartOn: parseCodes(listFlag(values, 'no-restart-on')),
     pidfile: s('pidfile'),
-    pidfileWaitMs: duration('pidfile-wait', 0),
+    pidfileWaitMs: duration('pidfile-wait'),
     ready: s('ready') === undefined ? undefined : parseReadySpec('--ready', s('ready') ?? ''),
-    readyTimeoutMs: duration('ready-timeout', 60_000),
+    readyTimeoutMs: duration('ready-timeout'),
     report: s('report'),
     json: values.json === true,
     exitCodes: parseExitCodeMap(s('exit-preset'), listFlag(values, 'exit-code')),
   };
-}
-
-function parseSignal(value: string): NodeJS.Signals {
-  const name = (/^SIG/i.test(value) ? value : `SIG${value}`).toUpperCase();
-  if (!(name in constants.signals) || name === 'SIGKILL' || name === 'SIGSTOP') {
-    throw new UsageError(`--stop-signal: expected a catchable signal name such as SIGTERM or SIGINT, got "${value}"`);
-  }
-  return name as NodeJS.Signals;
 }
 
 function parseRestart(value: string): RunOptions['restart'] {

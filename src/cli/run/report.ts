@@ -25,6 +25,13 @@ export type RunOutcome =
   /** --pidfile could not be created (no directory, no permission, a corrupt file lastcall will not judge). */
   | 'pidfile-failed';
 
+/** How a session ended, before the report is finished. */
+export interface RunResult {
+  outcome: RunOutcome;
+  /** The child's own code (signal death → 128+n), for the outcomes that pass it through. */
+  childCode?: number;
+}
+
 /** A step, as in the library's report: the renderer draws both alike. */
 export interface RunStep {
   /** `run #<n>` (a child's life), `ready #<n>`, `backoff #<n>`, `stop`. */

@@ -1,21 +1,18 @@
 import type { Readable } from 'node:stream';
 import { waitForSettled } from '../../internal/wait.js';
-import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../../errors.js';
-import { type ManagedChild, spawnManaged } from '../../process/managed-child.js';
-import { supervise, type Supervisor, type SupervisorExit } from '../../process/supervisor.js';
+import { ReadinessTimeoutError, SpawnError } from '../../errors.js';
+import { messageOf } from '../../internal/describe.js';
+import { ReadyExitedError } from '../errors.js';
+import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
-import { signalExitCode } from './forward.js';
+import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
 import { copyOutput, runOutput, say } from './output.js';
 import type { RunOptions } from './options.js';
-import type { RunAttempt, RunOutcome, RunReport } from './report.js';
-import { killReserveMs, runStop } from './stop.js';
+import type { RunAttempt, RunReport, RunResult } from './report.js';
 
-export interface RunResult {
-  outcome: RunOutcome;
-  /** The child's own code (signal death → 128+n), for the outcomes that pass it through. */
-  childCode?: number;
-}
+export type { RunResult } from './report.js';
+import { killReserveMs, runStop } from './stop.js';
 
 /** One `lastcall run`: the supervised child, its readiness, restarts and the stop, recorded in `report`. */
 export class RunSession {
@@ -133,7 +130,7 @@ export class RunSession {
     if (run?.readyError !== undefined && !this.#stopping) {
       // A readiness timeout is a failed run even if the child exited 0 when stopped: the supervisor
       // reads `exit.error` right after this event to choose whether to restart.
-      exit.error ??= new ReadyTimeoutError(this.#o.ready ? describeReadySpec(this.#o.ready) : '?', this.#o.readyTimeoutMs);
+      exit.error ??= new ReadinessTimeoutError(undefined, this.#o.readyTimeoutMs, this.#o.ready ? describeReadySpec(this.#o.ready) : '?');
     }
     if (run) {
       run.exitCode = exit.code;
