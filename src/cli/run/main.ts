@@ -19,6 +19,8 @@ export const PID1_WARNING =
 
 /** How long the runner waits for its last lines and report to be written before it exits anyway. */
 const OUTPUT_FLUSH_MS = 100;
+/** How much longer a write still in the thread pool on a shared socket may take before it is failed. */
+const STUCK_OUTPUT_MS = 1000;
 
 /** How long the end of a run waits for a READY=1 still in flight and the child's output to be read. */
 const LOOSE_ENDS_MS = 100;
@@ -54,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       say(messageOf(error).replace('pass waitMs to wait for it', 'pass --pidfile-wait <duration> to wait for it'));
       const outcome: RunOutcome = error instanceof PidFileHeldError ? 'pidfile-held' : 'pidfile-failed';
       const code = finish(o, report, { outcome }, startedAt, undefined);
-      await finishOutput(OUTPUT_FLUSH_MS);
+      await finishOutput(OUTPUT_FLUSH_MS, STUCK_OUTPUT_MS);
       process.exit(code);
     }
   }
@@ -86,7 +88,9 @@ export async function main(argv: string[]): Promise<number> {
   // Exit as soon as the report is out (bounded: a stalled reader, or a tree that could not be confirmed
   // gone, does not hold it): letting Node wind down its handles on its own adds milliseconds to every stop.
   await settledSoon(session.done);
-  await finishOutput(OUTPUT_FLUSH_MS);
+  // A write stuck on a socket nobody reads gets what is left of the deadline (at least 100 ms, at most 1 s).
+  const leftAtEnd = stopAt === undefined ? STUCK_OUTPUT_MS : o.deadlineMs - (performance.now() - stopAt);
+  await finishOutput(OUTPUT_FLUSH_MS, Math.max(OUTPUT_FLUSH_MS, Math.min(STUCK_OUTPUT_MS, leftAtEnd)));
   process.exit(code);
 }
 

@@ -55,21 +55,21 @@ export function waitForOutput(ms: number): Promise<boolean> {
 }
 
 /**
- * Waits up to `ms` for the output, then makes sure no write can hold the exit: a write blocked in the
- * thread pool on a socket nobody reads would hang process.exit for ever (libuv joins its threads at
- * exit). Shutting the socket's write side down fails that write with EPIPE. Only done when the output
- * is stuck and the runner is leaving: the lines are lost, never the deadline.
+ * Waits up to `ms` for the output, then up to `stuckMs` more for a write still in the thread pool on a
+ * socket shared with the child (a loaded machine can be slow to run it), then makes sure it cannot
+ * hold the exit: blocked on a socket nobody reads, it would hang process.exit for ever (libuv joins
+ * its threads at exit). Shutting the socket's write side down fails that write with EPIPE: the lines
+ * are lost, never the deadline.
  */
-export async function finishOutput(ms: number): Promise<void> {
+export async function finishOutput(ms: number, stuckMs: number): Promise<void> {
   if (await waitForOutput(ms)) return;
-  const ends: Promise<unknown>[] = [];
-  for (const [stream, fd] of sharedSockets) {
-    if (stream.writableNeedDrain || stream.writableLength > 0) {
-      const socket = new Socket({ fd, readable: false, writable: true });
-      socket.on('error', () => {});
-      ends.push(new Promise<void>((resolve) => socket.end(() => resolve())));
-    }
-  }
+  const stuck = [...sharedSockets].filter(([stream]) => stream.writableLength > 0);
+  if (stuck.length === 0 || (await waitForOutput(stuckMs))) return;
+  const ends = stuck.map(([, fd]) => {
+    const socket = new Socket({ fd, readable: false, writable: true });
+    socket.on('error', () => {});
+    return new Promise<void>((resolve) => socket.end(() => resolve()));
+  });
   await waitForSettled(Promise.all(ends), ms);
 }
 
