@@ -18,10 +18,12 @@ export {
   LifecycleStateError,
   PhaseTimeoutError,
   ProcessExitedError,
+  RequestsLostError,
   ShutdownStartedError,
   StartFailedError,
   StepAbandonedError,
   StepTimeoutError,
+  TrackedWorkFailedError,
   UnknownDependencyError,
   UnknownOptionError,
 } from './errors/core.js';

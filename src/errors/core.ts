@@ -36,7 +36,7 @@ export class InvalidResourceError extends LastcallError {
   ) {
     super(
       `Step "${step}" needs a resource with start/drain/close/finish hooks, or an object with ` +
-        `close, quit, end, disconnect, destroy or [Symbol.asyncDispose]; got ${describeValue(received)}` +
+        `close, quit, end, disconnect, destroy, shutdown, flush, $disconnect or [Symbol.asyncDispose]; got ${describeValue(received)}` +
         (detail ? `: ${detail}` : ''),
       cause === undefined ? undefined : { cause },
     );
@@ -180,5 +180,30 @@ export class ProcessExitedError extends LastcallError {
     readonly phase: string,
   ) {
     super(`The process exited while step "${step}" (${phase}) was still running`);
+  }
+}
+
+export class RequestsLostError extends LastcallError {
+  readonly code = 'ERR_REQUESTS_LOST';
+  constructor(
+    readonly step: string,
+    /** Requests whose socket was destroyed before their response finished. */
+    readonly cut: number,
+    /** Requests answered with a 5xx other than 503 after the step's drain began. */
+    readonly lost: number,
+  ) {
+    const parts = [cut > 0 ? `${cut} cut before their response finished` : '', lost > 0 ? `${lost} answered 5xx` : ''];
+    super(`Step "${step}" lost requests during shutdown: ${parts.filter(Boolean).join(', ')}`);
+  }
+}
+
+export class TrackedWorkFailedError extends LastcallError {
+  readonly code = 'ERR_TRACKED_WORK_FAILED';
+  constructor(
+    /** Tracked work that rejected after shutdown began. */
+    readonly failed: number,
+    cause?: unknown,
+  ) {
+    super(`${failed} tracked task(s) failed during shutdown${cause === undefined ? '' : `: ${messageOf(cause)}`}`, cause === undefined ? undefined : { cause });
   }
 }

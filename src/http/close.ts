@@ -17,7 +17,9 @@ export async function closeTracked(tracker: ConnectionTracker, signal: AbortSign
   stopListening(tracker.server);
   sweepIdle(tracker);
 
-  const requests = tracker.inFlight;
+  const inFlight = tracker.inFlightResponses();
+  const requests = inFlight.size;
+  tracker.countCut(inFlight);
   let sockets = 0;
   for (const socket of tracker.sockets) {
     // Sockets already ended (Connection: close sent, or idle and closed above) were not forced.

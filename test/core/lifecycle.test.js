@@ -206,5 +206,7 @@ test('the report has the documented shape', async () => {
   assert.equal(report.exitCode, 1);
   assert.equal(report.deadlineMs, 1234);
   assert.ok(!Number.isNaN(Date.parse(report.startedAt)));
-  assert.deepEqual(Object.keys(report.steps[0]).sort(), ['durationMs', 'name', 'phase', 'startMs', 'status']);
+  assert.deepEqual(Object.keys(report.steps[0]).sort(), ['durationMs', 'kind', 'name', 'phase', 'startMs', 'status', 'waitedFor']);
+  assert.equal(report.steps[0].kind, 'other');
+  assert.deepEqual(report.steps[0].waitedFor, []);
 });
