@@ -79,3 +79,13 @@ test('--ready fd:3: doctor opens the pipe and the service signals readiness on i
   assert.equal(checkOf(result, 'ready').status, 'pass', checkOf(result, 'ready').message);
   assert.equal(checkOf(result, 'exit').status, 'pass', checkOf(result, 'exit').message);
 });
+
+test('--url never answering in time: the message names the URL, the per-try timeout, and --ready log: when the output says ready', async () => {
+  const slow = 'require("http").createServer((q, r) => setTimeout(() => r.end("ok"), 3000)).listen(process.env.PORT, () => console.log("READY on " + process.env.PORT))';
+  const { code, result } = await doctor(['--ready-timeout', '3s', '--url', 'http://127.0.0.1:{port}/slow'], [process.execPath, '-e', slow]);
+  assert.equal(code, 2);
+  const ready = checkOf(result, 'ready');
+  assert.equal(ready.status, 'fail');
+  assert.match(ready.message, /not ready within 3000 ms: GET http:\/\/127\.0\.0\.1:\d+\/slow never succeeded \(\d+ tries, each given up after 1000 ms: .*timed out/);
+  assert.match(ready.message, /use --ready 'log:READY'/);
+});

@@ -9,6 +9,7 @@ import { type DoctorOptions, readySpecFor, withPort } from './options.js';
 import { Poller, type ProbeRecord } from './probe.js';
 import { type ServiceExit, Service } from './service.js';
 import { waitForReady } from '../ready-spec.js';
+import { describeNotReady, ReadyTries } from './ready-failure.js';
 
 export interface RunObservation {
   port: number;
@@ -54,14 +55,15 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
   try {
     await service.startWatching();
     const source = { stdout: service.child.stdout, stderr: service.child.stderr, stdio: service.child.stdio, exited: service.exited };
+    const tries = new ReadyTries();
     try {
-      await waitForReady(spec, source, { timeoutMs: options.readyTimeoutMs, anyHttpStatus });
+      await waitForReady(spec, source, { timeoutMs: options.readyTimeoutMs, anyHttpStatus, onTry: tries.record });
       obs.ready = { ok: true, atMs: now() };
     } catch (error) {
       // Doctor words it itself: the readiness module's messages are its own business.
       const exit = service.exit;
       const exited = exit ? `exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})` : undefined;
-      const timedOut = now() >= options.readyTimeoutMs ? `not ready within ${options.readyTimeoutMs} ms` : undefined;
+      const timedOut = now() >= options.readyTimeoutMs ? describeNotReady(spec, options.readyTimeoutMs, tries, service.outputTail(20)) : undefined;
       const why = service.spawnError?.message ?? exited ?? timedOut ?? (error instanceof Error ? error.message : String(error));
       obs.ready = { ok: false, atMs: now(), error: why };
       await finish(service, obs, options, now, true);
