@@ -89,3 +89,25 @@ test('--url never answering in time: the message names the URL, the per-try time
   assert.match(ready.message, /not ready within 3000 ms: GET http:\/\/127\.0\.0\.1:\d+\/slow never succeeded \(\d+ tries, each given up after 1000 ms: .*timed out/);
   assert.match(ready.message, /use --ready 'log:READY'/);
 });
+
+test('a port already taken by a stranger: its answers do not count, and EADDRINUSE is named', async () => {
+  const { createServer } = await import('node:http');
+  const stranger = createServer((req, res) => res.end('not the service'));
+  await new Promise((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+  const port = String(stranger.address().port);
+  try {
+    // A service that never listens: before, the stranger's answers made it "ready".
+    const idle = await doctor(['--port', port, '--ready-timeout', '10s'], ['sleep', '30']);
+    assert.equal(idle.code, 2);
+    const ready = checkOf(idle.result, 'ready');
+    assert.equal(ready.status, 'fail');
+    assert.match(ready.message, new RegExp(`port ${port} answered, but it is held by pid ${process.pid} \\(.*\\), a process outside the service's tree`));
+    // A service that dies of EADDRINUSE: said so, with who holds the port.
+    const listen = 'require("http").createServer().listen(Number(process.env.PORT), "127.0.0.1")';
+    const dies = await doctor(['--port', port, '--ready-timeout', '10s'], [process.execPath, '-e', listen]);
+    assert.equal(dies.code, 2);
+    assert.match(checkOf(dies.result, 'ready').message, new RegExp(`(EADDRINUSE: port ${port} is held by pid ${process.pid}|port ${port} answered, but it is held by pid ${process.pid})`));
+  } finally {
+    stranger.close();
+  }
+});

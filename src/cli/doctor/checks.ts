@@ -27,7 +27,10 @@ export function evaluateRun(obs: RunObservation, signal: string, files: readonly
 
 function exitCheck(obs: RunObservation, signal: string): Check {
   const exit = obs.exit;
-  if (obs.signalMs === undefined || exit === undefined) return check('exit', 'fail', `exited by itself ${ms((exit?.atMs ?? 0) - obs.ready.atMs)} after becoming ready, before ${signal} was sent`);
+  if (obs.signalMs === undefined || exit === undefined) {
+    const inUse = /EADDRINUSE/.test(obs.outputTail) ? ' (its output says EADDRINUSE: the port was already taken)' : '';
+    return check('exit', 'fail', `exited by itself ${ms((exit?.atMs ?? 0) - obs.ready.atMs)} after becoming ready, before ${signal} was sent${inUse}`);
+  }
   const after = exit.atMs - obs.signalMs;
   if (!exit.killedByDoctor) return check('exit', 'pass', `exited ${ms(after)} after ${signal}, inside the ${ms(obs.deadlineMs)} deadline`, Math.round(after));
   const dumps = obs.explain.map((d) => `pid ${d.pid}: ${summarizeDump(d)}`).join('; ');

@@ -10,6 +10,7 @@ import { Poller, type ProbeRecord } from './probe.js';
 import { type ServiceExit, Service } from './service.js';
 import { waitForReady } from '../ready-spec.js';
 import { describeNotReady, ReadyTries } from './ready-failure.js';
+import { strangerOnPort } from './port-owner.js';
 
 export interface RunObservation {
   port: number;
@@ -58,13 +59,18 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
     const tries = new ReadyTries();
     try {
       await waitForReady(spec, source, { timeoutMs: options.readyTimeoutMs, anyHttpStatus, onTry: tries.record });
+      const stranger = await strangerAnswering(service, [withPort(options.url, port), spec.kind === 'http' ? spec.url : '', spec.kind === 'tcp' ? `tcp://${spec.host}:${spec.port}` : '']);
+      if (stranger !== undefined) throw new Error(stranger);
       obs.ready = { ok: true, atMs: now() };
     } catch (error) {
       // Doctor words it itself: the readiness module's messages are its own business.
       const exit = service.exit;
-      const exited = exit ? `exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})` : undefined;
+      const holder = /EADDRINUSE/.test(service.outputTail(20)) ? (strangerOnPort(port, []) ?? 'another process') : undefined;
+      const inUse = holder === undefined ? '' : `: its output says EADDRINUSE: port ${port} is held by ${holder}`;
+      const exited = exit ? `exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})${inUse}` : undefined;
       const timedOut = now() >= options.readyTimeoutMs ? describeNotReady(spec, options.readyTimeoutMs, tries, service.outputTail(20)) : undefined;
-      const why = service.spawnError?.message ?? exited ?? timedOut ?? (error instanceof Error ? error.message : String(error));
+      const answered = error instanceof Error && error.message.startsWith('port ') ? error.message : undefined;
+      const why = service.spawnError?.message ?? answered ?? exited ?? timedOut ?? (error instanceof Error ? error.message : String(error));
       obs.ready = { ok: false, atMs: now(), error: why };
       await finish(service, obs, options, now, true);
       return obs;
@@ -129,6 +135,23 @@ async function finish(service: Service, obs: RunObservation, options: DoctorOpti
   obs.processes = (service.watch?.processes ?? []).map((p) => ({ ...p, firstSeenMs: p.firstSeenMs - service.originMs, lastSeenMs: lastSeen(p), orphan: orphans.has(p.pid) }));
   obs.endMs = now();
   service.release();
+}
+
+/** Readiness answered: by the service's tree, or by a stranger holding a local port it polled? */
+async function strangerAnswering(service: Service, urls: readonly string[]): Promise<string | undefined> {
+  const ours = [service.child.pid ?? 0, ...((await service.watch?.walk()) ?? []).map((p) => p.pid)];
+  for (const text of urls) {
+    if (!URL.canParse(text)) continue;
+    const url = new URL(text);
+    if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1?\]|0\.0\.0\.0)$/.test(url.hostname)) continue;
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const stranger = strangerOnPort(port, ours);
+    if (stranger !== undefined) {
+      const died = service.exit ? ` (the service exited: ${service.exit.signal ?? `exit code ${service.exit.code}`}${/EADDRINUSE/.test(service.outputTail(20)) ? ', EADDRINUSE' : ''})` : '';
+      return `port ${port} answered, but it is held by ${stranger}, a process outside the service's tree${died}: its answers do not count`;
+    }
+  }
+  return undefined;
 }
 
 function describeStuck(load: LoadClients, intake: readonly ProbeRecord[], tree: readonly WatchedProcess[], rootPid: number | undefined, atMs: number): string {
