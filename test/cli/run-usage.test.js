@@ -1,9 +1,11 @@
 // Behaviour 5 and the exit codes: every start failure is one stderr line and a documented code.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { fixture, runToEnd, tempDir } from './run-helpers.js';
+import { CLI, fixture, NODE, runToEnd, tempDir } from './run-helpers.js';
 
 const oneLine = (stderr) => stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
 
@@ -98,4 +100,17 @@ test("the child's own exit code passes through; a signal death is 128+n", async 
 test('--exit-code and --exit-preset remap outcomes', async () => {
   assert.equal((await runToEnd(['--exit-code', 'exited=9', '--', 'sh', '-c', 'exit 7'])).code, 9);
   assert.equal((await runToEnd(['--exit-preset', 'systemd', '--exit-code', 'exited=4', '--', 'true'])).code, 4);
+});
+
+test('argv and environment pass as UTF-8 text: invalid bytes become U+FFFD, valid UTF-8 is exact (docs/cli-run.md)', async () => {
+  // bash builds the bytes; od shows what the child received.
+  const script = `X=$'a\\xffb' "${NODE}" "${CLI}" run -- sh -c 'printf %s "$1" | od -An -tx1; printf %s "$X" | od -An -tx1' _ $'a\\xffb\\xc3\\xa9'`;
+  const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
+  const [code] = await once(child, 'close');
+  assert.equal(code, 0);
+  const [argv, env] = out.trim().split('\n').map((l) => l.trim());
+  assert.equal(argv, '61 ef bf bd 62 c3 a9', 'the invalid byte is replaced, é (c3 a9) is exact');
+  assert.equal(env, '61 ef bf bd 62');
 });
