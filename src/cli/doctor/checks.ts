@@ -1,4 +1,5 @@
 // Observations of one run → the checks, each with what was seen and how to fix it.
+import { exitFix, orphansFix, type ServiceKind, serviceKind } from './advice.js';
 import { summarizeDump } from './explain.js';
 import { signalExitCode } from '../signals.js';
 import type { RunObservation } from './run.js';
@@ -15,6 +16,7 @@ export interface Check {
 const check = (id: string, status: CheckStatus, message: string, value: number | null = null): Check => ({ id, status, message, value });
 const served = (p: ProbeRecord): boolean => p.status > 0 && p.status < 500 && !p.closing;
 const ms = (n: number): string => `${Math.round(n)} ms`;
+const kindOf = (obs: RunObservation): ServiceKind => serviceKind(obs.command, obs.explain, obs.outputTail);
 
 export function evaluateRun(obs: RunObservation, signal: string, files: readonly string[]): Check[] {
   if (!obs.ready.ok) {
@@ -39,7 +41,7 @@ function exitCheck(obs: RunObservation, signal: string): Check {
     'exit',
     'fail',
     `still running ${ms(obs.deadlineMs)} after ${signal}, so doctor SIGKILLed its whole tree; at the deadline it was ${obs.stuck ?? 'alive'}` +
-      `${dumps ? `; keeping its event loop alive: ${dumps}` : silent}. Fix: on ${signal}, stop intake, bound every close step and exit (lastcall's createLifecycle enforces one deadline)`,
+      `${dumps ? `; keeping its event loop alive: ${dumps}` : silent}. Fix: ${exitFix(kindOf(obs), signal)}`,
     Math.round(after),
   );
 }
@@ -126,7 +128,7 @@ function orphansCheck(obs: RunObservation): Check {
   const orphans = obs.processes.filter((p) => p.orphan);
   if (orphans.length === 0) return check('orphans', 'pass', `none of the ${obs.processes.length} processes seen in its tree was alive 1 s after exit`, 0);
   const list = orphans.map((p) => `pid ${p.pid} (${p.command})`).join(', ');
-  return check('orphans', 'fail', `${orphans.length} processes of its tree were alive 1 s after it exited: ${list}; doctor killed them. Fix: stop children on shutdown, in their own process group (lastcall/process spawnManaged)`, orphans.length);
+  return check('orphans', 'fail', `${orphans.length} processes of its tree were alive 1 s after it exited: ${list}; doctor killed them. Fix: ${orphansFix(kindOf(obs))}`, orphans.length);
 }
 
 function filesCheck(obs: RunObservation, files: readonly string[]): Check {

@@ -13,6 +13,8 @@ import { describeNotReady, ReadyTries } from './ready-failure.js';
 import { strangerOnPort } from './port-owner.js';
 
 export interface RunObservation {
+  /** The service's command line ({port} replaced). */
+  command: string[];
   port: number;
   deadlineMs: number;
   ready: { ok: boolean; atMs: number; error?: string };
@@ -47,7 +49,7 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
   const { spec, anyHttpStatus } = readySpecFor(options, port);
   const env = { ...process.env, PORT: String(port), ...explain?.env(process.env) };
   const service = new Service(options.command.map((arg) => withPort(arg, port)), env, origin, spec.kind === 'fd' ? spec.fd - 2 : 0);
-  const obs: RunObservation = { port, deadlineMs: options.deadlineMs, ready: { ok: false, atMs: 0 }, requests: [], intake: [], readiness: [], connections: [], processes: [], orphansChecked: false, files: [], explain: [], explainAsked: false, outputTail: '', endMs: 0 };
+  const obs: RunObservation = { command: options.command.map((arg) => withPort(arg, port)), port, deadlineMs: options.deadlineMs, ready: { ok: false, atMs: 0 }, requests: [], intake: [], readiness: [], connections: [], processes: [], orphansChecked: false, files: [], explain: [], explainAsked: false, outputTail: '', endMs: 0 };
   const load = new LoadClients(withPort(options.url, port), options.connections, origin);
   const intake = new Poller(withPort(options.url, port), SAMPLE_MS, origin);
   const readiness = options.readiness === undefined ? undefined : new Poller(withPort(options.readiness, port), SAMPLE_MS, origin);
@@ -160,7 +162,8 @@ function describeStuck(load: LoadClients, intake: readonly ProbeRecord[], tree: 
   const recent = load.records.filter((r) => r.endMs > atMs - 500 && (r.outcome === 'ok' || r.outcome === 'closing')).length;
   if (recent > 0) return `still answering requests on open connections (${recent} in the last 500 ms)`;
   const children = tree.filter((p) => p.pid !== rootPid && p.lastSeenMs >= performance.now() - 1000);
-  if (children.length > 0) return `not serving, waiting on child process ${children.map((p) => `${p.pid} (${p.command.slice(0, 80)})`).join(', ')}`;
+  // What was seen, not a guess at the cause (a non-daemon thread can hold a process as well as a child).
+  if (children.length > 0) return `not serving, and a child process is still alive: ${children.map((p) => `${p.pid} (${p.command.slice(0, 80)})`).join(', ')}`;
   if (load.pending() > 0) return `not serving, ${load.pending()} request(s) unanswered`;
   return 'idle but alive: no request answered in the last 500 ms and no child process';
 }
