@@ -128,3 +128,24 @@ test('a Node service that already uses lastcall is not told to use lastcall: its
   assert.match(exit.message, /Fix: it uses lastcall: give its lifecycle a deadline shorter than this one/);
   assert.doesNotMatch(exit.message, /createLifecycle enforces/);
 });
+
+test('a tree that keeps forking short-lived processes after the exit: orphans fails, doctor ends within its bound, nothing is left', async () => {
+  const started = performance.now();
+  const { code, result } = await doctor(['--ready', 'log:READY', ...FAST], ['python3', doctorFixture('fork-chain.py')]);
+  const tookMs = performance.now() - started;
+  assert.equal(code, 1);
+  const orphans = checkOf(result, 'orphans');
+  assert.equal(orphans.status, 'fail', orphans.message);
+  assert.match(orphans.message, /alive 1 s after it exited/);
+  // The chain runs 30 s on its own: before, doctor saw "pass" and waited for it (~31 s).
+  assert.ok(tookMs < 20_000, `doctor took ${Math.round(tookMs)} ms`);
+  const { readdirSync } = await import('node:fs');
+  const left = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('fork-chain.py');
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(left, [], 'no generation of the chain survives doctor');
+});

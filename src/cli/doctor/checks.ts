@@ -126,9 +126,13 @@ function resetsCheck(obs: RunObservation): Check {
 function orphansCheck(obs: RunObservation): Check {
   if (!obs.orphansChecked) return check('orphans', 'skip', 'the process tree could not be walked');
   const orphans = obs.processes.filter((p) => p.orphan);
+  if (orphans.length === 0 && obs.groupLeft) {
+    return check('orphans', 'fail', `its process group still had members 1 s after it exited, each too short-lived to be named (short-lived processes kept forking); doctor killed the group. Fix: ${orphansFix(kindOf(obs))}`, 1);
+  }
   if (orphans.length === 0) return check('orphans', 'pass', `none of the ${obs.processes.length} processes seen in its tree was alive 1 s after exit`, 0);
   const list = orphans.map((p) => `pid ${p.pid} (${p.command})`).join(', ');
-  return check('orphans', 'fail', `${orphans.length} processes of its tree were alive 1 s after it exited: ${list}; doctor killed them. Fix: ${orphansFix(kindOf(obs))}`, orphans.length);
+  const chain = obs.bornAfterExit > 1 ? ` (${obs.bornAfterExit} processes were started after it exited: short-lived processes kept forking)` : '';
+  return check('orphans', 'fail', `${orphans.length} processes of its tree were alive 1 s after it exited${chain}: ${list}; doctor killed them. Fix: ${orphansFix(kindOf(obs))}`, orphans.length);
 }
 
 function filesCheck(obs: RunObservation, files: readonly string[]): Check {

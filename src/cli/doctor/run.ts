@@ -29,6 +29,10 @@ export interface RunObservation {
   connections: Array<[number, number]>;
   processes: Array<WatchedProcess & { orphan: boolean }>;
   orphansChecked: boolean;
+  /** Processes of the tree first seen after the service exited (a fork-exit chain makes many). */
+  bornAfterExit: number;
+  /** Its process group still had members 1 s after the exit (whether or not a walk could name them). */
+  groupLeft: boolean;
   files: FileState[];
   explain: ExplainDump[];
   /** --explain asked the service for a dump (it outlived the signal by deadline/2). */
@@ -41,6 +45,8 @@ const SAMPLE_MS = 50;
 const INTAKE_START_MS = 50;
 const SECOND_SIGNAL_MS = 500;
 const ORPHAN_WAIT_MS = 1000;
+const CONFIRM_WALKS = 3;
+const CONFIRM_GAP_MS = 100;
 
 export async function runOnce(options: DoctorOptions, port: number, second: boolean): Promise<RunObservation> {
   const origin = performance.now();
@@ -49,7 +55,7 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
   const { spec, anyHttpStatus } = readySpecFor(options, port);
   const env = { ...process.env, PORT: String(port), ...explain?.env(process.env) };
   const service = new Service(options.command.map((arg) => withPort(arg, port)), env, origin, spec.kind === 'fd' ? spec.fd - 2 : 0);
-  const obs: RunObservation = { command: options.command.map((arg) => withPort(arg, port)), port, deadlineMs: options.deadlineMs, ready: { ok: false, atMs: 0 }, requests: [], intake: [], readiness: [], connections: [], processes: [], orphansChecked: false, files: [], explain: [], explainAsked: false, outputTail: '', endMs: 0 };
+  const obs: RunObservation = { command: options.command.map((arg) => withPort(arg, port)), port, deadlineMs: options.deadlineMs, ready: { ok: false, atMs: 0 }, requests: [], intake: [], readiness: [], connections: [], processes: [], orphansChecked: false, bornAfterExit: 0, groupLeft: false, files: [], explain: [], explainAsked: false, outputTail: '', endMs: 0 };
   const load = new LoadClients(withPort(options.url, port), options.connections, origin);
   const intake = new Poller(withPort(options.url, port), SAMPLE_MS, origin);
   const readiness = options.readiness === undefined ? undefined : new Poller(withPort(options.readiness, port), SAMPLE_MS, origin);
@@ -128,13 +134,24 @@ async function finish(service: Service, obs: RunObservation, options: DoctorOpti
   const orphans = new Set<number>();
   if (service.watch) {
     await waitForTimeout(Math.max(0, exit.atMs + ORPHAN_WAIT_MS - now()), undefined, true);
-    for (const p of await service.watch.walk()) if (p.pid !== service.child.pid) orphans.add(p.pid);
+    // Several walks, and every periodic walk since: one walk can fall between a fork-exit chain's
+    // generations (the parent gone, its child not yet listed) and see nothing while the chain runs on.
+    for (let i = 0; i < CONFIRM_WALKS; i++) {
+      if (i > 0) await waitForTimeout(CONFIRM_GAP_MS, undefined, true);
+      for (const p of await service.watch.walk()) if (p.pid !== service.child.pid) orphans.add(p.pid);
+    }
+    for (const p of service.watch.processes) {
+      if (p.pid !== service.child.pid && p.lastSeenMs - service.originMs >= exit.atMs + ORPHAN_WAIT_MS) orphans.add(p.pid);
+    }
+    // The group answers for members no walk could catch: a chain whose generations live a few ms.
+    obs.groupLeft = service.groupAlive();
     obs.orphansChecked = true;
     obs.files = inspectFiles(options.files, service.watch.processes);
-    if (orphans.size > 0) await service.watch.killAll();
+    if (orphans.size > 0 || obs.groupLeft) await service.stopTree();
   }
   const lastSeen = (p: WatchedProcess): number => (p.pid === service.child.pid ? exit.atMs : Math.max(p.lastSeenMs - service.originMs, orphans.has(p.pid) ? now() : 0));
   obs.processes = (service.watch?.processes ?? []).map((p) => ({ ...p, firstSeenMs: p.firstSeenMs - service.originMs, lastSeenMs: lastSeen(p), orphan: orphans.has(p.pid) }));
+  obs.bornAfterExit = obs.processes.filter((p) => p.firstSeenMs > exit.atMs).length;
   obs.endMs = now();
   service.release();
 }

@@ -3,6 +3,7 @@
 // exit observed, its process tree walked every 100 ms through lastcall/process. The tree carries the
 // guardian's marker and its group is registered: a SIGKILLed doctor takes the service down with it.
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createTreeMarker, guardGroup, type TreeWatch, watchTree } from '../../process/index.js';
 
@@ -14,6 +15,7 @@ export interface ServiceExit {
 
 const TAIL_CHARS = 4000;
 const STOP_WAIT_MS = 3000;
+const GROUP_KILL_ROUNDS = 50;
 /** Services whose tree doctor has not yet confirmed gone (the root may have exited: a daemon's did). */
 const live = new Set<Service>();
 
@@ -63,9 +65,47 @@ export class Service {
     live.add(this);
   }
 
+  /** Its process group (led by the root, which doctor reaped) still has a live member (zombies
+   * waiting for a reaper do not count: a container's PID 1 may never reap them). */
+  groupAlive(): boolean {
+    const pgid = this.child.pid;
+    try {
+      if (pgid === undefined || !process.kill(-pgid, 0)) return false;
+    } catch {
+      return false;
+    }
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') return true;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return false;
+  }
+
+  /** Kills what is left: frozen and SIGKILLed by walk (marker holders included), then the group
+   * until it is empty (one group signal reaches a fork-exit chain between generations too). */
+  async stopTree(): Promise<void> {
+    await this.watch?.killAll();
+    for (let i = 0; i < GROUP_KILL_ROUNDS && this.groupAlive(); i++) {
+      try {
+        process.kill(-(this.child.pid ?? 0), 'SIGKILL');
+      } catch {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** The tree is confirmed gone: stop guarding it. */
   release(): void {
     this.#walking = false;
+    // Its pipes too: a process that escaped every kill still holding them must not keep doctor alive.
+    for (const stream of this.child.stdio) stream?.destroy();
     this.#unguard();
     live.delete(this);
   }
