@@ -56,3 +56,22 @@ test('--connections above the open-file limit: a usage error naming the limit, n
   assert.equal(stderr.trim().split('\n').length, 1, stderr);
   assert.match(stderr, /--connections: 300 clients need about \d+ open files, above this process's limit of 256 \(ulimit -n\)/);
 });
+
+test('an error of doctor itself: the service is stopped, exit 3, and the JSON says so', () =>
+  withTempDir(async (dir) => {
+    // The page cannot be written (its directory does not exist): doctor fails after the audit.
+    const html = path.join(dir, 'missing', 'page.html');
+    const pids = path.join(dir, 'pids');
+    const child = spawn(process.execPath, [cli, 'doctor', '--json', '--html', html, '--ready', 'log:NEVER', '--ready-timeout', '1s', '--', 'sh', doctorFixture('never-ready-daemon.sh'), pids], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+    const [code] = await once(child, 'close');
+    assert.equal(code, 3, stderr);
+    assert.match(stderr, /internal error: .*ENOENT.*; the service was stopped/);
+    const result = JSON.parse(stdout);
+    assert.equal(result.verdict, 'error');
+    const [service, daemon] = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
+    assert.deepEqual(await waitGone([service, daemon], 2000), []);
+  }));
