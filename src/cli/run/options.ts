@@ -5,6 +5,7 @@ import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
+import { validateAdoptCommand } from './adopt.js';
 import { RUN_FLAGS } from './flags.js';
 
 export { RUN_FLAGS } from './flags.js';
@@ -28,6 +29,8 @@ export interface RunOptions {
   report: string | undefined;
   json: boolean;
   exitCodes: Partial<Record<RunOutcome, number>>;
+  /** Preload lastcall/auto into the (Node) child. */
+  adopt: boolean;
 }
 
 /** `--help` returns undefined. Every bad value is a UsageError naming its flag. */
@@ -64,6 +67,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     report: s('report'),
     json: values.json === true,
     exitCodes: parseExitCodeMap(s('exit-preset'), listFlag(values, 'exit-code')),
+    adopt: values.adopt === true && (validateAdoptCommand(file), true),
   };
 }
 

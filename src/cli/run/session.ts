@@ -4,6 +4,7 @@ import { ReadinessTimeoutError, SpawnError } from '../../errors.js';
 import { messageOf } from '../../internal/describe.js';
 import { ReadyExitedError } from '../errors.js';
 import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
+import { adoptEnv } from './adopt.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
@@ -66,7 +67,8 @@ export class RunSession {
 
   #spawn(stdio: (string | number)[], termMs: number): ManagedChild {
     try {
-      return spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal });
+      const env = this.#o.adopt ? { env: adoptEnv(this.#o.deadlineMs) } : {};
+      return spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, ...env });
     } catch (error) {
       // A command that cannot start is not restarted: one line, a documented code.
       void this.#sup.close();

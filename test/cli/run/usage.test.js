@@ -23,6 +23,7 @@ test('a bad flag or value is one line naming it, exit 2', async () => {
     ['--exit-code', 'stopped=300', '--', 'true'],
     ['--exit-code', 'nope=1', '--', 'true'],
     ['--exit-preset', 'upstart', '--', 'true'],
+    ['--adopt', '--', 'true'],
     ['--bogus', '--', 'true'],
     [],
   ]) {

@@ -114,13 +114,31 @@ test('shutdown() on one of two lifecycles shuts the other down too before the ex
   assert.equal(reports(fixture.stdout).length, 2);
 });
 
-test('process.exit(0) from a close hook after another step failed: exit 1 and the summary line', GUARD, async () => {
+test('process.exit(0) from a close hook waits for the report: after another step failed, exit 1 and the call in the summary', GUARD, async () => {
   const fixture = await run({
-    lifecycles: [{ steps: [{ name: 'broken', hooks: { close: 'throw' } }, { name: 'quitter', hooks: { close: 'exit:0' } }] }],
+    lifecycles: [{ options: { stepTimeoutMs: 300 }, steps: [{ name: 'broken', hooks: { close: 'throw' } }, { name: 'quitter', hooks: { close: 'exit:0' } }] }],
   });
   const exit = await fixture.signalAndWait('SIGTERM');
   assert.equal(exit.code, 1);
-  assert.match(fixture.stderr, /shutdown failed in \d+ ms \(exit 1\): 0 ok, 2 failed/);
+  assert.match(fixture.stderr, /process\.exit\(0\) called at test\/fixtures\/core\/exit-service\.js:\d+ during shutdown: deferred until this report/);
+  assert.match(fixture.stderr, /shutdown timed-out in \d+ ms \(exit 1\): 0 ok, 1 failed, 1 timed out/);
+});
+
+test('process.exit from a close hook: the summary counts every step, the one never reached as skipped, and names them', GUARD, async () => {
+  const fixture = await run({
+    lifecycles: [{
+      steps: [
+        { name: 'http', hooks: { close: 'ok' }, options: { kind: 'server' } },
+        { name: 'quitter', hooks: { close: 'exit:0' } },
+        // A client closes after the `other` tier: the exit comes first, so it never runs.
+        { name: 'db', hooks: { close: 'ok' }, options: { kind: 'client' } },
+      ],
+    }],
+  });
+  const exit = await fixture.signalAndWait('SIGTERM');
+  assert.equal(exit.code, 1);
+  assert.doesNotMatch(fixture.stdout, /HOOK db close/);
+  assert.match(fixture.stderr, /: 1 ok, 1 failed, 0 timed out, 1 skipped \(quitter \(close\) failed, db \(close\) skipped\)/);
 });
 
 test('with 200 concurrent steps the watchdog line names the blocking step first, within 4096 bytes', GUARD, async () => {
