@@ -203,7 +203,8 @@ test('the report has the documented shape', async () => {
   const life = quiet({ deadlineMs: 1234 });
   life.add('a', { close() {} });
   const report = await life.shutdown(new Error('fatal'));
-  assert.deepEqual(Object.keys(report).sort(), ['deadlineMs', 'durationMs', 'error', 'exitCode', 'outcome', 'reason', 'startedAt', 'steps']);
+  assert.deepEqual(Object.keys(report).sort(), ['deadlineMs', 'deadlineSource', 'durationMs', 'error', 'exitCode', 'outcome', 'reason', 'startedAt', 'steps']);
+  assert.deepEqual(report.deadlineSource, { source: 'option' });
   assert.equal(report.reason, 'fatal');
   assert.equal(report.outcome, 'failed');
   assert.equal(report.exitCode, 1);
