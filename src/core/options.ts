@@ -31,6 +31,7 @@ export interface NormalizedOptions {
   watchdog: boolean;
   onReport: OnReport | undefined;
   reraiseSignal: boolean;
+  adoptSignalListeners: boolean;
   /** Kept at the end of the deadline for telemetry steps (when there are any). */
   telemetryReserveMs: number;
   /** Configurations that work but are likely mistakes; logged once by createLifecycle(). */
@@ -53,6 +54,7 @@ const KNOWN = [
   'watchdog',
   'onReport',
   'reraiseSignal',
+  'adoptSignalListeners',
   'telemetryReserveMs',
 ] as const;
 
@@ -101,6 +103,8 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   const installSignals = signals !== false && signals.length > 0;
   const exit = o.exit ?? installSignals;
   validateBoolean('exit', exit);
+  const adoptSignalListeners = o.adoptSignalListeners ?? true;
+  validateBoolean('adoptSignalListeners', adoptSignalListeners);
   const handleErrors = o.handleErrors ?? exit;
   validateBoolean('handleErrors', handleErrors);
   const watchdog = o.watchdog ?? exit;
@@ -141,6 +145,7 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     watchdog,
     onReport: onReport as OnReport | undefined,
     reraiseSignal,
+    adoptSignalListeners,
     telemetryReserveMs,
     warnings,
   };

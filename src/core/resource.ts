@@ -33,6 +33,9 @@ export function normalizeResource(step: string, resource: unknown): ResourceHook
 }
 
 function readResource(step: string, resource: unknown): ResourceHooks {
+  // A callable library object (a knex instance is a function with destroy()) closes by its closer.
+  const callable = typeof resource === 'function' ? closeHook(resource) : undefined;
+  if (callable) return callable;
   if (resource === null || typeof resource !== 'object') {
     const hint = typeof resource === 'function' ? 'pass { close: fn } to run a function at close' : undefined;
     throw new InvalidResourceError(step, resource, hint);

@@ -18,6 +18,7 @@ import { waitForPreStop } from './pre-stop.js';
 import { normalizeTimeout } from '../internal/validate.js';
 import { waitForEach, waitForSettled } from '../internal/wait.js';
 import { startWatchdog, type Watchdog } from './exit/watchdog.js';
+import { exitRequests, worseExitCode } from './exit/exit-guard.js';
 
 /** What a shutdown needs from its lifecycle. */
 export interface ShutdownContext {
@@ -76,7 +77,12 @@ export class Shutdown {
       durationMs: now - step.startMs,
       error: new ProcessExitedError(step.name, step.phase),
     }));
-    return this.#buildReport(reason, this.#includeStart, { cut });
+    // Steps whose close never began are in it too, skipped: the summary's counts add up to the steps.
+    const closeSeen = new Set([...this.#ctx.reports, ...cut].filter((r) => r.phase === 'close').map((r) => r.name));
+    const never = [...this.#ctx.steps.values()]
+      .filter((step) => step.hooks.close && !closeSeen.has(step.name))
+      .map((step): StepReport => ({ name: step.name, phase: 'close', status: 'skipped', startMs: now, durationMs: 0, kind: step.kind }));
+    return this.#buildReport(reason, this.#includeStart, { cut: [...cut, ...never] });
   }
 
   async run(reason: string, includeStart: boolean): Promise<ShutdownReport> {
@@ -276,7 +282,13 @@ export class Shutdown {
       steps,
     };
     if (crash) partial.error = crash;
-    const report = { ...partial, exitCode: decideExitCode(options.exitCodes, partial, logger) };
+    const requests = exitRequests();
+    if (requests.length > 0) {
+      partial.exitRequests = requests.map((request) => ({ ...request }));
+      for (const { code, at } of requests) logger.log('info', { code, at }, `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report`);
+    }
+    // The worse of lastcall's code and the codes asked for: a failure is never turned into 0.
+    const report = { ...partial, exitCode: worseExitCode(decideExitCode(options.exitCodes, partial, logger)) };
     // Serialized: a logger such as pino would print the report's Error objects as `{}`.
     logger.log(report.outcome === 'clean' ? 'info' : 'warn', logger.structured ? { report: serializeReport(report) } : {}, summarize(report));
     return report;

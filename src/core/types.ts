@@ -101,8 +101,8 @@ export interface StepReport {
   kind?: StepKind;
   /** Close phase: the steps whose close it waited for (by `dependsOn` or by tier). */
   waitedFor?: string[];
-  /** HTTP steps (close phase): requests handled since their drain began. */
-  requests?: RequestCounts;
+  /** HTTP steps (close phase): requests handled since their drain began; the first 5xx in ms since shutdown began. */
+  requests?: Omit<RequestCounts, 'firstServerErrorAt'> & { firstServerErrorMs?: number };
   /** The in-flight step: tracked work that settled during the shutdown. */
   work?: WorkCounts;
 }
@@ -121,6 +121,8 @@ export interface ShutdownReport {
   preStop?: PreStopReport;
   /** The uncaught error that started this shutdown, if one did. */
   error?: Error;
+  /** `process.exit()` calls made by other code during the shutdown, deferred until this report; absent when none. */
+  exitRequests?: { code: number; at?: string }[];
   steps: StepReport[];
 }
 
@@ -181,6 +183,12 @@ export interface LifecycleOptions {
   onReport?: OnReport;
   /** After a clean shutdown begun by a signal, end by that signal (exit status 128+n) instead of exit(0). Default false. */
   reraiseSignal?: boolean;
+  /**
+   * Stop-signal listeners other code registered (before or after this lifecycle) run as bounded
+   * close steps after intake has drained, instead of on their own at the signal. false: leave them
+   * alone, with one warning naming each at shutdown. Default true.
+   */
+  adoptSignalListeners?: boolean;
   /**
    * The last part of the deadline kept for `telemetry` steps (traces, errors, logs flushed after
    * everything else): earlier steps' bounds end before it. Default min(2000, 10% of the deadline).

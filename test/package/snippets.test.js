@@ -101,6 +101,8 @@ test('the checker fails a wrong option, a misspelt export, and the deployment mi
   const cases = [
     ['js', 'fragment', "import { createLifecycle } from 'lastcall';\ncreateLifecycle({ deadlineMS: 5000 });\n"],
     ['js', undefined, "import { createLifecycles } from 'lastcall';\n"],
+    ['js', undefined, "import { Worker } from 'bullmq';\nnew Worker('q', async () => {});\n"],
+    ['js', 'fragment', "import { createLifecycle } from 'lastcall/nope';\ncreateLifecycle();\n"],
     ['js', undefined, 'life.add("db", pool);\n'],
     ['sh', undefined, 'if true; then echo\n'],
     ['sh', undefined, 'npm run no-such-script\n'],
@@ -116,4 +118,14 @@ test('the checker fails a wrong option, a misspelt export, and the deployment mi
   const planted = cases.map(([lang, marker, code], i) => ({ file: 'planted', line: i, lang, marker, code }));
   const problems = checkBlocks(planted);
   assert.deepEqual(planted.filter((b) => problems[`planted:${b.line}`].length === 0).map((b) => b.code), []);
+});
+
+test('a fragment may import a package that is not installed here; a complete block may not', () => {
+  const code = "import { Worker } from 'bullmq';\nnew Worker('render', async () => {});\n";
+  const problems = checkBlocks([
+    { file: 'planted', line: 1, lang: 'js', marker: 'fragment', code },
+    { file: 'planted', line: 2, lang: 'js', marker: undefined, code },
+  ]);
+  assert.deepEqual(problems['planted:1'], []);
+  assert.match(problems['planted:2'].join('\n'), /TS2307 Cannot find module 'bullmq'/);
 });

@@ -49,5 +49,11 @@ export const RUN_FLAGS: FlagTable = [
   { name: 'json', type: 'boolean', description: 'print the JSON report on stdout on exit' },
   { name: 'exit-code', type: 'string', hint: '<outcome>=<n>', repeatable: true, description: "remap one outcome's exit code (applied after the preset)" },
   { name: 'exit-preset', type: 'string', hint: EXIT_PRESET_NAMES.join('|'), description: 'exit codes that service manager expects: [one table](api.md#exit-codes-by-service-manager) with the library' },
+  {
+    name: 'adopt',
+    type: 'boolean',
+    description:
+      "preload [`lastcall/auto`](auto.md) into the child (which must be `node`): its servers drained, its own stop-signal listeners adopted; its lastcall gets the deadline every child is handed",
+  },
   { name: 'help', type: 'boolean', short: 'h', description: 'every flag and default' },
 ];

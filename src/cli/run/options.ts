@@ -5,6 +5,7 @@ import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
+import { validateAdoptCommand } from './adopt.js';
 import { type DeadlineSource, normalizePlatformDeadline } from '../../core/deadline-source.js';
 import { RUN_FLAGS } from './flags.js';
 
@@ -29,6 +30,8 @@ export interface RunOptions {
   report: string | undefined;
   json: boolean;
   exitCodes: Partial<Record<RunOutcome, number>>;
+  /** Preload lastcall/auto into the (Node) child. */
+  adopt: boolean;
   /** Where deadlineMs came from (--deadline, LASTCALL_DEADLINE_MS, a platform, the default). */
   deadlineSource: DeadlineSource;
   /** Give the child LASTCALL_DEADLINE_MS (its share of the deadline); false when the user set that variable for the child (next to --deadline). */
@@ -75,6 +78,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     report: s('report'),
     json: values.json === true,
     exitCodes: parseExitCodeMap(s('exit-preset'), listFlag(values, 'exit-code')),
+    adopt: values.adopt === true && (validateAdoptCommand(file), true),
     deadlineSource,
     handDownDeadline: !(s('deadline') !== undefined && envGiven),
     warnings: platform?.warning === undefined ? [] : [`lastcall: ${platform.warning}`],

@@ -4,6 +4,7 @@ import { ReadinessTimeoutError, SpawnError } from '../../errors.js';
 import { messageOf } from '../../internal/describe.js';
 import { ReadyExitedError } from '../errors.js';
 import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
+import { adoptEnv } from './adopt.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
@@ -66,7 +67,8 @@ export class RunSession {
 
   #spawn(stdio: (string | number)[], termMs: number): ManagedChild {
     try {
-      const child = spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, handDownDeadline: this.#o.handDownDeadline });
+      const env = this.#o.adopt ? { env: adoptEnv() } : {};
+      const child = spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, handDownDeadline: this.#o.handDownDeadline, ...env });
       if (child.childDeadlineMs !== undefined) this.report.childDeadlineMs = child.childDeadlineMs;
       return child;
     } catch (error) {
