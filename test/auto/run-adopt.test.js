@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fixturesDir } from '../helpers/fixture.js';
 import { startLoad } from '../helpers/load.js';
-import { NODE, runToEnd, startRun } from '../cli/run-helpers.js';
+import { NODE, runToEnd, startRun } from '../helpers/run.js';
 
 const app = path.join(fixturesDir, 'auto', 'express-app.cjs');
 

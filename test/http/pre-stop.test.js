@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { createLifecycle } from 'lastcall';
 import { httpServer, probes } from 'lastcall/http';
-import { get, listen, quietLifecycle } from './helpers.js';
+import { get, listen, quietLifecycle } from '../helpers/http.js';
 
 async function service(options) {
   const life = createLifecycle({ ...quietLifecycle, deadlineMs: 20_000, ...options });

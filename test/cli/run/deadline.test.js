@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { fixture, NODE, readJson, startRun, tempDir } from './run-helpers.js';
+import { fixture, NODE, readJson, startRun, tempDir } from '../../helpers/run.js';
 
 test('run --deadline 2s: a Node child with createLifecycle() defaults and a 5 s step times out inside its handed-down deadline; the runner says stopped', { timeout: 30_000 }, async (t) => {
   const dir = tempDir(t);
@@ -42,7 +42,7 @@ test('LASTCALL_DEADLINE_MS set for the child next to --deadline is the user\'s: 
 
 test('the Python snippet of docs/deadline.md, under run --deadline 2s: it closes inside the handed-down deadline, exit 0', { timeout: 30_000 }, async (t) => {
   const script = fixture('deadline-child.py');
-  const docs = readFileSync(new URL('../../docs/deadline.md', import.meta.url), 'utf8');
+  const docs = readFileSync(new URL('../../../docs/deadline.md', import.meta.url), 'utf8');
   const block = /```python\n([\s\S]*?)```/.exec(docs)?.[1];
   assert.equal(block, readFileSync(script, 'utf8'), 'docs/deadline.md shows the script this test runs');
   const runReport = path.join(tempDir(t), 'run.json');
