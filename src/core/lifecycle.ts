@@ -11,7 +11,7 @@ import { Shutdown } from './shutdown.js';
 import { adoptForeignListeners, uniqueName } from './adopted-steps.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
-import { toError } from '../internal/thrown.js';
+import { isError, toError } from '../internal/thrown.js';
 import { prestartWatchdog } from './exit/watchdog.js';
 import { IN_FLIGHT_STEP, WorkTracker } from './in-flight.js';
 import type {
@@ -290,13 +290,4 @@ function validateListener(event: unknown, listener: unknown): void {
     throw new InvalidOptionError('event', `one of ${EVENTS.map((name) => `"${name}"`).join(', ')}`, event);
   }
   validateFunction('listener', listener);
-}
-
-/** `instanceof Error` that cannot throw (a revoked Proxy throws on it). */
-function isError(value: unknown): value is Error {
-  try {
-    return value instanceof Error;
-  } catch {
-    return false;
-  }
 }
