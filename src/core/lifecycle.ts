@@ -111,6 +111,7 @@ class LifecycleImpl implements Lifecycle {
   get deadlineMs(): number {
     return this.#options.deadlineMs;
   }
+  get deadlineSource(): Lifecycle['deadlineSource'] { return this.#options.deadlineSource; }
   get preStopDelayMs(): number {
     return this.#options.preStopDelayMs;
   }

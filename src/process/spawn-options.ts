@@ -2,6 +2,7 @@ import type { StdioOptions } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { validateBoolean, validateDuration, validateOptions, validateString } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
+import { handDownEnv, handDownMs } from '../core/deadline.js';
 
 type StdioEntry = 'pipe' | 'ignore' | 'inherit' | number | null | undefined;
 
@@ -24,6 +25,13 @@ export interface SpawnManagedOptions {
   stopSignal?: NodeJS.Signals;
   /** Register the child's group with the guardian (killed if this process dies). Default true. */
   guardian?: boolean;
+  /**
+   * Hand the child a shutdown deadline it can finish inside: its env gets `LASTCALL_DEADLINE_MS` =
+   * the time close() allows between the stop signal and SIGKILL (`termMs`; with a lifecycle, at most
+   * its deadline minus `graceMs`) minus a margin (10%, 100 ms to 1 s), replacing any inherited one,
+   * and `LASTCALL_PARENT_DEADLINE_MS`. A child using lastcall picks it up; others can read it. Default false.
+   */
+  handDownDeadline?: boolean | { readonly deadlineMs: number };
 }
 
 export interface NormalizedSpawnOptions {
@@ -35,9 +43,11 @@ export interface NormalizedSpawnOptions {
   termMs: number;
   stopSignal: NodeJS.Signals;
   guardian: boolean;
+  /** The deadline handed to the child (in its env), if asked for. */
+  childDeadlineMs: number | undefined;
 }
 
-const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'stopSignal', 'guardian'];
+const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'stopSignal', 'guardian', 'handDownDeadline'];
 const STDIO_WORDS = ['pipe', 'ignore', 'inherit'];
 
 /** Checks everything at the call site; throws InvalidOptionError / UnknownOptionError. */
@@ -63,7 +73,33 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
     throw new InvalidOptionError('env', 'an object of strings', o.env);
   }
   const stdio = normalizeStdio(o.stdio ?? 'pipe');
-  return { cwd: o.cwd, env: o.env ?? process.env, stdio: ipc ? [...stdio, 'ipc'] : stdio, serialization, graceMs, termMs, stopSignal, guardian };
+  const env = o.env ?? process.env;
+  const budgetMs = normalizeHandDownBudget(o.handDownDeadline, graceMs, termMs);
+  const childDeadlineMs = budgetMs === undefined ? undefined : handDownMs(budgetMs);
+  return {
+    cwd: o.cwd,
+    env: childDeadlineMs === undefined || budgetMs === undefined ? env : handDownEnv(env, childDeadlineMs, budgetMs),
+    stdio: ipc ? [...stdio, 'ipc'] : stdio,
+    serialization,
+    graceMs,
+    termMs,
+    stopSignal,
+    guardian,
+    childDeadlineMs,
+  };
+}
+
+/** The child's time from stop signal to SIGKILL: termMs, and within a lifecycle's deadline (after graceMs). */
+function normalizeHandDownBudget(value: unknown, graceMs: number, termMs: number): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return termMs;
+  const deadlineMs = (value as { deadlineMs?: unknown } | null | undefined)?.deadlineMs;
+  if (typeof deadlineMs !== 'number' || !(deadlineMs > 0)) {
+    throw new InvalidOptionError('handDownDeadline', 'true, false, or a lifecycle (an object with a positive deadlineMs)', value);
+  }
+  const budget = Math.min(termMs, deadlineMs - graceMs);
+  if (!(budget > 0)) throw new InvalidOptionError('handDownDeadline', `a lifecycle whose deadline (${deadlineMs} ms) exceeds graceMs (${graceMs} ms)`, value);
+  return budget;
 }
 
 function validateCwd(cwd: unknown): void {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fixturesDir } from '../helpers/fixture.js';
 import { startLoad } from '../helpers/load.js';
-import { NODE, runToEnd, startRun } from '../cli/run-helpers.js';
+import { NODE, runToEnd, startRun } from '../helpers/run.js';
 
 const app = path.join(fixturesDir, 'auto', 'express-app.cjs');
 
@@ -20,8 +20,9 @@ test('run --adopt -- node app: the Express app drains under load, its handler ad
   t.diagnostic(JSON.stringify(counts));
   assert.equal(exit.code, 0, run.stderr);
   assert.equal(counts.lost, 0, JSON.stringify(counts));
-  // The child's lastcall got 90 % of the runner's deadline.
-  assert.match(run.stderr, /shutting down \(SIGTERM\), deadline 4500 ms/);
+  // The child's lastcall got the deadline the runner hands down: less than its own 5 s.
+  const childMs = Number(/shutting down \(SIGTERM\), deadline (\d+) ms/.exec(run.stderr)?.[1]);
+  assert.ok(childMs > 2500 && childMs < 5000, run.stderr);
   assert.match(run.stderr, /process\.on\('SIGTERM', anonymous\) at .*express-app\.cjs:8 \(close\)/);
 });
 

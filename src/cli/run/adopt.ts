@@ -17,12 +17,12 @@ export function validateAdoptCommand(command: string): void {
 
 /**
  * The child's environment under --adopt: NODE_OPTIONS gains `--require` of this package's own
- * CommonJS `lastcall/auto` (absolute; works for ESM and CommonJS apps on every Node 20), and the
- * child's lastcall gets 90 % of the runner's deadline, so it ends before the runner must kill it.
+ * CommonJS `lastcall/auto` (absolute; works for ESM and CommonJS apps on every Node 20). Its deadline
+ * is the one every child of `run` is handed (LASTCALL_DEADLINE_MS, added by spawnManaged).
  */
-export function adoptEnv(deadlineMs: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function adoptEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const auto = createRequire(import.meta.url).resolve('lastcall/auto');
   const quoted = `"${auto.replace(/(["\\])/g, '\\$1')}"`;
   const nodeOptions = [env.NODE_OPTIONS, `--require ${quoted}`].filter(Boolean).join(' ');
-  return { ...env, NODE_OPTIONS: nodeOptions, LASTCALL_DEADLINE_MS: String(Math.max(1, Math.floor(deadlineMs * 0.9))) };
+  return { ...env, NODE_OPTIONS: nodeOptions };
 }

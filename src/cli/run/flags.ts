@@ -3,7 +3,14 @@ import type { FlagTable } from '../flags.js';
 
 /** `lastcall run`'s flags: parser, `--help`, defaults and the docs' table (see ../flags.ts). */
 export const RUN_FLAGS: FlagTable = [
-  { name: 'deadline', type: 'string', hint: '<duration>', default: '25s', env: 'LASTCALL_DEADLINE_MS', description: 'first stop signal → runner exit, everything included' },
+  {
+    name: 'deadline',
+    type: 'string',
+    hint: '<duration>',
+    default: '25s',
+    env: 'LASTCALL_DEADLINE_MS',
+    description: "first stop signal → runner exit, everything included; unset, the platform's grace period minus a margin ([deadline.md](deadline.md)). The child gets `LASTCALL_DEADLINE_MS` = this minus the kill reserve and a margin (`--deadline 2s` → 1350), unless you set that variable next to `--deadline`",
+  },
   {
     name: 'stop-signal',
     type: 'string',
@@ -46,7 +53,7 @@ export const RUN_FLAGS: FlagTable = [
     name: 'adopt',
     type: 'boolean',
     description:
-      "preload [`lastcall/auto`](auto.md) into the child (which must be `node`): its servers drained, its own stop-signal listeners adopted; the child's lastcall gets 90 % of `--deadline`",
+      "preload [`lastcall/auto`](auto.md) into the child (which must be `node`): its servers drained, its own stop-signal listeners adopted; its lastcall gets the deadline every child is handed",
   },
   { name: 'help', type: 'boolean', short: 'h', description: 'every flag and default' },
 ];

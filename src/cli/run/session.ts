@@ -67,8 +67,10 @@ export class RunSession {
 
   #spawn(stdio: (string | number)[], termMs: number): ManagedChild {
     try {
-      const env = this.#o.adopt ? { env: adoptEnv(this.#o.deadlineMs) } : {};
-      return spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, ...env });
+      const env = this.#o.adopt ? { env: adoptEnv() } : {};
+      const child = spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, handDownDeadline: this.#o.handDownDeadline, ...env });
+      if (child.childDeadlineMs !== undefined) this.report.childDeadlineMs = child.childDeadlineMs;
+      return child;
     } catch (error) {
       // A command that cannot start is not restarted: one line, a documented code.
       void this.#sup.close();
