@@ -16,7 +16,7 @@ const expected = {
   'lastcall/http': ['httpServer', 'probes'],
   'lastcall/auto': ['lifecycle'],
   'lastcall/fastify': ['lastcallFastify'],
-  'lastcall/process': ['ManagedChild', 'Supervisor', 'TreeWatch', 'backoffDelay', 'createTreeMarker', 'getGuardianPid', 'killTree', 'spawnManaged', 'supervise', 'watchTree'],
+  'lastcall/process': ['ManagedChild', 'Supervisor', 'TreeWatch', 'backoffDelay', 'createTreeMarker', 'getGuardianPid', 'guardGroup', 'killTree', 'spawnManaged', 'supervise', 'watchTree'],
   'lastcall/pidfile': [
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHandle', 'PidFileHeldError',
     'PidFileNotAFileError', 'acquireLock', 'acquirePidFile',

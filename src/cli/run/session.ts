@@ -8,7 +8,7 @@ import { adoptEnv } from './adopt.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
-import { runOutput, say } from './output.js';
+import { copyOutput, runOutput, say } from './output.js';
 import type { RunOptions } from './options.js';
 import type { RunAttempt, RunReport, RunResult } from './report.js';
 
@@ -88,8 +88,15 @@ export class RunSession {
     const out = child.stdout;
     const err = child.stderr;
     this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
-    out?.pipe(runOutput().out, { end: false });
-    err?.pipe(runOutput().err, { end: false });
+    const sigpipe = (): void => {
+      try {
+        if (!child.exited) process.kill(child.pid, 'SIGPIPE');
+      } catch {
+        // gone meanwhile: nothing to tell
+      }
+    };
+    if (out) copyOutput(out, runOutput().out, sigpipe);
+    if (err) copyOutput(err, runOutput().err, sigpipe);
     const spec = this.#o.ready;
     if (!spec) return void this.#markReady(run, false);
     const extra = spec.kind === 'fd' ? (child.process.stdio[spec.fd] as Readable | null | undefined) : undefined;
