@@ -62,7 +62,7 @@ for (const [what, options, env] of [
 
 test('a clean shutdown ending just before the deadline with stdout full exits 0', GUARD, async () => {
   const fixture = await run({
-    lifecycles: [{ options: { deadlineMs: 700 }, onShutdown: 'flood:1000000', steps: [{ name: 'last', hooks: { finish: 'spin-until:40' } }] }],
+    lifecycles: [{ options: { deadlineMs: 2000 }, onShutdown: 'flood:1000000', steps: [{ name: 'last', hooks: { finish: 'spin-until:300' } }] }],
   });
   fixture.child.stdout.pause();
   const exit = await fixture.signalAndWait('SIGTERM');
