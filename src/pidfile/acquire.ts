@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AbortedError, PidFileHeldError, type PidFileKind } from '../errors.js';
-import { validateBoolean, validateDuration, validateOptions, validateSignal, validateString } from '../internal/validate.js';
+import { validateBoolean, validateDuration, validateInteger, validateOptions, validateSignal, validateString } from '../internal/validate.js';
 import { attemptAcquire } from './attempt.js';
 import { PidFileHandle } from './handle.js';
+import { DEFAULT_LEASE_MS } from './lease.js';
 
 export interface AcquireOptions {
   /** Create the file's directory (mode 0755) when missing. Default false: a typed error names it. */
@@ -12,9 +13,15 @@ export interface AcquireOptions {
   waitMs?: number;
   /** Aborts waiting (rejects with ERR_ABORTED). */
   signal?: AbortSignal;
+  /**
+   * While held, the file's mtime is refreshed this often (ms, integer >= 100). Another PID namespace
+   * that cannot check the holder treats the file as abandoned after 4 periods without a refresh. Default 5000.
+   */
+  leaseMs?: number;
 }
 
-const KNOWN = ['createDirectory', 'waitMs', 'signal'] as const;
+const KNOWN = ['createDirectory', 'waitMs', 'signal', 'leaseMs'] as const;
+const MIN_LEASE_MS = 100;
 const POLL_MS = 50;
 // A live claimer finishes in microseconds; one that stays busy this long is stopped or wedged.
 const BUSY_LIMIT_MS = 5000;
@@ -26,6 +33,8 @@ export async function acquire(path: unknown, options: unknown, kind: PidFileKind
   const createDirectory = given?.createDirectory ?? false;
   const waitMs = given?.waitMs ?? 0;
   const signal = given?.signal;
+  const leaseMs = given?.leaseMs ?? DEFAULT_LEASE_MS;
+  validateInteger('leaseMs', leaseMs, MIN_LEASE_MS);
   validateBoolean('createDirectory', createDirectory);
   validateDuration('waitMs', waitMs);
   validateSignal('signal', signal);
@@ -35,8 +44,8 @@ export async function acquire(path: unknown, options: unknown, kind: PidFileKind
   let busyPolls = 0;
   for (;;) {
     if (signal?.aborted) throw new AbortedError(`Acquiring ${absolute}`, signal.reason);
-    const result = attemptAcquire(absolute, kind, createDirectory);
-    if (result.status === 'acquired') return new PidFileHandle(absolute, result.pid, kind, result.instance);
+    const result = attemptAcquire(absolute, kind, createDirectory, leaseMs);
+    if (result.status === 'acquired') return new PidFileHandle(absolute, { ...result, kind, leaseMs });
     const elapsed = Date.now() - startedAt;
     if (result.status === 'held') {
       if (elapsed >= waitMs) throw result.error;

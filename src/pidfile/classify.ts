@@ -1,5 +1,6 @@
 import { isAlive, readSinceMs, readStartTime, type ProcessIdentity } from './identity.js';
 import { checkOtherNamespace, INIT_PID_NAMESPACE, readNamespaceStartMs } from './namespace.js';
+import { leaseExpired } from './lease.js';
 import type { PidRecord } from './record.js';
 
 /** Why a file is held, stale, or unusable. */
@@ -9,7 +10,7 @@ export type Verdict =
   | { status: 'corrupt'; reason: string };
 
 export type HeldReason = 'alive' | 'other-host' | 'other-pid-namespace';
-export type StaleReason = 'dead' | 'pid-reused' | 'rebooted' | 'previous-boot' | 'pid-namespace-gone' | 'pid-namespace-restarted';
+export type StaleReason = 'dead' | 'pid-reused' | 'rebooted' | 'previous-boot' | 'pid-namespace-gone' | 'pid-namespace-restarted' | 'lease-expired';
 
 export interface FileFacts {
   mtimeMs: number;
@@ -56,8 +57,9 @@ export function classify(record: PidRecord, file: FileFacts, machine: Machine): 
 /**
  * A PID from another namespace means something only on the same kernel (same boot id). Visible from
  * here (nested in ours, or we are the initial namespace): checked exactly. Invisible (a sibling
- * container): stale only as a restart of the same container — same host name, and the file older
- * than every process in our namespace, so its writer's namespace ended before ours began. Else held.
+ * container): stale as a restart of the same container — same host name, and the file older than
+ * every process in our namespace, so its writer's namespace ended before ours began — or when the
+ * file declares a lease its holder stopped refreshing (same kernel: one clock). Else held.
  */
 function classifyOtherNamespace(pid: number, record: PidRecord, file: FileFacts, self: ProcessIdentity, ours: string, theirs: string): Verdict {
   if (record.boot === undefined || record.boot !== self.boot) return foreign(pid, record, 'other-pid-namespace');
@@ -71,6 +73,7 @@ function classifyOtherNamespace(pid: number, record: PidRecord, file: FileFacts,
   const ourStartMs = readNamespaceStartMs();
   const restarted = theirs !== INIT_PID_NAMESPACE && record.host === self.host && ourStartMs !== undefined;
   if (restarted && file.mtimeMs < ourStartMs - START_SLACK_MS) return { status: 'stale', reason: 'pid-namespace-restarted' };
+  if (leaseExpired(record.leaseMs, file.mtimeMs)) return { status: 'stale', reason: 'lease-expired' };
   return foreign(pid, record, 'other-pid-namespace');
 }
 

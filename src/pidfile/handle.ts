@@ -1,7 +1,17 @@
 import { dirname, join } from 'node:path';
 import type { PidFileKind } from '../errors.js';
 import { lifecycleHooks, type HooksProvider, type ResourceHooks } from '../core/types.js';
+import type { Takeover } from './attempt.js';
 import { readInstance, remove, sameInode, sameNode, type Instance } from './fs-ops.js';
+import { refreshLease } from './lease.js';
+
+interface Acquired {
+  pid: number;
+  kind: PidFileKind;
+  instance: Instance;
+  takeover: Takeover | undefined;
+  leaseMs: number;
+}
 
 /** Handles not yet released; one shared 'exit' listener removes their files synchronously. */
 const pending = new Set<PidFileHandle>();
@@ -22,17 +32,38 @@ export class PidFileHandle implements HooksProvider, AsyncDisposable {
   readonly path: string;
   readonly pid: number;
   readonly kind: PidFileKind;
-  readonly #instance: Instance;
+  /** The stale file this acquisition replaced (its PID and why it was stale); undefined when the path was free. */
+  readonly takeover: Takeover | undefined;
+  #instance: Instance;
   #released: Promise<void> | undefined;
   #removed = false;
+  #lease: NodeJS.Timeout | undefined;
 
-  constructor(path: string, pid: number, kind: PidFileKind, instance: Instance) {
+  constructor(path: string, acquired: Acquired) {
     this.path = path;
-    this.pid = pid;
-    this.kind = kind;
-    this.#instance = instance;
+    this.pid = acquired.pid;
+    this.kind = acquired.kind;
+    this.takeover = acquired.takeover;
+    this.#instance = acquired.instance;
     if (pending.size === 0) process.on('exit', releaseAllOnExit);
     pending.add(this);
+    // The lease: our mtime says we are alive to namespaces that cannot check our PID. Unref'd: holding a
+    // file never keeps the process alive. Stops for good once the file is no longer provably ours.
+    this.#lease = setInterval(() => {
+      const mtimeMs = refreshLease(this.path, this.#instance);
+      if (mtimeMs === undefined) this.#stopLease();
+      else this.#instance = { ...this.#instance, mtimeMs };
+    }, acquired.leaseMs).unref();
+  }
+
+  #stopLease(): void {
+    clearInterval(this.#lease);
+    this.#lease = undefined;
+  }
+
+  /** true while the holder refreshes its lease (held, and the file still provably ours). */
+  get refreshing(): boolean {
+    return this.#lease !== undefined;
   }
 
   /** true once release() (or the exit handler) ran. */
@@ -56,6 +87,7 @@ export class PidFileHandle implements HooksProvider, AsyncDisposable {
 
   /** The synchronous core of release(), also run on process 'exit'. */
   releaseSync(): void {
+    this.#stopLease();
     if (!pending.delete(this)) return;
     if (pending.size === 0) process.off('exit', releaseAllOnExit);
     const mine = this.#instance;

@@ -4,6 +4,8 @@ import type { PidFileHandle } from './handle.js';
 
 export type { AcquireOptions } from './acquire.js';
 export { PidFileHandle } from './handle.js';
+export type { Takeover } from './attempt.js';
+export type { StaleReason } from './classify.js';
 export {
   PidFileAccessError,
   PidFileCorruptError,

@@ -15,19 +15,21 @@ export interface PidRecord {
   pidns?: string;
   host?: string;
   sinceMs?: number;
+  /** The holder refreshes the file's mtime every `leaseMs` (see lease.ts); absent in older files. */
+  leaseMs?: number;
   nonce?: string;
 }
 
 // Linux caps PIDs at 2^22; anything above is not a PID we can check.
 const MAX_PID = 4_194_304;
-const KEYS = ['kind', 'start', 'boot', 'pidns', 'host', 'since', 'nonce'] as const;
+const KEYS = ['kind', 'start', 'boot', 'pidns', 'host', 'since', 'lease', 'nonce'] as const;
 
 /** A fresh random token: every file lastcall writes is unique, so an inode reused later never matches. */
 export function newNonce(): string {
   return randomBytes(8).toString('hex');
 }
 
-function identityFields(identity: ProcessIdentity, kind: RecordKind, nonce: string): string[] {
+function identityFields(identity: ProcessIdentity, kind: RecordKind, nonce: string, leaseMs?: number): string[] {
   const values: Record<(typeof KEYS)[number], string | number | undefined> = {
     kind,
     start: identity.start,
@@ -35,6 +37,7 @@ function identityFields(identity: ProcessIdentity, kind: RecordKind, nonce: stri
     pidns: identity.pidns,
     host: identity.host,
     since: identity.sinceMs,
+    lease: leaseMs,
     nonce,
   };
   return KEYS.filter((key) => values[key] !== undefined).map((key) => `${key}=${String(values[key])}`);
@@ -54,8 +57,8 @@ export function identityPrefix(base: string): string {
  * The PID/lock file holds only `<pid>\n`, so `kill $(cat file)` works; its identity is the name of a
  * second hard link to the same inode: `.<base>.lastcall.pid=1,kind=pidfile,start=...,nonce=...`.
  */
-export function formatIdentityName(base: string, identity: ProcessIdentity, kind: RecordKind, nonce: string): string {
-  return `${identityPrefix(base)}${[`pid=${identity.pid}`, ...identityFields(identity, kind, nonce)].join(',')}`;
+export function formatIdentityName(base: string, identity: ProcessIdentity, kind: RecordKind, nonce: string, leaseMs?: number): string {
+  return `${identityPrefix(base)}${[`pid=${identity.pid}`, ...identityFields(identity, kind, nonce, leaseMs)].join(',')}`;
 }
 
 /** The identity line an identity link's name stands for (parsed like a record's second line). */
@@ -102,6 +105,8 @@ export function parseRecord(text: string): PidRecord {
     if (value === '') continue;
     if (key === 'since') {
       if (/^\d+$/.test(value)) record.sinceMs = Number(value);
+    } else if (key === 'lease') {
+      if (/^[1-9]\d{0,8}$/.test(value)) record.leaseMs = Number(value);
     } else if (key === 'kind' || key === 'start' || key === 'boot' || key === 'pidns' || key === 'host' || key === 'nonce') {
       record[key] = value;
     }

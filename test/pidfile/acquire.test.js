@@ -18,7 +18,7 @@ test('the file holds only the PID; its identity is a hard link\'s name; mode 064
   assert.equal(readFileSync(file, 'utf8'), `${process.pid}\n`, 'so `kill $(cat file)` works');
   const [identity, ...others] = readdirSync(path.dirname(file)).filter((name) => name !== 'app.pid');
   assert.deepEqual(others, []);
-  assert.match(identity, new RegExp(`^\\.app\\.pid\\.lastcall\\.pid=${process.pid},kind=pidfile,start=\\d+,boot=[0-9a-f-]+,pidns=\\d+,host=[^,]+,since=\\d+,nonce=[0-9a-f]{16}$`));
+  assert.match(identity, new RegExp(`^\\.app\\.pid\\.lastcall\\.pid=${process.pid},kind=pidfile,start=\\d+,boot=[0-9a-f-]+,pidns=\\d+,host=[^,]+,since=\\d+,lease=5000,nonce=[0-9a-f]{16}$`));
   assert.equal(statSync(path.join(path.dirname(file), identity)).ino, statSync(file).ino, 'a second name of the same inode');
   assert.equal(statSync(file).nlink, 2);
   assert.equal(statSync(file).mode & 0o777, 0o644);
