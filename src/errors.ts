@@ -479,3 +479,29 @@ export class StepAbandonedError extends LastcallError {
     super(`Step "${step}" (${phase}) was cut off: ${messageOf(cause)}`, { cause });
   }
 }
+
+// --- listening sockets (process: holdListeningSockets; http: inheritedSockets) ---
+
+/** A listening socket could not be bound (EADDRINUSE: the port is taken; EACCES: a privileged port). */
+export class ListenError extends LastcallError {
+  readonly code = 'ERR_LISTEN';
+  constructor(
+    /** The address as given: `tcp:8080`, `tcp:127.0.0.1:8080`, `unix:/run/app.sock`. */
+    readonly address: string,
+    readonly errno: string,
+    cause?: unknown,
+  ) {
+    super(`Could not listen on ${address}: ${errno === 'EADDRINUSE' ? 'address already in use (EADDRINUSE)' : errno}`, { cause });
+  }
+}
+
+/** LISTEN_FDS / LISTEN_FDNAMES are set for this process but malformed. */
+export class ListenFdsError extends LastcallError {
+  readonly code = 'ERR_LISTEN_FDS';
+  constructor(
+    readonly variable: string,
+    readonly value: string,
+  ) {
+    super(`Expected ${variable} to be ${variable === 'LISTEN_FDS' ? 'a count from 1 to 60' : 'one name per fd, separated by ":"'}, got "${value}"`);
+  }
+}

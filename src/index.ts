@@ -38,6 +38,8 @@ export {
   IpcTimeoutError,
   LastcallError,
   LifecycleStateError,
+  ListenError,
+  ListenFdsError,
   NotAServerError,
   PhaseTimeoutError,
   PidFileAccessError,

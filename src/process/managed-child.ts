@@ -8,6 +8,7 @@ import { AbortedError, SpawnError } from '../errors.js';
 import { type ClosedProcess, type CloseResult, type ExitInfo, runCloseSequence } from './close-sequence.js';
 import { MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
 import { sendWithTimeout, type SendOptions } from './ipc-send.js';
+import { LISTEN_PID_SCRIPT, listenEnv } from './listen-fds.js';
 import { forgetManagedTree, rememberManagedTree } from './managed-trees.js';
 import { assertPosix, sendSignal, validateSignalName } from './platform.js';
 import { readProcess } from './proc-table.js';
@@ -26,10 +27,14 @@ export function spawnManaged(command: string, args: readonly string[] = [], opti
   assertPosix('spawnManaged');
   const o = normalizeSpawnOptions(command, args, options);
   const marker = nextMarker(o.guardian);
-  const env = { ...o.env, [MARKER_VARIABLE]: marker };
+  const env = { ...(o.listen ? listenEnv(o.env, o.listen) : o.env), [MARKER_VARIABLE]: marker };
+  // Through the shell nothing fails to spawn, so a command that cannot run is found here, as execvp would.
+  const errno = o.listen ? diagnoseSpawnFailure(command, o.cwd, env) : 'UNKNOWN';
+  if (errno !== 'UNKNOWN') throw new SpawnError(command, errno);
+  const [file, argv] = o.listen ? ['/bin/sh', ['-c', LISTEN_PID_SCRIPT, command, ...args]] : [command, args];
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { cwd: o.cwd, env, stdio: o.stdio, serialization: o.serialization, detached: true });
+    child = spawn(file, argv, { cwd: o.cwd, env, stdio: o.stdio, serialization: o.serialization, detached: true });
   } catch (cause) {
     // Errors Node throws at once (E2BIG: arguments or environment too large, ENOEXEC, ...).
     throw new SpawnError(command, (cause as NodeJS.ErrnoException).code ?? 'UNKNOWN', cause);

@@ -2,6 +2,7 @@ import type { StdioOptions } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { validateBoolean, validateDuration, validateOptions, validateString } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
+import { type ListenFd, type NormalizedListenFds, normalizeListenFds, placeListenFds } from './listen-fds.js';
 
 type StdioEntry = 'pipe' | 'ignore' | 'inherit' | number | null | undefined;
 
@@ -24,6 +25,11 @@ export interface SpawnManagedOptions {
   stopSignal?: NodeJS.Signals;
   /** Register the child's group with the guardian (killed if this process dies). Default true. */
   guardian?: boolean;
+  /**
+   * Listening sockets passed as fds 3, 4, ... with systemd's LISTEN_FDS, LISTEN_FDNAMES and LISTEN_PID
+   * (the child's own pid: the command is exec()ed by /bin/sh, which sets it). Default none.
+   */
+  listenFds?: readonly ListenFd[];
 }
 
 export interface NormalizedSpawnOptions {
@@ -35,9 +41,10 @@ export interface NormalizedSpawnOptions {
   termMs: number;
   stopSignal: NodeJS.Signals;
   guardian: boolean;
+  listen: NormalizedListenFds | undefined;
 }
 
-const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'stopSignal', 'guardian'];
+const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'stopSignal', 'guardian', 'listenFds'];
 const STDIO_WORDS = ['pipe', 'ignore', 'inherit'];
 
 /** Checks everything at the call site; throws InvalidOptionError / UnknownOptionError. */
@@ -62,8 +69,11 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
   if (o.env !== undefined && (o.env === null || typeof o.env !== 'object')) {
     throw new InvalidOptionError('env', 'an object of strings', o.env);
   }
+  const listen = normalizeListenFds(o.listenFds);
+  if (listen && ipc) throw new InvalidOptionError('ipc', 'false with listenFds (the IPC channel would take an fd the sockets need)', ipc);
   const stdio = normalizeStdio(o.stdio ?? 'pipe');
-  return { cwd: o.cwd, env: o.env ?? process.env, stdio: ipc ? [...stdio, 'ipc'] : stdio, serialization, graceMs, termMs, stopSignal, guardian };
+  const placed = listen ? placeListenFds(stdio, listen.fds) : stdio;
+  return { cwd: o.cwd, env: o.env ?? process.env, stdio: ipc ? [...placed, 'ipc'] : placed, serialization, graceMs, termMs, stopSignal, guardian, listen };
 }
 
 function validateCwd(cwd: unknown): void {

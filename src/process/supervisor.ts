@@ -84,29 +84,53 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#afterExit({ code: null, signal: null, uptimeMs: 0, error: error as Error });
       return;
     }
+    this.#watch(child, startedAt, false);
+  }
+
+  /** Runs `child` as the current one: readiness (unless `ready`), its exit, the restart after it. */
+  #watch(child: ManagedChild, startedAt: number, ready: boolean): void {
     this.#child = child;
     this.#state = 'running';
     let failure: Error | undefined;
     let stopWatching = (): void => {};
-    if (this.#o.readiness) {
+    if (this.#o.readiness && !ready) {
       stopWatching = watchReadiness(child, this.#o.readiness, () => this.#markReady(child), (error) => {
         failure = error;
         // Its exit below counts as a failure; a close error is recorded there too.
         child.close().catch((closeError: unknown) => (failure = closeError as Error));
       });
     }
-    this.emit('spawn', child, this.#attempt);
-    if (!this.#o.readiness) this.#markReady(child);
+    if (!ready) this.emit('spawn', child, this.#attempt);
+    if (!this.#o.readiness || ready) this.#markReady(child);
     void child.waitForExit().then(async (info) => {
       stopWatching();
+      // Replaced (a reload): whoever replaced it stops it; its exit is no crash and restarts nothing.
+      if (this.#child !== child) return;
       this.#ready = false;
       // Whatever the child left in its group or tree goes before anything restarts.
       await child.close().catch((error: unknown) => (failure ??= error as Error));
+      if (this.#child !== child) return; // replaced meanwhile: the new child runs, nothing restarts
       const exit: SupervisorExit = { ...info, uptimeMs: performance.now() - startedAt };
       if (failure) exit.error = failure;
       this.emit('exit', exit);
       this.#afterExit(exit);
     });
+  }
+
+  /**
+   * A reload: `child` (started and made ready by the caller, e.g. on the same listening sockets)
+   * becomes the current child at once, ready; the old one is returned for the caller to stop, and its
+   * exit is no longer watched (no restart, no 'exit' event). A pending restart is cancelled.
+   */
+  replace(child: ManagedChild): ManagedChild | undefined {
+    if (!(child instanceof ManagedChild)) throw new InvalidOptionError('child', 'a ManagedChild (spawnManaged(...))', child);
+    if (this.#stopRequested) throw new AbortedError('replace() (the supervisor stopped)');
+    const old = this.#child;
+    this.#timer?.clear();
+    this.#timer = undefined;
+    this.#ready = false;
+    this.#watch(child, performance.now(), true);
+    return old === child || old?.exited === true ? undefined : old;
   }
 
   #markReady(child: ManagedChild): void {

@@ -7,15 +7,15 @@ const expected = {
   lastcall: [
     'AbortedError', 'DeadlineExceededError', 'DependencyCycleError', 'DuplicateStepError', 'ForcedShutdownError',
     'HealthCheckTimeoutError', 'HttpForcedCloseError', 'IN_FLIGHT_STEP', 'InFlightTimeoutError', 'InvalidOptionError', 'InvalidResourceError',
-    'IpcClosedError', 'IpcTimeoutError', 'LastcallError', 'LifecycleStateError', 'NotAServerError', 'PhaseTimeoutError',
+    'IpcClosedError', 'IpcTimeoutError', 'LastcallError', 'LifecycleStateError', 'ListenError', 'ListenFdsError', 'NotAServerError', 'PhaseTimeoutError',
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHeldError', 'PidFileNotAFileError',
     'ProcessExitedError', 'ProcessSurvivorsError', 'ReadinessTimeoutError', 'ServerClosedError', 'ShutdownStartedError', 'SpawnError',
     'StartFailedError', 'StepAbandonedError', 'StepTimeoutError', 'SuperviseGiveUpError', 'UnknownDependencyError', 'UnknownOptionError',
     'UnsupportedPlatformError', 'channelNames', 'createLifecycle', 'formatReport', 'lifecycleHooks', 'serializeReport',
   ],
-  'lastcall/http': ['httpServer', 'probes'],
+  'lastcall/http': ['httpServer', 'inheritedSockets', 'probes'],
   'lastcall/fastify': ['lastcallFastify'],
-  'lastcall/process': ['ManagedChild', 'Supervisor', 'TreeWatch', 'backoffDelay', 'createTreeMarker', 'getGuardianPid', 'killTree', 'spawnManaged', 'supervise', 'watchTree'],
+  'lastcall/process': ['ManagedChild', 'Supervisor', 'TreeWatch', 'backoffDelay', 'createTreeMarker', 'getGuardianPid', 'holdListeningSockets', 'killTree', 'spawnManaged', 'supervise', 'watchTree'],
   'lastcall/pidfile': [
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHandle', 'PidFileHeldError',
     'PidFileNotAFileError', 'acquireLock', 'acquirePidFile',

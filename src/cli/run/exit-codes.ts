@@ -8,6 +8,7 @@ export const RUN_EXIT_CODES = {
   usage: 2,
   'pidfile-held': 75,
   'pidfile-failed': 73,
+  'listen-failed': 98,
   'ready-timeout': 122,
   'gave-up': 123,
   'timed-out': 124,
@@ -17,7 +18,7 @@ export const RUN_EXIT_CODES = {
 } as const;
 
 const OUTCOMES: readonly RunOutcome[] = [
-  'exited', 'stopped', 'timed-out', 'forced', 'gave-up', 'ready-timeout', 'survivors', 'spawn-failed', 'pidfile-held', 'pidfile-failed',
+  'exited', 'stopped', 'timed-out', 'forced', 'gave-up', 'ready-timeout', 'survivors', 'spawn-failed', 'pidfile-held', 'pidfile-failed', 'listen-failed',
 ];
 
 /** The library outcome each run outcome is, for the exit presets (core's EXIT_PRESETS, one table). */

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { PidFileHandle } from '../../pidfile/index.js';
 import { messageOf, PidFileHeldError } from '../../errors.js';
 import { FORWARDED_SIGNALS, isSignalPending } from './forward.js';
+import { openListenSockets } from './listen.js';
 import { RUN_HELP } from './help.js';
 import { runOutput, say, setPrivateOutput, waitForOutput } from './output.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -56,8 +57,19 @@ export async function main(argv: string[]): Promise<number> {
       return code;
     }
   }
-  const session = new RunSession(o, report);
-  const removeHandlers = installSignals(session, report);
+  let sockets: Awaited<ReturnType<typeof openListenSockets>> | undefined;
+  if (o.listen.length > 0 || o.activated > 0) {
+    try {
+      sockets = await openListenSockets(o, report);
+    } catch (error) {
+      say(messageOf(error));
+      const code = finish(o, report, { outcome: 'listen-failed' }, startedAt, pidfile);
+      if (!(await waitForOutput(OUTPUT_FLUSH_MS))) process.exit(code);
+      return code;
+    }
+  }
+  const session = new RunSession(o, report, sockets?.fds);
+  const removeHandlers = installSignals(session, report, o.reloadSignal);
   // Whatever the tree does, the runner is gone by the deadline (+ the time to write the report).
   let hardTimer: LongTimer | undefined;
   let stopAt: number | undefined;
@@ -80,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     report.stop.processes = session.child?.closedProcesses ?? []; // what it had reached so far
   }
   removeHandlers();
+  sockets?.release();
   const code = finish(o, report, result, startedAt, pidfile);
   // Exit as soon as the report is out (bounded: a stalled reader, or a tree that could not be confirmed
   // gone, does not hold it): letting Node wind down its handles on its own adds milliseconds to every stop.
@@ -88,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   process.exit(code);
 }
 
-function installSignals(session: RunSession, report: RunReport): () => void {
+function installSignals(session: RunSession, report: RunReport, reloadSignal: NodeJS.Signals | undefined): () => void {
   // Still ours until exit, but inert once the run is over: a late signal is ignored, not a default
   // death that skips the report (and no handler is re-installed: each costs a sigaction round trip).
   let active = true;
@@ -109,7 +122,8 @@ function installSignals(session: RunSession, report: RunReport): () => void {
     }
   };
   for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, onStop);
-  for (const s of FORWARDED_SIGNALS) process.on(s, onForward);
+  for (const s of FORWARDED_SIGNALS) if (s !== reloadSignal) process.on(s, onForward);
+  if (reloadSignal) process.on(reloadSignal, (signal: NodeJS.Signals) => active && session.reload(signal));
   return () => {
     active = false;
   };

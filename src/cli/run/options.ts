@@ -4,6 +4,8 @@ import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.j
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseExitCodeMap } from './exit-codes.js';
+import type { ListenAddress } from '../../process/listen-sockets.js';
+import { activatedCount, parseListenSpec } from './listen-spec.js';
 import type { RunOutcome } from './report.js';
 
 export const RUN_FLAGS: FlagSpec = {
@@ -22,6 +24,8 @@ export const RUN_FLAGS: FlagSpec = {
   json: { type: 'boolean' },
   'exit-code': { type: 'string', multiple: true },
   'exit-preset': { type: 'string' },
+  listen: { type: 'string', multiple: true },
+  'reload-signal': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -43,6 +47,12 @@ export interface RunOptions {
   report: string | undefined;
   json: boolean;
   exitCodes: Partial<Record<RunOutcome, number>>;
+  /** --listen: sockets the runner binds and passes to every child (after any it was itself handed). */
+  listen: ListenAddress[];
+  /** Sockets the runner got by socket activation (fds 3..), passed on first. */
+  activated: number;
+  /** --reload-signal: starts a reload (new child, then the old one stopped); undefined = none. */
+  reloadSignal: NodeJS.Signals | undefined;
 }
 
 /** `--help` returns undefined. Every bad value is a UsageError naming its flag. */
@@ -62,6 +72,11 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     : parseDuration('LASTCALL_DEADLINE_MS', envDeadline);
   if (deadlineMs < 1) throw new UsageError(`--deadline: expected at least 1ms, got "${s('deadline') ?? envDeadline}"`);
   const [backoffMinMs, backoffMaxMs] = parseBackoff(s('backoff') ?? '1s..60s');
+  const ready = s('ready') === undefined ? undefined : parseReadySpec('--ready', s('ready') ?? '');
+  const listen = listFlag(values, 'listen').map(parseListenSpec);
+  const activated = activatedCount(env);
+  const reloadSignal = s('reload-signal') === undefined ? undefined : parseSignal(s('reload-signal') ?? '', '--reload-signal');
+  validateListenCombination(ready, listen.length + activated, reloadSignal);
   return {
     command: file,
     args,
@@ -75,18 +90,38 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     resetAfterMs: duration('reset-after', 30_000),
     noRestartOn: parseCodes(listFlag(values, 'no-restart-on')),
     pidfile: s('pidfile'),
-    ready: s('ready') === undefined ? undefined : parseReadySpec('--ready', s('ready') ?? ''),
+    ready,
     readyTimeoutMs: duration('ready-timeout', 60_000),
     report: s('report'),
     json: values.json === true,
     exitCodes: parseExitCodeMap(s('exit-preset'), listFlag(values, 'exit-code')),
+    listen,
+    activated,
+    reloadSignal,
   };
 }
 
-function parseSignal(value: string): NodeJS.Signals {
+/** Readiness a socket the runner holds would fake, and fds the sockets take. */
+function validateListenCombination(ready: ReadySpec | undefined, sockets: number, reloadSignal: NodeJS.Signals | undefined): void {
+  const network = ready?.kind === 'tcp' || ready?.kind === 'http';
+  if (network && sockets > 0) {
+    throw new UsageError('--ready: tcp: and http readiness cannot be used with --listen: the runner holds the socket, so it accepts connections before any child is ready; use log:<regex> or fd:<n>');
+  }
+  if (network && reloadSignal) {
+    throw new UsageError('--ready: tcp: and http readiness cannot be used with --reload-signal: the old child would answer for the new one; use log:<regex> or fd:<n>');
+  }
+  if (ready?.kind === 'fd' && ready.fd < 3 + sockets) {
+    throw new UsageError(`--ready: fd:${ready.fd} is taken by a listening socket (fds 3..${2 + sockets}); use fd:${3 + sockets} or above`);
+  }
+  if (reloadSignal === 'SIGTERM' || reloadSignal === 'SIGINT') {
+    throw new UsageError(`--reload-signal: ${reloadSignal} stops the runner; choose another signal such as SIGHUP or SIGUSR2`);
+  }
+}
+
+function parseSignal(value: string, flag = '--stop-signal'): NodeJS.Signals {
   const name = (/^SIG/i.test(value) ? value : `SIG${value}`).toUpperCase();
   if (!(name in constants.signals) || name === 'SIGKILL' || name === 'SIGSTOP') {
-    throw new UsageError(`--stop-signal: expected a catchable signal name such as SIGTERM or SIGINT, got "${value}"`);
+    throw new UsageError(`${flag}: expected a catchable signal name such as SIGTERM or SIGINT, got "${value}"`);
   }
   return name as NodeJS.Signals;
 }

@@ -8,8 +8,11 @@ import { signalExitCode } from './forward.js';
 import { notifySystemd } from './notify.js';
 import { runOutput, say } from './output.js';
 import type { RunOptions } from './options.js';
-import type { RunAttempt, RunOutcome, RunReport } from './report.js';
+import type { ListenFd } from '../../process/listen-fds.js';
+import { reloadChild } from './reload.js';
+import type { RunAttempt, RunOutcome, RunReload, RunReport } from './report.js';
 import { killReserveMs, runStop } from './stop.js';
+import { childStdio } from './child-stdio.js';
 
 export interface RunResult {
   outcome: RunOutcome;
@@ -35,10 +38,17 @@ export class RunSession {
   #outputRead: Promise<unknown> = Promise.resolve();
   /** Called once, when the stop begins (the runner arms its hard deadline). */
   onStop: () => void = () => {};
+  /** The listening sockets every child gets as fds 3, 4, ... */
+  readonly #sockets: readonly ListenFd[];
+  readonly #runs = new WeakMap<ManagedChild, RunAttempt>();
+  /** A reload's children outside the supervisor: the one getting ready, the old one stopping. */
+  readonly #extra = new Set<ManagedChild>();
+  #reloading: Promise<void> | undefined;
 
-  constructor(o: RunOptions, report: RunReport) {
+  constructor(o: RunOptions, report: RunReport, sockets: readonly ListenFd[] = []) {
     this.#o = o;
     this.report = report;
+    this.#sockets = sockets;
     this.done = new Promise((resolve) => (this.#finish = resolve));
     const termMs = Math.max(0, o.deadlineMs - killReserveMs(o.deadlineMs));
     const stdio = childStdio(o);
@@ -67,9 +77,14 @@ export class RunSession {
     return performance.now() - this.#t0;
   }
 
+  #spawnChild(stdio: (string | number)[], termMs: number): ManagedChild {
+    const listen = this.#sockets.length > 0 ? { listenFds: this.#sockets } : {};
+    return spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, ...listen });
+  }
+
   #spawn(stdio: (string | number)[], termMs: number): ManagedChild {
     try {
-      return spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal });
+      return this.#spawnChild(stdio, termMs);
     } catch (error) {
       // A command that cannot start is not restarted: one line, a documented code.
       void this.#sup.close();
@@ -80,15 +95,23 @@ export class RunSession {
     }
   }
 
-  #onSpawn(child: ManagedChild): void {
+  /** Records a new child in the report and copies its piped output through. */
+  #attach(child: ManagedChild, reload?: number): RunAttempt {
     const run: RunAttempt = { attempt: this.report.runs.length + 1, pid: child.pid, startMs: this.#now(), exitCode: null, exitSignal: null };
+    if (reload !== undefined) run.reload = reload;
     this.report.runs.push(run);
+    this.#runs.set(child, run);
     this.report.pid ??= child.pid;
+    this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
+    child.stdout?.pipe(runOutput().out, { end: false });
+    child.stderr?.pipe(runOutput().err, { end: false });
+    return run;
+  }
+
+  #onSpawn(child: ManagedChild): void {
+    const run = this.#attach(child);
     const out = child.stdout;
     const err = child.stderr;
-    this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
-    out?.pipe(runOutput().out, { end: false });
-    err?.pipe(runOutput().err, { end: false });
     const spec = this.#o.ready;
     if (!spec) return void this.#markReady(run, false);
     const extra = spec.kind === 'fd' ? (child.process.stdio[spec.fd] as Readable | null | undefined) : undefined;
@@ -121,8 +144,8 @@ export class RunSession {
   }
 
   #onExit(exit: SupervisorExit): void {
-    const run = this.report.runs.at(-1);
     const child = this.#sup.child;
+    const run = child ? this.#runs.get(child) : undefined;
     if (run?.readyError !== undefined && !this.#stopping) {
       // A readiness timeout is a failed run even if the child exited 0 when stopped: the supervisor
       // reads `exit.error` right after this event to choose whether to restart.
@@ -148,10 +171,34 @@ export class RunSession {
   }
 
   #onRestart(delayMs: number): void {
-    const run = this.report.runs.at(-1);
+    const child = this.#sup.child;
+    const run = child ? this.#runs.get(child) : undefined;
     if (run) run.restartDelayMs = delayMs;
     this.report.restarts += 1;
     say(`child exited (${run ? describeExit({ code: run.exitCode, signal: run.exitSignal }) : '?'}); restart #${this.report.restarts} in ${delayMs} ms`);
+  }
+
+  /** --reload-signal: a new child on the same sockets, then the old one stopped (see reload.ts). */
+  reload(signal: NodeJS.Signals): void {
+    if (this.#finished || this.#stopping) return;
+    if (this.#reloading) return say(`reload already in progress; ${signal} ignored`);
+    const entry: RunReload = { reload: (this.report.reloads?.length ?? 0) + 1, signal, atMs: this.#now(), result: 'in-progress' };
+    (this.report.reloads ??= []).push(entry);
+    const termMs = Math.max(0, this.#o.deadlineMs - killReserveMs(this.#o.deadlineMs));
+    const ctx = {
+      options: this.#o,
+      supervisor: this.#sup,
+      spawn: () => this.#spawnChild(childStdio(this.#o), termMs),
+      attach: (child: ManagedChild, reload: number) => this.#attach(child, reload),
+      runOf: (child: ManagedChild) => this.#runs.get(child),
+      stopping: this.#stopAbort.signal,
+      force: this.#force.signal,
+      extra: this.#extra,
+      now: () => this.#now(),
+    };
+    this.#reloading = reloadChild(ctx, entry)
+      .catch((error: unknown) => void Object.assign(entry, { result: 'failed', error: messageOf(error) }))
+      .finally(() => (this.#reloading = undefined));
   }
 
   /** The first stop signal: stop-signal to the tree, wait for all of it, SIGKILL at the deadline. */
@@ -165,8 +212,10 @@ export class RunSession {
     // Filled in when the stop completes; if the runner's deadline comes first, this is what it knew.
     this.report.stop = { received, sender: 'unknown', stopSignal: this.#o.stopSignal, escalation: 'none', forced: false, durationMs: 0, survivors: null, processes: [] };
     const target = { supervisor: this.#sup, child: child && !child.exited ? child : undefined, options: this.#o, received, force: this.#force };
-    runStop(target).then(
-      ({ stop, result }) => {
+    // A reload's other children (the one getting ready, the old one stopping) stop alongside.
+    const extra = [...this.#extra].map((c) => c.close({ signal: this.#force.signal }).catch(() => {}));
+    Promise.all([runStop(target), ...extra]).then(
+      ([{ stop, result }]) => {
         this.report.stop = stop;
         this.#end(result, `${received} received`);
       },
@@ -195,15 +244,4 @@ export class RunSession {
 
 function describeExit(exit: { code: number | null; signal: string | null }): string {
   return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-}
-
-/** Inherit the runner's stdio; pipe (and copy through) what readiness must read. */
-function childStdio(o: RunOptions): (string | number)[] {
-  const spec = o.ready;
-  if (spec?.kind === 'log') return ['inherit', 'pipe', 'pipe'];
-  if (spec?.kind !== 'fd') return ['inherit', 'inherit', 'inherit'];
-  const stdio: (string | number)[] = ['inherit', 'inherit', 'inherit'];
-  while (stdio.length < spec.fd) stdio.push('ignore');
-  stdio.push('pipe');
-  return stdio;
 }
