@@ -14,14 +14,15 @@ let taken: readonly InheritedSocket[] | undefined;
 /**
  * The listening sockets passed to this process with systemd's convention (LISTEN_FDS, LISTEN_PID,
  * LISTEN_FDNAMES), or [] when none were (or they were meant for another process: LISTEN_PID is not
- * ours). The variables are removed from process.env on the first call, so this process's own children
- * do not take the sockets; later calls return the same list.
+ * ours). The variables are removed from `env` (default process.env) on the first call, so this
+ * process's own children do not take the sockets; later calls with process.env return the same list.
  *
  * `server.listen({ fd })` on one of them listens on the shared socket: closing the server (a drain)
  * closes this process's copy only, so a successor started on the same socket keeps accepting.
  */
 export function inheritedSockets(env: NodeJS.ProcessEnv = process.env): InheritedSocket[] {
-  if (taken) return taken.map((s) => ({ ...s }));
+  const own = env === process.env;
+  if (own && taken) return taken.map((s) => ({ ...s }));
   const { LISTEN_FDS: count, LISTEN_PID: pid, LISTEN_FDNAMES: names } = env;
   if (count === undefined || pid === undefined || !/^\d+$/.test(pid) || Number(pid) !== process.pid) return [];
   delete env.LISTEN_FDS;
@@ -31,6 +32,7 @@ export function inheritedSockets(env: NodeJS.ProcessEnv = process.env): Inherite
   const n = Number(count);
   const list = names === undefined ? [] : names.split(':');
   if (names !== undefined && list.length !== n) throw new ListenFdsError('LISTEN_FDNAMES', names);
-  taken = Array.from({ length: n }, (_, i) => ({ fd: FIRST_FD + i, name: list[i] || 'unknown' }));
-  return taken.map((s) => ({ ...s }));
+  const sockets = Array.from({ length: n }, (_, i) => ({ fd: FIRST_FD + i, name: list[i] || 'unknown' }));
+  if (own) taken = sockets;
+  return sockets.map((s) => ({ ...s }));
 }

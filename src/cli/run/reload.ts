@@ -52,10 +52,9 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
   } catch (error) {
     if (ctx.stopping.aborted) return void (entry.result = 'aborted'); // the stop closes it (ctx.extra)
     run.readyError = messageOf(error);
-    fail(entry, run.readyError, ctx.supervisor.child?.pid);
-    await closeRecorded(child, run, ctx);
-    ctx.extra.delete(child);
-    return;
+    await closeRecorded(child, run, ctx).catch(() => {}); // survivors: still in ctx.extra for the stop
+    if (child.exited) ctx.extra.delete(child);
+    return fail(entry, `${run.readyError}; child ${child.pid} stopped`, ctx.supervisor.child?.pid);
   }
   // Keep a readiness fd drained, so the child never blocks writing to it.
   if (o.ready?.kind === 'fd') (child.process.stdio[o.ready.fd] as NodeJS.ReadableStream | null | undefined)?.resume();
