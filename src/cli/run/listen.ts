@@ -1,3 +1,5 @@
+import { fstatSync } from 'node:fs';
+import { ListenError } from '../../errors.js';
 import type { ListenFd } from '../../process/listen-fds.js';
 import { type HeldSocket, holdListeningSockets, removeSocketFiles } from '../../process/listen-sockets.js';
 import type { RunOptions } from './options.js';
@@ -19,6 +21,16 @@ export interface OpenSockets {
 export async function openListenSockets(o: RunOptions, report: RunReport): Promise<OpenSockets> {
   const names = process.env.LISTEN_FDNAMES?.split(':') ?? [];
   const activated: ListenFd[] = Array.from({ length: o.activated }, (_, i) => ({ fd: 3 + i, name: names[i] || 'unknown' }));
+  for (const a of activated) {
+    // A parent that set LISTEN_FDS but let the fds close on exec: fd 3 is now one of Node's own.
+    let socket = false;
+    try {
+      socket = fstatSync(a.fd).isSocket();
+    } catch {
+      socket = false;
+    }
+    if (!socket) throw new ListenError(`fd ${a.fd} (LISTEN_FDS=${o.activated})`, 'not a socket inherited from the parent (was it close-on-exec?)');
+  }
   // They were ours: nothing else the runner starts (systemd-notify, ps) takes them as its own.
   delete process.env.LISTEN_FDS;
   delete process.env.LISTEN_PID;
