@@ -1,4 +1,3 @@
-import type { ExitPreset } from './exit/presets.js';
 
 /** A hook receives an AbortSignal that aborts at the step's timeout (or when shutdown is forced). */
 export type Hook = (signal: AbortSignal) => unknown;
@@ -42,6 +41,9 @@ export interface AddOptions {
 
 export type StepStatus = 'ok' | 'failed' | 'timed-out' | 'skipped';
 export type Outcome = 'clean' | 'failed' | 'timed-out' | 'forced';
+
+/** A service manager whose exit-code conventions core/exit/presets.ts knows. */
+export type ExitPreset = 'systemd' | 'launchd' | 'kubernetes';
 export type LifecycleState = 'idle' | 'starting' | 'running' | 'draining' | 'closing' | 'finishing' | 'closed';
 
 export interface StepReport {

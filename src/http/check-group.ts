@@ -1,5 +1,8 @@
 import type { CachedCheck, HealthCheckResult } from './cached-check.js';
-import type { ProbeLifecycle } from './probe-handler.js';
+import type { Lifecycle } from '../core/types.js';
+
+/** What the probes read from a lifecycle. */
+export type ProbeLifecycle = Pick<Lifecycle, 'ready' | 'state'> & Partial<Pick<Lifecycle, 'notReadyReason'>>;
 
 export type ProbeKind = 'readiness' | 'liveness';
 

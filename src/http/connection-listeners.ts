@@ -1,10 +1,11 @@
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2Session } from 'node:http2';
-import { Socket } from 'node:net';
+import { type Server as NetServer, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
 import { closeAfter, notePipelined, type TrackedResponse } from './connection-close.js';
-import { type ConnectionTracker, kLastActiveAt, type TrackedSocket } from './connection-tracker.js';
+import type { ServerKind } from './server-kind.js';
+import { ConnectionTracker, kLastActiveAt, type TrackedSocket } from './connection-tracker.js';
 import { followListeners, trackUpgrades } from './upgrades.js';
 
 const kAcceptedLate = Symbol('lastcall.acceptedLate');
@@ -19,12 +20,19 @@ type RequestLike = Pick<IncomingMessage, 'socket' | 'httpVersionMajor'>;
 /** Events Node emits instead of 'request' (only while the app listens to them). */
 const REQUEST_EVENTS = ['checkContinue', 'checkExpectation'] as const;
 
+/** A tracker for `server` with its listeners attached. */
+export function trackConnections(server: NetServer, kind: ServerKind): ConnectionTracker {
+  const tracker = new ConnectionTracker(server, kind);
+  tracker.listenFirst = attachListeners(tracker);
+  return tracker;
+}
+
 /**
  * Attaches the tracker's listeners: every accepted TCP connection from 'connection' (TLS ones
  * mid-handshake too), HTTP/1 sockets (after the handshake for TLS, also on an `allowHTTP1` http2
  * server), HTTP/2 sessions, requests, upgrades. Returns what moves the request listeners first.
  */
-export function attachListeners(tracker: ConnectionTracker): () => void {
+function attachListeners(tracker: ConnectionTracker): () => void {
   const { server, kind } = tracker;
   const secure = server instanceof TlsServer;
 

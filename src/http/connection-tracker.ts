@@ -3,7 +3,6 @@ import type { Server as NetServer, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { currentResponse, lastResponse, markClose, type ResponseSocket, type TrackedResponse } from './connection-close.js';
 import type { ServerKind } from './server-kind.js';
-import { attachListeners } from './connection-listeners.js';
 
 export type { TrackedResponse } from './connection-close.js';
 
@@ -53,15 +52,15 @@ export class ConnectionTracker {
   /** Called during drain when something it waits for went away; `responsesDone`: none in flight. */
   onSettle: ((responsesDone: boolean) => void) | undefined;
   readonly onResponseClose: (this: TrackedResponse) => void;
-  /** Moves the tracker's request listeners in front of the app's (so `Connection: close` comes first). */
-  readonly listenFirst: () => void;
+  /** Moves the tracker's request listeners in front of the app's (so `Connection: close` comes first);
+   * set by trackConnections() when it attaches them. */
+  listenFirst: () => void = () => {};
 
   constructor(
     readonly server: NetServer,
     readonly kind: ServerKind,
   ) {
     this.onResponseClose = responseCloseListener(this);
-    this.listenFirst = attachListeners(this);
   }
 
   /** Open connections. Once the server says it has none, the sockets still in `accepted` are

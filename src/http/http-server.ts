@@ -8,7 +8,7 @@ import { closeTracked } from './close.js';
 import { describeConnections } from './describe-open.js';
 import { drainTracked, type UpgradedCloser } from './drain.js';
 import { validateServer } from './server-kind.js';
-import { ConnectionTracker } from './connection-tracker.js';
+import { trackConnections } from './connection-listeners.js';
 
 export type AnyHttpServer = HttpServer | HttpsServer | Http2Server | Http2SecureServer;
 
@@ -74,7 +74,7 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
   if (tracked.has(server)) throw new InvalidOptionError('server', 'a server not already passed to httpServer()', server);
   tracked.add(server);
 
-  const tracker = new ConnectionTracker(server, kind);
+  const tracker = trackConnections(server, kind);
   let drained: Promise<void> | undefined;
   let closed: Promise<void> | undefined;
 

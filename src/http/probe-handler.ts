@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidOptionError } from '../errors.js';
-import type { Lifecycle } from '../core/types.js';
 import { validateOptions } from '../internal/validate.js';
-import { describeNotReady, type ProbeAnswer } from './check-group.js';
+import { describeNotReady, type ProbeAnswer, type ProbeLifecycle } from './check-group.js';
 import { HEALTH_CHECK_OPTIONS, type HealthCheckOptions, normalizeHealthChecks } from './health-checks.js';
 
-/** What the probes read from a lifecycle. */
-export type ProbeLifecycle = Pick<Lifecycle, 'ready' | 'state'> & Partial<Pick<Lifecycle, 'notReadyReason'>>;
+export type { ProbeLifecycle } from './check-group.js';
 
 export interface ProbePaths {
   /** 200 while the event loop answers, also during drain. Default '/livez'. */

@@ -1,16 +1,15 @@
-// Reads the `lastcall run` recipes out of README.md, so the tests run exactly what the README shows.
+// Reads the `lastcall run` recipes out of docs/cli-run.md, so the tests run exactly what the docs show.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const readme = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## `lastcall run`'), readme.indexOf('## Benchmarks'));
+const section = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'cli-run.md'), 'utf8');
 
 /** The first line of the section's recipes that starts with `prefix` (after indentation). */
-export function recipeLine(prefix, after = '### Recipes') {
+export function recipeLine(prefix, after = '## Recipes') {
   const from = section.indexOf(after);
   const line = section.slice(from).split('\n').find((l) => l.trim().startsWith(prefix));
-  if (!line) throw new Error(`README: no recipe line starting with ${prefix}`);
+  if (!line) throw new Error(`docs/cli-run.md: no recipe line starting with ${prefix}`);
   return line.trim().slice(prefix.length).trim();
 }
 

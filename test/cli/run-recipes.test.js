@@ -1,4 +1,4 @@
-// The README's Kubernetes, systemd and `npm start` recipes, run as written (paths and ports swapped
+// docs/cli-run.md's Kubernetes, systemd and `npm start` recipes, run as written (paths and ports swapped
 // for test ones). The Dockerfile recipe runs in run-pid1.test.js.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ const worker = (port) => ['python3', '-m', 'http.server', String(port), '--bind'
 
 function substitute(argv, port, extra = {}) {
   return argv.flatMap((a) => {
-    if (a === 'lastcall' || a === '/usr/bin/lastcall') return [NODE, CLI];
+    if (a === 'lastcall' || a === '/usr/local/bin/lastcall') return [NODE, CLI];
     if (a === 'tcp:8080') return [`tcp:127.0.0.1:${port}`];
     return [extra[a] ?? a];
   });

@@ -89,9 +89,9 @@ test('a bad exitPreset is a typed error naming the valid presets; next to an exi
   });
 });
 
-test("README's table is the table", () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('### Exit codes by service manager'));
+test("docs/api.md's table is the table", () => {
+  const api = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+  const section = api.slice(api.indexOf('## Exit codes by service manager'));
   const rows = [...section.slice(0, section.indexOf('\n\n', section.indexOf('| outcome'))).matchAll(/^\| `([\w-]+)` \/ `([\w-]+)` \| [^|]+ \| (.+) \|$/gm)];
   assert.deepEqual(rows.map((row) => [row[1], row[2]]), Object.entries(CLI_OUTCOME));
   const header = /^\| outcome: .*$/m.exec(section)[0].split('|').slice(3, -1).map((cell) => cell.trim().replaceAll('`', ''));

@@ -34,9 +34,9 @@ test('a drain past the progress interval: the line names the requests in flight,
   const line = /still waiting after \d+ s: .*/.exec(service.stderr)[0];
   assert.match(line, /http \(drain\): 2 requests in flight, 3 sockets open \(1 upgraded\)/);
   assert.match(line, /queue: 4 jobs queued/);
-  // README quotes this very line.
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  assert.ok(readme.includes(`lastcall: ${line.replace(/after \d+ s/, 'after 2 s')}\n`), line);
+  // docs/api.md quotes this very line.
+  const api = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+  assert.ok(api.includes(`lastcall: ${line.replace(/after \d+ s/, 'after 2 s')}\n`), line);
 
   // The client closes its upgraded connection: the drain ends when the slow requests are answered.
   upgraded.socket.end();

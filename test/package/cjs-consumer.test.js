@@ -31,10 +31,10 @@ report.then(async (r) => {
 });
 `;
 
-// README's agent recipe, as written, must compile under strict (no '!' on a piped child's streams).
+// docs/process.md's agent recipe, as written, must compile under strict (no '!' on a piped child's streams).
 function readmeRecipe() {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Recipe: an agent runtime driving a CLI subprocess'));
+  const page = readFileSync(path.join(root, 'docs', 'process.md'), 'utf8');
+  const section = page.slice(page.indexOf('## Recipe: an agent runtime driving a CLI subprocess'));
   return /```js\n([\s\S]*?)```/.exec(section)[1];
 }
 

@@ -1,6 +1,6 @@
 // Observations of one run → the checks, each with what was seen and how to fix it.
 import { summarizeDump } from './explain.js';
-import { signalExitCode } from '../run/forward.js';
+import { signalExitCode } from '../signals.js';
 import type { RunObservation } from './run.js';
 import type { ProbeRecord } from './probe.js';
 

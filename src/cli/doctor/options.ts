@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import { constants } from 'node:os';
 import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
+import { parseSignal } from '../signals.js';
 import { UsageError } from '../../errors.js';
 
 export const DOCTOR_FLAGS: FlagSpec = {
@@ -84,9 +84,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorOptions | undefi
   if (readiness !== undefined) validateUrl('--readiness', readiness);
   const readyText = str('ready');
   if (readyText !== undefined) parseReadySpec('--ready', readyText.replaceAll('{port}', '1'));
-  const signal = (str('signal') ?? 'SIGTERM').toUpperCase();
-  const signalName = signal.startsWith('SIG') ? signal : `SIG${signal}`;
-  if (!(signalName in constants.signals)) throw new UsageError(`--signal: expected a signal name such as SIGTERM, got "${str('signal')}"`);
+  const signal = parseSignal('--signal', str('signal') ?? 'SIGTERM');
   const html = str('html');
   if (html === '') throw new UsageError('--html: expected a file path');
   return {
@@ -96,7 +94,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorOptions | undefi
     ready: readyText,
     readyTimeoutMs: duration('ready-timeout', '30s'),
     connections: parseCount('--connections', str('connections') ?? '20', 1),
-    signal: signalName as NodeJS.Signals,
+    signal,
     afterMs: duration('after', '1s'),
     deadlineMs: duration('deadline', '10s'),
     files: [...listFlag(values, 'pidfile'), ...listFlag(values, 'file')],

@@ -24,8 +24,3 @@ export function isSignalPending(pid: number, signal: NodeJS.Signals): boolean {
   }
   return false;
 }
-
-/** 128 + the signal's number, the shell's convention for a signal death. */
-export function signalExitCode(signal: string): number {
-  return 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
-}

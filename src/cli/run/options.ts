@@ -1,8 +1,8 @@
-import { constants } from 'node:os';
 import { UsageError } from '../../errors.js';
 import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
+import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
 import type { ListenAddress } from '../../process/listen-sockets.js';
 import { activatedCount, parseListenSpec } from './listen-spec.js';
@@ -75,13 +75,13 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   const ready = s('ready') === undefined ? undefined : parseReadySpec('--ready', s('ready') ?? '');
   const listen = listFlag(values, 'listen').map(parseListenSpec);
   const activated = activatedCount(env);
-  const reloadSignal = s('reload-signal') === undefined ? undefined : parseSignal(s('reload-signal') ?? '', '--reload-signal');
+  const reloadSignal = s('reload-signal') === undefined ? undefined : parseSignal('--reload-signal', s('reload-signal') ?? '', { catchable: true });
   validateListenCombination(ready, listen.length + activated, reloadSignal);
   return {
     command: file,
     args,
     deadlineMs,
-    stopSignal: parseSignal(s('stop-signal') ?? 'SIGTERM'),
+    stopSignal: parseSignal('--stop-signal', s('stop-signal') ?? 'SIGTERM', { catchable: true }),
     restart: parseRestart(s('restart') ?? 'never'),
     backoffMinMs,
     backoffMaxMs,
@@ -116,14 +116,6 @@ function validateListenCombination(ready: ReadySpec | undefined, sockets: number
   if (reloadSignal === 'SIGTERM' || reloadSignal === 'SIGINT') {
     throw new UsageError(`--reload-signal: ${reloadSignal} stops the runner; choose another signal such as SIGHUP or SIGUSR2`);
   }
-}
-
-function parseSignal(value: string, flag = '--stop-signal'): NodeJS.Signals {
-  const name = (/^SIG/i.test(value) ? value : `SIG${value}`).toUpperCase();
-  if (!(name in constants.signals) || name === 'SIGKILL' || name === 'SIGSTOP') {
-    throw new UsageError(`${flag}: expected a catchable signal name such as SIGTERM or SIGINT, got "${value}"`);
-  }
-  return name as NodeJS.Signals;
 }
 
 function parseRestart(value: string): RunOptions['restart'] {

@@ -27,6 +27,13 @@ export type RunOutcome =
   /** A --listen socket could not be bound (the port is taken, a privileged port, a bad path). */
   | 'listen-failed';
 
+/** How a session ended, before the report is finished. */
+export interface RunResult {
+  outcome: RunOutcome;
+  /** The child's own code (signal death → 128+n), for the outcomes that pass it through. */
+  childCode?: number;
+}
+
 /** A step, as in the library's report: the renderer draws both alike. */
 export interface RunStep {
   /** `run #<n>` (a child's life), `ready #<n>`, `backoff #<n>`, `stop`. */

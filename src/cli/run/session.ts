@@ -1,24 +1,19 @@
 import type { Readable } from 'node:stream';
 import { waitForSettled } from '../../internal/wait.js';
 import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../../errors.js';
-import { type ManagedChild, spawnManaged } from '../../process/managed-child.js';
-import { supervise, type Supervisor, type SupervisorExit } from '../../process/supervisor.js';
+import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
-import { signalExitCode } from './forward.js';
+import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
 import { runOutput, say } from './output.js';
 import type { RunOptions } from './options.js';
 import type { ListenFd } from '../../process/listen-fds.js';
 import { reloadChild } from './reload.js';
-import type { RunAttempt, RunOutcome, RunReload, RunReport } from './report.js';
-import { killReserveMs, runStop } from './stop.js';
+import type { RunAttempt, RunReload, RunReport, RunResult } from './report.js';
 import { childStdio } from './child-stdio.js';
 
-export interface RunResult {
-  outcome: RunOutcome;
-  /** The child's own code (signal death → 128+n), for the outcomes that pass it through. */
-  childCode?: number;
-}
+export type { RunResult } from './report.js';
+import { killReserveMs, runStop } from './stop.js';
 
 /** One `lastcall run`: the supervised child, its readiness, restarts and the stop, recorded in `report`. */
 export class RunSession {

@@ -1,11 +1,9 @@
 import { setLongTimeout } from '../../internal/long-timer.js';
 import { ProcessSurvivorsError } from '../../errors.js';
-import type { ManagedChild } from '../../process/managed-child.js';
-import type { Supervisor } from '../../process/supervisor.js';
-import { signalExitCode } from './forward.js';
+import type { ManagedChild, Supervisor } from '../../process/index.js';
+import { signalExitCode } from '../signals.js';
 import type { RunOptions } from './options.js';
-import type { RunStop } from './report.js';
-import type { RunResult } from './session.js';
+import type { RunResult, RunStop } from './report.js';
 
 /** SIGKILL comes this long before the deadline (a quarter of it, 100 ms to 2 s), so every death is
  * confirmed and the runner still exits in time: freezing, killing and re-walking a tree takes ~100 ms

@@ -1,5 +1,7 @@
 import { InvalidOptionError } from '../../errors.js';
-import type { Outcome } from '../types.js';
+import type { ExitPreset, Outcome } from '../types.js';
+
+export type { ExitPreset } from '../types.js';
 
 /**
  * Exit codes by service manager: the one table behind `createLifecycle({ exitPreset })` and
@@ -12,9 +14,7 @@ export const EXIT_PRESETS = {
   launchd: { clean: 0, failed: 75, 'timed-out': 75, forced: 75 },
   // 137 is what the kubelet's SIGKILL at the end of the grace period leaves: one code for "did not fit".
   kubernetes: { clean: 0, 'timed-out': 137 },
-} as const satisfies Record<string, Partial<Record<Outcome, number>>>;
-
-export type ExitPreset = keyof typeof EXIT_PRESETS;
+} as const satisfies Record<ExitPreset, Partial<Record<Outcome, number>>>;
 
 export const EXIT_PRESET_NAMES = Object.keys(EXIT_PRESETS) as ExitPreset[];
 
