@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AbortedError } from '../errors.js';
 import { currentResponse } from './connection-close.js';
 import { stopListening } from './stop-listening.js';
+import { isInheritedListener } from './inherited-sockets.js';
 import type { ConnectionTracker } from './connection-tracker.js';
 import { destroyUpgraded, refuseUpgrades } from './upgrades.js';
 
@@ -78,7 +79,10 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
     signal?.addEventListener('abort', onAbort, { once: true });
     // Keep-alive sockets are left alone meanwhile: a `Connection: close` now would only send
     // their clients into the accept queue, which would then never run dry.
-    void waitForAcceptQueue(tracker).then(() => {
+    // On an inherited socket (lastcall run --listen, systemd) queued connections are not reset when
+    // this process closes its copy: they wait for the socket's next holder, so stop accepting now.
+    const queued = isInheritedListener(tracker.server) ? Promise.resolve() : waitForAcceptQueue(tracker);
+    void queued.then(() => {
       if (settled) return;
       stopListening(tracker.server);
       tracker.startDraining(options.reuseGraceMs);

@@ -36,3 +36,13 @@ export function inheritedSockets(env: NodeJS.ProcessEnv = process.env): Inherite
   if (own) taken = sockets;
   return sockets.map((s) => ({ ...s }));
 }
+
+/**
+ * true when `server` listens on a socket this process inherited (from inheritedSockets()): closing
+ * it closes this process's copy only, so connections still queued stay for the socket's other holders
+ * (the runner, the next child) instead of being reset. Drain then stops accepting at once.
+ */
+export function isInheritedListener(server: object): boolean {
+  const fd = (server as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  return typeof fd === 'number' && taken !== undefined && taken.some((s) => s.fd === fd);
+}

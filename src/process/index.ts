@@ -4,7 +4,7 @@ export { type SendOptions } from './ipc-send.js';
 export { killTree, type KillTreeOptions, type KillTreeResult } from './kill-tree.js';
 export { type SignalledTargets } from './signal-tree.js';
 export { type ListenFd } from './listen-fds.js';
-export { type HeldSocket, holdListeningSockets, type ListenAddress } from './listen-sockets.js';
+export { type HeldSocket, holdListeningSockets, type ListenAddress, removeSocketFiles } from './listen-sockets.js';
 export { ManagedChild, type PipedManagedChild, spawnManaged } from './managed-child.js';
 export { type SpawnManagedOptions } from './spawn-options.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';

@@ -1,7 +1,7 @@
 // Every code block of README.md and docs/*.md is checked: JavaScript and TypeScript type-checked
 // against the built package (and run, when marked `<!-- snippet: run -->`), shell parsed by bash and
 // its `npm run`/`lastcall` commands checked against package.json and `--help`, JSON, YAML and nginx
-// parsed, Dockerfiles and systemd units parsed and checked for what a deployment needs. A block
+// parsed, Python compiled, Dockerfiles and systemd units parsed and checked for what a deployment needs. A block
 // marked `<!-- snippet: fragment -->` may use names it does not define; `type` is a type expression;
 // `parse` is only parsed. A block with no language, or one no checker knows, fails.
 import { test } from 'node:test';
@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { codeBlocks, documentationFiles, readDoc, root } from '../helpers/markdown.js';
-import { checkDockerfileBlock, checkJson, checkNginx, checkShell, checkUnitBlock, checkYaml } from '../helpers/snippet-checks.js';
+import { checkDockerfileBlock, checkJson, checkNginx, checkPython, checkShell, checkUnitBlock, checkYaml } from '../helpers/snippet-checks.js';
 import { typeCheck } from '../helpers/snippet-typescript.js';
 
 const MARKERS = new Set([undefined, 'fragment', 'type', 'parse', 'run']);
@@ -54,6 +54,7 @@ export function checkBlocks(blocks) {
     else if (block.lang === 'dockerfile') problems[id].push(...checkDockerfileBlock(block.code, fragment));
     else if (block.lang === 'ini') problems[id].push(...checkUnitBlock(block.code, fragment));
     else if (block.lang === 'nginx') problems[id].push(...checkNginx(block.code));
+    else if (block.lang === 'python') problems[id].push(...checkPython(block.code));
     else if (block.lang !== 'text') problems[id].push(`language "${block.lang}": no checker (label output as text)`);
   }
   const typed = scripts.length > 0 ? typeCheck(scripts) : {};

@@ -22,9 +22,14 @@ Options (durations: 1500, 1500ms, 2s, 1m):
   --json                       print the JSON report on stdout on exit
   --exit-code <outcome>=<n>    remap an outcome's exit code (repeatable)
   --exit-preset <name>         ${EXIT_PRESET_NAMES.join(' | ')}
+  --listen [<name>=]<spec>     a socket bound before the first start and passed to every child as fd 3, 4, ...
+                               (LISTEN_FDS): tcp:<port> | tcp:<host>:<port> | unix:<path>; repeatable (none)
+  --reload-signal <SIG>        starts a reload: a new child on the same sockets, then the old one stopped
+                               once the new one is ready (none: SIGHUP is forwarded)
   -h, --help                   this help
 
 Exit codes: the child's own (signal death: 128+n) when it exits or is stopped; 2 usage; 73 PID file
 unusable; 75 PID file held; 122 not ready in time; 123 gave up restarting; 124 SIGKILLed at the
-deadline; 125 forced by a second signal; 126 not executable; 127 not found; 1 survivors after SIGKILL.
+deadline; 125 forced by a second signal; 126 not executable; 127 not found; 98 a --listen socket
+cannot be bound; 1 survivors after SIGKILL.
 `;

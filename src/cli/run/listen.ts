@@ -1,7 +1,7 @@
 import { fstatSync } from 'node:fs';
 import { ListenError } from '../../errors.js';
-import type { ListenFd } from '../../process/listen-fds.js';
-import { type HeldSocket, holdListeningSockets, removeSocketFiles } from '../../process/listen-sockets.js';
+import type { ListenFd } from '../../process/index.js';
+import { type HeldSocket, holdListeningSockets, removeSocketFiles } from '../../process/index.js';
 import type { RunOptions } from './options.js';
 import { say } from './output.js';
 import type { RunReport } from './report.js';

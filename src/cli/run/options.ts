@@ -4,7 +4,7 @@ import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
-import type { ListenAddress } from '../../process/listen-sockets.js';
+import type { ListenAddress } from '../../process/index.js';
 import { activatedCount, parseListenSpec } from './listen-spec.js';
 import type { RunOutcome } from './report.js';
 

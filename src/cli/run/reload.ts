@@ -1,6 +1,5 @@
 import { messageOf, ProcessSurvivorsError } from '../../errors.js';
-import type { ManagedChild } from '../../process/managed-child.js';
-import type { Supervisor } from '../../process/supervisor.js';
+import type { ManagedChild, Supervisor } from '../../process/index.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { notifySystemd } from './notify.js';
 import { say } from './output.js';

@@ -7,7 +7,7 @@ import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
 import { runOutput, say } from './output.js';
 import type { RunOptions } from './options.js';
-import type { ListenFd } from '../../process/listen-fds.js';
+import type { ListenFd } from '../../process/index.js';
 import { reloadChild } from './reload.js';
 import type { RunAttempt, RunReload, RunReport, RunResult } from './report.js';
 import { childStdio } from './child-stdio.js';
