@@ -13,7 +13,7 @@ const SERVICE = path.join(FIXTURES, 'listen', 'node-service.mjs');
 
 function get(target) {
   return new Promise((resolve, reject) => {
-    const req = request({ ...target, path: '/', agent: false }, (res) => {
+    const req = request({ path: '/', ...target, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve(body.trim()));
     });
@@ -120,4 +120,21 @@ test('--restart always --listen: a child crashing every 15 requests refuses no c
     const gap = runs[i + 1].startMs - (runs[i].startMs + runs[i].uptimeMs);
     assert.ok(gap >= delay * 0.7, `restart #${i + 1} came ${gap} ms after the exit, backoff ${delay}`);
   }
+});
+
+test('drain on an inherited socket stops accepting at once: queued connections are left to the next holder', { timeout: 30_000 }, async () => {
+  const run = startRun(['--listen', 'tcp:127.0.0.1:0', '--ready', 'log:^READY', '--', NODE, SERVICE]);
+  const port = Number((await run.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+  await run.waitFor(/READY/);
+  void get({ host: '127.0.0.1', port, path: '/block' }).catch(() => {});
+  await run.waitFor(/BLOCKING/);
+  // While the child's event loop is held: 20 connections wait in the kernel's queue, then the stop.
+  const queued = Array.from({ length: 20 }, () => get({ host: '127.0.0.1', port }).catch(() => {}));
+  await new Promise((r) => setImmediate(r));
+  run.signal('SIGTERM');
+  const accepted = Number((await run.waitFor(/ACCEPTED_AFTER_DRAIN (\d+)/))[1]);
+  await run.exited;
+  await Promise.all(queued);
+  // A socket of its own is kept open until its queue runs dry: all 20 would be accepted.
+  assert.ok(accepted <= 3, `${accepted} connections accepted after the drain began`);
 });
