@@ -5,7 +5,7 @@ export const usage = `Usage: npm run bench -- [--quick] [--runs N] [--only a,b] 
 
   --quick      one run per library, smaller sizes and caps; prints tables, never writes BENCHMARKS.md
   --runs N     runs per library and scenario (default 5; 1 with --quick)
-  --only a,b   run only these scenarios (names of bench/scenarios/*.js)
+  --only a,b   run only these scenarios (names of bench/scenarios/*.js); BENCHMARKS.md keeps the others
   --no-write   print the tables but do not write BENCHMARKS.md
   --help       show this text`;
 

@@ -2,7 +2,7 @@
 // `npm run bench` (build first, via prebench): runs bench/scenarios/*.js against every library and
 // writes BENCHMARKS.md. `--quick` (CI): one short run each, tables on stdout, nothing written.
 // Exit codes: 0 ok; 1 the harness broke or a lastcall fixture errored; 2 bad usage.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseBenchArgs, usage, UsageError } from './args.js';
 import { loadScenarios } from './scenarios-loader.js';
@@ -52,7 +52,9 @@ async function main(argv) {
 
   if (options.write) {
     const file = path.join(rootDir, 'BENCHMARKS.md');
+    const previous = options.only ? await readFile(file, 'utf8').catch(() => '') : '';
     const doc = renderDocument({
+      previous,
       results,
       machine: machineInfo(),
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
