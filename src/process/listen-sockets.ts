@@ -25,13 +25,12 @@ export async function holdListeningSockets(addresses: readonly ListenAddress[]):
   // One worker per socket: a worker with a listening socket must never reach its event loop again,
   // and the next socket's setup (a DNS lookup, a stale-socket probe) would need that loop.
   const workers = addresses.map((a) => new Worker(WORKER_SOURCE, { eval: true, workerData: { ...a } }));
-  const replies = await Promise.all(workers.map((w) => {
-    w.unref();
-    return new Promise<WorkerReply>((resolve) => {
-      w.once('message', resolve);
-      w.once('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
-    });
-  }));
+  // Referenced until it answers (nothing else may keep this process alive meanwhile), then not: a
+  // blocked worker must never hold the process open.
+  const replies = await Promise.all(workers.map((w) => new Promise<WorkerReply>((resolve) => {
+    w.once('message', (reply: WorkerReply) => (w.unref(), resolve(reply)));
+    w.once('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+  })));
   const failed = replies.findIndex((r) => 'error' in r);
   if (failed >= 0) {
     await Promise.all(workers.map((w) => w.terminate()));
