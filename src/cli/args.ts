@@ -1,7 +1,6 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../errors.js';
-
-export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+import { type FlagTable, parseArgsOptions } from './flags.js';
 
 export interface ParsedCommand {
   /** Flag values as util.parseArgs returns them (strings, booleans, arrays for `multiple`). */
@@ -16,12 +15,12 @@ export interface ParsedCommand {
  * Parses `[options] -- <command> [args...]` strictly: an unknown flag or a flag missing its value is a
  * UsageError with one line naming it. Everything after the first `--` is the command, untouched.
  */
-export function parseCommandLine(argv: readonly string[], options: FlagSpec): ParsedCommand {
+export function parseCommandLine(argv: readonly string[], table: FlagTable): ParsedCommand {
   const split = argv.indexOf('--');
   const own = split === -1 ? [...argv] : argv.slice(0, split);
   const command = split === -1 ? [] : argv.slice(split + 1);
   try {
-    const { values, positionals } = parseArgs({ args: own, options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: own, options: parseArgsOptions(table), strict: true, allowPositionals: true });
     return { values, command, positionals };
   } catch (error) {
     throw new UsageError(firstLine(error));

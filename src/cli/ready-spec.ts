@@ -1,7 +1,8 @@
 import { setLongTimeout } from '../internal/long-timer.js';
 import { onLines } from '../internal/lines.js';
 import { onAbort, waitForTimeout } from '../internal/wait.js';
-import { AbortedError, ReadyExitedError, ReadyTimeoutError, UsageError } from '../errors.js';
+import { AbortedError, ReadinessTimeoutError } from '../errors.js';
+import { ReadyExitedError, UsageError } from './errors.js';
 
 /** What `--ready` waits for. */
 export type ReadySpec =
@@ -76,7 +77,7 @@ export function describeReadySpec(spec: ReadySpec): string {
 }
 
 /**
- * Resolves when the child is ready; rejects with ReadyTimeoutError at `timeoutMs`, ReadyExitedError
+ * Resolves when the child is ready; rejects with ReadinessTimeoutError at `timeoutMs`, ReadyExitedError
  * when the child exits (or the watched stream ends) first, AbortedError when `signal` aborts.
  */
 export function waitForReady(spec: ReadySpec, source: ReadySource, options: WaitForReadyOptions): Promise<void> {
@@ -91,7 +92,7 @@ export function waitForReady(spec: ReadySpec, source: ReadySource, options: Wait
       if (error) reject(error);
       else resolve();
     };
-    const timer = setLongTimeout(() => settle(new ReadyTimeoutError(label, options.timeoutMs)), options.timeoutMs);
+    const timer = setLongTimeout(() => settle(new ReadinessTimeoutError(undefined, options.timeoutMs, label)), options.timeoutMs);
     cleanups.push(() => timer.clear());
     if (options.signal) {
       if (options.signal.aborted) return settle(new AbortedError(`Waiting for readiness (${label})`, options.signal.reason));

@@ -1,8 +1,9 @@
 // `lastcall report <report.json> [--html <path>] [--json]`: draws the library's ShutdownReport, a
 // `lastcall run --report` file or a `lastcall doctor --json` result with the one renderer.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 import { parseCommandLine, stringFlag } from './args.js';
+import { type ExitCodeEntry, exitCodesHelp, type FlagTable, helpText, type Positional } from './flags.js';
 import type { DoctorResult } from './doctor/result.js';
 import { doctorDoc } from './render/doctor.js';
 import { renderHtml } from './render/html.js';
@@ -10,15 +11,33 @@ import type { RenderDoc } from './render/model.js';
 import { reportDoc, validateReportLike } from './render/report.js';
 import { renderText } from './render/text.js';
 
+/** `lastcall report`'s flags: parser, `--help` and the docs' table (see ./flags.ts). */
+export const REPORT_FLAGS: FlagTable = [
+  { name: 'html', type: 'string', hint: '<path>', description: 'write the self-contained timeline page' },
+  { name: 'json', type: 'boolean', description: 'print the report as JSON on stdout (instead of text)' },
+  { name: 'help', type: 'boolean', short: 'h', description: 'usage' },
+];
+
+export const REPORT_ARGUMENTS: readonly Positional[] = [
+  { name: '<report.json>', description: 'a `ShutdownReport` as JSON (`serializeReport`), a `lastcall run --report` file, or `lastcall doctor --json` output' },
+];
+
+/** `lastcall report`'s exit codes: `--help` and the docs' table. */
+export const REPORT_EXIT_CODES: readonly ExitCodeEntry[] = [
+  { code: 0, when: 'drawn' },
+  { code: 2, when: 'the file is missing, not JSON, or not a report (the message names the file and the first bad field)' },
+];
+
 const USAGE = `Usage: lastcall report <report.json> [--html <path>] [--json]
 
-  <report.json>   a ShutdownReport as JSON (serializeReport), a \`lastcall run --report\` file, or \`lastcall doctor --json\` output
-  --html <path>   write the self-contained timeline page
-  --json          print the report as JSON on stdout (instead of text)
+${helpText(REPORT_FLAGS, REPORT_ARGUMENTS)}
+
+Exit codes:
+${exitCodesHelp(REPORT_EXIT_CODES)}
 `;
 
 export function main(argv: string[]): Promise<number> {
-  const { values, positionals, command } = parseCommandLine(argv, { html: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const { values, positionals, command } = parseCommandLine(argv, REPORT_FLAGS);
   if (values.help === true) {
     process.stdout.write(USAGE);
     return Promise.resolve(0);

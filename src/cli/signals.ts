@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 
 /** Signals no process can catch: a stop signal must leave the child a chance to clean up. */
 const UNCATCHABLE: ReadonlySet<string> = new Set(['SIGKILL', 'SIGSTOP']);

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { ForcedShutdownError, InFlightTimeoutError, InvalidOptionError, messageOf } from '../errors.js';
+import { ForcedShutdownError, InFlightTimeoutError, InvalidOptionError, TrackedWorkFailedError } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 import type { InternalLogger } from './logger.js';
 import { toError } from '../internal/thrown.js';
-import type { StepReport } from './types.js';
+import type { StepReport, TrackContext, TrackedWork, WorkCounts } from './types.js';
 import { waitForSettled } from '../internal/wait.js';
 
 /** The report's name for the wait on work registered with `track()`. */
@@ -14,6 +15,15 @@ export class WorkTracker {
   readonly #logger: InternalLogger;
   /** Aborted when the drain phase stops waiting (its bound ran out, it was forced, or it is over). */
   readonly #stop = new AbortController();
+  /** When the drain stops waiting (performance.now()); Infinity before shutdown. Set by the shutdown. */
+  #endsAt: () => number = () => Infinity;
+  /** Work settled since shutdown began; undefined before. */
+  #counts: WorkCounts | undefined;
+  #firstFailure: unknown;
+  readonly #context: TrackContext = {
+    signal: this.#stop.signal,
+    remainingMs: () => (this.#stop.signal.aborted ? 0 : Math.max(0, this.#endsAt() - performance.now())),
+  };
 
   constructor(logger: InternalLogger) {
     this.#logger = logger;
@@ -29,11 +39,17 @@ export class WorkTracker {
     return this.#stop.signal;
   }
 
-  track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
+  /** Shutdown began: from now on settled work is counted, and `remainingMs()` counts down to `endsAt()`. */
+  begin(endsAt: () => number): void {
+    this.#endsAt = endsAt;
+    this.#counts ??= { finished: 0, failed: 0 };
+  }
+
+  track<T>(work: PromiseLike<T> | TrackedWork<T>): Promise<T> {
     let promise: Promise<T>;
     if (typeof work === 'function') {
       try {
-        promise = Promise.resolve(work(this.#stop.signal));
+        promise = Promise.resolve(work(this.#stop.signal, this.#context));
       } catch (error) {
         promise = Promise.reject(toError(error));
       }
@@ -45,9 +61,16 @@ export class WorkTracker {
     if (this.#stop.signal.aborted) return promise;
     this.#pending.add(promise);
     promise.then(
-      () => this.#pending.delete(promise),
+      () => {
+        this.#pending.delete(promise);
+        if (this.#counts) this.#counts.finished++;
+      },
       (error: unknown) => {
         this.#pending.delete(promise);
+        if (this.#counts && !this.#stop.signal.aborted) {
+          this.#counts.failed++;
+          this.#firstFailure ??= error;
+        }
         this.#logger.log('debug', { err: toError(error) }, `tracked work rejected: ${messageOf(error)}`);
       },
     );
@@ -61,7 +84,7 @@ export class WorkTracker {
   async waitForPending(budgetMs: number, bound: string, force: AbortSignal, originMs: number): Promise<StepReport | undefined> {
     if (this.#pending.size === 0) {
       this.#stop.abort(new InFlightTimeoutError(0, 0, 'the drain phase is over'));
-      return undefined;
+      return this.#counts?.failed ? this.#failedReport(performance.now() - originMs, 0) : undefined;
     }
     const pending = [...this.#pending];
     const startMs = performance.now();
@@ -74,7 +97,16 @@ export class WorkTracker {
       report.error = force.aborted ? new ForcedShutdownError(IN_FLIGHT_STEP, 'drain') : new InFlightTimeoutError(left, durationMs, bound);
     }
     this.#stop.abort(report.error ?? new InFlightTimeoutError(0, durationMs, 'the drain phase is over'));
+    if (this.#counts) report.work = { ...this.#counts };
+    if (report.status === 'ok' && this.#counts?.failed) return this.#failedReport(report.startMs, durationMs);
     return report;
+  }
+
+  /** Tracked work failed during the shutdown: nothing was lost to a timeout, but work was lost. */
+  #failedReport(startMs: number, durationMs: number): StepReport {
+    const counts = { ...(this.#counts ?? { finished: 0, failed: 0 }) };
+    const error = new TrackedWorkFailedError(counts.failed, this.#firstFailure);
+    return { name: IN_FLIGHT_STEP, phase: 'drain', status: 'failed', startMs, durationMs, error, work: counts };
   }
 }
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { DuplicateStepError, InvalidOptionError, LastcallError, LifecycleStateError, messageOf, ShutdownStartedError } from '../errors.js';
+import { DuplicateStepError, InvalidOptionError, LastcallError, LifecycleStateError, ShutdownStartedError } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 import { channels, publish } from './channels.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
 import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
@@ -7,7 +8,6 @@ import { type Registration, registerLifecycle } from './coordinator.js';
 import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
-import { rawServerWarning } from './resource.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
 import { toError } from '../internal/thrown.js';
@@ -22,6 +22,7 @@ import type {
   Resource,
   ShutdownReport,
   StepReport,
+  TrackedWork,
 } from './types.js';
 import { normalizeOptionsObject, validateFunction, validateSignal } from '../internal/validate.js';
 
@@ -118,8 +119,6 @@ class LifecycleImpl implements Lifecycle {
     if (name === IN_FLIGHT_STEP) throw new DuplicateStepError(name);
     const step = createStep(name, resource, options, this.#steps, this.#options.stepTimeoutMs);
     this.#validateLateStep(step);
-    const warning = rawServerWarning(name, resource);
-    if (warning) this.#logger.log('warn', { step: name }, warning);
     this.#steps.set(name, step);
     for (const dependency of step.dependsOn) this.#steps.get(dependency)?.dependents.push(step);
     if (this.#state === 'starting') this.#startRun?.add(step);
@@ -142,7 +141,7 @@ class LifecycleImpl implements Lifecycle {
     }
   }
 
-  track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
+  track<T>(work: PromiseLike<T> | TrackedWork<T>): Promise<T> {
     return this.#tracker.track(work);
   }
 
@@ -237,6 +236,11 @@ class LifecycleImpl implements Lifecycle {
   }
 
   #record(report: StepReport): void {
+    const step = this.#steps.get(report.name);
+    if (step && report.name !== IN_FLIGHT_STEP) {
+      report.kind = step.kind;
+      if (report.phase === 'close') report.waitedFor = [...new Set([...step.waitsFor, ...step.dependents])].map((other) => other.name);
+    }
     this.#reports.push(report);
     const line = describeStep(report);
     if (line) {

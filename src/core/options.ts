@@ -26,6 +26,8 @@ export interface NormalizedOptions {
   watchdog: boolean;
   onReport: OnReport | undefined;
   reraiseSignal: boolean;
+  /** Kept at the end of the deadline for telemetry steps (when there are any). */
+  telemetryReserveMs: number;
   /** Configurations that work but are likely mistakes; logged once by createLifecycle(). */
   warnings: string[];
 }
@@ -45,6 +47,7 @@ const KNOWN = [
   'watchdog',
   'onReport',
   'reraiseSignal',
+  'telemetryReserveMs',
 ] as const;
 
 const OUTCOMES = ['clean', 'failed', 'timed-out', 'forced'];
@@ -56,6 +59,8 @@ export const DEFAULT_START_TIMEOUT_MS = 60_000;
 export const KUBERNETES_PRE_STOP_DELAY_MS = 5_000;
 /** The pre-stop delay never takes more than this share of the deadline: the rest is for draining and closing. */
 export const MAX_PRE_STOP_SHARE = 0.5;
+/** Default slice of the deadline kept for telemetry steps (capped at 10% of the deadline). */
+export const DEFAULT_TELEMETRY_RESERVE_MS = 2_000;
 
 /** Validates lifecycle options and applies defaults; env LASTCALL_* durations win over options. */
 export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = process.env): NormalizedOptions {
@@ -74,6 +79,10 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   const startTimeoutMs = duration('startTimeoutMs', DEFAULT_START_TIMEOUT_MS);
   const requestedPreStopMs = duration('preStopDelayMs', env.KUBERNETES_SERVICE_HOST ? KUBERNETES_PRE_STOP_DELAY_MS : 0);
   const preStopDelayMs = Math.min(requestedPreStopMs, deadlineMs * MAX_PRE_STOP_SHARE);
+  // Sentry's flush and close wait 2 s by default, and a span batch exports well within it; a short
+  // deadline gives telemetry its tenth rather than starve the drain.
+  const requestedReserveMs = duration('telemetryReserveMs', Math.min(DEFAULT_TELEMETRY_RESERVE_MS, deadlineMs / 10), false);
+  const telemetryReserveMs = Math.min(requestedReserveMs, deadlineMs * MAX_PRE_STOP_SHARE);
   const reraiseSignal = o.reraiseSignal ?? false;
   validateBoolean('reraiseSignal', reraiseSignal);
   const onReport = o.onReport;
@@ -94,6 +103,11 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     warnings.push(
       `preStopDelayMs ${requestedPreStopMs} ms would take more than half of the ${deadlineMs} ms deadline ` +
         `and leave draining and closing without time; using ${preStopDelayMs} ms`,
+    );
+  }
+  if (telemetryReserveMs < requestedReserveMs) {
+    warnings.push(
+      `telemetryReserveMs ${requestedReserveMs} ms would take more than half of the ${deadlineMs} ms deadline; using ${telemetryReserveMs} ms`,
     );
   }
   const manager = serviceManagerWarning(deadlineMs, env);
@@ -119,6 +133,7 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     watchdog,
     onReport: onReport as OnReport | undefined,
     reraiseSignal,
+    telemetryReserveMs,
     warnings,
   };
 }

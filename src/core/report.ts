@@ -1,4 +1,4 @@
-import { messageOf } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 import type { InternalLogger } from './logger.js';
 import type { ExitCodes, Outcome, Phase, ShutdownReport, StepReport } from './types.js';
 
@@ -42,10 +42,23 @@ export function sortSteps(steps: StepReport[]): StepReport[] {
 export function summarize(report: ShutdownReport): string {
   const count: Record<StepReport['status'], number> = { ok: 0, failed: 0, 'timed-out': 0, skipped: 0 };
   for (const step of report.steps) count[step.status]++;
+  // Every step that did not end ok is named: a count alone does not say which one to look at.
+  const notOk = report.steps.filter((step) => step.status !== 'ok').map((step) => `${step.name} (${step.phase}) ${step.status}`);
   return (
     `shutdown ${report.outcome} in ${Math.round(report.durationMs)} ms (exit ${report.exitCode}): ` +
-    `${count.ok} ok, ${count.failed} failed, ${count['timed-out']} timed out, ${count.skipped} skipped`
+    `${count.ok} ok, ${count.failed} failed, ${count['timed-out']} timed out, ${count.skipped} skipped` +
+    (notOk.length > 0 ? ` (${notOk.join(', ')})` : '')
   );
+}
+
+/** What else the report knows of a step: what it waited for, the requests it answered, tracked work. */
+export function describeDetail(step: StepReport): string {
+  const parts: string[] = [];
+  if (step.waitedFor && step.waitedFor.length > 0) parts.push(`after ${step.waitedFor.join(', ')}`);
+  const r = step.requests;
+  if (r) parts.push(`${r.answered} answered (${r.serverErrors} 5xx), ${r.cut} cut`);
+  if (step.work) parts.push(`work: ${step.work.finished} finished, ${step.work.failed} failed`);
+  return parts.join('; ');
 }
 
 export interface SerializedError {
@@ -74,7 +87,9 @@ export function formatReport(report: ShutdownReport): string {
   for (const step of report.steps) {
     const timing = `${Math.round(step.startMs)}+${Math.round(step.durationMs)} ms`.padStart(14);
     const error = step.error ? `  ${step.error.message}` : '';
-    lines.push(`  ${step.status.padEnd(9)} ${`${step.name} (${step.phase})`.padEnd(28)} ${timing}${error}`);
+    const detail = describeDetail(step);
+    const kind = (step.kind ?? '').padEnd(9);
+    lines.push(`  ${step.status.padEnd(9)} ${`${step.name} (${step.phase})`.padEnd(28)} ${kind} ${timing}${detail ? `  ${detail}` : ''}${error}`);
   }
   return lines.join('\n');
 }

@@ -4,12 +4,15 @@ import { lifecycleHooks, type ResourceHooks } from './types.js';
 const HOOKS = ['start', 'drain', 'close', 'finish'] as const;
 /** A hooks object may also say what it still has open (the progress line asks). */
 const DESCRIBE = 'describeOpen';
+/** lastcall/http's hooks also say what they answered during the shutdown (the report asks). */
+const COUNTS = 'requestCounts';
+const isInfo = (key: string): boolean => key === DESCRIBE || key === COUNTS;
 /**
  * Tried in this order on objects that are not plain hook objects: the graceful closer first. `quit`
  * comes before `end` because ioredis's `end()` is an immediate disconnect that rejects pending
  * replies, while `quit()` lets the server answer them (node-redis 5: `close`; pg, mysql2: `end`).
  */
-const CLOSERS = ['close', 'quit', 'end', 'disconnect', 'destroy'] as const;
+const CLOSERS = ['close', 'quit', 'end', 'disconnect', 'destroy', 'shutdown', 'flush', '$disconnect'] as const;
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -41,7 +44,7 @@ function readResource(step: string, resource: unknown): ResourceHooks {
   if (proto === Object.prototype || proto === null) {
     const keys = Object.keys(resource);
     const near = keys.filter((key) => !isHookName(key) && HOOKS.some((hook) => isNear(key, hook)));
-    if (keys.length > 0 && keys.every((key) => isHookName(key) || key === DESCRIBE)) return pickHooks(step, resource, true);
+    if (keys.length > 0 && keys.every((key) => isHookName(key) || isInfo(key))) return pickHooks(step, resource, true);
     // A library object built as a plain object (a Fastify instance) says how it is closed.
     if (typeof object[Symbol.asyncDispose] === 'function') return closeHook(resource) as ResourceHooks;
     // `{ close, finsh }`, `{ end, drian }`: a misspelt hook is a mistake, never silently dropped.
@@ -65,7 +68,7 @@ function pickHooks(step: string, value: unknown, strict: boolean): ResourceHooks
   if (value === null || typeof value !== 'object') throw new InvalidResourceError(step, value, 'its hooks are not an object');
   const object = value as Record<string, unknown>;
   if (strict) {
-    const unknown = Object.keys(object).filter((key) => !isHookName(key) && key !== DESCRIBE);
+    const unknown = Object.keys(object).filter((key) => !isHookName(key) && !isInfo(key));
     if (unknown.length > 0) invalid(step, value, unknown);
   }
   const hooks: ResourceHooks = {};
@@ -80,6 +83,9 @@ function pickHooks(step: string, value: unknown, strict: boolean): ResourceHooks
   const describe = object[DESCRIBE];
   if (describe !== undefined && typeof describe !== 'function') throw new InvalidResourceError(step, value, `its "${DESCRIBE}" is not a function`);
   if (describe) hooks.describeOpen = () => (describe as Fn).call(value) as string | undefined;
+  const counts = object[COUNTS];
+  if (counts !== undefined && typeof counts !== 'function') throw new InvalidResourceError(step, value, `its "${COUNTS}" is not a function`);
+  if (counts) hooks.requestCounts = () => (counts as Fn).call(value) as ReturnType<NonNullable<ResourceHooks['requestCounts']>>;
   return hooks;
 }
 
@@ -158,21 +164,5 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-/**
- * Why a raw `http.Server` given to `add()` loses requests: `close()` only stops listening, so idle
- * keep-alive sockets and upgrades hold it open until the deadline. Core cannot import lastcall/http,
- * so it recognises the server by shape and says what to use instead.
- */
-export function rawServerWarning(step: string, resource: unknown): string | undefined {
-  // By shape, not `instanceof net.Server`: importing node:net would cost every user's startup.
-  if (resource === null || typeof resource !== 'object' || lifecycleHooks in resource) return undefined;
-  const server = resource as Record<string, unknown>;
-  if (typeof server.listen !== 'function' || typeof server.close !== 'function' || !('headersTimeout' in server)) return undefined;
-  return (
-    `step "${step}" is a raw http server: close() alone waits for keep-alive sockets and upgrades until the ` +
-    `deadline; use httpServer(server) from lastcall/http, which drains them`
   );
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { ForcedShutdownError, messageOf, StepAbandonedError, StepTimeoutError } from '../errors.js';
+import { ForcedShutdownError, StepAbandonedError, StepTimeoutError } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 import type { InternalLogger } from './logger.js';
 import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
 import type { BoundListener, SharedBounds } from './phase-bound.js';

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { DeadlineExceededError, messageOf, PhaseTimeoutError, ProcessExitedError } from '../errors.js';
+import { DeadlineExceededError, PhaseTimeoutError, ProcessExitedError } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 import { channels, publish } from './channels.js';
 import type { Registration } from './coordinator.js';
 import type { InternalLogger } from './logger.js';
@@ -8,6 +9,8 @@ import { SharedBounds } from './phase-bound.js';
 import { describeOpen, startProgress } from './progress.js';
 import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } from './report.js';
 import { runHook } from './run-hook.js';
+import { planCloseOrder } from './close-order.js';
+import { accountLosses } from './losses.js';
 import type { Step } from './step.js';
 import type { WorkTracker } from './in-flight.js';
 import type { LifecycleState, Phase, ShutdownReport, StepReport } from './types.js';
@@ -39,6 +42,8 @@ export class Shutdown {
   readonly #deadlineEnd: number;
   /** Drain and close end a little before the deadline, keeping time for finish and exit. */
   readonly #budgetEnd: number;
+  /** Where steps other than telemetry must be done: the telemetry reserve is kept after it. */
+  #closeEnd: number;
   readonly #late: Promise<void>[] = [];
   readonly #running = new Map<string, StepReport>();
   #phase: 'drain' | 'close' | 'finish' = 'drain';
@@ -54,6 +59,8 @@ export class Shutdown {
     const { deadlineMs } = ctx.options;
     this.#deadlineEnd = this.#origin + deadlineMs;
     this.#budgetEnd = this.#deadlineEnd - Math.min(100, deadlineMs / 10);
+    const telemetry = [...ctx.steps.values()].some((step) => step.kind === 'telemetry');
+    this.#closeEnd = this.#budgetEnd - (telemetry ? ctx.options.telemetryReserveMs : 0);
     this.#bounds = new SharedBounds(ctx.force);
     if (ctx.options.watchdog) this.#startWatchdog();
   }
@@ -76,12 +83,14 @@ export class Shutdown {
     this.#ctx.registration.began({ snapshot: () => this.snapshot(reason) }, reason);
     // Ref'd on purpose: a shutdown whose steps hold nothing open must not end with the event loop.
     const keepAlive = setInterval(() => {}, 60_000);
+    const preStopEnd = performance.now() + Math.max(0, Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()));
+    tracker.begin(() => this.#drainEnd ?? Math.min(preStopEnd + normalizeTimeout(options.drainTimeoutMs), this.#closeEnd));
     const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.values(), steps, tracker.pendingCount));
-    await waitForTimeout(Math.min(options.preStopDelayMs, this.#budgetEnd - performance.now()), force);
+    await waitForTimeout(Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()), force);
     const drainTimeoutMs = normalizeTimeout(options.drainTimeoutMs);
-    const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#budgetEnd);
+    const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#closeEnd);
     this.#drainEnd = drainEnd;
-    const drainBound = drainEnd < this.#budgetEnd ? `drainTimeoutMs (${drainTimeoutMs} ms)` : `the ${options.deadlineMs} ms shutdown deadline`;
+    const drainBound = drainEnd < this.#closeEnd ? `drainTimeoutMs (${drainTimeoutMs} ms)` : `the ${options.deadlineMs} ms shutdown deadline`;
     await waitForEach([...steps.values()], (step) => this.#drainStep(step));
     const inFlight = await tracker.waitForPending(drainEnd - performance.now(), drainBound, force, this.#origin);
     if (inFlight) this.#ctx.record(inFlight);
@@ -89,7 +98,8 @@ export class Shutdown {
 
     this.#phase = 'close';
     this.#ctx.setState('closing');
-    // Last added first: with no dependencies declared, the order of add() is reversed.
+    // Tier by tier (close-order.ts), `dependsOn` first; last added first inside a tier.
+    planCloseOrder([...steps.values()]);
     await waitForEach([...steps.values()].reverse(), (step) => this.#closeStep(step));
     await this.#settleLate();
 
@@ -137,22 +147,24 @@ export class Shutdown {
   #closeStep(step: Step): Promise<void> | undefined {
     if (step.closed) return undefined;
     if (step.closing) return step.closing;
-    // Nothing depends on it (the common case): no loop, no extra async function.
-    if (step.dependents.length === 0) {
+    const endMs = step.kind === 'telemetry' ? this.#budgetEnd : this.#closeEnd;
+    // Waits for nothing (the common case): no loop, no extra async function.
+    if (step.dependents.length === 0 && step.waitsFor.length === 0) {
       step.closeBegan = true;
-      const running = this.#runPhase(step, 'close', this.#budgetEnd);
+      const running = this.#runPhase(step, 'close', endMs);
       if (running === undefined) step.closed = true;
       else step.closing = running.then(() => void (step.closed = true));
       return step.closing;
     }
     step.closing = (async () => {
       for (;;) {
-        const open = step.dependents.filter((dependent) => !dependent.closed);
+        // Dependents added late (after the plan) are waited for too.
+        const open = [...new Set([...step.waitsFor, ...step.dependents])].filter((other) => !other.closed);
         if (open.length === 0) break;
-        await waitForEach(open, (dependent) => this.#closeStep(dependent));
+        await waitForEach(open, (other) => this.#closeStep(other));
       }
       step.closeBegan = true;
-      await this.#runPhase(step, 'close', this.#budgetEnd);
+      await this.#runPhase(step, 'close', endMs);
       step.closed = true;
     })();
     return step.closing;
@@ -186,7 +198,7 @@ export class Shutdown {
     }
     const label = `${step.name} (${phase})`;
     const phaseBoundError = (): Error =>
-      phase === 'drain' && endMs < this.#budgetEnd
+      phase === 'drain' && endMs < this.#closeEnd
         ? new PhaseTimeoutError(step.name, phase, 'drainTimeoutMs', normalizeTimeout(options.drainTimeoutMs))
         : new DeadlineExceededError(step.name, phase, options.deadlineMs);
     const report = runHook({
@@ -243,6 +255,7 @@ export class Shutdown {
   #buildReport(reason: string, includeStart: boolean, extra: { failure?: Error; cut?: StepReport[] } = {}): ShutdownReport {
     const { options, force, logger } = this.#ctx;
     const steps = sortSteps([...this.#ctx.reports.filter((step) => includeStart || step.phase !== 'start'), ...(extra.cut ?? [])]);
+    for (const line of accountLosses(steps, this.#ctx.steps, this.#origin)) logger.log('warn', {}, line);
     const crash = this.#ctx.crash() ?? extra.failure;
     const partial: Omit<ShutdownReport, 'exitCode'> = {
       reason,

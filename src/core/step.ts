@@ -1,5 +1,7 @@
 import { DependencyCycleError, DuplicateStepError, UnknownDependencyError } from '../errors.js';
+import { inferKind, type StepKind, validateKind } from './kinds.js';
 import { normalizeResource } from './resource.js';
+import { adaptResource } from './adapters.js';
 import type { ResourceHooks, StepReport } from './types.js';
 import { normalizeOptionsObject, normalizeStringArray, normalizeTimeout, validateDuration, validateString } from '../internal/validate.js';
 
@@ -11,6 +13,9 @@ export interface Step {
   dependsOn: readonly string[];
   /** Steps that depend on this one: they close first. Late steps are appended. */
   dependents: Step[];
+  kind: StepKind;
+  /** Steps whose close this one waits for: its dependents, and earlier tiers (see close-order.ts). */
+  waitsFor: Step[];
   /** Closed at shutdown: no start hook, or its start hook ran (ok, or timed out and may yet succeed). */
   live: boolean;
   /** The start hook's report, while it runs. */
@@ -35,7 +40,7 @@ export function createStep(
 ): Step {
   validateString('name', name);
   if (steps.has(name)) throw new DuplicateStepError(name);
-  const read = normalizeOptionsObject(options, ['timeoutMs', 'dependsOn'], `add("${name}")`);
+  const read = normalizeOptionsObject(options, ['timeoutMs', 'dependsOn', 'kind'], `add("${name}")`);
   const timeoutMs = read?.timeoutMs ?? defaultTimeoutMs;
   validateDuration('timeoutMs', timeoutMs);
   const dependsOn = read?.dependsOn === undefined ? [] : normalizeStringArray('dependsOn', read.dependsOn);
@@ -44,9 +49,14 @@ export function createStep(
     if (dependency === name) throw new DependencyCycleError([name, name]);
     if (!steps.has(dependency)) throw new UnknownDependencyError(name, dependency);
   }
+  const kind = read?.kind ?? inferKind(resource);
+  validateKind(kind);
   return {
     name,
-    hooks: normalizeResource(name, resource),
+    kind,
+    waitsFor: [],
+    // A raw HTTP server or Fastify instance gets lastcall/http's drain; anything else its hooks or closer.
+    hooks: adaptResource(resource) ?? normalizeResource(name, resource),
     timeoutMs: normalizeTimeout(timeoutMs),
     dependsOn: [...new Set(dependsOn)],
     dependents: [],

@@ -1,3 +1,6 @@
+import type { StepKind } from './kinds.js';
+
+export type { StepKind } from './kinds.js';
 
 /** A hook receives an AbortSignal that aborts at the step's timeout (or when shutdown is forced). */
 export type Hook = (signal: AbortSignal) => unknown;
@@ -12,6 +15,31 @@ export interface ResourceHooks {
   finish?: Hook;
   /** Not a hook: what the resource still has open ("3 jobs running"), for the progress line of a long shutdown; undefined when nothing. */
   describeOpen?: () => string | undefined;
+  /** Not a hook: what an HTTP step answered since its drain began (lastcall/http fills it). */
+  requestCounts?: () => RequestCounts | undefined;
+}
+
+/** Requests an HTTP step handled once its drain began; the report's `requests`. */
+export interface RequestCounts {
+  /** Responses that finished. */
+  answered: number;
+  /** Of them, status >= 500 (503 included: probes and refusals answer it on purpose). */
+  serverErrors: number;
+  /** Of them, status >= 500 other than 503: requests the shutdown lost. */
+  lost: number;
+  /** Requests whose socket was destroyed before their response finished. */
+  cut: number;
+  /** The status when every 5xx had the same one. */
+  serverErrorStatus?: number;
+  /** performance.now() of the first 5xx. */
+  firstServerErrorAt?: number;
+}
+
+/** Work registered with `life.track()` during the shutdown; the in-flight report's `work`. */
+export interface WorkCounts {
+  finished: number;
+  /** Rejected (failed, or gave up on its abort signal) after shutdown began. */
+  failed: number;
 }
 
 /** Objects from lastcall's own modules describe their hooks through this symbol. */
@@ -37,6 +65,8 @@ export interface AddOptions {
   timeoutMs?: number;
   /** Steps this one uses: it starts after them and closes before them. They must be added first. */
   dependsOn?: readonly string[];
+  /** What it is; decides its close tier when no `dependsOn` orders it. Default: inferred from its shape, else 'other'. */
+  kind?: StepKind;
 }
 
 export type StepStatus = 'ok' | 'failed' | 'timed-out' | 'skipped';
@@ -54,6 +84,14 @@ export interface StepReport {
   startMs: number;
   durationMs: number;
   error?: Error;
+  /** The step's kind (steps added with add()). */
+  kind?: StepKind;
+  /** Close phase: the steps whose close it waited for (by `dependsOn` or by tier). */
+  waitedFor?: string[];
+  /** HTTP steps (close phase): requests handled since their drain began. */
+  requests?: RequestCounts;
+  /** The in-flight step: tracked work that settled during the shutdown. */
+  work?: WorkCounts;
 }
 
 export interface ShutdownReport {
@@ -112,7 +150,22 @@ export interface LifecycleOptions {
   onReport?: OnReport;
   /** After a clean shutdown begun by a signal, end by that signal (exit status 128+n) instead of exit(0). Default false. */
   reraiseSignal?: boolean;
+  /**
+   * The last part of the deadline kept for `telemetry` steps (traces, errors, logs flushed after
+   * everything else): earlier steps' bounds end before it. Default min(2000, 10% of the deadline).
+   */
+  telemetryReserveMs?: number;
 }
+
+/** What tracked work learns of its budget: aborted when the drain stops waiting; time left until then. */
+export interface TrackContext {
+  readonly signal: AbortSignal;
+  /** ms until the drain phase stops waiting for tracked work; Infinity before shutdown begins. */
+  remainingMs(): number;
+}
+
+/** Tracked work as a function: called at once with the abort signal and its context. */
+export type TrackedWork<T> = (signal: AbortSignal, context: TrackContext) => PromiseLike<T>;
 
 export interface LifecycleEvents {
   /** Shutdown began: readiness is already false and `signal` aborted. */
@@ -129,7 +182,7 @@ export interface Lifecycle {
   /** Registers a resource. During shutdown it is closed at once, bounded, and reported. */
   add(name: string, resource: Resource, options?: AddOptions): this;
   /** In-flight work the drain phase waits for (bounded by `drainTimeoutMs`). Returns the same promise. */
-  track<T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T>;
+  track<T>(work: PromiseLike<T> | TrackedWork<T>): Promise<T>;
   /** Runs start hooks in dependency order; rolls back and rejects with `ERR_START_FAILED` on failure. */
   start(options?: { signal?: AbortSignal }): Promise<void>;
   /** Idempotent: every caller gets the same report promise. */

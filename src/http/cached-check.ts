@@ -1,5 +1,6 @@
 import { waitForSettled } from '../internal/wait.js';
-import { HealthCheckTimeoutError, messageOf } from '../errors.js';
+import { HealthCheckTimeoutError } from '../errors.js';
+import { messageOf } from '../internal/describe.js';
 
 export type HealthCheckFunction = (signal: AbortSignal) => unknown;
 

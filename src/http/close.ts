@@ -6,7 +6,7 @@ import { destroyUpgraded } from './upgrades.js';
 
 /**
  * Closes a tracked server for good: idle sockets are ended as in drain, everything else is
- * destroyed. Rejects with `ERR_HTTP_FORCED` (counts of requests and sockets) when anything
+ * destroyed. Rejects with `ERR_HTTP_FORCED_CLOSE` (counts of requests and sockets) when anything
  * had to be forced, so the report shows the step failed and why.
  */
 export async function closeTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined): Promise<void> {
@@ -17,7 +17,9 @@ export async function closeTracked(tracker: ConnectionTracker, signal: AbortSign
   stopListening(tracker.server);
   sweepIdle(tracker);
 
-  const requests = tracker.inFlight;
+  const inFlight = tracker.inFlightResponses();
+  const requests = inFlight.size;
+  tracker.countCut(inFlight);
   let sockets = 0;
   for (const socket of tracker.sockets) {
     // Sockets already ended (Connection: close sent, or idle and closed above) were not forced.

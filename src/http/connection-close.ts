@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 export interface TrackedResponse {
   readonly headersSent: boolean;
   readonly writableFinished?: boolean;
+  readonly statusCode?: number;
   /** The request (Node >= 15.7); its socket for HTTP/1. */
   readonly req?: { readonly socket?: unknown };
   setHeader(name: string, value: string): unknown;

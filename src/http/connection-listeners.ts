@@ -23,7 +23,9 @@ const REQUEST_EVENTS = ['checkContinue', 'checkExpectation'] as const;
 /** A tracker for `server` with its listeners attached. */
 export function trackConnections(server: NetServer, kind: ServerKind): ConnectionTracker {
   const tracker = new ConnectionTracker(server, kind);
-  tracker.listenFirst = attachListeners(tracker);
+  const { listenFirst, accept } = attachListeners(tracker);
+  tracker.listenFirst = listenFirst;
+  tracker.accept = accept;
   return tracker;
 }
 
@@ -32,7 +34,7 @@ export function trackConnections(server: NetServer, kind: ServerKind): Connectio
  * mid-handshake too), HTTP/1 sockets (after the handshake for TLS, also on an `allowHTTP1` http2
  * server), HTTP/2 sessions, requests, upgrades. Returns what moves the request listeners first.
  */
-function attachListeners(tracker: ConnectionTracker): () => void {
+function attachListeners(tracker: ConnectionTracker): { listenFirst: () => void; accept: (socket: Socket) => void } {
   const { server, kind } = tracker;
   const secure = server instanceof TlsServer;
 
@@ -42,6 +44,7 @@ function attachListeners(tracker: ConnectionTracker): () => void {
     tracker.fresh.delete(this);
     tracker.handshaking.delete(this);
     tracker.upgraded.delete(this);
+    tracker.websockets.delete(this);
     tracker.onSettle?.(false);
   }
   function onSocketClose(this: TrackedSocket): void {
@@ -65,7 +68,8 @@ function attachListeners(tracker: ConnectionTracker): () => void {
     tracker.serverClosed = true;
     tracker.onSettle?.(false);
   });
-  server.on('connection', (socket: Socket) => {
+  const onConnection = (socket: Socket): void => {
+    if (tracker.accepted.has(socket) || socket.destroyed) return;
     tracker.accepted.add(socket);
     tracker.acceptedCount++;
     socket.on('close', onAcceptedClose);
@@ -73,7 +77,8 @@ function attachListeners(tracker: ConnectionTracker): () => void {
     if (tracker.stopping) (socket as { [kAcceptedLate]?: boolean })[kAcceptedLate] = true;
     if (secure) tracker.handshaking.add(socket);
     else if (kind === 'http1') addHttp1(socket);
-  });
+  };
+  server.on('connection', onConnection);
   if (secure) {
     server.on('secureConnection', (socket: TLSSocket) => {
       const tcp = (socket as { _parent?: unknown })._parent;
@@ -107,11 +112,12 @@ function attachListeners(tracker: ConnectionTracker): () => void {
   for (const event of REQUEST_EVENTS) followListeners(tracker, event, onRequest);
   trackUpgrades(tracker);
 
-  return () => {
+  const listenFirst = (): void => {
     for (const event of ['request', ...REQUEST_EVENTS]) {
       if (!server.listeners(event).includes(onRequest)) continue;
       server.off(event, onRequest);
       server.prependListener(event, onRequest);
     }
   };
+  return { listenFirst, accept: onConnection };
 }

@@ -1,5 +1,7 @@
 import type { Http2Session } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { RequestCounts } from '../core/types.js';
 import { performance } from 'node:perf_hooks';
 import { currentResponse, lastResponse, markClose, type ResponseSocket, type TrackedResponse } from './connection-close.js';
 import type { ServerKind } from './server-kind.js';
@@ -49,6 +51,14 @@ export class ConnectionTracker {
   acceptedCount = 0;
   /** Upgraded sockets destroyed because they outlived `upgradedGraceMs`. */
   upgradedDestroyed = 0;
+  /** Of the upgraded sockets, WebSockets: the stream their frames go on (the TLS socket for wss). */
+  readonly websockets = new Map<Socket, Duplex>();
+  /** Responses that closed once drain() was called (the report's `requests`). */
+  readonly counts: RequestCounts = { answered: 0, serverErrors: 0, lost: 0, cut: 0 };
+  #statuses = new Set<number>();
+  readonly #counted = new WeakSet<TrackedResponse>();
+  /** Tracks a connection accepted before the tracker was attached (handed over by the core). */
+  accept: (socket: Socket) => void = () => {};
   /** Called during drain when something it waits for went away; `responsesDone`: none in flight. */
   onSettle: ((responsesDone: boolean) => void) | undefined;
   readonly onResponseClose: (this: TrackedResponse) => void;
@@ -61,6 +71,26 @@ export class ConnectionTracker {
     readonly kind: ServerKind,
   ) {
     this.onResponseClose = responseCloseListener(this);
+  }
+
+  /** Counts a response that closed during drain: answered (and its status) or cut. */
+  countClosed(res: TrackedResponse): void {
+    if (!this.stopping || this.#counted.has(res)) return;
+    this.#counted.add(res);
+    const counts = this.counts;
+    if (res.writableFinished !== true) {
+      counts.cut++;
+      return;
+    }
+    counts.answered++;
+    const status = res.statusCode ?? 200;
+    if (status < 500) return;
+    counts.serverErrors++;
+    if (status !== 503) counts.lost++;
+    counts.firstServerErrorAt ??= performance.now();
+    this.#statuses.add(status);
+    if (this.#statuses.size === 1) counts.serverErrorStatus = status;
+    else delete counts.serverErrorStatus;
   }
 
   /** Open connections. Once the server says it has none, the sockets still in `accepted` are
@@ -76,12 +106,25 @@ export class ConnectionTracker {
 
   /** Requests whose response is not finished: tracked ones, and those on HTTP/1 sockets. */
   get inFlight(): number {
+    return this.inFlightResponses().size;
+  }
+
+  inFlightResponses(): Set<TrackedResponse> {
     const seen = new Set(this.responses);
     for (const socket of this.sockets) {
       const res = currentResponse(socket);
       if (res !== undefined) seen.add(res);
     }
-    return seen.size;
+    return seen;
+  }
+
+  /** close() is destroying these: counted as cut now (their 'close' comes after the report is built). */
+  countCut(responses: Iterable<TrackedResponse>): void {
+    for (const res of responses) {
+      if (this.#counted.has(res) || res.writableFinished === true) continue;
+      this.#counted.add(res);
+      this.counts.cut++;
+    }
   }
 
   /** Tracks a response until its 'close'. */
@@ -127,6 +170,7 @@ export class ConnectionTracker {
 function responseCloseListener(tracker: ConnectionTracker): (this: TrackedResponse) => void {
   return function onResponseClose(this: TrackedResponse): void {
     tracker.responses.delete(this);
+    tracker.countClosed(this);
     if (tracker.keepAliveAtDrain.has(this)) tracker.extendGrace();
     tracker.onSettle?.(tracker.responses.size === 0);
   };

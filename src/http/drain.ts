@@ -29,6 +29,8 @@ export interface DrainOptions {
 export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined, options: DrainOptions): Promise<void> {
   const { onUpgraded } = options;
   tracker.stopping = true;
+  // Counted from now (the report's `requests`): those finishing before the listener closes too.
+  for (const res of tracker.inFlightResponses()) tracker.track(res);
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;

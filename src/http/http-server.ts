@@ -2,13 +2,15 @@ import type { Server as HttpServer } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Server as HttpsServer } from 'node:https';
 import { InvalidOptionError } from '../errors.js';
-import { type HooksProvider, lifecycleHooks, type ResourceHooks } from '../core/types.js';
+import { stepKind } from '../core/kinds.js';
+import { type HooksProvider, lifecycleHooks, type RequestCounts, type ResourceHooks } from '../core/types.js';
 import { validateDuration, validateFunction, validateOptions, validateSignal } from '../internal/validate.js';
 import { closeTracked } from './close.js';
 import { describeConnections } from './describe-open.js';
 import { drainTracked, type UpgradedCloser } from './drain.js';
 import { validateServer } from './server-kind.js';
 import { trackConnections } from './connection-listeners.js';
+import type { ConnectionTracker } from './connection-tracker.js';
 
 export type AnyHttpServer = HttpServer | HttpsServer | Http2Server | Http2SecureServer;
 
@@ -37,6 +39,7 @@ export interface HttpServerOptions {
 }
 
 export interface HttpServerHandle extends HooksProvider, AsyncDisposable {
+  readonly [stepKind]: 'server';
   readonly server: AnyHttpServer;
   /** Requests whose response has not finished. */
   readonly inFlight: number;
@@ -49,7 +52,7 @@ export interface HttpServerHandle extends HooksProvider, AsyncDisposable {
   readonly draining: boolean;
   /** Stops accepting and waits for in-flight requests and connections; idempotent. */
   drain(signal?: AbortSignal): Promise<void>;
-  /** Destroys what is left; rejects with `ERR_HTTP_FORCED` if anything was forced; idempotent. */
+  /** Destroys what is left; rejects with `ERR_HTTP_FORCED_CLOSE` if anything was forced; idempotent. */
   close(signal?: AbortSignal): Promise<void>;
 }
 
@@ -57,6 +60,13 @@ const OPTIONS = ['onUpgraded', 'reuseGraceMs', 'upgradedGraceMs'] as const;
 const DEFAULT_REUSE_GRACE_MS = 100;
 const DEFAULT_UPGRADED_GRACE_MS = 2000;
 const tracked = new WeakSet<object>();
+/** Each handle's tracker, for lastcall/http's own use (the adapter hands it connections, closes WebSockets). */
+export const trackerOf = new WeakMap<HttpServerHandle, ConnectionTracker>();
+
+/** Whether `server` was passed to httpServer() already. */
+export function isTracked(server: object): boolean {
+  return tracked.has(server);
+}
 
 /**
  * Makes an http, https or http2 server a lifecycle resource: `life.add('http', httpServer(server))`.
@@ -107,11 +117,14 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
     },
     [lifecycleHooks](): ResourceHooks {
       const describeOpen = (): string | undefined => describeConnections(tracker);
-      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal), describeOpen };
+      const requestCounts = (): RequestCounts => ({ ...tracker.counts });
+      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal), describeOpen, requestCounts };
     },
     [Symbol.asyncDispose]() {
       return handle.close();
     },
+    [stepKind]: 'server',
   };
+  trackerOf.set(handle, tracker);
   return handle;
 }

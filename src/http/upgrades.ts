@@ -36,11 +36,14 @@ function tcpOf(socket: Duplex): Socket | undefined {
 
 /** Moves an upgraded connection from the HTTP/1 sockets to `upgraded`. */
 export function trackUpgrades(tracker: ConnectionTracker): void {
-  const onUpgrade = (_req: unknown, socket: Duplex): void => {
+  const onUpgrade = (req: { headers?: Record<string, unknown> }, socket: Duplex): void => {
     tracker.sockets.delete(socket as Socket);
     tracker.fresh.delete(socket as Socket);
     const tcp = tcpOf(socket);
-    if (tcp !== undefined && tracker.accepted.has(tcp)) tracker.upgraded.add(tcp);
+    if (tcp === undefined || !tracker.accepted.has(tcp)) return;
+    tracker.upgraded.add(tcp);
+    const upgrade = req.headers?.upgrade;
+    if (typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket') tracker.websockets.set(tcp, socket);
   };
   for (const event of UPGRADE_EVENTS) followListeners(tracker, event, onUpgrade, () => !tracker.draining);
 }

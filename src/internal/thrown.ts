@@ -1,4 +1,4 @@
-import { messageOf } from '../errors.js';
+import { messageOf } from './describe.js';
 
 /**
  * Any thrown value as an Error that can be read without throwing. A hook may throw anything: a

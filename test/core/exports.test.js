@@ -5,12 +5,12 @@ import { test } from 'node:test';
 
 const expected = {
   lastcall: [
-    'AbortedError', 'DeadlineExceededError', 'DependencyCycleError', 'DuplicateStepError', 'ForcedShutdownError',
+    'AbortedError', 'DeadlineExceededError', 'LEGACY_ERROR_CODES', 'DependencyCycleError', 'DuplicateStepError', 'ForcedShutdownError',
     'HealthCheckTimeoutError', 'HttpForcedCloseError', 'IN_FLIGHT_STEP', 'InFlightTimeoutError', 'InvalidOptionError', 'InvalidResourceError',
     'IpcClosedError', 'IpcTimeoutError', 'LastcallError', 'LifecycleStateError', 'ListenError', 'ListenFdsError', 'NotAServerError', 'PhaseTimeoutError',
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHeldError', 'PidFileNotAFileError',
-    'ProcessExitedError', 'ProcessSurvivorsError', 'ReadinessTimeoutError', 'ServerClosedError', 'ShutdownStartedError', 'SpawnError',
-    'StartFailedError', 'StepAbandonedError', 'StepTimeoutError', 'SuperviseGiveUpError', 'UnknownDependencyError', 'UnknownOptionError',
+    'ProcessExitedError', 'ProcessSurvivorsError', 'ReadinessTimeoutError', 'RequestsLostError', 'ServerClosedError', 'ShutdownStartedError', 'SpawnError',
+    'StartFailedError', 'StepAbandonedError', 'StepTimeoutError', 'SuperviseGiveUpError', 'TrackedWorkFailedError', 'UnknownDependencyError', 'UnknownOptionError',
     'UnsupportedPlatformError', 'channelNames', 'createLifecycle', 'formatReport', 'lifecycleHooks', 'serializeReport',
   ],
   'lastcall/http': ['httpServer', 'inheritedSockets', 'probes'],

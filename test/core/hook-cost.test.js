@@ -99,7 +99,7 @@ test('shutdown forced from inside a hook that returns at once: the hook is repor
   process.emit('SIGTERM', 'SIGTERM');
   const report = await shutdown;
   const status = Object.fromEntries(report.steps.map((step) => [step.name, [step.status, step.error?.code]]));
-  assert.deepEqual(status, { forcer: ['failed', 'ERR_FORCED'], after: ['skipped', 'ERR_FORCED'] });
+  assert.deepEqual(status, { forcer: ['failed', 'ERR_FORCED_SHUTDOWN'], after: ['skipped', 'ERR_FORCED_SHUTDOWN'] });
   assert.deepEqual(order, ['forcer']);
   assert.equal(report.outcome, 'forced');
 });

@@ -198,7 +198,7 @@ test('item 19: tracked work gets a signal that aborts when its bound runs out, n
     seen.push(`aborted: ${signal.reason.code}`);
   });
   const report = await life.shutdown();
-  assert.deepEqual(seen, ['after 20 ms: false', 'aborted: ERR_INFLIGHT_TIMEOUT']);
+  assert.deepEqual(seen, ['after 20 ms: false', 'aborted: ERR_IN_FLIGHT_TIMEOUT']);
   const inflight = find(report, 'in-flight', 'drain');
   assert.equal(inflight.status, 'timed-out');
   assert.match(inflight.error.message, /after waiting \d+ ms: drainTimeoutMs \(80 ms\)/);
@@ -246,7 +246,7 @@ test('item 21: a drain cut by drainTimeoutMs says so, not "the shutdown deadline
   assert.match(drain.error.message, /did not finish within drainTimeoutMs \(40 ms\)/);
 });
 
-test('item 21: the in-flight wait never says it ended after a negative time; forced, it is ERR_FORCED', async () => {
+test('item 21: the in-flight wait never says it ended after a negative time; forced, it is ERR_FORCED_SHUTDOWN', async () => {
   const life = quiet({ deadlineMs: 5000, drainTimeoutMs: 30 });
   life.add('eats-the-drain', { drain: () => sleep(60), close: () => {} });
   life.track(new Promise(() => {}));

@@ -23,7 +23,7 @@ test('readiness turns false and the signal aborts before any drain or close hook
     ['drain', false, true, 'draining'],
     ['close', false, true, 'closing'],
   ]);
-  assert.equal(life.signal.reason.code, 'ERR_SHUTDOWN');
+  assert.equal(life.signal.reason.code, 'ERR_SHUTDOWN_STARTED');
   assert.equal(life.state, 'closed');
 });
 
@@ -118,7 +118,7 @@ test('tracked work is bounded by drainTimeoutMs', async () => {
   const report = await life.shutdown();
   const inflight = find(report, 'in-flight', 'drain');
   assert.equal(inflight.status, 'timed-out');
-  assert.equal(inflight.error.code, 'ERR_INFLIGHT_TIMEOUT');
+  assert.equal(inflight.error.code, 'ERR_IN_FLIGHT_TIMEOUT');
   assert.equal(inflight.error.pending, 1);
   assert.equal(find(report, 'db').status, 'ok');
 });
@@ -206,5 +206,7 @@ test('the report has the documented shape', async () => {
   assert.equal(report.exitCode, 1);
   assert.equal(report.deadlineMs, 1234);
   assert.ok(!Number.isNaN(Date.parse(report.startedAt)));
-  assert.deepEqual(Object.keys(report.steps[0]).sort(), ['durationMs', 'name', 'phase', 'startMs', 'status']);
+  assert.deepEqual(Object.keys(report.steps[0]).sort(), ['durationMs', 'kind', 'name', 'phase', 'startMs', 'status', 'waitedFor']);
+  assert.equal(report.steps[0].kind, 'other');
+  assert.deepEqual(report.steps[0].waitedFor, []);
 });

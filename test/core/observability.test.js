@@ -16,7 +16,7 @@ test('a pino-compatible logger gets (obj, msg) calls: start, each failure, summa
   assert.equal(messages[0], 'info: shutting down (test), deadline 25000 ms');
   assert.ok(messages.includes('error: step "bad" (close) failed: nope'));
   assert.ok(messages.some((m) => /^warn: step "stuck" \(close\) timed out after \d+ ms$/.test(m)));
-  assert.match(messages.at(-1), /^warn: shutdown timed-out in \d+ ms \(exit 1\): 1 ok, 1 failed, 1 timed out, 0 skipped$/);
+  assert.match(messages.at(-1), /^warn: shutdown timed-out in \d+ ms \(exit 1\): 1 ok, 1 failed, 1 timed out, 0 skipped \(stuck \(close\) timed-out, bad \(close\) failed\)$/);
   assert.equal(messages.length, 4);
   const failed = calls.find((c) => c.level === 'error' && c.msg.includes('"bad"'));
   assert.equal(failed.obj.err.message, 'nope');

@@ -66,7 +66,7 @@ test('a second SIGTERM forces: remaining steps skipped, exit at once', async () 
   assert.equal(report.outcome, 'forced');
   const steps = byName(report);
   assert.equal(steps['queue:close'].status, 'failed');
-  assert.equal(steps['queue:close'].error.code, 'ERR_FORCED');
+  assert.equal(steps['queue:close'].error.code, 'ERR_FORCED_SHUTDOWN');
   assert.equal(steps['db:close'].status, 'skipped');
   assert.match(fixture.stderr, /second SIGTERM: forcing shutdown/);
 });

@@ -84,7 +84,7 @@ test('shutdown during start abandons it: started steps close, start() rejects', 
   assert.equal(startSignal.aborted, true, 'the running start hook was asked to stop');
   const error = await starting.catch((e) => e);
   assert.equal(error.code, 'ERR_START_FAILED');
-  assert.equal(error.cause.code, 'ERR_SHUTDOWN');
+  assert.equal(error.cause.code, 'ERR_SHUTDOWN_STARTED');
   assert.ok(events.includes('close db') && events.includes('close slow'));
   assert.ok(!events.includes('start api'));
   assert.equal(report.steps.find((s) => s.name === 'api' && s.phase === 'close').status, 'skipped');

@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { missingPackage } from '../helpers/packages.js';
 import { freePort } from '../helpers/servers.js';
 
 const NGINX = '/usr/sbin/nginx';
@@ -123,10 +123,8 @@ const reachable = (port) =>
   });
 
 test('nginx recipe: three upstreams restarted back to back under load, no request lost', { timeout: 120_000 }, async (t) => {
-  if (!existsSync(NGINX)) {
-    if (process.env.CI) throw new Error('CI must install nginx (apt-get install -y nginx)');
-    return t.skip('needs nginx (apt-get install -y nginx)');
-  }
+  const skip = missingPackage(NGINX, 'nginx');
+  if (skip) return t.skip(skip);
   const passive = await rollingRestart(PASSIVE);
   const recipe = await rollingRestart(RECIPE);
   t.diagnostic(`max_fails=1 fail_timeout=10s: ${passive.failed} of ${passive.ok + passive.failed} requests failed`);

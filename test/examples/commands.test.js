@@ -29,6 +29,7 @@ test('npm run demo -- 5: one incident, without and with lastcall, in the newcome
   assert.match(rows[0], /1 orphan process/);
   assert.match(rows[1], /\| with +\| closing the CLI took \d\.\d\d s \(it exited\) +\| \d\.\d s, exit 0 +\| nothing$/);
   assert.match(stdout, /In production:\n {2}5\. closing the CLI transport took 10 s/);
+  assert.match(stdout, /\nThe demo took \d+ s: 2 runs \d+ s \(each waits for a real exit or the 3 s SIGKILL\); `npm run demo` built the package before that\.\n$/);
 });
 
 test('INCIDENTS_DEBUG=1 npm run incidents -- 5: every column of the side-by-side table, and the services\' stderr', async () => {

@@ -138,7 +138,7 @@ export function parseUnit(text) {
 
 /**
  * Problems of a systemd unit; a complete one (not `fragment`) runs an absolute program as a named
- * User=, and a lastcall installed by `npm install -g` is where npm puts it: /usr/local/bin.
+ * User=, and lastcall from /usr/local/bin, the path the docs explain.
  */
 export function checkUnit(text, { fragment = false } = {}) {
   const { sections, problems } = parseUnit(text);
@@ -148,7 +148,8 @@ export function checkUnit(text, { fragment = false } = {}) {
   if (!exec) return { sections, problems: [...problems, 'no [Service] ExecStart='] };
   const program = exec.replace(/^[-@:+!]+/, '').split(/\s+/)[0];
   if (!program.startsWith('/')) problems.push(`ExecStart= runs ${program}: give the absolute path`);
-  if (path.basename(program) === 'lastcall' && program !== '/usr/local/bin/lastcall') problems.push(`ExecStart= runs ${program}, but npm install -g puts lastcall in /usr/local/bin`);
+  // The docs use one path, where npm install -g links it for Node's own builds; they explain the others.
+  if (path.basename(program) === 'lastcall' && program !== '/usr/local/bin/lastcall') problems.push(`ExecStart= runs ${program}: the docs' recipes use /usr/local/bin/lastcall (npm prefix -g of Node's own builds) and say how to find yours`);
   if (!service.User?.[0]) problems.push('no User=: the service would run as root');
   return { sections, problems };
 }

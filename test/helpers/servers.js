@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { missingPackage } from './packages.js';
 
 export async function freePort() {
   const server = net.createServer().listen(0, '127.0.0.1');
@@ -15,13 +16,7 @@ export async function freePort() {
   return port;
 }
 
-/** Returns why the server cannot run here (skip), or undefined. Throws under CI. */
-function missing(binary, pkg) {
-  if (binary && existsSync(binary)) return undefined;
-  const why = `needs ${pkg} (apt-get install -y ${pkg})`;
-  if (process.env.CI) throw new Error(`CI must install ${pkg}: ${why}`);
-  return why;
-}
+const missing = missingPackage;
 
 async function waitUntil(check, what, timeoutMs = 20_000) {
   const until = Date.now() + timeoutMs;

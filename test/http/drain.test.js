@@ -123,7 +123,7 @@ test('close() after an aborted drain destroys what is left and reports the count
     () => assert.fail('close should report forced sockets'),
     (e) => e,
   );
-  assert.equal(error.code, 'ERR_HTTP_FORCED');
+  assert.equal(error.code, 'ERR_HTTP_FORCED_CLOSE');
   assert.equal(error.requests, 1);
   assert.equal(error.sockets, 1);
   assert.match(error.message, /1 request in flight and 1 socket destroyed/);

@@ -68,7 +68,7 @@ test('a request that outlives the drain timeout is forced, and the report says h
   assert.equal(drain.error.option, 'drainTimeoutMs');
   assert.equal(drain.error.message, 'Step "http" (drain) did not finish within drainTimeoutMs (150 ms)');
   assert.equal(close.status, 'failed');
-  assert.equal(close.error.code, 'ERR_HTTP_FORCED');
+  assert.equal(close.error.code, 'ERR_HTTP_FORCED_CLOSE');
   assert.equal(close.error.requests, 1);
   assert.equal(close.error.sockets, 1);
   assert.equal(report.exitCode, 1);

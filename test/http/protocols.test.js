@@ -107,7 +107,7 @@ test('WebSocket without onUpgraded: close() destroys it and counts it as forced'
   ws.on('error', () => {});
   await once(ws, 'message');
   await handle.drain(AbortSignal.timeout(3000));
-  await assert.rejects(handle.close(), { code: 'ERR_HTTP_FORCED', requests: 0, sockets: 1 });
+  await assert.rejects(handle.close(), { code: 'ERR_HTTP_FORCED_CLOSE', requests: 0, sockets: 1 });
   const [code] = await once(ws, 'close');
   assert.equal(code, 1006, 'abnormal closure: nothing closed it gracefully');
 });

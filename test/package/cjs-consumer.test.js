@@ -41,7 +41,7 @@ function readmeRecipe() {
 test('a CommonJS TypeScript project installs the tarball, type-checks (node10, node16, bundler) and runs it', { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lastcall-cjs-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root));
+  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root));
   const app = path.join(dir, 'app');
   mkdirSync(path.join(app, 'src'), { recursive: true });
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'commonjs' }));

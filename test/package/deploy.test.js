@@ -1,26 +1,49 @@
-// examples/deploy: the recipes README points to parse, say what README says, and the service runs.
-import { test } from 'node:test';
+// examples/deploy builds and starts as shipped: the folder is installed as a Docker build would
+// install it (package.json + lock, lastcall from the tarball `npm pack` writes into vendor/), the
+// files fit together (COPY sources, numeric user for runAsNonRoot, the unit's PIDFile= is the file
+// server.js holds), and the service runs from that install, under the unit's own command line.
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { checkDockerfile, checkUnit } from '../helpers/deploy-files.js';
 
-const dir = new URL('../../examples/deploy/', import.meta.url);
-const read = (name) => readFileSync(new URL(name, dir), 'utf8');
+const source = fileURLToPath(new URL('../../examples/deploy/', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const read = (name) => readFileSync(path.join(source, name), 'utf8');
+/** The folder as a build context, with lastcall installed from its packed tarball (npm ci --omit=dev). */
+let app;
 
-/** Dockerfile instructions as [keyword, argument], continuation lines joined, comments dropped. */
-function instructions(text) {
-  const joined = text.replace(/\\\r?\n/g, ' ');
-  return joined.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
-    .map((l) => [l.split(/\s+/)[0].toUpperCase(), l.slice(l.split(/\s+/)[0].length).trim()]);
-}
+before(() => {
+  app = mkdtempSync(path.join(tmpdir(), 'lastcall-deploy-'));
+  cpSync(source, app, { recursive: true, filter: (file) => !/[/\\](node_modules|vendor)$/.test(file) });
+  mkdirSync(path.join(app, 'vendor'));
+  // dist/ is current (pretest); the documented step is the same command in a clone.
+  execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', path.join(app, 'vendor')], { cwd: root, stdio: 'pipe' });
+  execFileSync('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: app, stdio: 'pipe' });
+});
+after(() => rmSync(app, { recursive: true, force: true }));
 
-test('the Kubernetes manifests parse; the grace period outlasts the deadline; probes hit lastcall\'s paths', () => {
+test('the Dockerfile builds from its folder: every COPY source is there, every program it starts is in the image', () => {
+  const { problems, from, user, argv } = checkDockerfile(read('Dockerfile'), { context: app });
+  assert.deepEqual(problems, []);
+  assert.equal(from, 'node:20-bookworm-slim', 'has /bin/sh and grep for the guardian');
+  assert.match(user ?? '', /^[1-9]\d*(:\d+)?$/, 'a numeric, non-root USER');
+  assert.deepEqual(argv, ['node', 'server.js'], 'exec form: node itself receives SIGTERM');
+  const pkg = JSON.parse(read('package.json'));
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  assert.equal(pkg.dependencies.lastcall, `file:vendor/lastcall-${version}.tgz`, 'the file npm pack writes');
+  assert.equal(JSON.parse(read('package-lock.json')).packages[''].dependencies.lastcall, pkg.dependencies.lastcall, 'the lock matches');
+  assert.ok(existsSync(path.join(app, 'node_modules', 'lastcall', 'dist', 'index.js')), 'npm ci installed lastcall');
+});
+
+test('the Kubernetes manifests parse; the grace period outlasts the deadline; probes hit lastcall\'s paths; the user is numeric', () => {
   const docs = parseAllDocuments(read('deployment.yaml'));
   for (const doc of docs) assert.deepEqual(doc.errors, []);
   const [deployment, service] = docs.map((doc) => doc.toJS());
@@ -37,41 +60,68 @@ test('the Kubernetes manifests parse; the grace period outlasts the deadline; pr
     [['/startupz', 'probes'], ['/readyz', 'probes'], ['/livez', 'probes']],
   );
   assert.equal(service.spec.ports[0].targetPort, 'http');
-});
-
-test('the Dockerfile\'s CMD and ENTRYPOINT are exec-form (JSON arrays), so node receives SIGTERM', () => {
-  const list = instructions(read('Dockerfile'));
-  const launch = list.filter(([keyword]) => keyword === 'CMD' || keyword === 'ENTRYPOINT');
-  assert.ok(launch.length > 0);
-  for (const [keyword, argument] of launch) {
-    const parsed = JSON.parse(argument); // shell form is not JSON
-    assert.ok(Array.isArray(parsed) && parsed.every((a) => typeof a === 'string'), `${keyword} ${argument}`);
-    assert.ok(!['sh', '/bin/sh', 'npm', 'yarn'].includes(parsed[0]), `${keyword} must start node itself`);
+  // The kubelet refuses runAsNonRoot with a non-numeric image USER unless runAsUser says who runs.
+  const security = { ...pod.securityContext, ...app.securityContext };
+  if (security.runAsNonRoot) {
+    const imageUser = checkDockerfile(read('Dockerfile')).user ?? '';
+    const numeric = Number.isInteger(security.runAsUser) ? security.runAsUser : /^\d+/.test(imageUser) ? Number.parseInt(imageUser, 10) : undefined;
+    assert.ok(numeric !== undefined && numeric > 0, 'runAsNonRoot needs a numeric, non-zero runAsUser or image USER');
+    if (Number.isInteger(security.runAsUser)) assert.equal(String(security.runAsUser), imageUser.split(':')[0], 'the same user as the image');
   }
-  assert.equal(list.find(([keyword]) => keyword === 'FROM')[1], 'node:20-bookworm-slim', 'has /bin/sh and grep for the guardian');
 });
 
-test('the systemd unit uses KillMode=mixed and outlasts the deadline', () => {
-  const unit = Object.fromEntries(read('myapp.service').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+test('the systemd unit: KillMode=mixed, outlasts the deadline, a named User=, and PIDFile= is the file server.js holds', () => {
+  const { sections, problems } = checkUnit(read('myapp.service'));
+  assert.deepEqual(problems, []);
+  const unit = Object.fromEntries(Object.entries(sections.Service).map(([key, values]) => [key, values.at(-1)]));
   assert.equal(unit.KillMode, 'mixed');
   assert.match(unit.ExecStart, /^\/usr\/bin\/node \S+\.js$/, 'absolute node, no shell or npm in between');
   const deadlineMs = Number(/LASTCALL_DEADLINE_MS=(\d+)/.exec(read('myapp.service'))[1]);
   assert.ok(Number(unit.TimeoutStopSec) * 1000 > deadlineMs);
+  assert.equal(unit.PIDFile, `/run/${unit.RuntimeDirectory}/myapp.pid`, 'in the RuntimeDirectory= systemd passes as $RUNTIME_DIRECTORY');
 });
 
-test('the example service serves, answers its probes, and exits 0 on SIGTERM with a clean shutdown', { timeout: 30_000 }, async () => {
-  const child = spawn(process.execPath, ['server.js'], { cwd: dir, env: { ...process.env, PORT: '0', PROBES_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts server.js of the installed folder; resolves once READY with its ports. */
+async function startService(t, { argv = [process.execPath, path.join(app, 'server.js')], env = {}, cwd = app } = {}) {
+  const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...process.env, PORT: '0', PROBES_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = once(child, 'exit');
-  const lines = createInterface({ input: child.stdout });
-  const [ready] = await Promise.race([once(lines, 'line'), exited.then(() => assert.fail(`exited early: ${stderr}`))]);
+  t.after(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+  const [ready] = await Promise.race([once(createInterface({ input: child.stdout }), 'line'), exited.then(() => assert.fail(`exited early: ${stderr}`))]);
   const [, http, probe] = /^READY http=(\d+) probes=(\d+)$/.exec(ready);
-  assert.equal(await (await fetch(`http://127.0.0.1:${http}/`)).text(), 'hello\n');
-  assert.equal((await fetch(`http://127.0.0.1:${probe}/readyz`)).status, 200);
-  child.kill('SIGTERM');
-  assert.deepEqual(await exited, [0, null], stderr);
-  assert.match(stderr, /shutdown clean/);
+  return { child, http, probe, exited, stderr: () => stderr };
+}
+
+test('the example service, installed as the Dockerfile installs it, serves, answers its probes, and exits 0 on SIGTERM', { timeout: 30_000 }, async (t) => {
+  const service = await startService(t);
+  assert.equal(await (await fetch(`http://127.0.0.1:${service.http}/`)).text(), 'hello\n');
+  assert.equal((await fetch(`http://127.0.0.1:${service.probe}/readyz`)).status, 200);
+  service.child.kill('SIGTERM');
+  assert.deepEqual(await service.exited, [0, null], service.stderr());
+  assert.match(service.stderr(), /shutdown clean/);
+});
+
+test("the unit's ExecStart, run as systemd runs it: holds PIDFile=, refuses a second instance, removes the file on stop", { timeout: 30_000 }, async (t) => {
+  const { sections } = checkUnit(read('myapp.service'));
+  const service = Object.fromEntries(Object.entries(sections.Service).map(([key, values]) => [key, values]));
+  const workingDirectory = service.WorkingDirectory[0];
+  // The unit's paths, moved to this machine: the install above for /srv/myapp, this node for /usr/bin/node.
+  const argv = service.ExecStart[0].split(' ').map((arg) => (arg === '/usr/bin/node' ? process.execPath : arg.replace(workingDirectory, app)));
+  const runtime = mkdtempSync(path.join(tmpdir(), 'lastcall-run-'));
+  t.after(() => rmSync(runtime, { recursive: true, force: true }));
+  const env = Object.fromEntries(service.Environment.map((entry) => entry.split('=')));
+  env.RUNTIME_DIRECTORY = runtime;
+  const pidFile = path.join(runtime, path.basename(service.PIDFile[0]));
+
+  const first = await startService(t, { argv, env, cwd: app });
+  assert.equal(readFileSync(pidFile, 'utf8'), `${first.child.pid}\n`, 'the file PIDFile= names, with the PID systemd should track');
+  const second = spawnSync(argv[0], argv.slice(1), { cwd: app, env: { ...process.env, ...env, PORT: '0', PROBES_PORT: '0' }, encoding: 'utf8', timeout: 15_000 });
+  assert.equal(second.status, 1);
+  assert.match(second.stderr, /ERR_PIDFILE_HELD|is held by process/);
+  first.child.kill('SIGTERM');
+  assert.deepEqual(await first.exited, [0, null], first.stderr());
+  assert.equal(existsSync(pidFile), false, 'removed on stop');
 });
 
 test('without /bin/sh (distroless) the guardian cannot start: one warning, and a SIGKILL leaves the child behind', { timeout: 30_000 }, async (t) => {
@@ -118,7 +168,7 @@ async function runAndKill(t, [command, ...args]) {
 
 test('docker stop, reproduced in a PID namespace: exec form shuts down clean; shell form never passes SIGTERM on', { timeout: 30_000 }, async (t) => {
   if (spawnSync('unshare', ['--pid', '--fork', 'true']).status !== 0) return t.skip('needs root and unshare (util-linux) for a PID namespace');
-  const server = fileURLToPath(new URL('server.js', dir));
+  const server = path.join(app, 'server.js');
   const env = { ...process.env, PORT: '0', PROBES_PORT: '0' };
   /** Starts `argv` as PID 1 of a new PID namespace (a container's main process); returns it once READY. */
   async function container(argv) {

@@ -10,7 +10,7 @@ import ts from 'typescript';
 const root = fileURLToPath(new URL('../../src/', import.meta.url));
 const MAX_LINES = 300;
 // errors.ts is split into its module sections by the errors step of this restructuring; then this goes.
-const NOT_YET_SPLIT = new Set(['errors.ts']);
+const NOT_YET_SPLIT = new Set();
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -68,14 +68,16 @@ function cycles(graph) {
   return found;
 }
 
-const area = (file) => (file.includes('/') ? file.slice(0, file.indexOf('/')) : file);
+/** The top folder under src/; errors.ts and errors/ are one area. */
+const area = (file) => (file.includes('/') ? file.slice(0, file.indexOf('/')) : file.replace(/\.ts$/, ''));
 
 /** Why `from` may not import `to`, or undefined when it may. */
 function forbidden(from, to) {
   const [a, b] = [area(from), area(to)];
-  if (a === b || a === 'index.ts' || b === 'errors.ts') return undefined;
+  if (a === b || a === 'index' || to === 'errors.ts') return undefined;
   if (a === 'internal') return 'internal/ imports only internal/ and errors.ts';
   if (b === 'internal') return undefined;
+  if (a === 'errors') return 'errors/ imports only errors/ and internal/';
   if (a === 'core') return 'core/ imports only core/, internal/ and errors.ts';
   if (b === 'core') return undefined;
   // Another module only through its public entry point, as a user would.

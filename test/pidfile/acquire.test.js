@@ -111,7 +111,7 @@ test('a directory at the path, a missing directory and createDirectory', async (
   await assert.rejects(acquirePidFile(path.join(dir, 'taken.pid')), { code: 'ERR_PIDFILE_NOT_A_FILE', found: 'directory' });
   const nested = path.join(dir, 'run', 'app', 'app.pid');
   await assert.rejects(acquirePidFile(nested), (error) => {
-    assert.equal(error.code, 'ERR_PIDFILE_NO_DIRECTORY');
+    assert.equal(error.code, 'ERR_PIDFILE_DIRECTORY');
     assert.equal(error.directory, path.join(dir, 'run', 'app'));
     assert.match(error.message, /createDirectory: true/);
     return true;

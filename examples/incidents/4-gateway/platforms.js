@@ -9,6 +9,7 @@ const LATENCY_MS = { chatwave: 20, relaynet: 150, threadly: 250, pagerchat: 50 }
 export async function startPlatforms() {
   const platforms = {};
   const noticed = new Set(); // platforms whose users got the shutdown notice
+  const wedged = new Set();
   for (const [name, latencyMs] of Object.entries(LATENCY_MS)) {
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await once(wss, 'listening');
@@ -27,8 +28,11 @@ export async function startPlatforms() {
     /** PLATFORMS=name=url,… for the gateway. */
     env: { PLATFORMS: Object.entries(platforms).map(([name, p]) => `${name}=${p.url}`).join(',') },
     noticesDelivered: () => noticed.size,
+    /** Why each platform without the notice lacks it: wedged (it reads nothing, no code can reach it) or never sent. */
+    noticesMissed: () => Object.keys(platforms).filter((name) => !noticed.has(name)).map((name) => ({ name, why: wedged.has(name) ? 'wedged' : 'never sent' })),
     count: Object.keys(LATENCY_MS).length,
     wedge(name) {
+      wedged.add(name);
       for (const socket of platforms[name].sockets) socket.pause();
     },
     close() {

@@ -30,6 +30,9 @@ export async function run(variant, { graceMs = 3000 } = {}) {
     const stop = await service.stop(graceMs);
     const pidFileLeft = existsSync(pidFile);
     const missed = platforms.count - platforms.noticesDelivered();
+    // The wedged platform reads nothing, so no gateway can deliver its notice: say so, next to any
+    // notice that was simply never sent.
+    const why = platforms.noticesMissed().map(({ name, why }) => (why === 'wedged' ? `${name} wedged, unreachable` : `${name} never sent`));
     const phases = /^PHASES drain=(\d+) close=(\d+)$/.exec(service.lines.find((l) => l.startsWith('PHASES ')) ?? '');
     const orphans = await countOrphans(service);
 
@@ -53,7 +56,7 @@ export async function run(variant, { graceMs = 3000 } = {}) {
       orphans,
       filesLeft: pidFileLeft ? ['gateway.pid'] : [],
       noticesMissed: missed,
-      workLost: `${missed} of ${platforms.count} notices`,
+      workLost: missed === 0 ? 'none' : `${missed} of ${platforms.count} notices (${why.join('; ')})`,
       happened: stop.killed
         ? `hung on the wedged platform; restart ${restart}`
         : `close phase ${phases?.[2]} ms: one ${STEP_TIMEOUT_MS} ms timeout, not 4; restart ${restart}`,

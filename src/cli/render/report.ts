@@ -1,6 +1,6 @@
 // A shutdown report (the library's ShutdownReport as JSON, or `lastcall run --report`) → the render
 // model: one bar per step on the report's time axis, the steps as the table.
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../errors.js';
 import type { RenderDoc, RenderRow } from './model.js';
 
 /** The common subset of the library's report and the run report: steps, plus optional fields. */
@@ -11,6 +11,18 @@ export interface StepLike {
   startMs: number;
   durationMs: number;
   error?: { message?: string } | string | null;
+  kind?: string;
+  waitedFor?: string[];
+  requests?: { answered: number; serverErrors: number; cut: number };
+}
+
+/** Kind, what the step waited for and the requests it answered, when the report has them. */
+function detailText(s: StepLike): string {
+  const parts = [s.kind ? `${s.kind}` : ''];
+  if (Array.isArray(s.waitedFor) && s.waitedFor.length > 0) parts.push(`after ${s.waitedFor.join(', ')}`);
+  if (s.requests) parts.push(`${s.requests.answered} answered (${s.requests.serverErrors} 5xx), ${s.requests.cut} cut`);
+  const text = parts.filter(Boolean).join('; ');
+  return text ? ` [${text}]` : '';
 }
 
 export interface ReportLike {
@@ -52,7 +64,7 @@ export function reportDoc(report: ReportLike): RenderDoc {
   const rows: RenderRow[] = report.steps.map((s) => ({
     id: `${s.name} (${s.phase})`,
     status: STATUS[s.status] ?? s.status,
-    message: `${s.status} at ${Math.round(s.startMs)} ms, took ${Math.round(s.durationMs)} ms${errorText(s.error) ? `: ${errorText(s.error)}` : ''}`,
+    message: `${s.status} at ${Math.round(s.startMs)} ms, took ${Math.round(s.durationMs)} ms${detailText(s)}${errorText(s.error) ? `: ${errorText(s.error)}` : ''}`,
     value: Math.round(s.durationMs),
   }));
   const end = Math.max(1, report.durationMs ?? 0, report.deadlineMs ?? 0, ...report.steps.map((s) => s.startMs + s.durationMs));

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../errors.js';
 import type { ListenAddress } from '../../process/index.js';
 
 /**

@@ -1,7 +1,8 @@
 import { type LongTimer, setLongTimeout } from '../../internal/long-timer.js';
 import { writeFileSync } from 'node:fs';
 import type { PidFileHandle } from '../../pidfile/index.js';
-import { messageOf, PidFileHeldError } from '../../errors.js';
+import { PidFileHeldError } from '../../errors.js';
+import { messageOf } from '../../internal/describe.js';
 import { FORWARDED_SIGNALS, isSignalPending } from './forward.js';
 import { openListenSockets } from './listen.js';
 import { RUN_HELP } from './help.js';

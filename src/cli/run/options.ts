@@ -1,33 +1,16 @@
-import { UsageError } from '../../errors.js';
-import { type FlagSpec, listFlag, parseCommandLine, stringFlag } from '../args.js';
+import { UsageError } from '../errors.js';
+import { listFlag, parseCommandLine, stringFlag } from '../args.js';
+import { flagDefault } from '../flags.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
 import type { ListenAddress } from '../../process/index.js';
 import { activatedCount, parseListenSpec } from './listen-spec.js';
-import type { RunOutcome } from './report.js';
+import { RUN_FLAGS } from './flags.js';
 
-export const RUN_FLAGS: FlagSpec = {
-  deadline: { type: 'string' },
-  'stop-signal': { type: 'string' },
-  restart: { type: 'string' },
-  backoff: { type: 'string' },
-  'max-restarts': { type: 'string' },
-  'restart-window': { type: 'string' },
-  'reset-after': { type: 'string' },
-  'no-restart-on': { type: 'string', multiple: true },
-  pidfile: { type: 'string' },
-  ready: { type: 'string' },
-  'ready-timeout': { type: 'string' },
-  report: { type: 'string' },
-  json: { type: 'boolean' },
-  'exit-code': { type: 'string', multiple: true },
-  'exit-preset': { type: 'string' },
-  listen: { type: 'string', multiple: true },
-  'reload-signal': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-};
+export { RUN_FLAGS } from './flags.js';
+import type { RunOutcome } from './report.js';
 
 export interface RunOptions {
   command: string;
@@ -62,16 +45,15 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   const [file, ...args] = command;
   if (file === undefined || file === '') throw new UsageError('run: missing the command: lastcall run [options] -- <command> [args...]');
   const s = (name: string): string | undefined => stringFlag(values, name);
-  const duration = (name: string, fallback: number): number => {
-    const v = s(name);
-    return v === undefined ? fallback : parseDuration(`--${name}`, v);
-  };
+  /** The given value, else the table's default. */
+  const d = (name: string): string => s(name) ?? flagDefault(RUN_FLAGS, name);
+  const duration = (name: string): number => parseDuration(`--${name}`, d(name));
   const envDeadline = env.LASTCALL_DEADLINE_MS;
   const deadlineMs = s('deadline') !== undefined || envDeadline === undefined || envDeadline === ''
-    ? duration('deadline', 25_000)
+    ? duration('deadline')
     : parseDuration('LASTCALL_DEADLINE_MS', envDeadline);
   if (deadlineMs < 1) throw new UsageError(`--deadline: expected at least 1ms, got "${s('deadline') ?? envDeadline}"`);
-  const [backoffMinMs, backoffMaxMs] = parseBackoff(s('backoff') ?? '1s..60s');
+  const [backoffMinMs, backoffMaxMs] = parseBackoff(d('backoff'));
   const ready = s('ready') === undefined ? undefined : parseReadySpec('--ready', s('ready') ?? '');
   const listen = listFlag(values, 'listen').map(parseListenSpec);
   const activated = activatedCount(env);
@@ -81,17 +63,17 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     command: file,
     args,
     deadlineMs,
-    stopSignal: parseSignal('--stop-signal', s('stop-signal') ?? 'SIGTERM', { catchable: true }),
-    restart: parseRestart(s('restart') ?? 'never'),
+    stopSignal: parseSignal('--stop-signal', d('stop-signal'), { catchable: true }),
+    restart: parseRestart(d('restart')),
     backoffMinMs,
     backoffMaxMs,
-    maxRestarts: s('max-restarts') === undefined ? 10 : parseCount('--max-restarts', s('max-restarts') ?? ''),
-    restartWindowMs: duration('restart-window', 600_000),
-    resetAfterMs: duration('reset-after', 30_000),
+    maxRestarts: parseCount('--max-restarts', d('max-restarts')),
+    restartWindowMs: duration('restart-window'),
+    resetAfterMs: duration('reset-after'),
     noRestartOn: parseCodes(listFlag(values, 'no-restart-on')),
     pidfile: s('pidfile'),
     ready,
-    readyTimeoutMs: duration('ready-timeout', 60_000),
+    readyTimeoutMs: duration('ready-timeout'),
     report: s('report'),
     json: values.json === true,
     exitCodes: parseExitCodeMap(s('exit-preset'), listFlag(values, 'exit-code')),

@@ -1,4 +1,5 @@
-import { messageOf, ProcessSurvivorsError } from '../../errors.js';
+import { ProcessSurvivorsError } from '../../errors.js';
+import { messageOf } from '../../internal/describe.js';
 import type { ManagedChild, Supervisor } from '../../process/index.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { notifySystemd } from './notify.js';

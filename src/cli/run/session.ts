@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { waitForSettled } from '../../internal/wait.js';
-import { messageOf, ReadyExitedError, ReadyTimeoutError, SpawnError } from '../../errors.js';
+import { ReadinessTimeoutError, SpawnError } from '../../errors.js';
+import { messageOf } from '../../internal/describe.js';
+import { ReadyExitedError } from '../errors.js';
 import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
@@ -144,7 +146,7 @@ export class RunSession {
     if (run?.readyError !== undefined && !this.#stopping) {
       // A readiness timeout is a failed run even if the child exited 0 when stopped: the supervisor
       // reads `exit.error` right after this event to choose whether to restart.
-      exit.error ??= new ReadyTimeoutError(this.#o.ready ? describeReadySpec(this.#o.ready) : '?', this.#o.readyTimeoutMs);
+      exit.error ??= new ReadinessTimeoutError(undefined, this.#o.readyTimeoutMs, this.#o.ready ? describeReadySpec(this.#o.ready) : '?');
     }
     if (run) {
       run.exitCode = exit.code;

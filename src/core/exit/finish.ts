@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { messageOf } from '../../errors.js';
+import { messageOf } from '../../internal/describe.js';
 import type { InternalLogger } from '../logger.js';
 import type { OnReport, ShutdownReport } from '../types.js';
 import { waitForSettled, waitForTimeout } from '../../internal/wait.js';
