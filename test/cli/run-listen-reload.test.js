@@ -45,6 +45,10 @@ for (const kind of ['node', 'python']) {
       assert.ok(r.readyMs > 0 && r.old.pid > 0 && r.old.escalation !== 'sigkill', JSON.stringify(r));
     }
     assert.equal(rep.runs.length, 11);
+    assert.deepEqual(rep.runs.map((r) => r.reload ?? 0), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const reloadSteps = rep.steps.filter((s) => s.name.startsWith('reload #'));
+    assert.equal(reloadSteps.length, 10);
+    assert.ok(rep.steps.every((s) => s.status === 'ok'), JSON.stringify(rep.steps.filter((s) => s.status !== 'ok')));
     assert.deepEqual(await waitGone(rep.runs.map((r) => r.pid)), []);
   });
 
@@ -70,6 +74,7 @@ for (const kind of ['node', 'python']) {
     assert.equal((await run.exited).code, 0, 'a failed reload does not change the exit code');
     const rep = readJson(report);
     assert.equal(rep.reloads[0].result, 'failed');
+    assert.equal(rep.steps.find((s) => s.name.startsWith('reload #1')).status, 'failed');
     assert.match(rep.reloads[0].error, /not ready/i);
     assert.equal(isAlive(rep.reloads[0].pid), false);
   });
@@ -88,4 +93,18 @@ test('a stop signal during a reload stops both children', { timeout: 30_000 }, a
   assert.equal(rep.reloads[0].result, 'aborted');
   assert.equal(rep.reloads[0].pid, second);
   assert.deepEqual(await waitGone(rep.runs.map((r) => r.pid), 2000), []);
+});
+
+test('a reload without --listen; the old child dying of the stop signal is a stopped run, not a failure', { timeout: 30_000 }, async (t) => {
+  const report = path.join(tempDir(t), 'report.json');
+  const run = startRun(['--ready', 'log:^READY', '--reload-signal', 'SIGUSR2', '--report', report, '--', 'sh', '-c', 'echo READY; exec sleep 30']);
+  await run.waitFor(/ready \(log:/);
+  run.signal('SIGUSR2');
+  await run.waitFor(/reload #1: old child \d+ stopped after SIGTERM/);
+  run.signal('SIGTERM');
+  assert.equal((await run.exited).code, 143, run.stderr);
+  const rep = readJson(report);
+  assert.equal(rep.runs[0].exitSignal, 'SIGTERM');
+  assert.deepEqual(rep.steps.map((s) => [s.name, s.status]), [['run #1', 'ok'], ['run #2', 'ok'], ['reload #1 (SIGUSR2)', 'ok'], ['stop (SIGTERM)', 'ok']]);
+  assert.deepEqual(rep.forwarded, [], 'the reload signal is not forwarded');
 });

@@ -167,6 +167,12 @@ function stepsOf(report: RunReport, stopLine: string): RunReport['steps'] {
     durationMs: run.uptimeMs ?? report.durationMs - run.startMs,
     ...(run.readyError ? { error: { message: run.readyError } } : {}),
   }));
+  for (const r of report.reloads ?? []) {
+    const status = r.result === 'ok' ? 'ok' : r.result === 'failed' ? 'failed' : 'skipped';
+    const name = `reload #${r.reload} (${r.signal}${r.old?.escalation === 'sigkill' ? ', old child SIGKILLed' : ''})`;
+    const durationMs = (r.readyMs ?? 0) + (r.old?.durationMs ?? 0);
+    steps.push({ name, phase: 'run', status, startMs: r.atMs, durationMs, ...(r.error ? { error: { message: r.error } } : {}) });
+  }
   const stop = report.stop;
   if (stop) {
     const status = stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok';
@@ -182,8 +188,11 @@ function stepsOf(report: RunReport, stopLine: string): RunReport['steps'] {
   return steps;
 }
 
-/** The last run ended by our own stop: its signal death is the stop working, not a failure. */
+/** A run ended by our own stop (the final one, or a reload's): its signal death is the stop working. */
 function stoppedRun(report: RunReport, run: RunReport['runs'][number]): boolean {
+  // A reload's old child, stopped once the new one was ready, is the same: stopped, not failed.
+  const reload = report.reloads?.find((r) => r.old?.pid === run.pid);
+  if (reload?.old) return reload.old.escalation !== 'sigkill';
   return report.stop !== undefined && report.stop.escalation !== 'sigkill' && report.runs.at(-1) === run;
 }
 
