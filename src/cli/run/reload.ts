@@ -86,6 +86,7 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
 }
 
 function fail(entry: RunReload, why: string, servingPid: number | undefined): void {
+  void notifySystemd('READY=1'); // out of RELOADING=1: the old child still serves
   entry.result = 'failed';
   entry.error = why;
   say(`reload #${entry.reload} failed: ${why}; ${servingPid === undefined ? 'no child is running' : `the old child ${servingPid} serves on`}`);
