@@ -1,3 +1,5 @@
+import { setAdapterLoader } from './core/adapters.js';
+
 export { channelNames } from './core/channels.js';
 export { createLifecycle } from './core/lifecycle.js';
 export { type ExitPreset } from './core/exit/presets.js';
@@ -69,3 +71,6 @@ export {
   UnknownOptionError,
   UnsupportedPlatformError,
 } from './errors.js';
+
+// A raw server given to add() is drained by lastcall/http, loaded the first time one is added.
+setAdapterLoader(() => import('./http/index.js'));

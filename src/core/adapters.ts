@@ -6,7 +6,18 @@ import { lifecycleHooks, type ResourceHooks } from './types.js';
 export type ResourceAdapter = (resource: object, early: ReadonlySet<object>) => ResourceHooks | undefined;
 
 // Process-wide: lastcall/http loaded as ESM fills the registry its CommonJS copy reads, and back.
-const registry = processWide('adapters', () => ({ adapters: [] as ResourceAdapter[] }));
+const registry = processWide('adapters', () => ({
+  adapters: [] as ResourceAdapter[],
+  load: undefined as (() => Promise<unknown>) | undefined,
+}));
+
+/**
+ * Called by the package root with a loader of lastcall/http, so core never imports a module (the
+ * root is the one place that knows them all) and `import('lastcall')` stays two files.
+ */
+export function setAdapterLoader(load: () => Promise<unknown>): void {
+  registry.load ??= load;
+}
 
 /** Called by lastcall/http when it loads. */
 export function registerAdapter(adapter: ResourceAdapter): void {
@@ -26,14 +37,14 @@ function isDrainableServer(resource: unknown): resource is object {
 
 /**
  * Hooks for a server added raw: the same drain as `httpServer(server)`. When lastcall/http is not
- * loaded yet (core never imports it, so `import('lastcall')` stays two files) it is loaded now, and
+ * loaded yet it is loaded now (through the root's loader), and
  * connections accepted meanwhile are handed to it; the hooks wait for it. undefined: not a server.
  */
 export function adaptResource(resource: unknown): ResourceHooks | undefined {
   if (!isDrainableServer(resource)) return undefined;
   const now = findHooks(resource, new Set());
-  if (now !== undefined || registry.adapters.length > 0) return now;
-  return deferredHooks(resource);
+  if (now !== undefined || registry.adapters.length > 0 || registry.load === undefined) return now;
+  return deferredHooks(resource, registry.load);
 }
 
 function findHooks(resource: object, early: ReadonlySet<object>): ResourceHooks | undefined {
@@ -46,13 +57,13 @@ function findHooks(resource: object, early: ReadonlySet<object>): ResourceHooks 
 
 type Emitter = { on(event: string, fn: (socket: object) => void): unknown; off(event: string, fn: (socket: object) => void): unknown };
 
-function deferredHooks(resource: object): ResourceHooks {
+function deferredHooks(resource: object, load: () => Promise<unknown>): ResourceHooks {
   const server = ((resource as { server?: unknown }).server ?? resource) as Emitter;
   const early = new Set<object>();
   const capture = (socket: object): void => void early.add(socket);
   server.on('connection', capture);
   let hooks: ResourceHooks | undefined;
-  const ready = import('../http/index.js').then(() => {
+  const ready = load().then(() => {
     server.off('connection', capture);
     hooks = findHooks(resource, early);
     if (hooks === undefined) throw new Error('lastcall/http did not recognise the server');
