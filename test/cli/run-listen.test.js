@@ -3,6 +3,7 @@
 // a socket-activated runner passes its sockets on; crash restarts refuse no connection; usage errors.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import test from 'node:test';
@@ -67,6 +68,27 @@ test('unix:<path>: the child serves on it; the runner removes its socket file at
   run.signal('SIGTERM');
   assert.equal((await run.exited).code, 0);
   await assert.rejects(get({ socketPath: sock }), { code: 'ENOENT' });
+});
+
+test('unix:<path>: a stale socket file (nobody answers) is replaced; a live one is EADDRINUSE (98); a regular file is left alone', async (t) => {
+  const dir = tempDir(t);
+  const stale = path.join(dir, 'stale.sock');
+  // A socket file whose owner is gone: bound by a process that exited without removing it.
+  const made = await runToEnd([NODE, '-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`], { raw: true });
+  assert.equal(made.signal, 'SIGKILL');
+  const run = startRun(['--listen', `unix:${stale}`, '--ready', 'log:^READY', '--', NODE, SERVICE]);
+  const [, pid] = await run.waitFor(/READY (\d+)/);
+  assert.equal(await get({ socketPath: stale }), pid);
+  const second = await runToEnd(['--listen', `unix:${stale}`, '--', 'true']);
+  assert.equal(second.code, 98, second.stderr);
+  assert.match(second.stderr, /Could not listen on unix:.*EADDRINUSE/);
+  run.signal('SIGTERM');
+  await run.exited;
+  const file = path.join(dir, 'data.txt');
+  writeFileSync(file, 'keep me');
+  const third = await runToEnd(['--listen', `unix:${file}`, '--', 'true']);
+  assert.equal(third.code, 98, third.stderr);
+  assert.equal(readFileSync(file, 'utf8'), 'keep me');
 });
 
 test('a taken port: one line naming it, exit code 98, no child started', async (t) => {
