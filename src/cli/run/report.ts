@@ -59,6 +59,8 @@ export interface RunAttempt {
   exitCode: number | null;
   exitSignal: string | null;
   uptimeMs?: number;
+  /** ms since the runner started, when its exit (and its leftovers' cleanup) was handled. */
+  endMs?: number;
   /** The backoff chosen before the next attempt, when it was restarted. */
   restartDelayMs?: number;
   /** Leftover descendants after the child exited on its own: 'exit' none, else the signal needed. */

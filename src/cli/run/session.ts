@@ -152,6 +152,7 @@ export class RunSession {
       run.exitCode = exit.code;
       run.exitSignal = exit.signal;
       run.uptimeMs = exit.uptimeMs;
+      run.endMs = this.#now();
       void child?.close().then((r) => (run.cleanup = r.escalation), () => (run.cleanup = 'sigkill'));
     }
     if (this.#stopping) return;
