@@ -70,7 +70,6 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
     throw new InvalidOptionError('env', 'an object of strings', o.env);
   }
   const listen = normalizeListenFds(o.listenFds);
-  if (listen && ipc) throw new InvalidOptionError('ipc', 'false with listenFds (the IPC channel would take an fd the sockets need)', ipc);
   const stdio = normalizeStdio(o.stdio ?? 'pipe');
   const placed = listen ? placeListenFds(stdio, listen.fds) : stdio;
   return { cwd: o.cwd, env: o.env ?? process.env, stdio: ipc ? [...placed, 'ipc'] : placed, serialization, graceMs, termMs, stopSignal, guardian, listen };

@@ -46,12 +46,11 @@ test('listenFds: LISTEN_PID is the child\'s own pid, LISTEN_FDS and LISTEN_FDNAM
   assert.equal((await output(child)).trim(), `${child.pid} 2 a:tcp socket`);
 });
 
-test('listenFds: bad values, a taken stdio slot and ipc throw; a missing command is still SpawnError', () => {
+test('listenFds: bad values and a taken stdio slot throw; a missing command is still SpawnError', () => {
   for (const listenFds of [[], [{ fd: -1 }], [{ fd: 3, name: 'a:b' }], ['3'], {}]) {
     assert.throws(() => spawnManaged('true', [], { listenFds }), { code: 'ERR_INVALID_OPTION', option: 'listenFds' });
   }
   assert.throws(() => spawnManaged('true', [], { listenFds: [{ fd: 0 }], stdio: ['ignore', 'ignore', 'ignore', 'pipe'] }), { code: 'ERR_INVALID_OPTION', option: 'stdio' });
-  assert.throws(() => spawnManaged('true', [], { listenFds: [{ fd: 0 }], ipc: true }), { code: 'ERR_INVALID_OPTION', option: 'ipc' });
   assert.throws(() => spawnManaged('no-such-command-lastcall', [], { listenFds: [{ fd: 0 }] }), { code: 'ERR_SPAWN', errno: 'ENOENT' });
 });
 
@@ -74,4 +73,13 @@ test('Supervisor#replace: the new child is current and ready; the old one\'s exi
   assert.deepEqual(spawned, [old.pid]);
   await sup.close();
   assert.equal(next.exited, true);
+});
+
+test('listenFds with ipc: the channel comes after the sockets and works through the shell', async () => {
+  const [socket] = await holdListeningSockets([{ kind: 'tcp', host: '127.0.0.1', port: 0 }]);
+  const child = spawnManaged(process.execPath, ['-e', 'process.send({ fds: process.env.LISTEN_FDS, pid: process.env.LISTEN_PID === String(process.pid) }, () => process.exit(0))'],
+    { stdio: 'inherit', ipc: true, listenFds: [socket] });
+  const [message] = await new Promise((resolve) => child.process.once('message', (...args) => resolve(args)));
+  assert.deepEqual(message, { fds: '1', pid: true });
+  await child.waitForExit();
 });
