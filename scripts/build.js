@@ -25,7 +25,7 @@ rmSync(at('build/modules'), { recursive: true, force: true });
 compile('tsconfig.json');
 compile('tsconfig.cjs.json');
 
-const library = ['index', 'http/index', 'process/index', 'pidfile/index', 'fastify/index'];
+const library = ['index', 'http/index', 'process/index', 'pidfile/index', 'fastify/index', 'auto/index'];
 const cli = ['cli/main', 'cli/doctor/explain-preload'];
 /** Entry name → module. The preload lands beside the CLI's chunks, where doctor's explain.js looks for it. */
 const entryName = (name) => (name === 'cli/doctor/explain-preload' ? 'cli/explain-preload' : name);

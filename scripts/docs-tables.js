@@ -1,5 +1,5 @@
 // The CLI's flag and exit-code tables in README.md and docs/*.md, generated from the tables in
-// src/cli (run/flags.ts, doctor/flags.ts, report.ts, run/exit-codes.ts) between markers such as
+// src/cli (run/flags.ts, doctor/flags.ts, report.ts, run/exit-codes.ts, doctor/checks.ts) between markers such as
 // <!-- lastcall:flags run --> … <!-- /lastcall:flags run -->. `npm run docs:tables` rewrites them;
 // `node scripts/docs-tables.js --check` (and test/package/docs-tables.test.js) fails when one is stale.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ export async function generators() {
   const { DOCTOR_EXIT_CODES } = await import(join(modules, 'doctor/flags.js'));
   const { REPORT_ARGUMENTS, REPORT_EXIT_CODES, REPORT_FLAGS } = await import(join(modules, 'report.js'));
   const { markdownExitCodeTable } = await import(join(modules, 'run/exit-codes.js'));
+  const { markdownChecksTable } = await import(join(modules, 'doctor/checks.js'));
   return new Map([
     ['flags run', markdownFlagTable(RUN_FLAGS)],
     ['flags doctor', markdownFlagTable(DOCTOR_FLAGS)],
@@ -25,6 +26,7 @@ export async function generators() {
     ['exit-codes run', markdownExitCodeTable()],
     ['exit-codes doctor', markdownExitCodes(DOCTOR_EXIT_CODES)],
     ['exit-codes report', markdownExitCodes(REPORT_EXIT_CODES)],
+    ['checks doctor', markdownChecksTable()],
   ]);
 }
 

@@ -3,6 +3,7 @@ import { type FinishedShutdown, waitForFlush, waitForOnReport } from './exit/fin
 import { useSyncWrites } from './logger.js';
 import { processWide } from '../internal/process-wide.js';
 import { installProcessHooks, type ProcessHookMember } from './exit/process-hooks.js';
+import { exitNow, exitRequests, holdExits, releaseExits, worseExitCode } from './exit/exit-guard.js';
 import type { ShutdownReport } from './types.js';
 
 /** What a lifecycle tells the coordinator about itself. */
@@ -29,7 +30,7 @@ export interface Registration {
 
 interface Entry {
   member: LifecycleMember;
-  removeHooks: () => void;
+  removeHooks: (keepAdopted?: boolean) => void;
   run?: RunningShutdown;
   done?: FinishedShutdown;
   shipped?: Promise<void>;
@@ -61,6 +62,8 @@ export function registerLifecycle(member: LifecycleMember): Registration {
 function began(entry: Entry, run: RunningShutdown, reason: string): void {
   entry.run = run;
   installExitListener();
+  // Until the report is final, anyone's process.exit() waits for it.
+  holdExits();
   if (!entry.member.exit) return;
   state.exitReason ??= reason;
   // After this tick: a signal being dispatched reaches the others first, as their first signal.
@@ -74,7 +77,13 @@ function finished(entry: Entry, done: FinishedShutdown): void {
   entry.shipped = waitForOnReport(done);
   if (!entry.member.exit) {
     done.watchdog?.stop();
-    return dispose(entry);
+    dispose(entry);
+    releaseExits();
+    // Someone asked to exit during this shutdown and no lifecycle will exit: do it now the report is final.
+    if (exitRequests().length > 0 && ![...entries].some((other) => other.member.exit || (other.run && !other.done))) {
+      void entry.shipped.then(() => waitForFlush([done])).then(() => exitNow(worseExitCode(done.report.exitCode)));
+    }
+    return;
   }
   const owners = [...entries].filter((other) => other.member.exit);
   // The others' watchdogs bound the wait for them; the last one bounds the exit.
@@ -84,7 +93,8 @@ function finished(entry: Entry, done: FinishedShutdown): void {
 
 async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
   const finishedAll = owners.map((owner) => owner.done).filter((done) => done !== undefined);
-  const exitCode = Math.max(...finishedAll.map((done) => done.report.exitCode));
+  // A process.exit() someone called during the shutdown counts too: the worse code wins.
+  const exitCode = worseExitCode(Math.max(...finishedAll.map((done) => done.report.exitCode)));
   // The last one's watchdog is the one still armed. From here it no longer reports a timeout:
   // should the deadline pass, it exits with this code.
   last.watchdog?.settle(exitCode);
@@ -95,10 +105,11 @@ async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
   state.exiting = true;
   for (const owner of owners) {
     owner.done?.watchdog?.stop();
-    dispose(owner);
+    dispose(owner, true);
   }
+  releaseExits(true);
   if (exitCode === 0 && owners.every((owner) => owner.member.reraiseSignal) && reraise(last.report.reason)) return;
-  process.exit(exitCode);
+  exitNow(exitCode);
 }
 
 /** Ends the process by `reason` when it is a signal: our listeners are gone, so its default action kills us. */
@@ -111,9 +122,9 @@ function reraise(reason: string): boolean {
   return true;
 }
 
-function dispose(entry: Entry): void {
+function dispose(entry: Entry, exiting = false): void {
   entries.delete(entry);
-  entry.removeHooks();
+  entry.removeHooks(exiting);
 }
 
 // Something called process.exit (a hook, a library) in the middle of a shutdown: the exit code

@@ -8,6 +8,7 @@ import { type Registration, registerLifecycle } from './coordinator.js';
 import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
+import { adoptForeignListeners, uniqueName } from './adopted-steps.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
 import { toError } from '../internal/thrown.js';
@@ -110,6 +111,7 @@ class LifecycleImpl implements Lifecycle {
   get deadlineMs(): number {
     return this.#options.deadlineMs;
   }
+  get deadlineSource(): Lifecycle['deadlineSource'] { return this.#options.deadlineSource; }
   get preStopDelayMs(): number {
     return this.#options.preStopDelayMs;
   }
@@ -210,6 +212,8 @@ class LifecycleImpl implements Lifecycle {
     const includeStart = this.#state === 'starting';
     this.#state = 'draining';
     this.#controller.abort(new ShutdownStartedError(reasonText));
+    // Begun by one of its signals: other code's listeners for it become close steps.
+    for (const { name, hooks } of adoptForeignListeners(reason, this.#options, this.#logger)) this.add(uniqueName(name, this.#steps), hooks, { kind: 'other' });
     this.#run = new Shutdown({
       options: this.#options,
       logger: this.#logger,

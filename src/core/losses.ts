@@ -1,6 +1,6 @@
 import { RequestsLostError } from '../errors.js';
 import type { Step } from './step.js';
-import type { StepReport } from './types.js';
+import type { RequestCounts, StepReport } from './types.js';
 
 /**
  * What the HTTP steps handled once their drain began, put on their close report: a request cut
@@ -15,7 +15,8 @@ export function accountLosses(reports: StepReport[], steps: ReadonlyMap<string, 
     if (counts === undefined) continue;
     const report = reports.findLast((r) => r.name === step.name && r.phase === 'close') ?? reports.findLast((r) => r.name === step.name);
     if (report === undefined) continue;
-    report.requests = counts;
+    const { firstServerErrorAt, ...rest } = counts;
+    report.requests = firstServerErrorAt === undefined ? rest : { ...rest, firstServerErrorMs: firstServerErrorAt - originMs };
     if ((counts.cut > 0 || counts.lost > 0) && report.status === 'ok') {
       report.status = 'failed';
       report.error = new RequestsLostError(step.name, counts.cut, counts.lost);
@@ -23,7 +24,7 @@ export function accountLosses(reports: StepReport[], steps: ReadonlyMap<string, 
     if (counts.serverErrors === 0) continue;
     const n = counts.serverErrors;
     const answered = `${n} request${n === 1 ? '' : 's'} answered ${counts.serverErrorStatus ?? '5xx'} during shutdown`;
-    const at = (counts.firstServerErrorAt ?? Infinity) - originMs;
+    const at = (firstServerErrorAt ?? Infinity) - originMs;
     // What had begun closing by then: closes, and drain hooks of what serves the work (a client closed in its drain).
     const closed = reports
       .filter((r) => r.name !== step.name && r.startMs <= at)
@@ -40,7 +41,7 @@ function describeEnd(r: StepReport, at: number): string {
   return `${r.phase === 'close' ? 'began closing' : 'began draining'} at +${Math.round(r.startMs)} ms`;
 }
 
-function readCounts(step: Step): StepReport['requests'] {
+function readCounts(step: Step): RequestCounts | undefined {
   try {
     return step.hooks.requestCounts?.();
   } catch {

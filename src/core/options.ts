@@ -1,4 +1,5 @@
-import { serviceManagerWarning } from './service-manager.js';
+import { type DeadlineSource } from './deadline-source.js';
+import { normalizeDeadline } from './deadline.js';
 import { constants } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
 import { EXIT_PRESETS, validateExitPreset } from './exit/presets.js';
@@ -14,10 +15,14 @@ import {
 
 export interface NormalizedOptions {
   deadlineMs: number;
+  /** Where deadlineMs came from (option, env, parent, a platform, default). */
+  deadlineSource: DeadlineSource;
   stepTimeoutMs: number;
   drainTimeoutMs: number;
   startTimeoutMs: number;
   preStopDelayMs: number;
+  /** The pre-stop ends once no request arrived for this long (and 3× the largest gap before it); Infinity: a fixed delay. */
+  preStopQuietMs: number;
   signals: readonly NodeJS.Signals[];
   handleErrors: boolean;
   exit: boolean;
@@ -26,6 +31,7 @@ export interface NormalizedOptions {
   watchdog: boolean;
   onReport: OnReport | undefined;
   reraiseSignal: boolean;
+  adoptSignalListeners: boolean;
   /** Kept at the end of the deadline for telemetry steps (when there are any). */
   telemetryReserveMs: number;
   /** Configurations that work but are likely mistakes; logged once by createLifecycle(). */
@@ -38,6 +44,7 @@ const KNOWN = [
   'drainTimeoutMs',
   'startTimeoutMs',
   'preStopDelayMs',
+  'preStopQuietMs',
   'signals',
   'handleErrors',
   'exit',
@@ -47,16 +54,18 @@ const KNOWN = [
   'watchdog',
   'onReport',
   'reraiseSignal',
+  'adoptSignalListeners',
   'telemetryReserveMs',
 ] as const;
 
 const OUTCOMES = ['clean', 'failed', 'timed-out', 'forced'];
 
-export const DEFAULT_DEADLINE_MS = 25_000;
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
 /** Kubernetes removes a pod from its endpoints a few seconds after SIGTERM; keep serving meanwhile. */
 export const KUBERNETES_PRE_STOP_DELAY_MS = 5_000;
+/** A pre-stop with traffic to watch ends after this long without a new request (or 3× the largest gap before the stop). */
+export const DEFAULT_PRE_STOP_QUIET_MS = 500;
 /** The pre-stop delay never takes more than this share of the deadline: the rest is for draining and closing. */
 export const MAX_PRE_STOP_SHARE = 0.5;
 /** Default slice of the deadline kept for telemetry steps (capped at 10% of the deadline). */
@@ -72,13 +81,14 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     return value;
   };
 
-  const deadlineMs = normalizeEnvDuration('LASTCALL_DEADLINE_MS', env) ?? duration('deadlineMs', DEFAULT_DEADLINE_MS, false);
-  if (!Number.isFinite(deadlineMs)) throw new InvalidOptionError('LASTCALL_DEADLINE_MS', 'a finite number of ms', deadlineMs);
+  const deadline = normalizeDeadline('deadlineMs', o.deadlineMs, env);
+  const { deadlineMs } = deadline;
   const stepTimeoutMs = normalizeEnvDuration('LASTCALL_STEP_TIMEOUT_MS', env) ?? duration('stepTimeoutMs', DEFAULT_STEP_TIMEOUT_MS);
   const drainTimeoutMs = duration('drainTimeoutMs', deadlineMs / 2);
   const startTimeoutMs = duration('startTimeoutMs', DEFAULT_START_TIMEOUT_MS);
   const requestedPreStopMs = duration('preStopDelayMs', env.KUBERNETES_SERVICE_HOST ? KUBERNETES_PRE_STOP_DELAY_MS : 0);
   const preStopDelayMs = Math.min(requestedPreStopMs, deadlineMs * MAX_PRE_STOP_SHARE);
+  const preStopQuietMs = duration('preStopQuietMs', DEFAULT_PRE_STOP_QUIET_MS);
   // Sentry's flush and close wait 2 s by default, and a span batch exports well within it; a short
   // deadline gives telemetry its tenth rather than starve the drain.
   const requestedReserveMs = duration('telemetryReserveMs', Math.min(DEFAULT_TELEMETRY_RESERVE_MS, deadlineMs / 10), false);
@@ -93,12 +103,14 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   const installSignals = signals !== false && signals.length > 0;
   const exit = o.exit ?? installSignals;
   validateBoolean('exit', exit);
+  const adoptSignalListeners = o.adoptSignalListeners ?? true;
+  validateBoolean('adoptSignalListeners', adoptSignalListeners);
   const handleErrors = o.handleErrors ?? exit;
   validateBoolean('handleErrors', handleErrors);
   const watchdog = o.watchdog ?? exit;
   validateBoolean('watchdog', watchdog);
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...deadline.warnings];
   if (preStopDelayMs < requestedPreStopMs) {
     warnings.push(
       `preStopDelayMs ${requestedPreStopMs} ms would take more than half of the ${deadlineMs} ms deadline ` +
@@ -110,8 +122,6 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
       `telemetryReserveMs ${requestedReserveMs} ms would take more than half of the ${deadlineMs} ms deadline; using ${telemetryReserveMs} ms`,
     );
   }
-  const manager = serviceManagerWarning(deadlineMs, env);
-  if (manager !== undefined) warnings.push(manager);
   if (installSignals && !watchdog) {
     warnings.push(
       `signals are handled but the watchdog is off${o.watchdog === undefined ? ' (it follows exit: false)' : ''}: ` +
@@ -121,10 +131,12 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
 
   return {
     deadlineMs,
+    deadlineSource: deadline.source,
     stepTimeoutMs,
     drainTimeoutMs,
     startTimeoutMs,
     preStopDelayMs,
+    preStopQuietMs,
     signals: signals === false ? [] : (signals),
     handleErrors,
     exit,
@@ -133,6 +145,7 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     watchdog,
     onReport: onReport as OnReport | undefined,
     reraiseSignal,
+    adoptSignalListeners,
     telemetryReserveMs,
     warnings,
   };

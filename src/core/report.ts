@@ -1,3 +1,4 @@
+import { describeDeadline, describePreStop } from './deadline-text.js';
 import { messageOf } from '../internal/describe.js';
 import type { InternalLogger } from './logger.js';
 import type { ExitCodes, Outcome, Phase, ShutdownReport, StepReport } from './types.js';
@@ -84,6 +85,7 @@ export function serializeReport(report: ShutdownReport): object {
 /** A plain-text table of the report, for terminals and logs. */
 export function formatReport(report: ShutdownReport): string {
   const lines = [`${summarize(report)}; reason: ${report.reason}`];
+  lines.push(`  ${[describeDeadline(report.deadlineMs, report.deadlineSource), describePreStop(report.preStop)].filter(Boolean).join('; ')}`);
   for (const step of report.steps) {
     const timing = `${Math.round(step.startMs)}+${Math.round(step.durationMs)} ms`.padStart(14);
     const error = step.error ? `  ${step.error.message}` : '';

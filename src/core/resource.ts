@@ -33,13 +33,16 @@ export function normalizeResource(step: string, resource: unknown): ResourceHook
 }
 
 function readResource(step: string, resource: unknown): ResourceHooks {
+  // A callable library object (a knex instance is a function with destroy()) closes by its closer.
+  const callable = typeof resource === 'function' ? closeHook(resource) : undefined;
+  if (callable) return callable;
   if (resource === null || typeof resource !== 'object') {
     const hint = typeof resource === 'function' ? 'pass { close: fn } to run a function at close' : undefined;
     throw new InvalidResourceError(step, resource, hint);
   }
   const object = resource as Record<PropertyKey, unknown>;
   const provider = object[lifecycleHooks];
-  if (typeof provider === 'function') return pickHooks(step, (provider as () => unknown).call(resource), true);
+  if (typeof provider === 'function') return providedHooks(step, (provider as () => unknown).call(resource));
   const proto = Object.getPrototypeOf(resource) as unknown;
   if (proto === Object.prototype || proto === null) {
     const keys = Object.keys(resource);
@@ -87,6 +90,13 @@ function pickHooks(step: string, value: unknown, strict: boolean): ResourceHooks
   if (counts !== undefined && typeof counts !== 'function') throw new InvalidResourceError(step, value, `its "${COUNTS}" is not a function`);
   if (counts) hooks.requestCounts = () => (counts as Fn).call(value) as ReturnType<NonNullable<ResourceHooks['requestCounts']>>;
   return hooks;
+}
+
+/** lastcall's own resources may also hand the pre-stop a traffic watch (http servers do). */
+function providedHooks(step: string, provided: unknown): ResourceHooks {
+  if (provided === null || typeof provided !== 'object' || !('traffic' in provided)) return pickHooks(step, provided, true);
+  const { traffic, ...rest } = provided as ResourceHooks;
+  return traffic === undefined ? pickHooks(step, rest, true) : { ...pickHooks(step, rest, true), traffic };
 }
 
 function closeHook(resource: object): ResourceHooks | undefined {

@@ -13,10 +13,12 @@ import { planCloseOrder } from './close-order.js';
 import { accountLosses } from './losses.js';
 import type { Step } from './step.js';
 import type { WorkTracker } from './in-flight.js';
-import type { LifecycleState, Phase, ShutdownReport, StepReport } from './types.js';
+import type { LifecycleState, Phase, PreStopReport, ShutdownReport, StepReport } from './types.js';
+import { waitForPreStop } from './pre-stop.js';
 import { normalizeTimeout } from '../internal/validate.js';
-import { waitForEach, waitForSettled, waitForTimeout } from '../internal/wait.js';
+import { waitForEach, waitForSettled } from '../internal/wait.js';
 import { startWatchdog, type Watchdog } from './exit/watchdog.js';
+import { exitRequests, worseExitCode } from './exit/exit-guard.js';
 
 /** What a shutdown needs from its lifecycle. */
 export interface ShutdownContext {
@@ -51,6 +53,7 @@ export class Shutdown {
   #drainEnd: number | undefined;
   #watchdog: Watchdog | undefined;
   #includeStart = false;
+  #preStop: PreStopReport | undefined;
   /** Hooks whose bounds end in the same ms share one timer and force listener. */
   readonly #bounds: SharedBounds;
 
@@ -74,7 +77,12 @@ export class Shutdown {
       durationMs: now - step.startMs,
       error: new ProcessExitedError(step.name, step.phase),
     }));
-    return this.#buildReport(reason, this.#includeStart, { cut });
+    // Steps whose close never began are in it too, skipped: the summary's counts add up to the steps.
+    const closeSeen = new Set([...this.#ctx.reports, ...cut].filter((r) => r.phase === 'close').map((r) => r.name));
+    const never = [...this.#ctx.steps.values()]
+      .filter((step) => step.hooks.close && !closeSeen.has(step.name))
+      .map((step): StepReport => ({ name: step.name, phase: 'close', status: 'skipped', startMs: now, durationMs: 0, kind: step.kind }));
+    return this.#buildReport(reason, this.#includeStart, { cut: [...cut, ...never] });
   }
 
   async run(reason: string, includeStart: boolean): Promise<ShutdownReport> {
@@ -86,7 +94,13 @@ export class Shutdown {
     const preStopEnd = performance.now() + Math.max(0, Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()));
     tracker.begin(() => this.#drainEnd ?? Math.min(preStopEnd + normalizeTimeout(options.drainTimeoutMs), this.#closeEnd));
     const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.values(), steps, tracker.pendingCount));
-    await waitForTimeout(Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()), force);
+    this.#preStop = await waitForPreStop({
+      maxMs: Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()),
+      quietMs: options.preStopQuietMs,
+      sources: [...steps.values()].flatMap((step) => (step.hooks.traffic ? [step.hooks.traffic] : [])),
+      force,
+      originMs: this.#origin,
+    });
     const drainTimeoutMs = normalizeTimeout(options.drainTimeoutMs);
     const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#closeEnd);
     this.#drainEnd = drainEnd;
@@ -263,10 +277,18 @@ export class Shutdown {
       startedAt: this.#startedAt.toISOString(),
       durationMs: performance.now() - this.#origin,
       deadlineMs: options.deadlineMs,
+      deadlineSource: options.deadlineSource,
+      ...(this.#preStop ? { preStop: this.#preStop } : {}),
       steps,
     };
     if (crash) partial.error = crash;
-    const report = { ...partial, exitCode: decideExitCode(options.exitCodes, partial, logger) };
+    const requests = exitRequests();
+    if (requests.length > 0) {
+      partial.exitRequests = requests.map((request) => ({ ...request }));
+      for (const { code, at } of requests) logger.log('info', { code, at }, `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report`);
+    }
+    // The worse of lastcall's code and the codes asked for: a failure is never turned into 0.
+    const report = { ...partial, exitCode: worseExitCode(decideExitCode(options.exitCodes, partial, logger)) };
     // Serialized: a logger such as pino would print the report's Error objects as `{}`.
     logger.log(report.outcome === 'clean' ? 'info' : 'warn', logger.structured ? { report: serializeReport(report) } : {}, summarize(report));
     return report;

@@ -1,3 +1,6 @@
+import type { DeadlineSource } from './deadline-source.js';
+
+export type { DeadlineSource, DeadlinePlatform } from './deadline-source.js';
 import type { StepKind } from './kinds.js';
 
 export type { StepKind } from './kinds.js';
@@ -13,6 +16,8 @@ export interface ResourceHooks {
   drain?: Hook;
   close?: Hook;
   finish?: Hook;
+  /** Not a hook: arrivals of new work (requests) the pre-stop watches to end when traffic ends. */
+  traffic?: TrafficWatch;
   /** Not a hook: what the resource still has open ("3 jobs running"), for the progress line of a long shutdown; undefined when nothing. */
   describeOpen?: () => string | undefined;
   /** Not a hook: what an HTTP step answered since its drain began (lastcall/http fills it). */
@@ -40,6 +45,14 @@ export interface WorkCounts {
   finished: number;
   /** Rejected (failed, or gave up on its abort signal) after shutdown began. */
   failed: number;
+}
+
+/** What a server tells the pre-stop: when work last arrived and the largest gap between arrivals (performance.now() ms). */
+export interface TrafficWatch {
+  /** performance.now() of the last arrival, undefined if none yet. */
+  lastArrival(): number | undefined;
+  /** The largest gap between consecutive arrivals in the `lookbackMs` before `now`; 0 with fewer than two. */
+  largestGap(now: number, lookbackMs: number): number;
 }
 
 /** Objects from lastcall's own modules describe their hooks through this symbol. */
@@ -88,8 +101,8 @@ export interface StepReport {
   kind?: StepKind;
   /** Close phase: the steps whose close it waited for (by `dependsOn` or by tier). */
   waitedFor?: string[];
-  /** HTTP steps (close phase): requests handled since their drain began. */
-  requests?: RequestCounts;
+  /** HTTP steps (close phase): requests handled since their drain began; the first 5xx in ms since shutdown began. */
+  requests?: Omit<RequestCounts, 'firstServerErrorAt'> & { firstServerErrorMs?: number };
   /** The in-flight step: tracked work that settled during the shutdown. */
   work?: WorkCounts;
 }
@@ -102,9 +115,27 @@ export interface ShutdownReport {
   startedAt: string;
   durationMs: number;
   deadlineMs: number;
+  /** Where deadlineMs came from: `{ source: 'systemd', detail: 'app.service', platformMs: 90000, marginMs: 1000 }`. */
+  deadlineSource?: DeadlineSource;
+  /** The pre-stop wait (readiness false, still serving), when there was one: how long and why it ended. */
+  preStop?: PreStopReport;
   /** The uncaught error that started this shutdown, if one did. */
   error?: Error;
+  /** `process.exit()` calls made by other code during the shutdown, deferred until this report; absent when none. */
+  exitRequests?: { code: number; at?: string }[];
   steps: StepReport[];
+}
+
+/** 'quiet': no request arrived for the quiet window; 'maximum': preStopDelayMs was reached; 'no-server': no watched server, so the fixed preStopDelayMs; 'forced': a second signal or the deadline. */
+export type PreStopEnd = 'quiet' | 'maximum' | 'no-server' | 'forced';
+
+export interface PreStopReport {
+  durationMs: number;
+  reason: PreStopEnd;
+  /** The quiet window it waited for (max of preStopQuietMs and 3× the largest gap before the stop). */
+  quietMs?: number;
+  /** ms after shutdown began at which the last request arrived during the pre-stop. */
+  lastArrivalMs?: number;
 }
 
 /** pino-compatible: `(obj, msg)`. Any subset of levels may be missing; `flush` is used when present. */
@@ -122,7 +153,7 @@ export type OnReport = (report: ShutdownReport, signal: AbortSignal) => unknown;
 export type ExitCodes = Partial<Record<Outcome, number>> | ((report: Omit<ShutdownReport, 'exitCode'>) => number);
 
 export interface LifecycleOptions {
-  /** Whole shutdown budget in ms. Default 25000; env LASTCALL_DEADLINE_MS overrides. */
+  /** Whole shutdown budget in ms. Default: the platform's grace period minus a margin (docs/deadline.md), else 25000; env LASTCALL_DEADLINE_MS overrides. */
   deadlineMs?: number;
   /** Default per-hook timeout. Default 10000; env LASTCALL_STEP_TIMEOUT_MS overrides. */
   stepTimeoutMs?: number;
@@ -130,8 +161,10 @@ export interface LifecycleOptions {
   drainTimeoutMs?: number;
   /** Bound on start(). Default 60000. */
   startTimeoutMs?: number;
-  /** Time between readiness turning false and draining, for load balancers. Default 5000 when KUBERNETES_SERVICE_HOST is set (every Kubernetes pod), else 0. */
+  /** Longest time between readiness turning false and draining, for load balancers to stop routing here; ends sooner when traffic ends (`preStopQuietMs`). Default 5000 when KUBERNETES_SERVICE_HOST is set (every Kubernetes pod), else 0. Capped at half the deadline. */
   preStopDelayMs?: number;
+  /** The pre-stop ends once no request reached a watched server (httpServer()) for this long, and for 3× the largest gap between requests before the stop. Infinity: always wait the whole preStopDelayMs. Default 500. */
+  preStopQuietMs?: number;
   /** Signals that start a shutdown; a second one forces it. false: install none. Default ['SIGTERM', 'SIGINT']. */
   signals?: readonly NodeJS.Signals[] | false;
   /** Shut down on uncaughtException / unhandledRejection (exit code 1). Default: same as `exit`. */
@@ -150,6 +183,12 @@ export interface LifecycleOptions {
   onReport?: OnReport;
   /** After a clean shutdown begun by a signal, end by that signal (exit status 128+n) instead of exit(0). Default false. */
   reraiseSignal?: boolean;
+  /**
+   * Stop-signal listeners other code registered (before or after this lifecycle) run as bounded
+   * close steps after intake has drained, instead of on their own at the signal. false: leave them
+   * alone, with one warning naming each at shutdown. Default true.
+   */
+  adoptSignalListeners?: boolean;
   /**
    * The last part of the deadline kept for `telemetry` steps (traces, errors, logs flushed after
    * everything else): earlier steps' bounds end before it. Default min(2000, 10% of the deadline).
@@ -200,6 +239,8 @@ export interface Lifecycle {
   readonly state: LifecycleState;
   /** The effective deadline and pre-stop delay, after env overrides. */
   readonly deadlineMs: number;
+  /** Where deadlineMs came from. */
+  readonly deadlineSource: DeadlineSource;
   readonly preStopDelayMs: number;
   on<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this;
   once<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this;

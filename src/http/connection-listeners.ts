@@ -98,9 +98,11 @@ function attachListeners(tracker: ConnectionTracker): { listenFirst: () => void;
   // The one thing done per request before drain: a timestamp, and tracking of pipelined requests
   // (queued behind another response on their socket), so that `inFlight` counts them.
   const onRequest = (req: RequestLike, res: TrackedResponse): void => {
+    const now = performance.now();
+    tracker.arrivals.record(now, req);
     if (!(res instanceof ServerResponse)) return tracker.track(res); // an HTTP/2 stream
     const socket = req.socket as TrackedSocket;
-    socket[kLastActiveAt] = performance.now();
+    socket[kLastActiveAt] = now;
     tracker.fresh.delete(socket);
     if (tracker.draining || isAcceptedLate(socket)) {
       tracker.track(res);

@@ -5,6 +5,7 @@ import type { RequestCounts } from '../core/types.js';
 import { performance } from 'node:perf_hooks';
 import { currentResponse, lastResponse, markClose, type ResponseSocket, type TrackedResponse } from './connection-close.js';
 import type { ServerKind } from './server-kind.js';
+import { ArrivalLog } from './arrivals.js';
 
 export type { TrackedResponse } from './connection-close.js';
 
@@ -49,6 +50,8 @@ export class ConnectionTracker {
   graceUntil = 0;
   /** Connections accepted so far (drain watches it to empty the kernel's accept queue). */
   acceptedCount = 0;
+  /** Request arrivals, for the pre-stop's traffic watch. */
+  readonly arrivals = new ArrivalLog();
   /** Upgraded sockets destroyed because they outlived `upgradedGraceMs`. */
   upgradedDestroyed = 0;
   /** Of the upgraded sockets, WebSockets: the stream their frames go on (the TLS socket for wss). */

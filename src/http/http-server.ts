@@ -118,7 +118,7 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
     [lifecycleHooks](): ResourceHooks {
       const describeOpen = (): string | undefined => describeConnections(tracker);
       const requestCounts = (): RequestCounts => ({ ...tracker.counts });
-      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal), describeOpen, requestCounts };
+      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal), describeOpen, requestCounts, traffic: tracker.arrivals };
     },
     [Symbol.asyncDispose]() {
       return handle.close();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { kProbeRequest } from './arrivals.js';
 import { InvalidOptionError } from '../errors.js';
 import { validateOptions } from '../internal/validate.js';
 import { describeNotReady, type ProbeAnswer, type ProbeLifecycle } from './check-group.js';
@@ -72,6 +73,8 @@ export function createProbeHandler(life: ProbeLifecycle, options?: ProbeHandlerO
       next?.();
       return false;
     }
+    // Answered here: a health check, which the pre-stop's traffic watch must not count.
+    (req as { [kProbeRequest]?: boolean })[kProbeRequest] = true;
     return true;
   };
 }

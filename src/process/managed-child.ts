@@ -67,6 +67,11 @@ export class ManagedChild {
   #closing: Promise<CloseResult> | undefined;
   readonly #closedProcesses = new Map<string, ClosedProcess>();
 
+  /** The deadline handed to the child in LASTCALL_DEADLINE_MS (`handDownDeadline`), else undefined. */
+  get childDeadlineMs(): number | undefined {
+    return this.#options.childDeadlineMs;
+  }
+
   constructor(child: ChildProcess, pid: number, options: NormalizedSpawnOptions, marker: string) {
     this.process = child;
     this.pid = pid;

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { validateBoolean, validateDuration, validateOptions, validateString } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
 import { type ListenFd, type NormalizedListenFds, normalizeListenFds, placeListenFds } from './listen-fds.js';
+import { handDownEnv, handDownMs } from '../core/deadline.js';
 
 type StdioEntry = 'pipe' | 'ignore' | 'inherit' | number | null | undefined;
 
@@ -30,6 +31,13 @@ export interface SpawnManagedOptions {
    * (the child's own pid: the command is exec()ed by /bin/sh, which sets it). Default none.
    */
   listenFds?: readonly ListenFd[];
+  /**
+   * Hand the child a shutdown deadline it can finish inside: its env gets `LASTCALL_DEADLINE_MS` =
+   * the time close() allows between the stop signal and SIGKILL (`termMs`; with a lifecycle, at most
+   * its deadline minus `graceMs`) minus a margin (10%, 100 ms to 1 s), replacing any inherited one,
+   * and `LASTCALL_PARENT_DEADLINE_MS`. A child using lastcall picks it up; others can read it. Default false.
+   */
+  handDownDeadline?: boolean | { readonly deadlineMs: number };
 }
 
 export interface NormalizedSpawnOptions {
@@ -42,9 +50,11 @@ export interface NormalizedSpawnOptions {
   stopSignal: NodeJS.Signals;
   guardian: boolean;
   listen: NormalizedListenFds | undefined;
+  /** The deadline handed to the child (in its env), if asked for. */
+  childDeadlineMs: number | undefined;
 }
 
-const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'stopSignal', 'guardian', 'listenFds'];
+const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'stopSignal', 'guardian', 'handDownDeadline', 'listenFds'];
 const STDIO_WORDS = ['pipe', 'ignore', 'inherit'];
 
 /** Checks everything at the call site; throws InvalidOptionError / UnknownOptionError. */
@@ -72,7 +82,34 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
   const listen = normalizeListenFds(o.listenFds);
   const stdio = normalizeStdio(o.stdio ?? 'pipe');
   const placed = listen ? placeListenFds(stdio, listen.fds) : stdio;
-  return { cwd: o.cwd, env: o.env ?? process.env, stdio: ipc ? [...placed, 'ipc'] : placed, serialization, graceMs, termMs, stopSignal, guardian, listen };
+  const env = o.env ?? process.env;
+  const budgetMs = normalizeHandDownBudget(o.handDownDeadline, graceMs, termMs);
+  const childDeadlineMs = budgetMs === undefined ? undefined : handDownMs(budgetMs);
+  return {
+    cwd: o.cwd,
+    env: childDeadlineMs === undefined || budgetMs === undefined ? env : handDownEnv(env, childDeadlineMs, budgetMs),
+    stdio: ipc ? [...placed, 'ipc'] : placed,
+    serialization,
+    graceMs,
+    termMs,
+    stopSignal,
+    guardian,
+    childDeadlineMs,
+    listen,
+  };
+}
+
+/** The child's time from stop signal to SIGKILL: termMs, and within a lifecycle's deadline (after graceMs). */
+function normalizeHandDownBudget(value: unknown, graceMs: number, termMs: number): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return termMs;
+  const deadlineMs = (value as { deadlineMs?: unknown } | null | undefined)?.deadlineMs;
+  if (typeof deadlineMs !== 'number' || !(deadlineMs > 0)) {
+    throw new InvalidOptionError('handDownDeadline', 'true, false, or a lifecycle (an object with a positive deadlineMs)', value);
+  }
+  const budget = Math.min(termMs, deadlineMs - graceMs);
+  if (!(budget > 0)) throw new InvalidOptionError('handDownDeadline', `a lifecycle whose deadline (${deadlineMs} ms) exceeds graceMs (${graceMs} ms)`, value);
+  return budget;
 }
 
 function validateCwd(cwd: unknown): void {

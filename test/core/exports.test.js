@@ -14,6 +14,7 @@ const expected = {
     'UnsupportedPlatformError', 'channelNames', 'createLifecycle', 'formatReport', 'lifecycleHooks', 'serializeReport',
   ],
   'lastcall/http': ['httpServer', 'inheritedSockets', 'probes'],
+  'lastcall/auto': ['lifecycle'],
   'lastcall/fastify': ['lastcallFastify'],
   'lastcall/process': ['ManagedChild', 'Supervisor', 'TreeWatch', 'backoffDelay', 'createTreeMarker', 'getGuardianPid', 'holdListeningSockets', 'killTree', 'removeSocketFiles', 'spawnManaged', 'supervise', 'watchTree'],
   'lastcall/pidfile': [
@@ -34,8 +35,8 @@ test('package.json: exports map with types for every entry, bin, engines, ESM', 
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   assert.equal(pkg.type, 'module');
   assert.equal(pkg.engines.node, '>=20');
-  assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './fastify', './http', './package.json', './pidfile', './process']);
-  for (const key of ['.', './fastify', './http', './process', './pidfile']) {
+  assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './auto', './fastify', './http', './package.json', './pidfile', './process']);
+  for (const key of ['.', './auto', './fastify', './http', './process', './pidfile']) {
     for (const condition of ['import', 'require']) assert.match(pkg.exports[key][condition].types, /\.d\.ts$/);
   }
   assert.equal(pkg.bin.lastcall, './dist/cli/main.js');

@@ -84,7 +84,8 @@ test('a hook that returns at once is timed on its own: a sibling that blocks aft
   const quick = report.steps.find((step) => step.name === 'quick');
   const blocker = report.steps.find((step) => step.name === 'blocker');
   assert.equal(quick.status, 'ok');
-  assert.ok(quick.durationMs < 100, `quick took ${quick.durationMs} ms`);
+  // Its own time, not the 250 ms the next step blocks the thread for.
+  assert.ok(quick.durationMs < 250, `quick took ${quick.durationMs} ms`);
   assert.equal(blocker.status, 'timed-out');
   assert.equal(blocker.error.code, 'ERR_STEP_TIMEOUT');
 });

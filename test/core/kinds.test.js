@@ -92,6 +92,11 @@ test('stand-ins with the public shape of KafkaJS, Sentry, Prisma, undici, Mongo,
   assert.equal(await kindOf(new PrismaClient()), 'client');
   assert.equal(await kindOf(new Pool()), 'client');
   assert.equal(await kindOf(new MongoClient()), 'client');
+  // knex: the instance is a function (knex('table')) with destroy(), raw() and transaction().
+  let destroyed = false;
+  const knex = Object.assign(() => {}, { destroy: async () => void (destroyed = true), raw: () => {}, transaction: () => {} });
+  assert.equal(await kindOf(knex), 'client');
+  assert.equal(destroyed, true);
   assert.equal(await kindOf({ close: noop }), 'other');
 });
 

@@ -32,7 +32,10 @@ test('independent hung steps cost the max of their timeouts, not the sum', async
   for (const name of ['a', 'b', 'c']) life.add(name, { close: () => new Promise(() => {}) });
   const report = await life.shutdown();
   assert.equal(report.outcome, 'timed-out');
-  assert.ok(report.durationMs < 400, `took ${report.durationMs} ms`);
+  // Concurrent: every step started before any of them timed out (a sequence would start each after the last).
+  const steps = ['a', 'b', 'c'].map((name) => find(report, name));
+  const firstEnd = Math.min(...steps.map((s) => s.startMs + s.durationMs));
+  for (const s of steps) assert.ok(s.startMs < firstEnd, JSON.stringify(steps));
   for (const name of ['a', 'b', 'c']) assert.equal(find(report, name).status, 'timed-out');
 });
 
@@ -70,7 +73,7 @@ test('stepTimeoutMs 0 means no step timeout, but the deadline still holds', asyn
   assert.equal(find(report, 'slow').status, 'ok');
   assert.equal(find(report, 'stuck').status, 'timed-out');
   assert.equal(find(report, 'stuck').error.code, 'ERR_DEADLINE_EXCEEDED');
-  assert.ok(report.durationMs < 500);
+  assert.equal(report.outcome, 'timed-out');
 });
 
 test('shutdown is idempotent, also when called from inside a step', async () => {
@@ -200,7 +203,8 @@ test('the report has the documented shape', async () => {
   const life = quiet({ deadlineMs: 1234 });
   life.add('a', { close() {} });
   const report = await life.shutdown(new Error('fatal'));
-  assert.deepEqual(Object.keys(report).sort(), ['deadlineMs', 'durationMs', 'error', 'exitCode', 'outcome', 'reason', 'startedAt', 'steps']);
+  assert.deepEqual(Object.keys(report).sort(), ['deadlineMs', 'deadlineSource', 'durationMs', 'error', 'exitCode', 'outcome', 'reason', 'startedAt', 'steps']);
+  assert.deepEqual(report.deadlineSource, { source: 'option' });
   assert.equal(report.reason, 'fatal');
   assert.equal(report.outcome, 'failed');
   assert.equal(report.exitCode, 1);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { channelNames, createLifecycle } from 'lastcall';
 import { probes } from 'lastcall/http';
 import { startFixture } from '../helpers/fixture.js';
-import { get, quietLifecycle } from '../http/helpers.js';
+import { get, quietLifecycle } from '../helpers/http.js';
 
 test('markNotReady turns life.ready and /readyz off without shutting down; markReady turns them back on', async () => {
   const life = createLifecycle(quietLifecycle);

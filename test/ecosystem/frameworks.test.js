@@ -15,7 +15,7 @@ import { Server as SocketIo } from 'socket.io';
 import { io as connectSocketIo } from 'socket.io-client';
 import { createLifecycle } from 'lastcall';
 import { httpServer } from 'lastcall/http';
-import { get, quietLifecycle, rawClient, waitForClosedListener } from '../http/helpers.js';
+import { get, quietLifecycle, rawClient, waitForClosedListener } from '../helpers/http.js';
 
 /** A /slow handler held until `release()`; every other path answers 'fast'. */
 function slowGate() {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import Redis from 'ioredis';
 import { createLifecycle } from 'lastcall';
 import { startRedis } from '../helpers/servers.js';
-import { quietLifecycle } from '../http/helpers.js';
+import { quietLifecycle } from '../helpers/http.js';
 
 test('ioredis client as a resource: replies pending at shutdown are delivered (QUIT, not a disconnect)', { timeout: 20_000 }, async (t) => {
   const server = await startRedis();

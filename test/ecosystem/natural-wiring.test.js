@@ -1,4 +1,4 @@
-// Issue 21, wiring 1, end to end with real PostgreSQL and Redis: an Express app adds its raw
+// End to end with real PostgreSQL and Redis: an Express app adds its raw
 // server, a pg Pool and an ioredis client with no dependsOn; SIGTERM with 5 slow requests in
 // flight and keep-alive load. Nothing is lost, db and cache close after http, exit 0, and the
 // report says so. Closing the pool early on purpose: the 500s are counted, warned about, exit 1.

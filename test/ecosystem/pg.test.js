@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import { createLifecycle } from 'lastcall';
 import { startPostgres } from '../helpers/servers.js';
-import { quietLifecycle } from '../http/helpers.js';
+import { quietLifecycle } from '../helpers/http.js';
 
 test('pg Pool as a resource: queries in flight finish, then end() leaves no connection open', async (t) => {
   const server = await startPostgres();

@@ -45,7 +45,7 @@ test('INCIDENTS_DEBUG=1 npm run incidents -- 5: every column of the side-by-side
   assert.deepEqual(rows[1].split('|').map((cell) => cell.trim()).slice(4), ['none', '0', 'none']);
 });
 
-test('demo doctor hook: audits incident 2 broken and fixed, writes both HTML timelines', { skip: !(await doctorAvailable()) && 'lastcall doctor is not built yet (issue 12): the hook prints nothing until it is' }, async () => {
+test('demo doctor hook: audits incident 2 broken and fixed, writes both HTML timelines', { skip: !(await doctorAvailable()) && 'lastcall doctor is not built yet: the hook prints nothing until it is' }, async () => {
   const printed = [];
   await runDoctorIfAvailable((line) => printed.push(line));
   const paths = printed.join('\n').match(/\S+\.html/g) ?? [];

@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createLifecycle } from 'lastcall';
 import { lastcallFastify } from 'lastcall/fastify';
-import { get, quietLifecycle, rawClient, waitForClosedListener } from '../http/helpers.js';
+import { get, quietLifecycle, rawClient, waitForClosedListener } from '../helpers/http.js';
 
 /** A Fastify app with a /slow route held until `release()`, and an onClose hook that records when it ran. */
 async function slowApp(fastifyOptions = {}) {

@@ -1,58 +1,46 @@
-// A small bounded HTTP load client for 127.0.0.1: `keepAlive` workers share a keep-alive agent (one
-// socket each, reused), `fresh` workers open a new connection per request. Every request that is
-// refused, reset, times out or gets a non-2xx status is a failure, kept with its error code.
+// Closed-loop keep-alive HTTP load, counting what each request became. Lost: a request reset
+// mid-way (ECONNRESET, "socket hang up": it may or may not have run) or answered 5xx. Refused
+// connections never reached the server (safe to retry elsewhere): a client stops at its first.
 import http from 'node:http';
 
-export function startLoad({ port, socketPath, keepAlive = 3, fresh = 3, pauseMs = 2, timeoutMs = 10_000 }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: keepAlive });
-  const stats = { ok: 0, failures: [], pids: new Map() };
-  let running = true;
-  const one = (reuse) =>
+export function startLoad(port, { clients = 20, path = '/work/20' } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const counts = { ok: 0, okAfterStop: 0, reset: 0, error5xx: 0, refused: 0 };
+  let stopping = false;
+  let done = false;
+  let warmed;
+  const one = () =>
     new Promise((resolve) => {
-      const target = socketPath ? { socketPath } : { host: '127.0.0.1', port };
-      const req = http.get({ ...target, path: '/', agent: reuse ? agent : false, timeout: timeoutMs }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c) => (body += c));
-        res.on('end', () => {
-          if (res.statusCode >= 200 && res.statusCode < 300) {
-            stats.ok += 1;
-            const pid = body.trim();
-            stats.pids.set(pid, (stats.pids.get(pid) ?? 0) + 1);
-          } else stats.failures.push(`status ${res.statusCode}`);
-          resolve();
-        });
-        res.on('error', (e) => (stats.failures.push(`response ${e.code ?? e.message}`), resolve()));
+      const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode >= 500 ? 'error5xx' : 'ok'));
+        res.on('error', () => resolve('reset'));
       });
-      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-      req.on('error', (e) => (stats.failures.push(e.code ?? e.message), resolve()));
+      req.on('error', (error) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'reset'));
     });
-  const worker = async (reuse) => {
-    while (running) {
-      await one(reuse);
-      await new Promise((r) => setTimeout(r, pauseMs));
+  const client = async () => {
+    while (!done) {
+      const outcome = await one();
+      counts[outcome]++;
+      if (warmed && counts.ok >= warmed.n) warmed.resolve();
+      if (outcome === 'ok' && stopping) counts.okAfterStop++;
+      if (outcome === 'refused') return;
     }
   };
-  const workers = [...Array.from({ length: keepAlive }, () => worker(true)), ...Array.from({ length: fresh }, () => worker(false))];
+  const running = Promise.all(Array.from({ length: clients }, client));
   return {
-    stats,
-    /** Resolves once `n` more requests succeeded (or rejects after `ms`). */
-    async waitForOk(n, ms = 10_000) {
-      const target = stats.ok + n;
-      const until = performance.now() + ms;
-      while (stats.ok < target) {
-        if (performance.now() > until) throw new Error(`fewer than ${n} requests succeeded within ${ms} ms: ${JSON.stringify(summary(stats))}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+    counts,
+    /** The server is being stopped from now on. */
+    stopping: () => (stopping = true),
+    /** Resolves once `n` requests were answered (the load is really running). */
+    warm(n = clients * 2) {
+      return counts.ok >= n ? Promise.resolve() : new Promise((resolve) => (warmed = { n, resolve }));
     },
     async stop() {
-      running = false;
-      await Promise.all(workers);
+      done = true;
+      await running;
       agent.destroy();
-      return summary(stats);
+      return { ...counts, lost: counts.reset + counts.error5xx };
     },
   };
-}
-
-function summary(stats) {
-  return { ok: stats.ok, failures: stats.failures, pids: [...stats.pids.keys()] };
 }

@@ -71,13 +71,6 @@ export function checkNginx(code) {
   return problems;
 }
 
-/** Python: compiled by python3 (a block that also runs is run by its own test). */
-export function checkPython(code) {
-  const r = spawnSync('python3', ['-c', 'import sys; compile(sys.stdin.read(), "<snippet>", "exec")'], { input: code, encoding: 'utf8' });
-  if (r.error) return [`python3: ${r.error.message} (Debian package python3)`];
-  return r.status === 0 ? [] : [`python3: ${r.stderr.trim().split('\n').at(-1)}`];
-}
-
 export const checkDockerfileBlock = (code, fragment) => checkDockerfile(code, { fragment }).problems;
 
 export function checkUnitBlock(code, fragment) {

@@ -22,6 +22,7 @@ const KNOWN = {
   lastcallFastify: "typeof import('lastcall/fastify').lastcallFastify",
 };
 const MISSING_NAME = new Set([2304, 2552, 2582, 2503]);
+const MISSING_MODULE = 2307;
 
 const options = {
   module: ts.ModuleKind.NodeNext,
@@ -55,16 +56,28 @@ export function typeCheck(snippets) {
     };
     for (const [file, s] of files) writeFileSync(file, source(s));
     let diagnostics = check([...files.keys()]);
-    // Fragments: declare the names they use but do not define, then check again.
+    // Fragments: declare the names they use but do not define, and the packages they import that are
+    // not installed here (never lastcall's own or node's), then check again.
     const rewritten = new Set();
+    const missingModules = new Set();
     for (const [file, s] of files) {
       if (s.kind !== 'fragment') continue;
+      for (const d of diagnostics.get(file) ?? []) {
+        const specifier = d.code === MISSING_MODULE ? /'([^']+)'/.exec(flat(d))?.[1] : undefined;
+        if (specifier && !/^(lastcall|node:)/.test(specifier)) missingModules.add(specifier);
+      }
       const names = [...new Set(diagnostics.get(file)?.filter((d) => MISSING_NAME.has(d.code)).map((d) => /'([^']+)'/.exec(flat(d))?.[1]) ?? [])];
       if (names.length === 0) continue;
       writeFileSync(file, source(s, names));
       rewritten.add(file);
     }
-    if (rewritten.size > 0) diagnostics = check([...files.keys()]);
+    // A complete block that imports what is not installed stays an error, even once a fragment's
+    // declaration covers that package.
+    const unresolved = [...files].filter(([, s]) => s.kind !== 'fragment').map(([file]) => [file, (diagnostics.get(file) ?? []).filter((d) => d.code === MISSING_MODULE)]);
+    const ambient = path.join(dir, 'missing-packages.d.ts');
+    writeFileSync(ambient, [...missingModules].map((m) => `declare module '${m}';`).join('\n'));
+    if (rewritten.size > 0 || missingModules.size > 0) diagnostics = check([...files.keys(), ambient]);
+    for (const [file, list] of unresolved) if (list.length > 0) diagnostics.set(file, [...list, ...(diagnostics.get(file) ?? [])]);
     return Object.fromEntries([...files].map(([file, s]) => [s.id, (diagnostics.get(file) ?? []).map((d) => describe(d))]));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { rawClient } from './helpers.js';
+import { rawClient } from '../helpers/http.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/http/accept-queue.js', import.meta.url));
 const QUEUED = 30;

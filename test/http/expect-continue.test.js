@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { httpServer } from 'lastcall/http';
-import { gate, keptAliveClient, listen } from './helpers.js';
+import { gate, keptAliveClient, listen } from '../helpers/http.js';
 
 test('Expect: 100-continue with an app checkContinue listener: Connection: close, and drain ends', async () => {
   const { handler, release, arrivals } = gate();

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { createLifecycle } from 'lastcall';
 import { probes } from 'lastcall/http';
-import { get, listen, quietLifecycle } from './helpers.js';
+import { get, listen, quietLifecycle } from '../helpers/http.js';
 
 const json = async (port, path, options) => {
   const res = await get(port, path, options);

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { httpServer } from 'lastcall/http';
-import { listen, rawClient } from './helpers.js';
+import { listen, rawClient } from '../helpers/http.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/http/idle-server.js', import.meta.url));
 

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { createLifecycle } from 'lastcall';
 import { httpServer, probes } from 'lastcall/http';
-import { gate, get, listen, quietLifecycle, rawClient } from './helpers.js';
+import { gate, get, listen, quietLifecycle, rawClient } from '../helpers/http.js';
 
 test('readiness flips before the listener closes; liveness stays up through drain', async () => {
   const life = createLifecycle({ ...quietLifecycle, preStopDelayMs: 300 });

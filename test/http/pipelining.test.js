@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { httpServer } from 'lastcall/http';
-import { gate, keptAliveClient, listen, rawClient } from './helpers.js';
+import { gate, keptAliveClient, listen, rawClient } from '../helpers/http.js';
 
 const pipelined = (paths) => paths.map((path) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join('');
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import express from 'express';
 import { createLifecycle } from 'lastcall';
 import { probes } from 'lastcall/http';
-import { get, listen, quietLifecycle } from './helpers.js';
+import { get, listen, quietLifecycle } from '../helpers/http.js';
 
 test('startup and readiness follow the lifecycle; liveness is always 200', async () => {
   const life = createLifecycle({ ...quietLifecycle, preStopDelayMs: 100 });

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { startFixture } from '../helpers/fixture.js';
-import { rawClient } from './helpers.js';
+import { rawClient } from '../helpers/http.js';
 
 async function until(predicate, what, timeoutMs = 15_000) {
   const end = Date.now() + timeoutMs;

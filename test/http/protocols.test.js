@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import express from 'express';
 import { WebSocket, WebSocketServer } from 'ws';
 import { httpServer } from 'lastcall/http';
-import { gate, get, listen, selfSignedCert, waitForClosedListener } from './helpers.js';
+import { gate, get, listen, selfSignedCert, waitForClosedListener } from '../helpers/http.js';
 
 const { cert, noCert } = selfSignedCert();
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import Fastify from 'fastify';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createLifecycle } from 'lastcall';
-import { gate, get, keptAliveClient, listen } from './helpers.js';
+import { gate, get, keptAliveClient, listen } from '../helpers/http.js';
 
 const logged = (options = {}) => {
   const lines = [];
@@ -129,4 +129,26 @@ test('a request cut at the deadline is counted as cut and names the step', async
   assert.equal(await hung, 'ECONNRESET');
   assert.equal(step(report, 'http').requests.cut, 1);
   assert.notEqual(report.outcome, 'clean');
+});
+
+test('CommonJS build: require("lastcall") drains a raw server too (lastcall/http loaded by the core on demand)', async () => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const { createLifecycle: createCjs } = require('lastcall');
+  const { handler, release, arrivals } = gate();
+  const server = http.createServer(handler);
+  const life = createCjs({ signals: false, exit: false, logger: false, deadlineMs: 20_000 });
+  life.add('http', server);
+  const port = await listen(server);
+  const idle = await keptAliveClient(port);
+  const slow = get(port, '/slow/cjs');
+  await arrivals(1);
+  const shutdown = life.shutdown('test');
+  await idle.waitForEnd();
+  release();
+  assert.equal((await slow).status, 200);
+  const report = await shutdown;
+  assert.equal(report.outcome, 'clean');
+  assert.equal(step(report, 'http', 'drain').kind, 'server');
+  assert.equal(step(report, 'http').requests.answered, 1);
 });

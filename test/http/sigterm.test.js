@@ -5,7 +5,7 @@ import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { get, rawClient } from './helpers.js';
+import { get, rawClient } from '../helpers/http.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/http/server.js', import.meta.url));
 

@@ -6,7 +6,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { test } from 'node:test';
 import { httpServer } from 'lastcall/http';
-import { listen, rawClient, selfSignedCert } from './helpers.js';
+import { listen, rawClient, selfSignedCert } from '../helpers/http.js';
 
 const { cert, noCert } = selfSignedCert();
 

@@ -46,3 +46,14 @@ test('errors.md has one heading per error code the package defines, and nothing 
   assert.deepEqual(codes.filter((code) => !slugs.has(code)), [], 'codes without a heading in docs/errors.md');
   assert.deepEqual([...slugs].filter((code) => !codes.includes(code)), [], 'headings in docs/errors.md for codes that do not exist');
 });
+
+test('every error code the pages name is a current one (old codes only in errors.md\'s table of renamed codes)', () => {
+  const current = new Set(headings(readDoc('docs/errors.md')).filter((h) => h.level === 3).map((h) => h.text));
+  const stale = [];
+  for (const file of files) {
+    let text = readDoc(file);
+    if (file === 'docs/errors.md') text = text.slice(0, text.indexOf('## Renamed codes'));
+    for (const [code] of text.matchAll(/ERR_[A-Z0-9_]+/g)) if (!current.has(code)) stale.push(`${file}: ${code}`);
+  }
+  assert.deepEqual([...new Set(stale)], []);
+});

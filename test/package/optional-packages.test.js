@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { root } from '../helpers/markdown.js';
 
-const files = ['test/cli/report-html.test.js', 'test/ecosystem/nginx.test.js', 'test/ecosystem/ioredis.test.js'];
+const files = ['test/cli/render/html.test.js', 'test/ecosystem/nginx.test.js', 'test/ecosystem/ioredis.test.js'];
 const without = 'chromium,nginx,redis-server,postgresql';
 
 function runTests(env) {

@@ -1,7 +1,7 @@
 // Every code block of README.md and docs/*.md is checked: JavaScript and TypeScript type-checked
 // against the built package (and run, when marked `<!-- snippet: run -->`), shell parsed by bash and
-// its `npm run`/`lastcall` commands checked against package.json and `--help`, JSON, YAML and nginx
-// parsed, Python compiled, Dockerfiles and systemd units parsed and checked for what a deployment needs. A block
+// its `npm run`/`lastcall` commands checked against package.json and `--help`, JSON, YAML, nginx and
+// Python parsed, Dockerfiles and systemd units parsed and checked for what a deployment needs. A block
 // marked `<!-- snippet: fragment -->` may use names it does not define; `type` is a type expression;
 // `parse` is only parsed. A block with no language, or one no checker knows, fails.
 import { test } from 'node:test';
@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { codeBlocks, documentationFiles, readDoc, root } from '../helpers/markdown.js';
-import { checkDockerfileBlock, checkJson, checkNginx, checkPython, checkShell, checkUnitBlock, checkYaml } from '../helpers/snippet-checks.js';
+import { checkDockerfileBlock, checkJson, checkNginx, checkShell, checkUnitBlock, checkYaml } from '../helpers/snippet-checks.js';
 import { typeCheck } from '../helpers/snippet-typescript.js';
 
 const MARKERS = new Set([undefined, 'fragment', 'type', 'parse', 'run']);
@@ -21,6 +21,12 @@ const SCRIPT = new Set(['js', 'ts', 'javascript', 'typescript']);
 function syntaxProblems(code) {
   const { diagnostics = [] } = ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
   return diagnostics.map((d) => `syntax: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+}
+
+/** Syntax errors of a Python block, from python3's own parser. */
+function pythonProblems(code) {
+  const run = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: code, encoding: 'utf8' });
+  return run.status === 0 ? [] : [`python: ${(run.stderr || String(run.error)).trim().split('\n').at(-1)}`];
 }
 
 /** Runs a complete JavaScript program from inside the repository, so `lastcall` resolves to this package. */
@@ -54,7 +60,7 @@ export function checkBlocks(blocks) {
     else if (block.lang === 'dockerfile') problems[id].push(...checkDockerfileBlock(block.code, fragment));
     else if (block.lang === 'ini') problems[id].push(...checkUnitBlock(block.code, fragment));
     else if (block.lang === 'nginx') problems[id].push(...checkNginx(block.code));
-    else if (block.lang === 'python') problems[id].push(...checkPython(block.code));
+    else if (block.lang === 'python') problems[id].push(...pythonProblems(block.code));
     else if (block.lang !== 'text') problems[id].push(`language "${block.lang}": no checker (label output as text)`);
   }
   const typed = scripts.length > 0 ? typeCheck(scripts) : {};
@@ -95,6 +101,8 @@ test('the checker fails a wrong option, a misspelt export, and the deployment mi
   const cases = [
     ['js', 'fragment', "import { createLifecycle } from 'lastcall';\ncreateLifecycle({ deadlineMS: 5000 });\n"],
     ['js', undefined, "import { createLifecycles } from 'lastcall';\n"],
+    ['js', undefined, "import { Worker } from 'bullmq';\nnew Worker('q', async () => {});\n"],
+    ['js', 'fragment', "import { createLifecycle } from 'lastcall/nope';\ncreateLifecycle();\n"],
     ['js', undefined, 'life.add("db", pool);\n'],
     ['sh', undefined, 'if true; then echo\n'],
     ['sh', undefined, 'npm run no-such-script\n'],
@@ -110,4 +118,14 @@ test('the checker fails a wrong option, a misspelt export, and the deployment mi
   const planted = cases.map(([lang, marker, code], i) => ({ file: 'planted', line: i, lang, marker, code }));
   const problems = checkBlocks(planted);
   assert.deepEqual(planted.filter((b) => problems[`planted:${b.line}`].length === 0).map((b) => b.code), []);
+});
+
+test('a fragment may import a package that is not installed here; a complete block may not', () => {
+  const code = "import { Worker } from 'bullmq';\nnew Worker('render', async () => {});\n";
+  const problems = checkBlocks([
+    { file: 'planted', line: 1, lang: 'js', marker: 'fragment', code },
+    { file: 'planted', line: 2, lang: 'js', marker: undefined, code },
+  ]);
+  assert.deepEqual(problems['planted:1'], []);
+  assert.match(problems['planted:2'].join('\n'), /TS2307 Cannot find module 'bullmq'/);
 });

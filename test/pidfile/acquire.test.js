@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { acquireLock, acquirePidFile } from 'lastcall/pidfile';
-import { startReady, tempDir } from './helpers.js';
+import { startReady, tempDir } from '../helpers/pidfile.js';
 
 test('the file holds only the PID; its identity is a hard link\'s name; mode 0644 whatever the umask', async (t) => {
   const file = path.join(tempDir(t), 'app.pid');

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { acquirePidFile } from 'lastcall/pidfile';
-import { startProcess, startReady, tempDir } from './helpers.js';
+import { startProcess, startReady, tempDir } from '../helpers/pidfile.js';
 
 const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'];
 /** A new PID namespace with its own host name (a container of its own: --uts). */

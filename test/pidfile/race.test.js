@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { identityOf, startAllReady, startReady, tempDir } from './helpers.js';
+import { identityOf, startAllReady, startReady, tempDir } from '../helpers/pidfile.js';
 
 const STARTERS = 20;
 

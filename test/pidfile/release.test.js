@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { acquirePidFile } from 'lastcall/pidfile';
-import { startReady, tempDir } from './helpers.js';
+import { startReady, tempDir } from '../helpers/pidfile.js';
 
 test('release after a takeover leaves the new owner\'s file alone', async (t) => {
   const dir = tempDir(t);

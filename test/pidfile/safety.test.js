@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { acquirePidFile } from 'lastcall/pidfile';
-import { startProcess, tempDir } from './helpers.js';
+import { startProcess, tempDir } from '../helpers/pidfile.js';
 
 async function deadPid() {
   const proc = startProcess('check.js', ['/nonexistent/dir/x.pid']);

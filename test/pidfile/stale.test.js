@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { acquireLock, acquirePidFile } from 'lastcall/pidfile';
-import { identityOf, startProcess, startReady, tempDir } from './helpers.js';
+import { identityOf, startProcess, startReady, tempDir } from '../helpers/pidfile.js';
 
 const pidns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))[1];
 const host = hostname();
@@ -144,7 +144,7 @@ test('EPERM from kill(pid, 0) counts as alive (root-owned PID 1 checked by an un
 async function readableChecker(t) {
   const { chmodSync: chmod, cpSync, mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
-  const { fixtures } = await import('./helpers.js');
+  const { fixtures } = await import('../helpers/pidfile.js');
   const root = path.resolve(fixtures, '..', '..', '..');
   const dir = mkdtempSync(path.join(tmpdir(), 'lastcall-eperm-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { identityOf, startAllReady, startProcess, tempDir } from './helpers.js';
+import { identityOf, startAllReady, startProcess, tempDir } from '../helpers/pidfile.js';
 
 /** The claim file for an instance without identity link, as takeover.ts names it (pinned: it is the on-disk protocol). */
 function claimPath(file) {

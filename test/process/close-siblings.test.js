@@ -1,9 +1,9 @@
-// Issue 10 item 5: children that exit 0 on EOF, closed together, each report 'exit' and exit code 0.
+// Children that exit 0 on EOF, closed together, each report 'exit' and exit code 0.
 // This file's first spawnManaged() is child #1 (its marker prefixes #10-#12's), so keep it first here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { killAll, waitForLine } from './helpers.js';
+import { killAll, waitForLine } from '../helpers/process.js';
 
 test('children that exit on EOF, closed side by side, are all reported as exits', async () => {
   // Child i waits i × 40 ms after EOF, so #10-#12 are still running when #1 has exited.

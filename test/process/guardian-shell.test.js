@@ -1,4 +1,4 @@
-// Issue 10 items 2 and 3: the guardian script itself, run under dash and under bash, fed registrations
+// The guardian script itself, run under dash and under bash, fed registrations
 // the way the parent writes them, then EOF (the parent is gone).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { GUARDIAN_SCRIPT } from '../../build/modules/process/guardian-script.js';
-import { isAlive, killAll, waitForLine, waitUntil } from './helpers.js';
+import { isAlive, killAll, waitForLine, waitUntil } from '../helpers/process.js';
 
 const has = (command) => {
   try {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fixture, isAlive, killAll, node, waitForLine, waitUntil } from './helpers.js';
+import { fixture, isAlive, killAll, node, waitForLine, waitUntil } from '../helpers/process.js';
 
 function startParent(args = []) {
   const parent = spawn(node, [fixture('parent.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,9 +1,9 @@
-// Issue 10 item 4: a child that, on SIGTERM, starts a setsid'd helper and exits. Every walk (not only
+// A child that, on SIGTERM, starts a setsid'd helper and exits. Every walk (not only
 // the first) must find the helper, and no result may say "none left" while it lives.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { killTree, spawnManaged } from 'lastcall/process';
-import { fixture, isAlive, killAll, waitForLine } from './helpers.js';
+import { fixture, isAlive, killAll, waitForLine } from '../helpers/process.js';
 
 function start(args = []) {
   const child = spawnManaged('sh', [fixture('helper-on-term.sh'), ...args], { graceMs: 50, termMs: 500 });

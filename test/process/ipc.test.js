@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { fixture, node, waitForLine } from './helpers.js';
+import { fixture, node, waitForLine } from '../helpers/process.js';
 
 test('send() to a child that never reads its channel rejects with a typed timeout', async () => {
   const child = spawnManaged(node, [fixture('ipc-blocked.js')], { ipc: true, graceMs: 50, termMs: 1000 });

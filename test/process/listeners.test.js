@@ -1,8 +1,8 @@
-// Issue 10 item 6: one real listener per AbortSignal and per child, however many calls share them.
+// One real listener per AbortSignal and per child, however many calls share them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { fixture, node, waitForLine } from './helpers.js';
+import { fixture, node, waitForLine } from '../helpers/process.js';
 
 function collectWarnings() {
   const warnings = [];

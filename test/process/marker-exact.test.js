@@ -1,10 +1,10 @@
-// Issue 10 item 1: markers are `<token>.<n>`; closing child #1 must never match #10-#12 (a prefix).
+// Markers are `<token>.<n>`; closing child #1 must never match #10-#12 (a prefix).
 // This file's first spawnManaged() is child #1, so it must stay the first test here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { isAlive, killAll } from './helpers.js';
+import { isAlive, killAll } from '../helpers/process.js';
 
 const markerOf = (pid) => readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').find((e) => e.startsWith('LASTCALL_TREE='));
 

@@ -1,11 +1,11 @@
-// Issue 10 item 2: once a managed child's group is gone and its number reused by a stranger's session,
+// Once a managed child's group is gone and its number reused by a stranger's session,
 // nothing lastcall does to the long-exited child may reach the stranger (close, signalTree).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
-import { fixture, isAlive, killAll, waitForLine } from './helpers.js';
+import { fixture, isAlive, killAll, waitForLine } from '../helpers/process.js';
 
 const canChoosePid = (() => {
   try {

@@ -1,4 +1,4 @@
-// Issue 10 item 6: every failed spawn is a SpawnError with the errno the system reports, and signal
+// Every failed spawn is a SpawnError with the errno the system reports, and signal
 // names are checked up front.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

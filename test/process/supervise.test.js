@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoffDelay, spawnManaged, supervise } from 'lastcall/process';
-import { fixture, isAlive, node } from './helpers.js';
+import { fixture, isAlive, node } from '../helpers/process.js';
 
 const crash = (code = 1, afterMs = 0) => () => spawnManaged(node, [fixture('crash.js'), String(code), String(afterMs)], { stdio: 'ignore' });
 const once = (emitter, event) => new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { killTree, spawnManaged } from 'lastcall/process';
-import { fixture, isAlive, killAll, node, waitForLine } from './helpers.js';
+import { fixture, isAlive, killAll, node, waitForLine } from '../helpers/process.js';
 
 const hasSetsid = (() => {
   try {

@@ -1,8 +1,5 @@
-// Observations of one run → the checks, each with what was seen and how to fix it.
-import { summarizeDump } from './explain.js';
-import { signalExitCode } from '../signals.js';
-import type { RunObservation } from './run.js';
-import type { ProbeRecord } from './probe.js';
+// Every check doctor runs, stated once: its id, what passing and failing mean (the docs' table comes
+// from it), and the message and advice for each outcome. evaluate.ts only decides which outcome.
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Check {
@@ -12,133 +9,193 @@ export interface Check {
   value: number | null;
 }
 
-const check = (id: string, status: CheckStatus, message: string, value: number | null = null): Check => ({ id, status, message, value });
-const served = (p: ProbeRecord): boolean => p.status > 0 && p.status < 500 && !p.closing;
-const ms = (n: number): string => `${Math.round(n)} ms`;
+/** What a message is built from: counts, durations already formatted, names. */
+export type CheckVars = Record<string, string | number>;
 
-export function evaluateRun(obs: RunObservation, signal: string, files: readonly string[]): Check[] {
-  if (!obs.ready.ok) {
-    const tail = obs.outputTail ? `; last output: ${obs.outputTail.replaceAll('\n', ' | ')}` : '';
-    const skipped = ['exit', 'exit-code', 'intake', 'in-flight', 'resets', 'orphans', 'files'].map((id) => check(id, 'skip', 'the service never became ready'));
-    return [check('ready', 'fail', `${obs.ready.error ?? 'not ready'}${tail}`), ...skipped];
-  }
-  return [check('ready', 'pass', `ready ${ms(obs.ready.atMs)} after start`, Math.round(obs.ready.atMs)), exitCheck(obs, signal), exitCodeCheck(obs, signal), intakeCheck(obs), inFlightCheck(obs), resetsCheck(obs), orphansCheck(obs), filesCheck(obs, files)];
+interface Outcome {
+  readonly status: CheckStatus;
+  readonly message: (v: CheckVars) => string;
+  /** Appended as `. Fix: …`. */
+  readonly fix?: string;
 }
 
-function exitCheck(obs: RunObservation, signal: string): Check {
-  const exit = obs.exit;
-  if (obs.signalMs === undefined || exit === undefined) return check('exit', 'fail', `exited by itself ${ms((exit?.atMs ?? 0) - obs.ready.atMs)} after becoming ready, before ${signal} was sent`);
-  const after = exit.atMs - obs.signalMs;
-  if (!exit.killedByDoctor) return check('exit', 'pass', `exited ${ms(after)} after ${signal}, inside the ${ms(obs.deadlineMs)} deadline`, Math.round(after));
-  const dumps = obs.explain.map((d) => `pid ${d.pid}: ${summarizeDump(d)}`).join('; ');
-  const silent = obs.explainAsked && !dumps ? '; --explain got no answer: its event loop is likely blocked in synchronous code' : '';
-  return check(
-    'exit',
-    'fail',
-    `still running ${ms(obs.deadlineMs)} after ${signal}, so doctor SIGKILLed its whole tree; at the deadline it was ${obs.stuck ?? 'alive'}` +
-      `${dumps ? `; keeping its event loop alive: ${dumps}` : silent}. Fix: on ${signal}, stop intake, bound every close step and exit (lastcall's createLifecycle enforces one deadline)`,
-    Math.round(after),
-  );
+export interface CheckEntry {
+  readonly id: string;
+  /** markdown, for the docs' table */
+  readonly passes: string;
+  /** markdown, for the docs' table */
+  readonly failsWhen: string;
+  readonly outcomes: Readonly<Record<string, Outcome>>;
 }
 
-function exitCodeCheck(obs: RunObservation, signal: string): Check {
-  const exit = obs.exit;
-  if (!exit) return check('exit-code', 'skip', 'no exit was observed');
-  if (exit.killedByDoctor) return check('exit-code', 'fail', 'SIGKILLed at the deadline (137): systemd marks the unit failed, Docker and Kubernetes record exit 137', 137);
-  const code = exit.code ?? signalExitCode(exit.signal ?? '');
-  if (code === 0) return check('exit-code', 'pass', 'exit code 0', 0);
-  if (exit.signal !== null || code === signalExitCode(signal)) {
-    return check(
-      'exit-code',
-      'warn',
-      `${exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${code}`} (128+signal): Docker and Kubernetes show ${code} as an error exit, and systemd counts it as success only for SIGTERM/SIGINT/SIGHUP/SIGPIPE (or with SuccessExitStatus=). Handle ${signal} and exit 0 after a clean shutdown`,
-      code,
-    );
-  }
-  return check('exit-code', 'fail', `exit code ${code}: a failure to systemd (Restart=on-failure restarts it), Docker and Kubernetes`, code);
+const SKIP_NOT_READY: Outcome = { status: 'skip', message: () => 'the service never became ready' };
+const SKIP_NO_SIGNAL: Outcome = { status: 'skip', message: () => 'no stop signal was sent' };
+
+export const CHECKS = [
+  {
+    id: 'ready',
+    passes: 'ready within `--ready-timeout`',
+    failsWhen: 'not ready, or exited first (the message quotes its last output)',
+    outcomes: {
+      ready: { status: 'pass', message: (v) => `ready ${v.after} after start` },
+      'not-ready': { status: 'fail', message: (v) => `${v.error}${v.tail}` },
+    },
+  },
+  {
+    id: 'exit',
+    passes: 'exited by itself before the deadline (`value`: ms from the signal)',
+    failsWhen:
+      'doctor had to SIGKILL it; the message names what it was doing (still serving new connections, still answering on open connections, waiting on a child process (pid, command), requests unanswered, idle but alive) and, with `--explain`, what kept its event loop alive',
+    outcomes: {
+      'not-ready': SKIP_NOT_READY,
+      early: { status: 'fail', message: (v) => `exited by itself ${v.after} after becoming ready, before ${v.signal} was sent` },
+      exited: { status: 'pass', message: (v) => `exited ${v.after} after ${v.signal}, inside the ${v.deadline} deadline` },
+      killed: {
+        status: 'fail',
+        message: (v) => `still running ${v.deadline} after ${v.signal}, so doctor SIGKILLed its whole tree; at the deadline it was ${v.stuck}${v.explain}`,
+        fix: "on the signal, stop intake, bound every close step and exit (lastcall's createLifecycle enforces one deadline)",
+      },
+    },
+  },
+  {
+    id: 'exit-code',
+    passes: '0',
+    failsWhen: "**warn** for 128+signal or death by a signal (how systemd, Docker and Kubernetes read it); **fail** for any other code or doctor's SIGKILL (137)",
+    outcomes: {
+      'not-ready': SKIP_NOT_READY,
+      'no-exit': { status: 'skip', message: () => 'no exit was observed' },
+      killed: { status: 'fail', message: () => 'SIGKILLed at the deadline (137): systemd marks the unit failed, Docker and Kubernetes record exit 137' },
+      zero: { status: 'pass', message: () => 'exit code 0' },
+      'signal-death': {
+        status: 'warn',
+        message: (v) =>
+          `${v.how} (128+signal): Docker and Kubernetes show ${v.code} as an error exit, and systemd counts it as success only for SIGTERM/SIGINT/SIGHUP/SIGPIPE (or with SuccessExitStatus=). Handle ${v.signal} and exit 0 after a clean shutdown`,
+      },
+      failure: { status: 'fail', message: (v) => `exit code ${v.code}: a failure to systemd (Restart=on-failure restarts it), Docker and Kubernetes` },
+    },
+  },
+  {
+    id: 'intake',
+    passes:
+      'new connections (a fresh-connection probe every 50 ms from 50 ms after the signal) stopped being served — refused, or answered `Connection: close`/5xx — and stayed so (`value`: ms from the signal)',
+    failsWhen:
+      '**fail** when new connections were still served at the exit or the deadline; **warn** when they were still accepted but never answered (probes timed out: a blocked or wedged listener), or when `--readiness` is given and it never answered non-2xx before the listener closed',
+    outcomes: {
+      'not-ready': SKIP_NOT_READY,
+      'no-signal': SKIP_NO_SIGNAL,
+      'exited-first': { status: 'pass', message: (v) => `exited ${v.after} after the signal, before the first new-connection probe` },
+      served: {
+        status: 'fail',
+        message: (v) => `new connections were still served ${v.after} after the signal, until ${v.until}: a stopping instance keeps taking work`,
+        fix: 'on the signal, fail readiness and close the listener (lastcall/http httpServer does)',
+      },
+      unanswered: {
+        status: 'warn',
+        message: (v) =>
+          `new connections stopped being answered ${v.after} after the signal but were still accepted (the probes timed out): clients and load balancers wait instead of being refused`,
+        fix: 'close the listener on the signal',
+      },
+      'readiness-late': {
+        status: 'warn',
+        message: (v) =>
+          `new connections stopped being served ${v.after} after the signal, but the readiness endpoint never answered non-2xx before the listener closed, so a load balancer learns of the stop only from refused connections`,
+        fix: 'fail readiness first (a pre-stop delay), then close',
+      },
+      stopped: { status: 'pass', message: (v) => `new connections stopped being served ${v.after} after the signal (${v.probe})` },
+    },
+  },
+  {
+    id: 'in-flight',
+    passes: 'every request in flight at the signal was answered (`value`: how many)',
+    failsWhen: 'any was reset, answered 5xx or failed; **skip** when none was in flight',
+    outcomes: {
+      'not-ready': SKIP_NOT_READY,
+      'no-signal': SKIP_NO_SIGNAL,
+      none: { status: 'skip', message: () => 'no request was in flight at the signal' },
+      answered: { status: 'pass', message: (v) => `all ${v.total} requests in flight at the signal were answered` },
+      failed: {
+        status: 'fail',
+        message: (v) => `${v.bad} of ${v.total} requests in flight at the signal failed (${v.reset} reset, ${v['5xx']} 5xx, ${v.error} other): finish in-flight requests before closing their sockets`,
+      },
+    },
+  },
+  {
+    id: 'resets',
+    passes: 'no request sent after the signal was reset',
+    failsWhen:
+      '**fail** when requests sent on existing keep-alive connections saw ECONNRESET/EPIPE/a close before the response (they may have run; the client cannot know); **warn** when only new connections were reset (accepted into the backlog as the listener closed)',
+    outcomes: {
+      'not-ready': SKIP_NOT_READY,
+      'no-signal': SKIP_NO_SIGNAL,
+      none: { status: 'pass', message: (v) => `none of ${v.total} requests sent after the signal was reset` },
+      'new-only': {
+        status: 'warn',
+        message: (v) =>
+          `${v.fresh} requests on new connections after the signal were reset (accepted into the listen backlog as the listener closed, or accepted and then destroyed); none on existing keep-alive connections`,
+      },
+      reused: {
+        status: 'fail',
+        message: (v) => `${v.reused} requests sent on existing keep-alive connections after the signal were reset${v.alsoFresh}: the client cannot know whether they ran`,
+        fix: 'answer with Connection: close and close a keep-alive socket only after a response, never while a request may be arriving (lastcall/http keeps idle sockets briefly)',
+      },
+    },
+  },
+  {
+    id: 'orphans',
+    passes: "no process of the service's tree was alive 1 s after it exited",
+    failsWhen:
+      "**fail** with pid and command line of each; doctor then kills them. The tree is every process seen under the service (walked every 100 ms), its process group, and every process carrying the `LASTCALL_TREE` marker doctor sets in the environment (finds `setsid`'d ones)",
+    outcomes: {
+      'not-ready': SKIP_NOT_READY,
+      unchecked: { status: 'skip', message: () => 'the process tree could not be walked' },
+      none: { status: 'pass', message: (v) => `none of the ${v.seen} processes seen in its tree was alive 1 s after exit` },
+      found: {
+        status: 'fail',
+        message: (v) => `${v.count} processes of its tree were alive 1 s after it exited: ${v.list}; doctor killed them`,
+        fix: 'stop children on shutdown, in their own process group (lastcall/process spawnManaged)',
+      },
+    },
+  },
+  {
+    id: 'files',
+    passes: 'each `--pidfile`/`--file` is gone after exit',
+    failsWhen: "**fail** per file left, saying whether its PID is dead, reused by another process, or still the service's",
+    outcomes: {
+      'not-ready': SKIP_NOT_READY,
+      'no-files': { status: 'skip', message: () => 'no --pidfile/--file given' },
+      gone: { status: 'pass', message: (v) => `${v.count} file(s) gone after exit` },
+      left: {
+        status: 'fail',
+        message: (v) => `${v.count} file(s) left after exit: ${v.list}`,
+        fix: 'remove them on exit and check them against the live process at start (lastcall/pidfile)',
+      },
+    },
+  },
+  {
+    id: 'second-signal',
+    passes: '(`--second-signal`) exited within 1 s of the second signal',
+    failsWhen: 'still running; **skip** when it exited before the second signal was due',
+    outcomes: {
+      'not-ready': SKIP_NOT_READY,
+      'exited-first': { status: 'skip', message: (v) => `exited before the second ${v.signal} was due (500 ms after the first)` },
+      exited: { status: 'pass', message: (v) => `exited ${v.after} after the second ${v.signal}` },
+      'still-running': { status: 'fail', message: (v) => `still running ${v.after} after the second ${v.signal}: a second signal must force the exit at once` },
+    },
+  },
+] as const satisfies readonly CheckEntry[];
+
+export type CheckId = (typeof CHECKS)[number]['id'];
+type OutcomeOf<I extends CheckId> = keyof Extract<(typeof CHECKS)[number], { id: I }>['outcomes'];
+
+/** The check `id` with the outcome the evaluation decided, its message built from `vars`. */
+export function checkResult<I extends CheckId>(id: I, outcome: OutcomeOf<I> & string, vars: CheckVars = {}, value: number | null = null): Check {
+  const entry: CheckEntry = CHECKS.find((c) => c.id === id) as CheckEntry;
+  const o = entry.outcomes[outcome] as Outcome;
+  return { id, status: o.status, message: o.fix === undefined ? o.message(vars) : `${o.message(vars)}. Fix: ${o.fix}`, value };
 }
 
-function intakeCheck(obs: RunObservation): Check {
-  const signalMs = obs.signalMs;
-  if (signalMs === undefined || !obs.exit) return check('intake', 'skip', 'no stop signal was sent');
-  const probes = obs.intake.filter((p) => p.atMs >= signalMs);
-  const endMs = obs.exit.atMs;
-  if (probes.length === 0) return check('intake', 'pass', `exited ${ms(endMs - signalMs)} after the signal, before the first new-connection probe`, Math.round(endMs - signalMs));
-  const lastServed = probes.map(served).lastIndexOf(true);
-  const until = obs.exit.killedByDoctor ? 'the deadline' : 'its exit';
-  if (lastServed === probes.length - 1) {
-    return check('intake', 'fail', `new connections were still served ${ms((probes[lastServed]?.atMs ?? 0) - signalMs)} after the signal, until ${until}: a stopping instance keeps taking work. Fix: on the signal, fail readiness and close the listener (lastcall/http httpServer does)`, null);
-  }
-  const stopMs = (probes[lastServed + 1]?.atMs ?? signalMs) - signalMs;
-  if (probes[probes.length - 1]?.failure === 'timeout') {
-    return check('intake', 'warn', `new connections stopped being answered ${ms(stopMs)} after the signal but were still accepted (the probes timed out): clients and load balancers wait instead of being refused. Fix: close the listener on the signal`, Math.round(stopMs));
-  }
-  const readinessWarning = readinessCheck(obs, signalMs, probes);
-  if (readinessWarning) return check('intake', 'warn', `new connections stopped being served ${ms(stopMs)} after the signal, but ${readinessWarning}`, Math.round(stopMs));
-  return check('intake', 'pass', `new connections stopped being served ${ms(stopMs)} after the signal (${describeProbe(probes[lastServed + 1])})`, Math.round(stopMs));
-}
-
-/** The readiness endpoint must answer non-2xx before new connections are refused (so a load balancer drains first). */
-function readinessCheck(obs: RunObservation, signalMs: number, probes: readonly ProbeRecord[]): string | undefined {
-  if (obs.readiness.length === 0) return undefined;
-  const refusedAt = probes.find((p) => p.failure === 'refused')?.atMs ?? Infinity;
-  const flipped = obs.readiness.find((r) => r.atMs >= signalMs && r.status >= 300);
-  if (flipped && flipped.atMs < refusedAt) return undefined;
-  return 'the readiness endpoint never answered non-2xx before the listener closed, so a load balancer learns of the stop only from refused connections. Fix: fail readiness first (a pre-stop delay), then close';
-}
-
-function describeProbe(p: ProbeRecord | undefined): string {
-  if (!p) return 'no probe';
-  if (p.failure) return p.failure;
-  return p.closing ? `answered ${p.status} with Connection: close` : `answered ${p.status}`;
-}
-
-function inFlightCheck(obs: RunObservation): Check {
-  const signalMs = obs.signalMs;
-  if (signalMs === undefined) return check('in-flight', 'skip', 'no stop signal was sent');
-  const inFlight = obs.requests.filter((r) => r.startMs < signalMs && r.endMs > signalMs && r.outcome !== 'refused');
-  if (inFlight.length === 0) return check('in-flight', 'skip', 'no request was in flight at the signal', 0);
-  const bad = inFlight.filter((r) => r.outcome === 'reset' || r.outcome === '5xx' || r.outcome === 'error');
-  if (bad.length === 0) return check('in-flight', 'pass', `all ${inFlight.length} requests in flight at the signal were answered`, inFlight.length);
-  const count = (o: string): number => bad.filter((r) => r.outcome === o).length;
-  return check('in-flight', 'fail', `${bad.length} of ${inFlight.length} requests in flight at the signal failed (${count('reset')} reset, ${count('5xx')} 5xx, ${count('error')} other): finish in-flight requests before closing their sockets`, inFlight.length);
-}
-
-function resetsCheck(obs: RunObservation): Check {
-  const signalMs = obs.signalMs;
-  if (signalMs === undefined) return check('resets', 'skip', 'no stop signal was sent');
-  const after = obs.requests.filter((r) => r.startMs >= signalMs);
-  const resets = after.filter((r) => r.outcome === 'reset');
-  const reused = resets.filter((r) => r.reused).length;
-  if (resets.length === 0) return check('resets', 'pass', `none of ${after.length} requests sent after the signal was reset`, 0);
-  const fresh = resets.length - reused;
-  if (reused === 0) {
-    return check('resets', 'warn', `${fresh} requests on new connections after the signal were reset (accepted into the listen backlog as the listener closed, or accepted and then destroyed); none on existing keep-alive connections`, 0);
-  }
-  return check('resets', 'fail', `${reused} requests sent on existing keep-alive connections after the signal were reset${fresh ? ` (and ${fresh} on new connections)` : ''}: the client cannot know whether they ran. Fix: answer with Connection: close and close a keep-alive socket only after a response, never while a request may be arriving (lastcall/http keeps idle sockets briefly)`, reused);
-}
-
-function orphansCheck(obs: RunObservation): Check {
-  if (!obs.orphansChecked) return check('orphans', 'skip', 'the process tree could not be walked');
-  const orphans = obs.processes.filter((p) => p.orphan);
-  if (orphans.length === 0) return check('orphans', 'pass', `none of the ${obs.processes.length} processes seen in its tree was alive 1 s after exit`, 0);
-  const list = orphans.map((p) => `pid ${p.pid} (${p.command})`).join(', ');
-  return check('orphans', 'fail', `${orphans.length} processes of its tree were alive 1 s after it exited: ${list}; doctor killed them. Fix: stop children on shutdown, in their own process group (lastcall/process spawnManaged)`, orphans.length);
-}
-
-function filesCheck(obs: RunObservation, files: readonly string[]): Check {
-  if (files.length === 0) return check('files', 'skip', 'no --pidfile/--file given');
-  const left = obs.files.filter((f) => f.present);
-  if (left.length === 0) return check('files', 'pass', `${files.length} file(s) gone after exit`, 0);
-  const what = { dead: 'its PID is dead (stale)', reused: 'its PID now belongs to another process', ours: 'its PID is still the service\'s process', none: 'no PID in it' };
-  const list = left.map((f) => `${f.path}${f.pid === undefined ? '' : ` (pid ${f.pid})`}: ${what[f.pidState ?? 'none']}`).join('; ');
-  return check('files', 'fail', `${left.length} file(s) left after exit: ${list}. Fix: remove them on exit and check them against the live process at start (lastcall/pidfile)`, left.length);
-}
-
-export function secondSignalCheck(obs: RunObservation, signal: string): Check {
-  if (!obs.ready.ok) return check('second-signal', 'skip', 'the service never became ready');
-  if (obs.secondSignalMs === undefined) return check('second-signal', 'skip', `exited before the second ${signal} was due (500 ms after the first)`);
-  const after = (obs.exit?.atMs ?? 0) - obs.secondSignalMs;
-  if (obs.exit && !obs.exit.killedByDoctor && after <= 1000) return check('second-signal', 'pass', `exited ${ms(after)} after the second ${signal}`, Math.round(after));
-  return check('second-signal', 'fail', `still running ${ms(after)} after the second ${signal}: a second signal must force the exit at once`, Math.round(after));
+/** The checks as the docs' markdown table: id, passes when, fails (or warns) when. */
+export function markdownChecksTable(): string {
+  const rows = CHECKS.map((c: CheckEntry) => `| \`${c.id}\` | ${c.passes} | ${c.failsWhen} |`);
+  return ['| id | passes when | fails (or warns) when |', '|---|---|---|', ...rows].join('\n');
 }

@@ -1,6 +1,7 @@
 // `lastcall doctor [options] -- <command> [args...]`: audit any service's shutdown from outside.
 import { writeFileSync } from 'node:fs';
-import { type Check, evaluateRun, secondSignalCheck } from './checks.js';
+import type { Check } from './checks.js';
+import { evaluateRun, secondSignalCheck } from './evaluate.js';
 import { DOCTOR_USAGE, parseDoctorArgs } from './options.js';
 import { combineChecks, type DoctorResult, timelineOf, verdictOf } from './result.js';
 import { type RunObservation, runOnce } from './run.js';

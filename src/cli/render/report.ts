@@ -2,6 +2,7 @@
 // model: one bar per step on the report's time axis, the steps as the table.
 import { UsageError } from '../errors.js';
 import type { RenderDoc, RenderRow } from './model.js';
+import { describeDeadline, describePreStop } from '../../core/deadline-text.js';
 
 /** The common subset of the library's report and the run report: steps, plus optional fields. */
 export interface StepLike {
@@ -71,13 +72,16 @@ export function reportDoc(report: ReportLike): RenderDoc {
   const marks = [
     ...(report.durationMs === undefined ? [] : [{ atMs: report.durationMs, label: `end (exit ${report.exitCode ?? '?'})`, kind: 'exit' }]),
     ...(report.deadlineMs === undefined ? [] : [{ atMs: report.deadlineMs, label: 'deadline', kind: 'deadline' }]),
+    ...(typeof (report.preStop as { durationMs?: unknown } | undefined)?.durationMs === 'number' ? [{ atMs: (report.preStop as { durationMs: number }).durationMs, label: 'pre-stop end', kind: 'deadline' }] : []),
   ];
   const outcome = report.outcome ?? (report.steps.some((s) => s.status !== 'ok' && s.status !== 'skipped') ? 'failed' : 'clean');
   const duration = report.durationMs === undefined ? '' : ` in ${Math.round(report.durationMs)} ms`;
+  const deadline = report.deadlineMs === undefined ? undefined : describeDeadline(report.deadlineMs, report.deadlineSource as never);
+  const timing = [deadline, describePreStop(report.preStop as never), handedDown(report)].filter(Boolean);
   return {
     title: `lastcall report${report.reason ? `: ${report.reason}` : ''}`,
     verdict: outcome,
-    summary: `shutdown ${outcome}${duration}${report.exitCode === undefined ? '' : ` (exit ${report.exitCode})`}${report.startedAt ? `, started ${report.startedAt}` : ''}; ${report.steps.length} steps`,
+    summary: `shutdown ${outcome}${duration}${report.exitCode === undefined ? '' : ` (exit ${report.exitCode})`}${report.startedAt ? `, started ${report.startedAt}` : ''}; ${report.steps.length} steps${timing.length > 0 ? `; ${timing.join('; ')}` : ''}`,
     rowsTitle: 'steps',
     rows,
     lanes: report.steps.map((s) => ({
@@ -94,4 +98,10 @@ export function reportDoc(report: ReportLike): RenderDoc {
     startMs: 0,
     endMs: end,
   };
+}
+
+/** `lastcall run`'s report: the deadline it handed its child (LASTCALL_DEADLINE_MS). */
+function handedDown(report: ReportLike): string | undefined {
+  const child = report.childDeadlineMs;
+  return typeof child === 'number' ? `child's deadline ${Math.round(child)} ms (handed down)` : undefined;
 }

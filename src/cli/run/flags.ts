@@ -3,7 +3,14 @@ import type { FlagTable } from '../flags.js';
 
 /** `lastcall run`'s flags: parser, `--help`, defaults and the docs' table (see ../flags.ts). */
 export const RUN_FLAGS: FlagTable = [
-  { name: 'deadline', type: 'string', hint: '<duration>', default: '25s', env: 'LASTCALL_DEADLINE_MS', description: 'first stop signal → runner exit, everything included' },
+  {
+    name: 'deadline',
+    type: 'string',
+    hint: '<duration>',
+    default: '25s',
+    env: 'LASTCALL_DEADLINE_MS',
+    description: "first stop signal → runner exit, everything included; unset, the platform's grace period minus a margin ([deadline.md](deadline.md)). The child gets `LASTCALL_DEADLINE_MS` = this minus the kill reserve and a margin (`--deadline 2s` → 1350), unless you set that variable next to `--deadline`",
+  },
   {
     name: 'stop-signal',
     type: 'string',
@@ -42,6 +49,12 @@ export const RUN_FLAGS: FlagTable = [
   { name: 'json', type: 'boolean', description: 'print the JSON report on stdout on exit' },
   { name: 'exit-code', type: 'string', hint: '<outcome>=<n>', repeatable: true, description: "remap one outcome's exit code (applied after the preset)" },
   { name: 'exit-preset', type: 'string', hint: EXIT_PRESET_NAMES.join('|'), description: 'exit codes that service manager expects: [one table](api.md#exit-codes-by-service-manager) with the library' },
+  {
+    name: 'adopt',
+    type: 'boolean',
+    description:
+      "preload [`lastcall/auto`](auto.md) into the child (which must be `node`): its servers drained, its own stop-signal listeners adopted; its lastcall gets the deadline every child is handed",
+  },
   {
     name: 'listen',
     type: 'string',

@@ -37,8 +37,12 @@ export async function main(argv: string[]): Promise<number> {
   const report: RunReport = {
     kind: 'run', command: [o.command, ...o.args], reason: '', outcome: 'exited', exitCode: 0,
     startedAt: startedAt.toISOString(), durationMs: 0, deadlineMs: o.deadlineMs, steps: [], runs: [], restarts: 0,
-    notify: 'not-requested', forwarded: [], warnings: [],
+    notify: 'not-requested', forwarded: [], warnings: [], deadlineSource: o.deadlineSource,
   };
+  for (const warning of o.warnings) {
+    say(warning.replace(/^lastcall: /, ''));
+    report.warnings.push(warning);
+  }
   if (process.pid === 1) {
     say(PID1_WARNING.replace(/^lastcall: /, ''));
     report.warnings.push(PID1_WARNING);

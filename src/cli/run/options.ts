@@ -7,6 +7,8 @@ import { parseSignal } from '../signals.js';
 import { parseExitCodeMap } from './exit-codes.js';
 import type { ListenAddress } from '../../process/index.js';
 import { activatedCount, parseListenSpec } from './listen-spec.js';
+import { validateAdoptCommand } from './adopt.js';
+import { type DeadlineSource, normalizePlatformDeadline } from '../../core/deadline-source.js';
 import { RUN_FLAGS } from './flags.js';
 
 export { RUN_FLAGS } from './flags.js';
@@ -36,6 +38,14 @@ export interface RunOptions {
   activated: number;
   /** --reload-signal: starts a reload (new child, then the old one stopped); undefined = none. */
   reloadSignal: NodeJS.Signals | undefined;
+  /** Preload lastcall/auto into the (Node) child. */
+  adopt: boolean;
+  /** Where deadlineMs came from (--deadline, LASTCALL_DEADLINE_MS, a platform, the default). */
+  deadlineSource: DeadlineSource;
+  /** Give the child LASTCALL_DEADLINE_MS (its share of the deadline); false when the user set that variable for the child (next to --deadline). */
+  handDownDeadline: boolean;
+  /** Found while parsing (a platform value ignored, Kubernetes without a deadline): printed once and kept in the report. */
+  warnings: string[];
 }
 
 /** `--help` returns undefined. Every bad value is a UsageError naming its flag. */
@@ -49,9 +59,13 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   const d = (name: string): string => s(name) ?? flagDefault(RUN_FLAGS, name);
   const duration = (name: string): number => parseDuration(`--${name}`, d(name));
   const envDeadline = env.LASTCALL_DEADLINE_MS;
-  const deadlineMs = s('deadline') !== undefined || envDeadline === undefined || envDeadline === ''
-    ? duration('deadline')
+  const envGiven = envDeadline !== undefined && envDeadline !== '';
+  // Neither flag nor variable: the platform's grace period (docs/deadline.md), else 25 s.
+  const platform = s('deadline') === undefined && !envGiven ? normalizePlatformDeadline(env) : undefined;
+  const deadlineMs = s('deadline') !== undefined || !envGiven
+    ? (s('deadline') === undefined ? platform?.deadlineMs : undefined) ?? duration('deadline')
     : parseDuration('LASTCALL_DEADLINE_MS', envDeadline);
+  const deadlineSource: DeadlineSource = platform?.source ?? { source: s('deadline') !== undefined ? 'option' : 'env', detail: s('deadline') !== undefined ? '--deadline' : 'LASTCALL_DEADLINE_MS' };
   if (deadlineMs < 1) throw new UsageError(`--deadline: expected at least 1ms, got "${s('deadline') ?? envDeadline}"`);
   const [backoffMinMs, backoffMaxMs] = parseBackoff(d('backoff'));
   const ready = s('ready') === undefined ? undefined : parseReadySpec('--ready', s('ready') ?? '');
@@ -80,6 +94,10 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     listen,
     activated,
     reloadSignal,
+    adopt: values.adopt === true && (validateAdoptCommand(file), true),
+    deadlineSource,
+    handDownDeadline: !(s('deadline') !== undefined && envGiven),
+    warnings: platform?.warning === undefined ? [] : [`lastcall: ${platform.warning}`],
   };
 }
 

@@ -1,6 +1,7 @@
 // The report `lastcall run` writes (`--report <path>`, `--json`). Same family as the library's
 // ShutdownReport (reason, outcome, exitCode, startedAt, durationMs, deadlineMs, steps), plus what a
 // supervisor knows: the command, every run of the child, restarts and the stop.
+import type { DeadlineSource } from '../../core/deadline-source.js';
 
 /** How the run ended; each maps to an exit code (see run-exit-codes.ts, README "Exit codes"). */
 export type RunOutcome =
@@ -130,6 +131,10 @@ export interface RunReport {
   startedAt: string;
   durationMs: number;
   deadlineMs: number;
+  /** Where deadlineMs came from. */
+  deadlineSource?: DeadlineSource;
+  /** The deadline handed to the child in LASTCALL_DEADLINE_MS (the runner's minus its kill reserve and a margin). */
+  childDeadlineMs?: number;
   /** ms from the runner's start to the first ready child. */
   readyMs?: number;
   steps: RunStep[];

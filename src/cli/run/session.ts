@@ -3,13 +3,13 @@ import { waitForSettled } from '../../internal/wait.js';
 import { ReadinessTimeoutError, SpawnError } from '../../errors.js';
 import { messageOf } from '../../internal/describe.js';
 import { ReadyExitedError } from '../errors.js';
-import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
+import { type ListenFd, type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
+import { adoptEnv } from './adopt.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
 import { runOutput, say } from './output.js';
 import type { RunOptions } from './options.js';
-import type { ListenFd } from '../../process/index.js';
 import { reloadChild } from './reload.js';
 import type { RunAttempt, RunReload, RunReport, RunResult } from './report.js';
 import { childStdio } from './child-stdio.js';
@@ -74,9 +74,14 @@ export class RunSession {
     return performance.now() - this.#t0;
   }
 
+  /** Every child, the first, a restart's or a reload's: same command, same sockets, same hand-down. */
   #spawnChild(stdio: (string | number)[], termMs: number): ManagedChild {
     const listen = this.#sockets.length > 0 ? { listenFds: this.#sockets } : {};
-    return spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, ...listen });
+    const env = this.#o.adopt ? { env: adoptEnv() } : {};
+    const o = { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, handDownDeadline: this.#o.handDownDeadline };
+    const child = spawnManaged(this.#o.command, this.#o.args, { ...o, ...env, ...listen });
+    if (child.childDeadlineMs !== undefined) this.report.childDeadlineMs = child.childDeadlineMs;
+    return child;
   }
 
   #spawn(stdio: (string | number)[], termMs: number): ManagedChild {

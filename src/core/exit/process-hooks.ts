@@ -1,4 +1,6 @@
 import { processWide } from '../../internal/process-wide.js';
+import { consumeSelfSignal } from './exit-guard.js';
+import { claimSignals, OWN_LISTENER } from './signal-owner.js';
 import { guardStdio } from './stdio-guard.js';
 
 export type CrashKind = 'uncaughtException' | 'unhandledRejection';
@@ -7,6 +9,8 @@ export type CrashKind = 'uncaughtException' | 'unhandledRejection';
 export interface ProcessHookMember {
   signals: readonly NodeJS.Signals[];
   handleErrors: boolean;
+  /** Other code's listeners for `signals` run as this lifecycle's steps (see signal-owner.ts). */
+  adoptSignalListeners: boolean;
   onSignal(signal: NodeJS.Signals): void;
   onError(kind: CrashKind, error: unknown): void;
 }
@@ -20,6 +24,8 @@ const { members, installed } = processWide('process-hooks', () => ({
 
 function dispatchSignal(value: unknown): void {
   const signal = value as NodeJS.Signals;
+  // Sent by this process to itself during the shutdown (NestJS re-raises it): not a stop request.
+  if (consumeSelfSignal(signal)) return;
   for (const member of [...members]) if (member.signals.includes(signal)) member.onSignal(signal);
 }
 
@@ -31,6 +37,8 @@ const crashListeners: Record<CrashKind, (error: unknown) => void> = {
   uncaughtException: (error) => dispatchError('uncaughtException', error),
   unhandledRejection: (error) => dispatchError('unhandledRejection', error),
 };
+// Adoption of foreign signal listeners recognises these as lastcall's, whichever copy installed them.
+for (const listener of [dispatchSignal, ...Object.values(crashListeners)]) Object.defineProperty(listener, OWN_LISTENER, { value: true });
 
 /** Installs exactly the process listeners the current members need, and removes the others. */
 function sync(): void {
@@ -54,12 +62,15 @@ function sync(): void {
 }
 
 /** Adds a lifecycle's signal and crash listeners; the returned function removes exactly those. */
-export function installProcessHooks(member: ProcessHookMember): () => void {
+export function installProcessHooks(member: ProcessHookMember): (keepAdopted?: boolean) => void {
   // A lifecycle that owns crash handling owns stdio failures too: a closed stdout is no crash.
   if (member.handleErrors) guardStdio();
   members.add(member);
   sync();
-  return () => {
+  const release = member.adoptSignalListeners && member.signals.length > 0 ? claimSignals(member.signals) : undefined;
+  return (keepAdopted = false) => {
+    // While the process exits (a re-raised signal), adopted listeners stay silent.
+    if (!keepAdopted) release?.();
     if (members.delete(member)) sync();
   };
 }

@@ -61,7 +61,9 @@ function fire() {
     // would print "Waiting for the debugger to disconnect...", a misleading last line.
     const closeStderr = 'process.once("exit", function () { try { (process.getBuiltinModule ? ' +
       'process.getBuiltinModule("node:fs") : require("node:fs")).closeSync(2); } catch (e) {} });';
-    session.post('Runtime.evaluate', { expression: closeStderr + 'process.exit(' + code + ')' });
+    // The real process.exit: while a shutdown runs, process.exit is the deferring one (exit-guard.ts).
+    const exit = '(globalThis[Symbol.for("lastcall.v1.exit-guard")]?.exit || process.exit).call(process, ' + code + ')';
+    session.post('Runtime.evaluate', { expression: closeStderr + exit });
   } catch {}
 }
 // Parked until shutdown arms it; the listener keeps the thread alive until then, the timer after.

@@ -1,0 +1,74 @@
+// The wirings services really have, under keep-alive load: SIGTERM in the middle, requests counted.
+import http from 'node:http';
+import { capProcess, hungLabel, sleep, spawnFixture } from '../lib.js';
+
+const CLIENTS = 50;
+
+export const scenario = {
+  name: 'natural-wirings',
+  title: 'Natural wirings under keep-alive load',
+  meaning:
+    `An Express app, ${CLIENTS} keep-alive clients (node:http Agent) in a closed loop on requests of 20 ms, SIGTERM in ` +
+    'the middle. lastcall: the app with its own `server.close(() => process.exit(0))` handler, unchanged, run under ' +
+    '`lastcall/auto`; lastcall-wired: `life.add("http", server)` with no dependsOn and that handler left beside it; ' +
+    'terminus and close-with-grace as their READMEs wire them; plain: the handler alone. Lost: a request reset ' +
+    'mid-way or answered 5xx (lower is better, the target is 0). Refused connections never reached the server ' +
+    '(a client stops at its first). SIGTERM→exit: lower is better; a hung process is killed at the cap.',
+  libraries: ['lastcall', 'lastcall-wired', 'terminus', 'close-with-grace', 'plain'],
+  figures: {
+    exitMs: { label: 'SIGTERM→exit ms', better: 'lower' },
+    lost: { label: 'lost', better: 'lower' },
+    okAfterSigterm: { label: 'answered after SIGTERM' },
+    refused: { label: 'refused' },
+    exitCode: { label: 'exit code', kind: 'set' },
+  },
+  capMs: 10_000,
+  quickCapMs: 3000,
+  async run({ library, quick, capMs }) {
+    const handle = spawnFixture('natural-wirings', library, { env: { LASTCALL_DEADLINE_MS: '' } });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+    const counts = { ok: 0, okAfterSigterm: 0, reset: 0, error5xx: 0, refused: 0 };
+    let sigtermSent = false;
+    let stop = false;
+    try {
+      const port = Number((await handle.waitForLine(/^READY \d+$/)).split(' ')[1]);
+      const client = async () => {
+        while (!stop) {
+          const outcome = await request(port, agent);
+          counts[outcome]++;
+          if (outcome === 'ok' && sigtermSent) counts.okAfterSigterm++;
+          if (outcome === 'refused') return;
+        }
+      };
+      const clients = Array.from({ length: CLIENTS }, client);
+      await sleep(quick ? 300 : 1000);
+      sigtermSent = true;
+      const t0 = handle.signal('SIGTERM');
+      const exit = await capProcess(handle, capMs, t0);
+      stop = true;
+      await Promise.all(clients);
+      return {
+        exitMs: exit.hung ? hungLabel(capMs) : exit.ms,
+        lost: counts.reset + counts.error5xx,
+        okAfterSigterm: counts.okAfterSigterm,
+        refused: counts.refused,
+        exitCode: exit.hung ? hungLabel(capMs) : (exit.code ?? exit.signal),
+      };
+    } finally {
+      stop = true;
+      handle.kill();
+      agent.destroy();
+    }
+  },
+};
+
+function request(port, agent) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/work/20', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode >= 500 ? 'error5xx' : 'ok'));
+      res.on('error', () => resolve('reset'));
+    });
+    req.on('error', (error) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'reset'));
+  });
+}

@@ -1,0 +1,117 @@
+// One broken service per failing check, started by the real CLI: each is caught, with evidence.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { checkOf, doctor, doctorFixture, withTempDir } from '../../helpers/doctor.js';
+
+const FAST = ['--after', '500ms', '--deadline', '1500ms'];
+const node = (name, ...args) => [process.execPath, doctorFixture(name), ...args];
+
+function isAlive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/\) [ZX] /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+test('a service that swallows SIGTERM and keeps serving: exit, exit-code and intake fail; --explain names its listener', async () => {
+  const { code, result } = await doctor([...FAST, '--second-signal'], node('swallow.js'));
+  assert.equal(code, 1);
+  assert.equal(result.verdict, 'fail');
+  const exit = checkOf(result, 'exit');
+  assert.equal(exit.status, 'fail');
+  assert.match(exit.message, /SIGKILLed its whole tree/);
+  assert.match(exit.message, /still serving new connections/);
+  assert.match(exit.message, /Server listening on 127\.0\.0\.1:\d+/);
+  assert.equal(checkOf(result, 'exit-code').status, 'fail');
+  assert.equal(checkOf(result, 'intake').status, 'fail');
+  assert.equal(checkOf(result, 'second-signal').status, 'fail');
+  assert.equal(checkOf(result, 'in-flight').status, 'pass');
+  const exitEvent = result.timeline.find((e) => e.kind === 'exit');
+  assert.equal(exitEvent.killedByDoctor, true);
+});
+
+test('a service that resets in-flight requests: in-flight fails', async () => {
+  // Its requests take 2 s, longer than the default readiness probe waits: readiness is its READY line.
+  const { code, result } = await doctor([...FAST, '--ready', 'log:^READY$'], node('reset-inflight.js'));
+  assert.equal(code, 1);
+  const inFlight = checkOf(result, 'in-flight');
+  assert.equal(inFlight.status, 'fail', inFlight.message);
+  assert.match(inFlight.message, /\d+ reset/);
+  assert.equal(checkOf(result, 'exit').status, 'pass');
+});
+
+test('a service that leaves setsid children and a double-forked daemon behind: orphans fails with their pids, and doctor kills them', async () => {
+  const { code, result } = await doctor(FAST, node('setsid-children.js'));
+  assert.equal(code, 1);
+  const orphans = checkOf(result, 'orphans');
+  assert.equal(orphans.status, 'fail', orphans.message);
+  assert.equal(orphans.value, 3);
+  const pids = [...orphans.message.matchAll(/pid (\d+) \(sleep 30[01]\)/g)].map((m) => Number(m[1]));
+  assert.equal(pids.length, 3, orphans.message);
+  assert.match(orphans.message, /sleep 301/, 'the double-forked daemon is found through the environment marker');
+  for (const pid of pids) assert.equal(isAlive(pid), false, `orphan ${pid} still alive`);
+  const marked = result.timeline.filter((e) => e.kind === 'process' && e.orphan).map((e) => e.pid);
+  assert.deepEqual(marked.sort(), pids.sort());
+});
+
+test('a python3 service SIGKILLed at the deadline leaves its PID file: files fails and says the PID is dead', async () => {
+  await withTempDir(async (dir) => {
+    const pidfile = path.join(dir, 'left.pid');
+    const { code, result } = await doctor([...FAST, '--pidfile', pidfile], ['python3', doctorFixture('pidfile-left.py'), pidfile]);
+    assert.equal(code, 1);
+    const files = checkOf(result, 'files');
+    assert.equal(files.status, 'fail', files.message);
+    assert.match(files.message, /left\.pid \(pid \d+\): its PID is dead/);
+    assert.ok(existsSync(pidfile));
+    assert.equal(checkOf(result, 'exit').status, 'fail');
+    assert.doesNotMatch(checkOf(result, 'exit').message, /event loop/, '--explain is for node commands only');
+  });
+});
+
+test('a service whose child blocks on a full pipe overruns the deadline: exit fails and names the child', async () => {
+  // Its readiness (the same listener) never answers non-2xx: it goes from 200 to refused.
+  const { code, result } = await doctor([...FAST, '--readiness', 'http://127.0.0.1:{port}/'], node('pipe-child.js'));
+  assert.equal(code, 1);
+  const exit = checkOf(result, 'exit');
+  assert.equal(exit.status, 'fail', exit.message);
+  assert.match(exit.message, /waiting on child process \d+/);
+  assert.match(exit.message, /child process \d+/);
+  assert.equal(checkOf(result, 'orphans').status, 'pass', 'doctor killed the whole tree at the deadline');
+  const intake = checkOf(result, 'intake');
+  assert.equal(intake.status, 'warn', intake.message);
+  assert.match(intake.message, /readiness endpoint never answered non-2xx before the listener closed/);
+});
+
+test('a service that closes keep-alive sockets under arriving requests: resets fails', async () => {
+  const { code, result } = await doctor(FAST, node('idle-close.js'));
+  const resets = checkOf(result, 'resets');
+  assert.equal(resets.status, 'fail', resets.message);
+  assert.match(resets.message, /on existing keep-alive connections after the signal were reset/);
+  assert.equal(code, 1);
+});
+
+test('python3 -m http.server dies of SIGTERM: exit-code warns (143), and {port} reaches its arguments', async () => {
+  const { result } = await doctor(FAST, ['python3', '-m', 'http.server', '{port}', '--bind', '127.0.0.1', '--directory', doctorFixture('')]);
+  const exitCode = checkOf(result, 'exit-code');
+  assert.equal(exitCode.status, 'warn', exitCode.message);
+  assert.equal(exitCode.value, 143);
+  assert.match(exitCode.message, /systemd/);
+  assert.equal(checkOf(result, 'exit').status, 'pass');
+});
+
+test('a Node service whose event loop blocks on SIGTERM: exit fails and --explain says the loop is blocked', async () => {
+  const script = `const server = require('node:http').createServer((q, s) => s.end('ok'));
+    process.on('SIGTERM', () => { for (;;); });
+    server.listen(Number(process.env.PORT), '127.0.0.1');`;
+  const { result } = await doctor(FAST, [process.execPath, '-e', script]);
+  const exit = checkOf(result, 'exit');
+  assert.equal(exit.status, 'fail');
+  assert.match(exit.message, /--explain got no answer: its event loop is likely blocked/);
+  const intake = checkOf(result, 'intake');
+  assert.equal(intake.status, 'warn', intake.message);
+  assert.match(intake.message, /still accepted \(the probes timed out\)/);
+});

@@ -1,0 +1,78 @@
+// Bad command lines exit 2 with one line naming the flag; a service that never becomes ready is
+// exit 2 too, with a failed `ready` check in the JSON and nothing left running.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkOf, doctor, runCli } from '../../helpers/doctor.js';
+
+for (const [args, pattern] of [
+  [['doctor'], /missing the command/],
+  [['doctor', '--connections', 'many', '--', 'true'], /--connections: expected a whole number, got "many"/],
+  [['doctor', '--deadline', '5x', '--', 'true'], /--deadline: expected a duration/],
+  [['doctor', '--ready', 'smoke:1', '--', 'true'], /--ready: unknown kind/],
+  [['doctor', '--signal', 'SIGNOPE', '--', 'true'], /--signal: expected a signal name/],
+  [['doctor', '--url', 'ftp://x', '--', 'true'], /--url: expected an http:\/\/ URL/],
+  [['doctor', '--bogus', '--', 'true'], /bogus/],
+  [['doctor', '--port', '70000', '--', 'true'], /--port: expected a port 1-65535/],
+  [['doctor', '--runs', '0', '--', 'true'], /--runs: expected a whole number >= 1/],
+  [['doctor', '--explain', '--no-explain', '--', 'true'], /contradict/],
+]) {
+  test(`usage error: ${args.slice(1).join(' ')}`, async () => {
+    const { code, stdout, stderr } = await runCli(args);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, pattern);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+  });
+}
+
+test('doctor --help prints every flag and exits 0', async () => {
+  const { code, stdout } = await runCli(['doctor', '--help']);
+  assert.equal(code, 0);
+  for (const flag of ['--port', '--url', '--ready', '--ready-timeout', '--connections', '--signal', '--after', '--deadline', '--pidfile', '--file', '--readiness', '--second-signal', '--runs', '--explain', '--json', '--html']) {
+    assert.ok(stdout.includes(flag), flag);
+  }
+});
+
+test('a service that never becomes ready: exit 2, ready fails, the rest is skipped, and it is killed', async () => {
+  const { code, result } = await doctor(['--ready-timeout', '1s'], [process.execPath, '-e', 'console.log("listening nowhere"); setInterval(() => {}, 1000)']);
+  assert.equal(code, 2);
+  const ready = checkOf(result, 'ready');
+  assert.equal(ready.status, 'fail');
+  assert.match(ready.message, /not ready within 1000 ms/);
+  assert.match(ready.message, /listening nowhere/);
+  for (const c of result.checks.filter((x) => x.id !== 'ready')) assert.equal(c.status, 'skip', c.id);
+  const process_ = result.timeline.find((e) => e.kind === 'process');
+  assert.ok(process_, 'the tree was walked');
+  assert.throws(() => process.kill(process_.pid, 0), /ESRCH/);
+});
+
+test('without --json the result is text on stderr, nothing on stdout', async () => {
+  const { code, stdout, stderr } = await runCli(['doctor', '--ready-timeout', '500ms', '--', process.execPath, '-e', 'setTimeout(() => {}, 5000)']);
+  assert.equal(code, 2);
+  assert.equal(stdout, '');
+  assert.match(stderr, /^lastcall doctor: /);
+  assert.match(stderr, /fail\s+ready\s+not ready within 500 ms/);
+  assert.match(stderr, /skip\s+orphans/);
+});
+
+test('a command that does not exist: exit 2 and the spawn error in the ready check', async () => {
+  const { code, result } = await doctor(['--ready-timeout', '5s'], ['/nonexistent/lastcall-doctor-service']);
+  assert.equal(code, 2);
+  assert.match(checkOf(result, 'ready').message, /ENOENT/);
+});
+
+test('a service that exits before it is ready: exit 2, and the ready check says how it exited', async () => {
+  const { code, result } = await doctor([], [process.execPath, '-e', 'console.error("boom: no config"); process.exit(3)']);
+  assert.equal(code, 2);
+  assert.match(checkOf(result, 'ready').message, /exited before it was ready \(exit code 3\).*boom: no config/);
+});
+
+test('--ready fd:3: doctor opens the pipe and the service signals readiness on it', async () => {
+  const script = `const http = require('node:http'); const fs = require('node:fs');
+    const server = http.createServer((q, s) => s.end('ok'));
+    process.on('SIGTERM', () => { server.close(() => process.exit(0)); server.closeIdleConnections(); });
+    server.listen(Number(process.env.PORT), '127.0.0.1', () => fs.writeSync(3, 'ready\\n'));`;
+  const { result } = await doctor(['--ready', 'fd:3', '--after', '300ms'], [process.execPath, '-e', script]);
+  assert.equal(checkOf(result, 'ready').status, 'pass', checkOf(result, 'ready').message);
+  assert.equal(checkOf(result, 'exit').status, 'pass', checkOf(result, 'exit').message);
+});

@@ -1,0 +1,57 @@
+// --pidfile: held for the runner's whole life, refused with a distinct code naming the holder,
+// removed on exit; 20 concurrent starts: exactly one runs.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import test from 'node:test';
+import { fixture, NODE, runToEnd, startRun, tempDir } from '../../helpers/run.js';
+
+test('held for the whole run (across restarts), removed on exit', async (t) => {
+  const file = path.join(tempDir(t), 'svc.pid');
+  const run = startRun(['--pidfile', file, '--', NODE, fixture('signals.js')]);
+  await run.waitFor(/READY/);
+  assert.equal(Number(readFileSync(file, 'utf8').split('\n')[0]), run.pid, 'the runner, not the child, holds it');
+  const second = await runToEnd(['--pidfile', file, '--', 'true']);
+  assert.equal(second.code, 75);
+  assert.equal(second.stderr.trim().split('\n').length, 1);
+  assert.match(second.stderr, new RegExp(`held by process ${run.pid}`));
+  run.signal('SIGTERM');
+  await run.exited;
+  assert.equal(existsSync(file), false);
+});
+
+test('a PID file that cannot be created: one line, exit 73', async (t) => {
+  const r = await runToEnd(['--pidfile', path.join(tempDir(t), 'missing-dir', 'x.pid'), '--', 'true']);
+  assert.equal(r.code, 73);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /does not exist/);
+});
+
+test('removed when the child exits on its own, and after a failed spawn', async (t) => {
+  const file = path.join(tempDir(t), 'svc.pid');
+  assert.equal((await runToEnd(['--pidfile', file, '--', 'sh', '-c', 'exit 4'])).code, 4);
+  assert.equal(existsSync(file), false);
+  assert.equal((await runToEnd(['--pidfile', file, '--', '/nonexistent/cmd'])).code, 127);
+  assert.equal(existsSync(file), false);
+});
+
+test('20 concurrent `lastcall run --pidfile`: exactly one runs, 19 exit 75 naming it', async (t) => {
+  const file = path.join(tempDir(t), 'race.pid');
+  const runs = Array.from({ length: 20 }, () => startRun(['--pidfile', file, '--', NODE, fixture('signals.js')]));
+  const refused = [];
+  const winners = [];
+  await Promise.all(runs.map(async (run) => {
+    const outcome = await Promise.race([run.waitFor(/READY/, 60_000).then(() => 'ran'), run.exited.then(() => 'exited')]);
+    (outcome === 'ran' ? winners : refused).push(run);
+  }));
+  assert.equal(winners.length, 1, `winners: ${winners.length}`);
+  const [winner] = winners;
+  for (const run of refused) {
+    const exit = await run.exited;
+    assert.equal(exit.code, 75, run.stderr);
+    assert.match(run.stderr, new RegExp(`held by process ${winner.pid}\\b`));
+  }
+  winner.signal('SIGTERM');
+  await winner.exited;
+  assert.equal(existsSync(file), false);
+});
