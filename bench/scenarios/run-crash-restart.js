@@ -10,11 +10,12 @@ const CRASHES = 5;
 export const scenario = {
   name: 'run-crash-restart',
   title: 'Crash restarts under load: connections refused',
-  meaning: `A Node HTTP service that exits(1) after every 40th response, under \`lastcall run --restart always ` +
+  meaning:
+    `A Node HTTP service that exits(1) after every 40th response, under \`lastcall run --restart always ` +
     `--backoff 200ms..200ms\` and 4 clients opening a new connection per request, for ${CRASHES} crashes: ` +
     'connections refused per crash (lower is better; 0 is the target) and other failed requests per crash ' +
     '(requests the crashing process had accepted: a crash cuts them either way). lastcall: with ' +
-    '`--listen tcp:…` (the runner holds the socket, connections wait in the kernel\'s queue for the next child); ' +
+    "`--listen tcp:…` (the runner holds the socket, connections wait in the kernel's queue for the next child); " +
     'no-listen: the service binds its own port, so every connection during the backoff and the restart is refused.',
   libraries: ['lastcall', 'no-listen'],
   figures: {
@@ -30,8 +31,24 @@ export const scenario = {
     const { port } = s.address();
     await new Promise((r) => s.close(r));
     const listen = library === 'lastcall' ? ['--listen', `tcp:127.0.0.1:${port}`] : [];
-    const h = spawnCommand(process.execPath, [CLI, 'run', ...listen, '--restart', 'always', '--backoff', '200ms..200ms',
-      '--max-restarts', '100', '--', process.execPath, runFixture('listen-service.cjs')], { env: { PORT: String(port), CRASH_EVERY: '40' }, label: library });
+    const h = spawnCommand(
+      process.execPath,
+      [
+        CLI,
+        'run',
+        ...listen,
+        '--restart',
+        'always',
+        '--backoff',
+        '200ms..200ms',
+        '--max-restarts',
+        '100',
+        '--',
+        process.execPath,
+        runFixture('listen-service.cjs'),
+      ],
+      { env: { PORT: String(port), CRASH_EVERY: '40' }, label: library },
+    );
     try {
       await h.waitForLine(/^READY/);
       const load = startLoad({ port, keepAlive: 0, fresh: 4, timeoutMs: 5000 });
@@ -42,7 +59,11 @@ export const scenario = {
       }
       const stats = await load.stop();
       const refused = stats.failures.filter((f) => f === 'ECONNREFUSED').length;
-      return { refusedPerCrash: refused / CRASHES, otherFailedPerCrash: (stats.failures.length - refused) / CRASHES, ok: stats.ok };
+      return {
+        refusedPerCrash: refused / CRASHES,
+        otherFailedPerCrash: (stats.failures.length - refused) / CRASHES,
+        ok: stats.ok,
+      };
     } finally {
       h.kill();
     }

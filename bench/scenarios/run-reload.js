@@ -16,12 +16,13 @@ const PM2_BIN = path.join(rootDir, 'node_modules', 'pm2', 'bin', 'pm2');
 export const scenario = {
   name: 'run-reload',
   title: 'Reloads under load: requests lost',
-  meaning: 'Five reloads of a Node HTTP service (5 ms responses, lastcall\'s drain on SIGTERM/SIGINT) under ' +
+  meaning:
+    "Five reloads of a Node HTTP service (5 ms responses, lastcall's drain on SIGTERM/SIGINT) under " +
     'load from 3 keep-alive and 3 new-connection clients on 127.0.0.1: requests that failed (refused, reset, ' +
     'timed out or non-2xx; lower is better, 0 is the target) and the median reload time in ms (the command to ' +
     'the old instance gone and the new one serving). lastcall: `run --listen tcp:… --ready log:^READY ' +
     '--reload-signal SIGHUP`, the time until its "old child stopped" line. PM2 (a daemon in a throw-away ' +
-    'PM2_HOME, wait_ready): `pm2 reload`, the time the command takes (PM2\'s CLI start included); in fork mode ' +
+    "PM2_HOME, wait_ready): `pm2 reload`, the time the command takes (PM2's CLI start included); in fork mode " +
     'it stops the old process before starting the new one. stop-start: `lastcall run` without --listen, ' +
     'stopped and started again (the time until the new one is READY).',
   libraries: ['lastcall', 'pm2-fork', 'pm2-cluster', 'stop-start'],
@@ -78,7 +79,23 @@ async function underLoad(port, reloads, reloadOnce) {
 
 async function lastcallReloads(reloads) {
   const port = await freePort();
-  const h = spawnCommand(process.execPath, [CLI, 'run', '--listen', `tcp:127.0.0.1:${port}`, '--ready', 'log:^READY', '--reload-signal', 'SIGHUP', '--', process.execPath, SERVICE], { label: 'lastcall' });
+  const h = spawnCommand(
+    process.execPath,
+    [
+      CLI,
+      'run',
+      '--listen',
+      `tcp:127.0.0.1:${port}`,
+      '--ready',
+      'log:^READY',
+      '--reload-signal',
+      'SIGHUP',
+      '--',
+      process.execPath,
+      SERVICE,
+    ],
+    { label: 'lastcall' },
+  );
   try {
     await h.waitForLine(/^READY/);
     return await underLoad(port, reloads, async (i) => {
@@ -92,7 +109,11 @@ async function lastcallReloads(reloads) {
 
 async function stopStart(reloads) {
   const port = await freePort();
-  const start = () => spawnCommand(process.execPath, [CLI, 'run', '--', process.execPath, SERVICE], { env: { PORT: String(port) }, label: 'stop-start' });
+  const start = () =>
+    spawnCommand(process.execPath, [CLI, 'run', '--', process.execPath, SERVICE], {
+      env: { PORT: String(port) },
+      label: 'stop-start',
+    });
   let h = start();
   try {
     await h.waitForLine(/^READY/);
@@ -113,8 +134,15 @@ async function pm2Reloads(mode, reloads) {
   const env = { ...process.env, PM2_HOME: home };
   const pm2 = (...args) => promisify(execFile)(process.execPath, [PM2_BIN, ...args], { env, timeout: 30_000 });
   const app = {
-    name: 'svc', script: SERVICE, exec_mode: mode, instances: 1, env: { PORT: String(port) },
-    wait_ready: true, listen_timeout: 10_000, kill_timeout: 5000, autorestart: true,
+    name: 'svc',
+    script: SERVICE,
+    exec_mode: mode,
+    instances: 1,
+    env: { PORT: String(port) },
+    wait_ready: true,
+    listen_timeout: 10_000,
+    kill_timeout: 5000,
+    autorestart: true,
   };
   const ecosystem = path.join(home, 'ecosystem.json');
   try {

@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import path from 'node:path';
+
 import { createLifecycle } from 'lastcall';
 import { httpServer, probes } from 'lastcall/http';
 import { acquirePidFile } from 'lastcall/pidfile';

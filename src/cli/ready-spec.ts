@@ -26,9 +26,13 @@ export interface WaitForReadyOptions {
   signal?: AbortSignal;
   /** http: any HTTP status counts (the server answers); default only 2xx. */
   anyHttpStatus?: boolean;
+  /** tcp/http: how each failed try ended ('timed out', 'ECONNREFUSED', 'status 503'), for the message. */
+  onTry?: (outcome: string) => void;
 }
 
 const POLL_MS = 50;
+/** One tcp:/http try gives up after this long (a slower answer is a failed try). */
+export const READY_TRY_MS = 1000;
 
 /**
  * `tcp:<port>`, `tcp:<host>:<port>`, `http://…`/`https://…`, `log:<regex>`, `fd:<n>` (n >= 3).
@@ -115,8 +119,8 @@ type Watcher<S extends ReadySpec> = (
 ) => () => void;
 
 const WATCHERS: { [K in ReadySpec['kind']]: Watcher<Extract<ReadySpec, { kind: K }>> } = {
-  tcp: (spec, _source, settle, stop) => poll(() => tryConnect(spec.host, spec.port), settle, stop),
-  http: (spec, _source, settle, stop, options) => poll(() => tryHttp(spec.url, options.anyHttpStatus === true), settle, stop),
+  tcp: (spec, _source, settle, stop, options) => poll(() => tryConnect(spec.host, spec.port), settle, stop, options.onTry),
+  http: (spec, _source, settle, stop, options) => poll(() => tryHttp(spec.url, options.anyHttpStatus === true), settle, stop, options.onTry),
   log: (spec, source, settle) => {
     const streams = [source.stdout, source.stderr].filter((s): s is NodeJS.ReadableStream => s != null);
     return watchLines(streams, (line) => spec.pattern.test(line), settle);
@@ -139,10 +143,13 @@ function watchLines(streams: NodeJS.ReadableStream[], match: (line: string) => b
   return () => offs.forEach((off) => off());
 }
 
-function poll(attempt: () => Promise<boolean>, settle: () => void, stop: AbortSignal): () => void {
+/** A try resolves '' when it succeeded, else how it failed. */
+function poll(attempt: () => Promise<string>, settle: () => void, stop: AbortSignal, onTry?: (outcome: string) => void): () => void {
   void (async () => {
     while (!stop.aborted) {
-      if (await attempt()) return settle();
+      const failure = await attempt();
+      if (failure === '') return settle();
+      onTry?.(failure);
       await waitForTimeout(POLL_MS, stop);
     }
   })();
@@ -151,31 +158,35 @@ function poll(attempt: () => Promise<boolean>, settle: () => void, stop: AbortSi
 
 // node:net, node:http and node:https are loaded on first use: `lastcall run` without a tcp:/http
 // readiness check starts its child sooner without them.
-async function tryConnect(host: string, port: number): Promise<boolean> {
+async function tryConnect(host: string, port: number): Promise<string> {
   const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    socket.setTimeout(1000);
-    const done = (ok: boolean): void => {
+    socket.setTimeout(READY_TRY_MS);
+    const done = (failure: string): void => {
       socket.destroy();
-      resolve(ok);
+      resolve(failure);
     };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
+    socket.once('connect', () => done(''));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+    socket.once('timeout', () => done('timed out'));
   });
 }
 
-async function tryHttp(url: string, anyStatus: boolean): Promise<boolean> {
+async function tryHttp(url: string, anyStatus: boolean): Promise<string> {
   const { request } = url.startsWith('https:') ? await import('node:https') : await import('node:http');
   return new Promise((resolve) => {
-    const req = request(url, { method: 'GET', timeout: 1000, agent: false }, (res) => {
+    let failure = '';
+    const req = request(url, { method: 'GET', timeout: READY_TRY_MS, agent: false }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
-      resolve(anyStatus || (status >= 200 && status < 300));
+      resolve(anyStatus || (status >= 200 && status < 300) ? '' : `status ${status}`);
     });
-    req.once('error', () => resolve(false));
-    req.once('timeout', () => req.destroy());
+    req.once('error', (error: NodeJS.ErrnoException) => resolve(failure || (error.code ?? error.message)));
+    req.once('timeout', () => {
+      failure = 'timed out';
+      req.destroy();
+    });
     req.end();
   });
 }

@@ -11,7 +11,7 @@ import { Shutdown } from './shutdown.js';
 import { adoptForeignListeners, uniqueName } from './adopted-steps.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
-import { toError } from '../internal/thrown.js';
+import { isError, toError } from '../internal/thrown.js';
 import { prestartWatchdog } from './exit/watchdog.js';
 import { IN_FLIGHT_STEP, WorkTracker } from './in-flight.js';
 import type {
@@ -25,7 +25,8 @@ import type {
   StepReport,
   TrackedWork,
 } from './types.js';
-import { normalizeOptionsObject, validateFunction, validateSignal } from '../internal/validate.js';
+import { normalizeOptionsObject, validateSignal } from '../internal/validate.js';
+import { validateListener } from './events.js';
 
 /** Creates a lifecycle: the one place a service's shutdown is declared and run. */
 export function createLifecycle(options?: LifecycleOptions): Lifecycle {
@@ -48,10 +49,6 @@ export function createLifecycle(options?: LifecycleOptions): Lifecycle {
   }
   return new LifecycleImpl(normalized);
 }
-
-const EVENTS = ['shutdown', 'step', 'closed', 'readiness'];
-/** 'error' is never emitted; listening for it is accepted so that `events.once(life, 'closed')` works. */
-const LISTENABLE = [...EVENTS, 'error'];
 
 class LifecycleImpl implements Lifecycle {
   readonly #options: NormalizedOptions;
@@ -283,21 +280,5 @@ class LifecycleImpl implements Lifecycle {
     } catch (error) {
       this.#logger.log('error', { err: error }, `a "${event}" listener threw: ${messageOf(error)}`);
     }
-  }
-}
-
-function validateListener(event: unknown, listener: unknown): void {
-  if (typeof event !== 'string' || !LISTENABLE.includes(event)) {
-    throw new InvalidOptionError('event', `one of ${EVENTS.map((name) => `"${name}"`).join(', ')}`, event);
-  }
-  validateFunction('listener', listener);
-}
-
-/** `instanceof Error` that cannot throw (a revoked Proxy throws on it). */
-function isError(value: unknown): value is Error {
-  try {
-    return value instanceof Error;
-  } catch {
-    return false;
   }
 }

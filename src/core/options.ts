@@ -65,7 +65,7 @@ export const DEFAULT_START_TIMEOUT_MS = 60_000;
 /** Kubernetes removes a pod from its endpoints a few seconds after SIGTERM; keep serving meanwhile. */
 export const KUBERNETES_PRE_STOP_DELAY_MS = 5_000;
 /** A pre-stop with traffic to watch ends after this long without a new request (or 3× the largest gap before the stop). */
-export const DEFAULT_PRE_STOP_QUIET_MS = 500;
+export const DEFAULT_PRE_STOP_QUIET_MS = 300;
 /** The pre-stop delay never takes more than this share of the deadline: the rest is for draining and closing. */
 export const MAX_PRE_STOP_SHARE = 0.5;
 /** Default slice of the deadline kept for telemetry steps (capped at 10% of the deadline). */

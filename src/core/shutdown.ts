@@ -2,9 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { DeadlineExceededError, PhaseTimeoutError, ProcessExitedError } from '../errors.js';
 import { messageOf } from '../internal/describe.js';
 import { channels, publish } from './channels.js';
-import type { Registration } from './coordinator.js';
-import type { InternalLogger } from './logger.js';
-import type { NormalizedOptions } from './options.js';
 import { SharedBounds } from './phase-bound.js';
 import { describeOpen, startProgress } from './progress.js';
 import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } from './report.js';
@@ -12,29 +9,16 @@ import { runHook } from './run-hook.js';
 import { planCloseOrder } from './close-order.js';
 import { accountLosses } from './losses.js';
 import type { Step } from './step.js';
-import type { WorkTracker } from './in-flight.js';
-import type { LifecycleState, Phase, PreStopReport, ShutdownReport, StepReport } from './types.js';
+import type { Phase, PreStopReport, ShutdownReport, StepReport } from './types.js';
 import { waitForPreStop } from './pre-stop.js';
 import { normalizeTimeout } from '../internal/validate.js';
 import { waitForEach, waitForSettled } from '../internal/wait.js';
 import { startWatchdog, type Watchdog } from './exit/watchdog.js';
 import { exitRequests, worseExitCode } from './exit/exit-guard.js';
 
-/** What a shutdown needs from its lifecycle. */
-export interface ShutdownContext {
-  options: NormalizedOptions;
-  logger: InternalLogger;
-  steps: ReadonlyMap<string, Step>;
-  tracker: WorkTracker;
-  force: AbortSignal;
-  /** Every step report so far, start steps included. */
-  reports: readonly StepReport[];
-  crash(): Error | undefined;
-  setState(state: LifecycleState): void;
-  record(report: StepReport): void;
-  /** The process-wide coordinator: it owns the exit. */
-  registration: Registration;
-}
+import type { ShutdownContext } from './shutdown-context.js';
+
+export type { ShutdownContext } from './shutdown-context.js';
 
 /** One shutdown: drain → close in reverse dependency order → finish, all inside the deadline. */
 export class Shutdown {

@@ -163,7 +163,7 @@ export interface LifecycleOptions {
   startTimeoutMs?: number;
   /** Longest time between readiness turning false and draining, for load balancers to stop routing here; ends sooner when traffic ends (`preStopQuietMs`). Default 5000 when KUBERNETES_SERVICE_HOST is set (every Kubernetes pod), else 0. Capped at half the deadline. */
   preStopDelayMs?: number;
-  /** The pre-stop ends once no request reached a watched server (httpServer()) for this long, and for 3× the largest gap between requests before the stop. Infinity: always wait the whole preStopDelayMs. Default 500. */
+  /** The pre-stop ends once no request reached a watched server (httpServer()) for this long, and for 3× the largest gap between requests before the stop. Infinity: always wait the whole preStopDelayMs. Default 300. */
   preStopQuietMs?: number;
   /** Signals that start a shutdown; a second one forces it. false: install none. Default ['SIGTERM', 'SIGINT']. */
   signals?: readonly NodeJS.Signals[] | false;

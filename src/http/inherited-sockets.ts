@@ -28,7 +28,8 @@ export function inheritedSockets(env: NodeJS.ProcessEnv = process.env): Inherite
   delete env.LISTEN_FDS;
   delete env.LISTEN_PID;
   delete env.LISTEN_FDNAMES;
-  if (!/^\d{1,2}$/.test(count) || Number(count) < 1 || Number(count) > 60) throw new ListenFdsError('LISTEN_FDS', count);
+  if (!/^\d{1,2}$/.test(count) || Number(count) < 1 || Number(count) > 60)
+    throw new ListenFdsError('LISTEN_FDS', count);
   const n = Number(count);
   const list = names === undefined ? [] : names.split(':');
   if (names !== undefined && list.length !== n) throw new ListenFdsError('LISTEN_FDNAMES', names);

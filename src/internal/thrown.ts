@@ -19,3 +19,12 @@ export function toError(value: unknown): Error {
   }
   return new Error(messageOf(value), { cause: value });
 }
+
+/** `instanceof Error` that cannot throw (a revoked Proxy throws on it). */
+export function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}

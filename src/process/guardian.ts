@@ -41,7 +41,11 @@ export function unregisterGroup(pgid: number): void {
 }
 
 function startGuardian(): void {
-  const g = spawn('/bin/sh', ['-c', GUARDIAN_SCRIPT, 'lastcall-guardian', parentToken], {
+  // What ps and top show: a short line saying what it is and whose trees it guards, not the ~3 KB
+  // script (passed in the environment instead, where `eval` runs it in the same, trap-holding shell).
+  const g = spawn('/bin/sh', ['-c', 'eval "$LASTCALL_GUARDIAN_SCRIPT"', `guarding-trees-of-pid-${process.pid}`, parentToken], {
+    argv0: 'lastcall-guardian',
+    env: { ...process.env, LASTCALL_GUARDIAN_SCRIPT: GUARDIAN_SCRIPT },
     stdio: ['pipe', 'ignore', 'ignore'],
     // Own session: a Ctrl-C to the parent's process group must not take the guardian down first.
     detached: true,

@@ -25,14 +25,20 @@ export const LISTEN_PID_SCRIPT = 'LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$
 export function normalizeListenFds(value: unknown): NormalizedListenFds | undefined {
   if (value === undefined) return undefined;
   const expected = 'an array of { fd, name? } (fd: an integer >= 0; name: no ":", at most 255 characters)';
-  if (!Array.isArray(value) || value.length === 0 || value.length > 60) throw new InvalidOptionError('listenFds', expected, value);
+  if (!Array.isArray(value) || value.length === 0 || value.length > 60)
+    throw new InvalidOptionError('listenFds', expected, value);
   const fds: number[] = [];
   const names: string[] = [];
   for (const entry of value as unknown[]) {
     const e = entry as Partial<ListenFd> | null;
     const name = e?.name ?? 'unknown';
-    const ok = e !== null && typeof e === 'object' && Number.isInteger(e.fd) && (e.fd ?? -1) >= 0 &&
-      typeof name === 'string' && /^[\x21-\x39\x3b-\x7e]{1,255}$/.test(name);
+    const ok =
+      e !== null &&
+      typeof e === 'object' &&
+      Number.isInteger(e.fd) &&
+      (e.fd ?? -1) >= 0 &&
+      typeof name === 'string' &&
+      /^[\x21-\x39\x3b-\x7e]{1,255}$/.test(name);
     if (!ok) throw new InvalidOptionError('listenFds', expected, value);
     fds.push(e.fd as number);
     names.push(name);
@@ -46,7 +52,11 @@ export function placeListenFds<T>(stdio: readonly T[], fds: readonly number[]): 
   fds.forEach((fd, i) => {
     const slot = out[3 + i];
     if (slot !== undefined && slot !== null && slot !== ('ignore' as T)) {
-      throw new InvalidOptionError('stdio', `nothing at index ${3 + i} (listenFds take fds 3..${2 + fds.length})`, stdio);
+      throw new InvalidOptionError(
+        'stdio',
+        `nothing at index ${3 + i} (listenFds take fds 3..${2 + fds.length})`,
+        stdio,
+      );
     }
     out[3 + i] = fd;
   });
@@ -56,7 +66,11 @@ export function placeListenFds<T>(stdio: readonly T[], fds: readonly number[]): 
 /** The child's environment: LISTEN_FDS and LISTEN_FDNAMES set, any LISTEN_PID of ours removed
  * (the wrapper script sets the child's own). */
 export function listenEnv(env: NodeJS.ProcessEnv, listen: NormalizedListenFds): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env, LISTEN_FDS: String(listen.fds.length), LISTEN_FDNAMES: listen.names.join(':') };
+  const out: NodeJS.ProcessEnv = {
+    ...env,
+    LISTEN_FDS: String(listen.fds.length),
+    LISTEN_FDNAMES: listen.names.join(':'),
+  };
   delete out.LISTEN_PID;
   return out;
 }

@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { ListenError } from '../errors.js';
 import type { ListenFd } from './listen-fds.js';
 
-export type ListenAddress = { kind: 'tcp'; host?: string; port: number; name?: string } | { kind: 'unix'; path: string; name?: string };
+export type ListenAddress =
+  { kind: 'tcp'; host?: string; port: number; name?: string } | { kind: 'unix'; path: string; name?: string };
 
 export interface HeldSocket extends ListenFd {
   name: string;
@@ -27,19 +28,33 @@ export async function holdListeningSockets(addresses: readonly ListenAddress[]):
   const workers = addresses.map((a) => new Worker(WORKER_SOURCE, { eval: true, workerData: { ...a } }));
   // Referenced until it answers (nothing else may keep this process alive meanwhile), then not: a
   // blocked worker must never hold the process open.
-  const replies = await Promise.all(workers.map((w) => new Promise<WorkerReply>((resolve) => {
-    w.once('message', (reply: WorkerReply) => (w.unref(), resolve(reply)));
-    w.once('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
-  })));
+  const replies = await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<WorkerReply>((resolve) => {
+          w.once('message', (reply: WorkerReply) => (w.unref(), resolve(reply)));
+          w.once('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+        }),
+    ),
+  );
   const failed = replies.findIndex((r) => 'error' in r);
   if (failed >= 0) {
     await Promise.all(workers.map((w) => w.terminate()));
-    throw new ListenError(describeAddress(addresses[failed] as ListenAddress), (replies[failed] as { error: string }).error);
+    throw new ListenError(
+      describeAddress(addresses[failed] as ListenAddress),
+      (replies[failed] as { error: string }).error,
+    );
   }
   return replies.map((r, i) => {
     const s = r as Extract<WorkerReply, { fd: number }>;
     const a = addresses[i] as ListenAddress;
-    return { fd: s.fd, name: a.name ?? defaultName(a), spec: describeAddress(a), bound: s.bound, ...(s.ino === undefined ? {} : { ino: s.ino }) };
+    return {
+      fd: s.fd,
+      name: a.name ?? defaultName(a),
+      spec: describeAddress(a),
+      bound: s.bound,
+      ...(s.ino === undefined ? {} : { ino: s.ino }),
+    };
   });
 }
 

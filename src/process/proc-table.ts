@@ -43,6 +43,12 @@ export async function readProcess(pid: number): Promise<ProcInfo | undefined> {
   return text === undefined ? undefined : parseStat(pid, text);
 }
 
+/** One process, read synchronously (Linux only: undefined elsewhere, or when it does not exist). */
+export function readProcessSync(pid: number): ProcInfo | undefined {
+  const text = process.platform === 'linux' ? readSmall(`/proc/${pid}/stat`, 'utf8') : undefined;
+  return text === undefined ? undefined : parseStat(pid, text);
+}
+
 /** A process's command line (arguments joined by spaces); '' when it is gone, a kernel thread, or not Linux. */
 export function readCommand(pid: number): string {
   return (readSmall(`/proc/${pid}/cmdline`, 'utf8') ?? '').split('\0').filter(Boolean).join(' ');

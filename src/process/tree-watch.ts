@@ -2,9 +2,9 @@
 // every member (pid + start time, so a reused pid is never mistaken for one), and after the root
 // exits find what is left, including processes that left the group with setsid (environment marker).
 import { randomBytes } from 'node:crypto';
-import { MARKER_VARIABLE } from './guardian.js';
+import { MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
 import { freezeAndKill, waitForGone, KILL_WAIT_MS } from './kill-tree.js';
-import { isGone, type ProcInfo, readCommand, readProcess } from './proc-table.js';
+import { isGone, type ProcInfo, readCommand, readProcess, readProcessSync } from './proc-table.js';
 import { collectTree, type TreeSpec } from './tree.js';
 
 /** One member of a watched tree, with when it was first and last seen alive (ms, performance.now()). */
@@ -19,12 +19,30 @@ export interface WatchedProcess {
 }
 
 /** A fresh `LASTCALL_TREE` value for a process to be watched; put `marker.env` in its environment. */
-export function createTreeMarker(): { name: string; value: string } {
-  return { name: MARKER_VARIABLE, value: `w${process.pid}-${randomBytes(6).toString('hex')}` };
+/** `guarded`: a marker the guardian knows, so the tree is killed if this process dies abruptly. */
+export function createTreeMarker(options: { guarded?: boolean } = {}): { name: string; value: string } {
+  return { name: MARKER_VARIABLE, value: options.guarded === true ? nextMarker(true) : `w${process.pid}-${randomBytes(6).toString('hex')}` };
+}
+
+interface WatchOptions {
+  ownGroup?: boolean;
+  marker?: { name: string; value: string };
+}
+
+/**
+ * Registers a just-spawned group leader (`detached: true`) with the guardian, synchronously: no turn
+ * of the event loop in which our SIGKILL would leave it unguarded. With a guarded marker in its
+ * environment, its setsid'd descendants die with us too. Returns the release (call once it is gone).
+ */
+export function guardGroup(pid: number): () => void {
+  const info = readProcessSync(pid);
+  if (info === undefined || isGone(info)) return () => {};
+  registerGroup(pid, info.startTime);
+  return () => unregisterGroup(pid);
 }
 
 /** Starts watching the tree of a live process; undefined when `rootPid` is already gone. */
-export async function watchTree(rootPid: number, options: { ownGroup?: boolean; marker?: { name: string; value: string } } = {}): Promise<TreeWatch | undefined> {
+export async function watchTree(rootPid: number, options: WatchOptions = {}): Promise<TreeWatch | undefined> {
   const root = await readProcess(rootPid);
   if (root === undefined || isGone(root)) return undefined;
   const watch = new TreeWatch(rootPid, root.startTime, options);
@@ -37,7 +55,7 @@ export class TreeWatch {
   readonly #seen = new Map<number, WatchedProcess>();
 
   /** `rootPid` leads its own process group when `ownGroup` (spawned with `detached: true`). */
-  constructor(rootPid: number, rootStartTime: string, options: { ownGroup?: boolean; marker?: { name: string; value: string } } = {}) {
+  constructor(rootPid: number, rootStartTime: string, options: WatchOptions = {}) {
     this.#spec = {
       known: new Map([[rootPid, rootStartTime]]),
       pgids: new Map(options.ownGroup === true ? [[rootPid, rootStartTime]] : []),

@@ -1,4 +1,4 @@
-// Issue 21's "wiring 2": a leftover exit-calling SIGTERM handler beside a lifecycle with real
+// A leftover exit-calling SIGTERM handler beside a lifecycle with real
 // PostgreSQL and Redis. The handler is adopted: pool.end() and quit() run, nothing is lost, exit 0.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

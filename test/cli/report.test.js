@@ -92,3 +92,19 @@ test('a `lastcall doctor --json` result is drawn too: the checks as rows, one ba
     assert.equal((page.match(/<rect class="bar proc orphan"/g) ?? []).length, 1);
   });
 });
+
+test('the deadline\'s source, the pre-stop and the handed-down deadline are in the text and the HTML', async () => {
+  await withTempDir(async (dir) => {
+    const file = path.join(dir, 'report.json');
+    const fixture = path.join(root, 'test', 'fixtures', 'report', 'write-platform-report.js');
+    const out = spawnSync(process.execPath, [fixture, file], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, DYNO: 'web.1' } });
+    assert.equal(out.status, 0, out.stderr);
+    const text = await runCli(['report', file, '--html', path.join(dir, 'r.html')]);
+    assert.match(text.stdout, /deadline 29000 ms from heroku \(DYNO: 30000 ms grace − 1000 ms margin\)/);
+    assert.match(text.stdout, /pre-stop 1\d\d ms, ended: no-server/);
+    assert.match(readFileSync(path.join(dir, 'r.html'), 'utf8'), /deadline 29000 ms from heroku/);
+    const run = path.join(dir, 'run.json');
+    writeFileSync(run, JSON.stringify({ kind: 'run', deadlineMs: 2000, deadlineSource: { source: 'option', detail: '--deadline' }, childDeadlineMs: 1350, steps: [] }));
+    assert.match((await runCli(['report', run])).stdout, /deadline 2000 ms from option \(--deadline\); child's deadline 1350 ms \(handed down\)/);
+  });
+});

@@ -16,7 +16,7 @@ const expected = {
   'lastcall/http': ['httpServer', 'inheritedSockets', 'probes'],
   'lastcall/auto': ['lifecycle'],
   'lastcall/fastify': ['lastcallFastify'],
-  'lastcall/process': ['ManagedChild', 'Supervisor', 'TreeWatch', 'backoffDelay', 'createTreeMarker', 'getGuardianPid', 'holdListeningSockets', 'killTree', 'removeSocketFiles', 'spawnManaged', 'supervise', 'watchTree'],
+  'lastcall/process': ['ManagedChild', 'Supervisor', 'TreeWatch', 'backoffDelay', 'createTreeMarker', 'getGuardianPid', 'guardGroup', 'holdListeningSockets', 'killTree', 'removeSocketFiles', 'spawnManaged', 'supervise', 'watchTree'],
   'lastcall/pidfile': [
     'PidFileAccessError', 'PidFileCorruptError', 'PidFileDirectoryError', 'PidFileHandle', 'PidFileHeldError',
     'PidFileNotAFileError', 'acquireLock', 'acquirePidFile',

@@ -15,10 +15,9 @@ test('broken: the stop signal never reaches the drain, the worker takes new jobs
 test('fixed: no job is handed out after SIGTERM, the job held is finished, the worker deregisters and exits 0', async (t) => {
   const r = await runIncident('1-agent-worker', 'fixed', { graceMs: 3000 });
   t.diagnostic(figures(r));
-  assert.equal(r.killed, false);
+  assert.equal(r.killed, false, `exited by itself inside the 3 s grace (after ${r.exitMs} ms)`);
   assert.equal(r.code, 0);
   assert.equal(r.jobsAfterSignal, 0);
   assert.equal(r.jobsLost, 0);
   assert.equal(r.deregistered, true);
-  assert.ok(r.exitMs < 2500, `exit after ${r.exitMs} ms`);
 });

@@ -3,7 +3,25 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-const KEYWORDS = new Set(['FROM', 'RUN', 'CMD', 'LABEL', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL']);
+const KEYWORDS = new Set([
+  'FROM',
+  'RUN',
+  'CMD',
+  'LABEL',
+  'EXPOSE',
+  'ENV',
+  'ADD',
+  'COPY',
+  'ENTRYPOINT',
+  'VOLUME',
+  'USER',
+  'WORKDIR',
+  'ARG',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
+]);
 
 /** What a base image provides on its PATH (the official images' contents, checked by hand). */
 const BASE_IMAGES = [
@@ -33,7 +51,8 @@ export function dockerInstructions(text) {
 function execForm({ keyword, argument, line }) {
   if (!argument.startsWith('[')) return undefined;
   const parsed = JSON.parse(argument);
-  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) throw new Error(`line ${line}: ${keyword} must be an array of strings`);
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string'))
+    throw new Error(`line ${line}: ${keyword} must be an array of strings`);
   return parsed;
 }
 
@@ -64,13 +83,16 @@ export function checkDockerfile(text, { fragment = false, context } = {}) {
     }
     if (keyword === 'RUN') for (const tool of installedBy(argument)) tools.add(tool);
     if (keyword === 'COPY' || keyword === 'ADD') {
-      const args = argument.startsWith('[') ? JSON.parse(argument) : argument.split(/\s+/).filter((a) => !a.startsWith('--'));
+      const args = argument.startsWith('[')
+        ? JSON.parse(argument)
+        : argument.split(/\s+/).filter((a) => !a.startsWith('--'));
       const flags = argument.split(/\s+/).filter((a) => a.startsWith('--'));
       const destination = args.at(-1);
       if (destination?.startsWith('/') && !destination.endsWith('/')) tools.add(destination);
       if (context && !flags.some((f) => f.startsWith('--from'))) {
         for (const source of args.slice(0, -1)) {
-          if (!existsSync(path.join(context, source))) problems.push(`line ${line}: ${keyword} source ${source} is not in the build context ${context}`);
+          if (!existsSync(path.join(context, source)))
+            problems.push(`line ${line}: ${keyword} source ${source} is not in the build context ${context}`);
         }
       }
     }
@@ -79,11 +101,13 @@ export function checkDockerfile(text, { fragment = false, context } = {}) {
   if (!fragment) {
     const image = BASE_IMAGES.find(([pattern]) => pattern.test(from ?? ''));
     if (!from) problems.push('no FROM');
-    else if (!image) problems.push(`FROM ${from}: not in the table of known base images (test/helpers/deploy-files.js)`);
+    else if (!image)
+      problems.push(`FROM ${from}: not in the table of known base images (test/helpers/deploy-files.js)`);
     else for (const tool of image[1]) tools.add(tool);
     if (image) {
       for (const program of programsRun(argv)) {
-        if (!tools.has(program) && !tools.has(path.basename(program))) problems.push(`runs ${program}, which ${from} does not have and no RUN installs`);
+        if (!tools.has(program) && !tools.has(path.basename(program)))
+          problems.push(`runs ${program}, which ${from} does not have and no RUN installs`);
       }
     }
   }
@@ -94,7 +118,8 @@ export function checkDockerfile(text, { fragment = false, context } = {}) {
 export function programsRun(argv) {
   if (argv.length === 0) return [];
   const programs = [argv[0]];
-  if (/(^|\/)(ba|da)?sh$/.test(argv[0]) && argv[1] === '-c' && argv[2]?.includes('"$@"') && argv[4]) programs.push(argv[4]);
+  if (/(^|\/)(ba|da)?sh$/.test(argv[0]) && argv[1] === '-c' && argv[2]?.includes('"$@"') && argv[4])
+    programs.push(argv[4]);
   argv.forEach((arg, i) => arg === '--' && argv[i + 1] && programs.push(argv[i + 1]));
   return programs;
 }
@@ -104,9 +129,11 @@ function installedBy(command) {
   const tools = [];
   for (const part of command.split(/&&|;/)) {
     const words = part.trim().split(/\s+/);
-    if (/^(apt-get|apt|apk)$/.test(words[0]) && /^(install|add)$/.test(words[1])) tools.push(...words.slice(2).filter((w) => !w.startsWith('-')));
+    if (/^(apt-get|apt|apk)$/.test(words[0]) && /^(install|add)$/.test(words[1]))
+      tools.push(...words.slice(2).filter((w) => !w.startsWith('-')));
     if (words[0] === 'npm' && /^(install|i)$/.test(words[1]) && (words.includes('-g') || words.includes('--global'))) {
-      for (const spec of words.slice(2).filter((w) => !w.startsWith('-'))) if (/(^|\/)lastcall(@|-\d|$)/.test(spec)) tools.push('lastcall');
+      for (const spec of words.slice(2).filter((w) => !w.startsWith('-')))
+        if (/(^|\/)lastcall(@|-\d|$)/.test(spec)) tools.push('lastcall');
     }
   }
   return tools;
@@ -125,7 +152,8 @@ export function parseUnit(text) {
     const section = /^\[([A-Za-z]+)\]$/.exec(line);
     if (section) {
       current = sections[section[1]] ??= {};
-      if (!['Unit', 'Service', 'Install', 'Socket', 'Timer'].includes(section[1])) problems.push(`line ${i + 1}: unknown section [${section[1]}]`);
+      if (!['Unit', 'Service', 'Install', 'Socket', 'Timer'].includes(section[1]))
+        problems.push(`line ${i + 1}: unknown section [${section[1]}]`);
       continue;
     }
     const entry = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(line);
@@ -149,7 +177,10 @@ export function checkUnit(text, { fragment = false } = {}) {
   const program = exec.replace(/^[-@:+!]+/, '').split(/\s+/)[0];
   if (!program.startsWith('/')) problems.push(`ExecStart= runs ${program}: give the absolute path`);
   // The docs use one path, where npm install -g links it for Node's own builds; they explain the others.
-  if (path.basename(program) === 'lastcall' && program !== '/usr/local/bin/lastcall') problems.push(`ExecStart= runs ${program}: the docs' recipes use /usr/local/bin/lastcall (npm prefix -g of Node's own builds) and say how to find yours`);
+  if (path.basename(program) === 'lastcall' && program !== '/usr/local/bin/lastcall')
+    problems.push(
+      `ExecStart= runs ${program}: the docs' recipes use /usr/local/bin/lastcall (npm prefix -g of Node's own builds) and say how to find yours`,
+    );
   if (!service.User?.[0]) problems.push('no User=: the service would run as root');
   return { sections, problems };
 }

@@ -32,7 +32,10 @@ export function startLoad({ port, socketPath, keepAlive = 3, fresh = 3, pauseMs 
       await new Promise((r) => setTimeout(r, pauseMs));
     }
   };
-  const workers = [...Array.from({ length: keepAlive }, () => worker(true)), ...Array.from({ length: fresh }, () => worker(false))];
+  const workers = [
+    ...Array.from({ length: keepAlive }, () => worker(true)),
+    ...Array.from({ length: fresh }, () => worker(false)),
+  ];
   return {
     stats,
     /** Resolves once `n` more requests succeeded (or rejects after `ms`). */
@@ -40,7 +43,8 @@ export function startLoad({ port, socketPath, keepAlive = 3, fresh = 3, pauseMs 
       const target = stats.ok + n;
       const until = performance.now() + ms;
       while (stats.ok < target) {
-        if (performance.now() > until) throw new Error(`fewer than ${n} requests succeeded within ${ms} ms: ${JSON.stringify(summary(stats))}`);
+        if (performance.now() > until)
+          throw new Error(`fewer than ${n} requests succeeded within ${ms} ms: ${JSON.stringify(summary(stats))}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },

@@ -8,7 +8,9 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** README.md and every docs/*.md, as paths relative to the repository root. */
 export function documentationFiles() {
-  const docs = readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).sort();
+  const docs = readdirSync(path.join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort();
   return ['README.md', ...docs.map((name) => `docs/${name}`)];
 }
 
@@ -30,7 +32,10 @@ export function codeBlocks(markdown) {
     let before = i - 1;
     while (before >= 0 && lines[before].trim() === '') before--;
     const marker = /^<!-- snippet: ([\w-]+) -->$/.exec(lines[before]?.trim() ?? '')?.[1];
-    const code = lines.slice(i + 1, end).map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n');
+    const code = lines
+      .slice(i + 1, end)
+      .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l))
+      .join('\n');
     blocks.push({ lang: lang.toLowerCase(), code: `${code}\n`, line: i + 1, marker });
     i = end;
   }
@@ -43,5 +48,8 @@ export const prose = (markdown) => markdown.replace(/^(\s*)(`{3,})[\s\S]*?^\1\2\
 /** Links `[text](target)` outside code, with the 1-based line they are on. */
 export function links(markdown) {
   const text = prose(markdown);
-  return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => ({ target: m[1], line: text.slice(0, m.index).split('\n').length }));
+  return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => ({
+    target: m[1],
+    line: text.slice(0, m.index).split('\n').length,
+  }));
 }

@@ -3,7 +3,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { parseAllDocuments } from 'yaml';
+
 import { checkDockerfile, checkUnit } from './deploy-files.js';
 import { root } from './markdown.js';
 
@@ -25,10 +27,13 @@ export function lastcallCommandProblems(words) {
   const at = words.indexOf('lastcall');
   if (at < 0) return [];
   const [command, ...rest] = words.slice(at + 1);
-  if (!['run', 'doctor', 'report'].includes(command)) return command?.startsWith('-') ? [] : [`lastcall ${command}: no such command`];
+  if (!['run', 'doctor', 'report'].includes(command))
+    return command?.startsWith('-') ? [] : [`lastcall ${command}: no such command`];
   const end = rest.indexOf('--');
   const flags = (end < 0 ? rest : rest.slice(0, end)).filter((w) => /^--[a-z]/.test(w)).map((w) => w.split('=')[0]);
-  return flags.filter((flag) => !knownFlags(command).has(flag)).map((flag) => `lastcall ${command} ${flag}: not a flag of lastcall ${command}`);
+  return flags
+    .filter((flag) => !knownFlags(command).has(flag))
+    .map((flag) => `lastcall ${command} ${flag}: not a flag of lastcall ${command}`);
 }
 
 export function checkShell(code) {
@@ -37,7 +42,8 @@ export function checkShell(code) {
   if (parsed.status !== 0) problems.push(`bash -n: ${parsed.stderr.trim()}`);
   for (const line of code.split('\n')) {
     const command = line.replace(/\s#.*$/, '').trim();
-    for (const [, script] of command.matchAll(/\bnpm run ([\w:-]+)/g)) if (!(script in scripts)) problems.push(`npm run ${script}: no such script in package.json`);
+    for (const [, script] of command.matchAll(/\bnpm run ([\w:-]+)/g))
+      if (!(script in scripts)) problems.push(`npm run ${script}: no such script in package.json`);
     if (/^(npx |sudo )?lastcall /.test(command)) problems.push(...lastcallCommandProblems(command.split(/\s+/)));
   }
   return problems;
@@ -75,6 +81,9 @@ export const checkDockerfileBlock = (code, fragment) => checkDockerfile(code, { 
 
 export function checkUnitBlock(code, fragment) {
   const { sections, problems } = checkUnit(code, { fragment });
-  for (const value of sections.Service?.ExecStart ?? []) problems.push(...lastcallCommandProblems(value.split(/\s+/).map((w) => (w.endsWith('/lastcall') ? 'lastcall' : w))));
+  for (const value of sections.Service?.ExecStart ?? [])
+    problems.push(
+      ...lastcallCommandProblems(value.split(/\s+/).map((w) => (w.endsWith('/lastcall') ? 'lastcall' : w))),
+    );
   return problems;
 }

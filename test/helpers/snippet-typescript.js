@@ -6,7 +6,9 @@
 // forgiven: a syntax error, a wrong option or a misspelt export fails.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
 import ts from 'typescript';
+
 import { root } from './markdown.js';
 
 const KNOWN = {
@@ -66,19 +68,31 @@ export function typeCheck(snippets) {
         const specifier = d.code === MISSING_MODULE ? /'([^']+)'/.exec(flat(d))?.[1] : undefined;
         if (specifier && !/^(lastcall|node:)/.test(specifier)) missingModules.add(specifier);
       }
-      const names = [...new Set(diagnostics.get(file)?.filter((d) => MISSING_NAME.has(d.code)).map((d) => /'([^']+)'/.exec(flat(d))?.[1]) ?? [])];
+      const names = [
+        ...new Set(
+          diagnostics
+            .get(file)
+            ?.filter((d) => MISSING_NAME.has(d.code))
+            .map((d) => /'([^']+)'/.exec(flat(d))?.[1]) ?? [],
+        ),
+      ];
       if (names.length === 0) continue;
       writeFileSync(file, source(s, names));
       rewritten.add(file);
     }
     // A complete block that imports what is not installed stays an error, even once a fragment's
     // declaration covers that package.
-    const unresolved = [...files].filter(([, s]) => s.kind !== 'fragment').map(([file]) => [file, (diagnostics.get(file) ?? []).filter((d) => d.code === MISSING_MODULE)]);
+    const unresolved = [...files]
+      .filter(([, s]) => s.kind !== 'fragment')
+      .map(([file]) => [file, (diagnostics.get(file) ?? []).filter((d) => d.code === MISSING_MODULE)]);
     const ambient = path.join(dir, 'missing-packages.d.ts');
     writeFileSync(ambient, [...missingModules].map((m) => `declare module '${m}';`).join('\n'));
     if (rewritten.size > 0 || missingModules.size > 0) diagnostics = check([...files.keys(), ambient]);
-    for (const [file, list] of unresolved) if (list.length > 0) diagnostics.set(file, [...list, ...(diagnostics.get(file) ?? [])]);
-    return Object.fromEntries([...files].map(([file, s]) => [s.id, (diagnostics.get(file) ?? []).map((d) => describe(d))]));
+    for (const [file, list] of unresolved)
+      if (list.length > 0) diagnostics.set(file, [...list, ...(diagnostics.get(file) ?? [])]);
+    return Object.fromEntries(
+      [...files].map(([file, s]) => [s.id, (diagnostics.get(file) ?? []).map((d) => describe(d))]),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

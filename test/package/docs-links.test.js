@@ -1,19 +1,35 @@
 // Every relative link and #anchor in README.md and docs/*.md resolves: the reference is split over
 // pages, and a section that moves must not leave a dead link behind.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import { headings } from '../../scripts/toc.js';
 import { documentationFiles, links, readDoc, root } from '../helpers/markdown.js';
 
 const files = documentationFiles();
 
 test('docs/ has a page per concern, and docs/README.md links every page', () => {
-  const pages = ['api', 'http', 'process', 'pidfile', 'integrations', 'cli-run', 'cli-doctor', 'errors', 'deploying', 'internals', 'bench'];
+  const pages = [
+    'api',
+    'http',
+    'process',
+    'pidfile',
+    'integrations',
+    'cli-run',
+    'cli-doctor',
+    'errors',
+    'deploying',
+    'internals',
+    'bench',
+  ];
   for (const page of pages) assert.ok(files.includes(`docs/${page}.md`), `docs/${page}.md`);
   const index = links(readDoc('docs/README.md')).map((l) => l.target);
-  assert.deepEqual(pages.filter((page) => !index.includes(`${page}.md`)), []);
+  assert.deepEqual(
+    pages.filter((page) => !index.includes(`${page}.md`)),
+    [],
+  );
 });
 
 test('every relative link and #anchor between README.md and docs/ resolves', () => {
@@ -27,8 +43,10 @@ test('every relative link and #anchor between README.md and docs/ resolves', () 
       const resolved = relative === '' ? path.join(root, file) : path.resolve(root, path.dirname(file), relative);
       if (!existsSync(resolved)) broken.push(`${file}:${line}: ${target}: no such file`);
       else if (anchor !== undefined) {
-        if (!statSync(resolved).isFile() || !resolved.endsWith('.md')) broken.push(`${file}:${line}: ${target}: an anchor on a non-markdown target`);
-        else if (!headings(readDoc(path.relative(root, resolved))).some((h) => h.slug === anchor)) broken.push(`${file}:${line}: ${target}: no such heading`);
+        if (!statSync(resolved).isFile() || !resolved.endsWith('.md'))
+          broken.push(`${file}:${line}: ${target}: an anchor on a non-markdown target`);
+        else if (!headings(readDoc(path.relative(root, resolved))).some((h) => h.slug === anchor))
+          broken.push(`${file}:${line}: ${target}: no such heading`);
       }
     }
   }
@@ -42,13 +60,29 @@ test('errors.md has one heading per error code the package defines, and nothing 
   const errors = [...sections, 'src/cli/errors.ts'].map(readDoc).join('\n');
   const codes = [...new Set([...errors.matchAll(/code = '(ERR_\w+)'/g)].map((m) => m[1]))].sort();
   assert.ok(codes.length > 30);
-  const slugs = new Set(headings(readDoc('docs/errors.md')).filter((h) => h.level === 3).map((h) => h.text));
-  assert.deepEqual(codes.filter((code) => !slugs.has(code)), [], 'codes without a heading in docs/errors.md');
-  assert.deepEqual([...slugs].filter((code) => !codes.includes(code)), [], 'headings in docs/errors.md for codes that do not exist');
+  const slugs = new Set(
+    headings(readDoc('docs/errors.md'))
+      .filter((h) => h.level === 3)
+      .map((h) => h.text),
+  );
+  assert.deepEqual(
+    codes.filter((code) => !slugs.has(code)),
+    [],
+    'codes without a heading in docs/errors.md',
+  );
+  assert.deepEqual(
+    [...slugs].filter((code) => !codes.includes(code)),
+    [],
+    'headings in docs/errors.md for codes that do not exist',
+  );
 });
 
-test('every error code the pages name is a current one (old codes only in errors.md\'s table of renamed codes)', () => {
-  const current = new Set(headings(readDoc('docs/errors.md')).filter((h) => h.level === 3).map((h) => h.text));
+test("every error code the pages name is a current one (old codes only in errors.md's table of renamed codes)", () => {
+  const current = new Set(
+    headings(readDoc('docs/errors.md'))
+      .filter((h) => h.level === 3)
+      .map((h) => h.text),
+  );
   const stale = [];
   for (const file of files) {
     let text = readDoc(file);

@@ -45,15 +45,15 @@ export const CHECKS = [
     id: 'exit',
     passes: 'exited by itself before the deadline (`value`: ms from the signal)',
     failsWhen:
-      'doctor had to SIGKILL it; the message names what it was doing (still serving new connections, still answering on open connections, waiting on a child process (pid, command), requests unanswered, idle but alive) and, with `--explain`, what kept its event loop alive',
+      'doctor had to SIGKILL it; the message names what it was doing (still serving new connections, still answering on open connections, not serving with a child process still alive (pid, command: what was seen, not a guessed cause), requests unanswered, idle but alive) and, with `--explain`, what kept its event loop alive; the fix fits the service (a Node service without lastcall: `createLifecycle`; one already on lastcall: its own deadline; any other: `lastcall run`); a service that printed `EADDRINUSE` is said so',
     outcomes: {
       'not-ready': SKIP_NOT_READY,
-      early: { status: 'fail', message: (v) => `exited by itself ${v.after} after becoming ready, before ${v.signal} was sent` },
+      early: { status: 'fail', message: (v) => `exited by itself ${v.after} after becoming ready, before ${v.signal} was sent${v.inUse}` },
       exited: { status: 'pass', message: (v) => `exited ${v.after} after ${v.signal}, inside the ${v.deadline} deadline` },
       killed: {
         status: 'fail',
-        message: (v) => `still running ${v.deadline} after ${v.signal}, so doctor SIGKILLed its whole tree; at the deadline it was ${v.stuck}${v.explain}`,
-        fix: "on the signal, stop intake, bound every close step and exit (lastcall's createLifecycle enforces one deadline)",
+        // The fix depends on the service (advice.ts): Node, Node on lastcall, or any other.
+        message: (v) => `still running ${v.deadline} after ${v.signal}, so doctor SIGKILLed its whole tree; at the deadline it was ${v.stuck}${v.explain}. Fix: ${v.fix}`,
       },
     },
   },
@@ -144,15 +144,18 @@ export const CHECKS = [
     id: 'orphans',
     passes: "no process of the service's tree was alive 1 s after it exited",
     failsWhen:
-      "**fail** with pid and command line of each; doctor then kills them. The tree is every process seen under the service (walked every 100 ms), its process group, and every process carrying the `LASTCALL_TREE` marker doctor sets in the environment (finds `setsid`'d ones)",
+      "**fail** with pid and command line of each; doctor then kills them. The tree is every process seen under the service (walked every 100 ms), its process group, and every process carrying the `LASTCALL_TREE` marker doctor sets in the environment (finds `setsid`'d ones). Three walks 100 ms apart, every periodic walk since, and the group itself (a live non-zombie member) count, so a fork-exit chain whose generations live a few ms cannot pass; doctor then kills the tree and the group until it is empty. The fix fits the service (`lastcall run` for a non-Node one)",
     outcomes: {
       'not-ready': SKIP_NOT_READY,
       unchecked: { status: 'skip', message: () => 'the process tree could not be walked' },
       none: { status: 'pass', message: (v) => `none of the ${v.seen} processes seen in its tree was alive 1 s after exit` },
       found: {
         status: 'fail',
-        message: (v) => `${v.count} processes of its tree were alive 1 s after it exited: ${v.list}; doctor killed them`,
-        fix: 'stop children on shutdown, in their own process group (lastcall/process spawnManaged)',
+        message: (v) => `${v.count} processes of its tree were alive 1 s after it exited${v.chain}: ${v.list}; doctor killed them. Fix: ${v.fix}`,
+      },
+      'group-left': {
+        status: 'fail',
+        message: (v) => `its process group still had members 1 s after it exited, each too short-lived to be named (short-lived processes kept forking); doctor killed the group. Fix: ${v.fix}`,
       },
     },
   },

@@ -1,5 +1,6 @@
 // Observations of one run → the checks: this file decides each check's outcome and gathers what its
 // message quotes; the words are in checks.ts.
+import { exitFix, orphansFix, type ServiceKind, serviceKind } from './advice.js';
 import { type Check, checkResult } from './checks.js';
 import { summarizeDump } from './explain.js';
 import type { ProbeRecord } from './probe.js';
@@ -8,6 +9,7 @@ import { signalExitCode } from '../signals.js';
 
 const served = (p: ProbeRecord): boolean => p.status > 0 && p.status < 500 && !p.closing;
 const ms = (n: number): string => `${Math.round(n)} ms`;
+const kindOf = (obs: RunObservation): ServiceKind => serviceKind(obs.command, obs.explain, obs.outputTail);
 
 export function evaluateRun(obs: RunObservation, signal: string, files: readonly string[]): Check[] {
   if (!obs.ready.ok) {
@@ -29,13 +31,16 @@ export function evaluateRun(obs: RunObservation, signal: string, files: readonly
 
 function exitCheck(obs: RunObservation, signal: string): Check {
   const exit = obs.exit;
-  if (obs.signalMs === undefined || exit === undefined) return checkResult('exit', 'early', { after: ms((exit?.atMs ?? 0) - obs.ready.atMs), signal });
+  if (obs.signalMs === undefined || exit === undefined) {
+    const inUse = /EADDRINUSE/.test(obs.outputTail) ? ' (its output says EADDRINUSE: the port was already taken)' : '';
+    return checkResult('exit', 'early', { after: ms((exit?.atMs ?? 0) - obs.ready.atMs), signal, inUse });
+  }
   const after = exit.atMs - obs.signalMs;
   if (!exit.killedByDoctor) return checkResult('exit', 'exited', { after: ms(after), signal, deadline: ms(obs.deadlineMs) }, Math.round(after));
   const dumps = obs.explain.map((d) => `pid ${d.pid}: ${summarizeDump(d)}`).join('; ');
   const silent = obs.explainAsked && !dumps ? '; --explain got no answer: its event loop is likely blocked in synchronous code' : '';
   const explain = dumps ? `; keeping its event loop alive: ${dumps}` : silent;
-  return checkResult('exit', 'killed', { deadline: ms(obs.deadlineMs), signal, stuck: obs.stuck ?? 'alive', explain }, Math.round(after));
+  return checkResult('exit', 'killed', { deadline: ms(obs.deadlineMs), signal, stuck: obs.stuck ?? 'alive', explain, fix: exitFix(kindOf(obs), signal) }, Math.round(after));
 }
 
 function exitCodeCheck(obs: RunObservation, signal: string): Check {
@@ -110,9 +115,12 @@ function resetsCheck(obs: RunObservation): Check {
 function orphansCheck(obs: RunObservation): Check {
   if (!obs.orphansChecked) return checkResult('orphans', 'unchecked');
   const orphans = obs.processes.filter((p) => p.orphan);
+  const fix = orphansFix(kindOf(obs));
+  if (orphans.length === 0 && obs.groupLeft) return checkResult('orphans', 'group-left', { fix }, 1);
   if (orphans.length === 0) return checkResult('orphans', 'none', { seen: obs.processes.length }, 0);
   const list = orphans.map((p) => `pid ${p.pid} (${p.command})`).join(', ');
-  return checkResult('orphans', 'found', { count: orphans.length, list }, orphans.length);
+  const chain = obs.bornAfterExit > 1 ? ` (${obs.bornAfterExit} processes were started after it exited: short-lived processes kept forking)` : '';
+  return checkResult('orphans', 'found', { count: orphans.length, list, chain, fix }, orphans.length);
 }
 
 const PID_STATES = { dead: 'its PID is dead (stale)', reused: 'its PID now belongs to another process', ours: "its PID is still the service's process", none: 'no PID in it' };

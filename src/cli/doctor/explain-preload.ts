@@ -38,6 +38,8 @@ function dump(): void {
     argv: process.argv,
     resources: process.getActiveResourcesInfo(),
     handles: typeof getHandles === 'function' ? getHandles.call(process).map(describeHandle) : [],
+    // lastcall keeps its process-wide state under registry symbols: loaded means it is in use.
+    lastcall: Object.getOwnPropertySymbols(globalThis).some((s) => s.description?.startsWith('lastcall.') === true),
   };
   writeFileSync(join(dir as string, `explain-${process.pid}.json`), JSON.stringify(info));
 }

@@ -8,6 +8,8 @@ export interface ExplainDump {
   argv: string[];
   resources: string[];
   handles: string[];
+  /** lastcall was loaded in that process. */
+  lastcall?: boolean;
 }
 
 export class Explain {

@@ -58,4 +58,6 @@ export const DOCTOR_EXIT_CODES: readonly ExitCodeEntry[] = [
   { code: 0, when: 'no check failed (warnings allowed)' },
   { code: 1, when: 'a check failed' },
   { code: 2, when: 'a usage error, or the service never became ready (also a `ready` check `fail` in the JSON)' },
+  { code: 3, when: 'doctor itself failed (an internal error): the service was stopped first; with `--json`, `{ "verdict": "error", "error": … }`' },
+  { code: 130, when: 'doctor got SIGINT (143: SIGTERM): the service\'s whole tree was stopped first' },
 ];

@@ -5,24 +5,40 @@ import { evaluateRun, secondSignalCheck } from './evaluate.js';
 import { DOCTOR_USAGE, parseDoctorArgs } from './options.js';
 import { combineChecks, type DoctorResult, timelineOf, verdictOf } from './result.js';
 import { type RunObservation, runOnce } from './run.js';
-import { findFreePort, killLiveServices } from './service.js';
+import { findFreePort, stopLiveServices } from './service.js';
+import { messageOf } from '../../internal/describe.js';
 import { doctorDoc } from '../render/doctor.js';
 import { renderHtml } from '../render/html.js';
 import { renderText } from '../render/text.js';
 
-/** Exit codes: 0 no check failed, 1 a check failed, 2 usage error or never ready. */
+/** Doctor's own failure (not the service's): the service is stopped, the exit code says so. */
+export const DOCTOR_ERROR_EXIT = 3;
+
+/** Exit codes: 0 no check failed, 1 a check failed, 2 usage error or never ready, 3 doctor itself failed
+ * (130/143: interrupted). Doctor started the service, so every way out ends it first. */
 export async function main(argv: string[]): Promise<number> {
   const options = parseDoctorArgs(argv);
   if (!options) {
     process.stdout.write(DOCTOR_USAGE);
     return 0;
   }
-  const onSignal = (signal: NodeJS.Signals): void => {
-    killLiveServices();
-    process.stderr.write(`lastcall doctor: interrupted by ${signal}; the service's process group was killed\n`);
-    process.exit(130);
+  let leaving = false;
+  const leave = (code: number, line: string, json?: object): void => {
+    if (leaving) return;
+    leaving = true;
+    void stopLiveServices().then(() => {
+      process.stderr.write(`lastcall doctor: ${line}; the service was stopped\n`);
+      if (json && options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      process.exit(code);
+    });
   };
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  const onSignal = (signal: NodeJS.Signals): void => leave(signal === 'SIGINT' ? 130 : 143, `interrupted by ${signal}`);
+  // An error escaping doctor (an 'error' event nobody heard, a bug): never leave the service running.
+  const onCrash = (error: unknown): void => {
+    const message = `internal error: ${messageOf(error)}`;
+    leave(DOCTOR_ERROR_EXIT, message, { verdict: 'error', command: options.command, error: message, checks: [] });
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('uncaughtException', onCrash).on('unhandledRejection', onCrash);
   try {
     const perRun: Check[][] = [];
     let first: RunObservation | undefined;
@@ -43,7 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     else process.stderr.write(renderText(doctorDoc(result)));
     if (first?.ready.ok !== true) return 2;
     return result.verdict === 'fail' ? 1 : 0;
+  } catch (error) {
+    onCrash(error);
+    return await new Promise<never>(() => {}); // leave() exits
   } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    if (!leaving) process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('uncaughtException', onCrash).off('unhandledRejection', onCrash);
   }
 }

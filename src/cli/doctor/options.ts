@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { listFlag, parseCommandLine, stringFlag } from '../args.js';
 import { exitCodesHelp, flagDefault, helpText } from '../flags.js';
@@ -67,7 +68,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorOptions | undefi
     url,
     ready: readyText,
     readyTimeoutMs: duration('ready-timeout'),
-    connections: parseCount('--connections', d('connections'), 1),
+    connections: validateConnections(parseCount('--connections', d('connections'), 1)),
     signal,
     afterMs: duration('after'),
     deadlineMs: duration('deadline'),
@@ -79,6 +80,28 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorOptions | undefi
     html,
     explain: values.explain === true || (values['no-explain'] !== true && isNodeCommand(command[0] ?? '')),
   };
+}
+
+/** Open files doctor needs besides the load's sockets (pollers, pipes, the tree walk, node itself). */
+const FD_RESERVE = 64;
+
+/** More clients than this process may open files would end in EMFILE mid-run: refuse up front. */
+function validateConnections(n: number): number {
+  const limit = openFileLimit();
+  if (limit !== undefined && n + FD_RESERVE > limit) {
+    throw new UsageError(`--connections: ${n} clients need about ${n + FD_RESERVE} open files, above this process's limit of ${limit} (ulimit -n); use at most ${Math.max(1, limit - FD_RESERVE)} or raise the limit`);
+  }
+  return n;
+}
+
+/** The soft RLIMIT_NOFILE as Node runs with it (Node raises it to the hard limit at start). */
+function openFileLimit(): number | undefined {
+  try {
+    const line = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return line ? Number(line[1]) : undefined;
+  } catch {
+    return undefined; // not Linux: unchecked
+  }
 }
 
 function validateUrl(flag: string, url: string): void {

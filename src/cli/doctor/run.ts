@@ -9,8 +9,12 @@ import { type DoctorOptions, readySpecFor, withPort } from './options.js';
 import { Poller, type ProbeRecord } from './probe.js';
 import { type ServiceExit, Service } from './service.js';
 import { waitForReady } from '../ready-spec.js';
+import { describeNotReady, ReadyTries } from './ready-failure.js';
+import { strangerOnPort } from './port-owner.js';
 
 export interface RunObservation {
+  /** The service's command line ({port} replaced). */
+  command: string[];
   port: number;
   deadlineMs: number;
   ready: { ok: boolean; atMs: number; error?: string };
@@ -25,6 +29,10 @@ export interface RunObservation {
   connections: Array<[number, number]>;
   processes: Array<WatchedProcess & { orphan: boolean }>;
   orphansChecked: boolean;
+  /** Processes of the tree first seen after the service exited (a fork-exit chain makes many). */
+  bornAfterExit: number;
+  /** Its process group still had members 1 s after the exit (whether or not a walk could name them). */
+  groupLeft: boolean;
   files: FileState[];
   explain: ExplainDump[];
   /** --explain asked the service for a dump (it outlived the signal by deadline/2). */
@@ -37,6 +45,8 @@ const SAMPLE_MS = 50;
 const INTAKE_START_MS = 50;
 const SECOND_SIGNAL_MS = 500;
 const ORPHAN_WAIT_MS = 1000;
+const CONFIRM_WALKS = 3;
+const CONFIRM_GAP_MS = 100;
 
 export async function runOnce(options: DoctorOptions, port: number, second: boolean): Promise<RunObservation> {
   const origin = performance.now();
@@ -45,7 +55,7 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
   const { spec, anyHttpStatus } = readySpecFor(options, port);
   const env = { ...process.env, PORT: String(port), ...explain?.env(process.env) };
   const service = new Service(options.command.map((arg) => withPort(arg, port)), env, origin, spec.kind === 'fd' ? spec.fd - 2 : 0);
-  const obs: RunObservation = { port, deadlineMs: options.deadlineMs, ready: { ok: false, atMs: 0 }, requests: [], intake: [], readiness: [], connections: [], processes: [], orphansChecked: false, files: [], explain: [], explainAsked: false, outputTail: '', endMs: 0 };
+  const obs: RunObservation = { command: options.command.map((arg) => withPort(arg, port)), port, deadlineMs: options.deadlineMs, ready: { ok: false, atMs: 0 }, requests: [], intake: [], readiness: [], connections: [], processes: [], orphansChecked: false, bornAfterExit: 0, groupLeft: false, files: [], explain: [], explainAsked: false, outputTail: '', endMs: 0 };
   const load = new LoadClients(withPort(options.url, port), options.connections, origin);
   const intake = new Poller(withPort(options.url, port), SAMPLE_MS, origin);
   const readiness = options.readiness === undefined ? undefined : new Poller(withPort(options.readiness, port), SAMPLE_MS, origin);
@@ -54,15 +64,21 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
   try {
     await service.startWatching();
     const source = { stdout: service.child.stdout, stderr: service.child.stderr, stdio: service.child.stdio, exited: service.exited };
+    const tries = new ReadyTries();
     try {
-      await waitForReady(spec, source, { timeoutMs: options.readyTimeoutMs, anyHttpStatus });
+      await waitForReady(spec, source, { timeoutMs: options.readyTimeoutMs, anyHttpStatus, onTry: tries.record });
+      const stranger = await strangerAnswering(service, [withPort(options.url, port), spec.kind === 'http' ? spec.url : '', spec.kind === 'tcp' ? `tcp://${spec.host}:${spec.port}` : '']);
+      if (stranger !== undefined) throw new Error(stranger);
       obs.ready = { ok: true, atMs: now() };
     } catch (error) {
       // Doctor words it itself: the readiness module's messages are its own business.
       const exit = service.exit;
-      const exited = exit ? `exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})` : undefined;
-      const timedOut = now() >= options.readyTimeoutMs ? `not ready within ${options.readyTimeoutMs} ms` : undefined;
-      const why = service.spawnError?.message ?? exited ?? timedOut ?? (error instanceof Error ? error.message : String(error));
+      const holder = /EADDRINUSE/.test(service.outputTail(20)) ? (strangerOnPort(port, []) ?? 'another process') : undefined;
+      const inUse = holder === undefined ? '' : `: its output says EADDRINUSE: port ${port} is held by ${holder}`;
+      const exited = exit ? `exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})${inUse}` : undefined;
+      const timedOut = now() >= options.readyTimeoutMs ? describeNotReady(spec, options.readyTimeoutMs, tries, service.outputTail(20)) : undefined;
+      const answered = error instanceof Error && error.message.startsWith('port ') ? error.message : undefined;
+      const why = service.spawnError?.message ?? answered ?? exited ?? timedOut ?? (error instanceof Error ? error.message : String(error));
       obs.ready = { ok: false, atMs: now(), error: why };
       await finish(service, obs, options, now, true);
       return obs;
@@ -118,14 +134,43 @@ async function finish(service: Service, obs: RunObservation, options: DoctorOpti
   const orphans = new Set<number>();
   if (service.watch) {
     await waitForTimeout(Math.max(0, exit.atMs + ORPHAN_WAIT_MS - now()), undefined, true);
-    for (const p of await service.watch.walk()) if (p.pid !== service.child.pid) orphans.add(p.pid);
+    // Several walks, and every periodic walk since: one walk can fall between a fork-exit chain's
+    // generations (the parent gone, its child not yet listed) and see nothing while the chain runs on.
+    for (let i = 0; i < CONFIRM_WALKS; i++) {
+      if (i > 0) await waitForTimeout(CONFIRM_GAP_MS, undefined, true);
+      for (const p of await service.watch.walk()) if (p.pid !== service.child.pid) orphans.add(p.pid);
+    }
+    for (const p of service.watch.processes) {
+      if (p.pid !== service.child.pid && p.lastSeenMs - service.originMs >= exit.atMs + ORPHAN_WAIT_MS) orphans.add(p.pid);
+    }
+    // The group answers for members no walk could catch: a chain whose generations live a few ms.
+    obs.groupLeft = service.groupAlive();
     obs.orphansChecked = true;
     obs.files = inspectFiles(options.files, service.watch.processes);
-    if (orphans.size > 0) await service.watch.killAll();
+    if (orphans.size > 0 || obs.groupLeft) await service.stopTree();
   }
   const lastSeen = (p: WatchedProcess): number => (p.pid === service.child.pid ? exit.atMs : Math.max(p.lastSeenMs - service.originMs, orphans.has(p.pid) ? now() : 0));
   obs.processes = (service.watch?.processes ?? []).map((p) => ({ ...p, firstSeenMs: p.firstSeenMs - service.originMs, lastSeenMs: lastSeen(p), orphan: orphans.has(p.pid) }));
+  obs.bornAfterExit = obs.processes.filter((p) => p.firstSeenMs > exit.atMs).length;
   obs.endMs = now();
+  service.release();
+}
+
+/** Readiness answered: by the service's tree, or by a stranger holding a local port it polled? */
+async function strangerAnswering(service: Service, urls: readonly string[]): Promise<string | undefined> {
+  const ours = [service.child.pid ?? 0, ...((await service.watch?.walk()) ?? []).map((p) => p.pid)];
+  for (const text of urls) {
+    if (!URL.canParse(text)) continue;
+    const url = new URL(text);
+    if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1?\]|0\.0\.0\.0)$/.test(url.hostname)) continue;
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const stranger = strangerOnPort(port, ours);
+    if (stranger !== undefined) {
+      const died = service.exit ? ` (the service exited: ${service.exit.signal ?? `exit code ${service.exit.code}`}${/EADDRINUSE/.test(service.outputTail(20)) ? ', EADDRINUSE' : ''})` : '';
+      return `port ${port} answered, but it is held by ${stranger}, a process outside the service's tree${died}: its answers do not count`;
+    }
+  }
+  return undefined;
 }
 
 function describeStuck(load: LoadClients, intake: readonly ProbeRecord[], tree: readonly WatchedProcess[], rootPid: number | undefined, atMs: number): string {
@@ -134,7 +179,8 @@ function describeStuck(load: LoadClients, intake: readonly ProbeRecord[], tree: 
   const recent = load.records.filter((r) => r.endMs > atMs - 500 && (r.outcome === 'ok' || r.outcome === 'closing')).length;
   if (recent > 0) return `still answering requests on open connections (${recent} in the last 500 ms)`;
   const children = tree.filter((p) => p.pid !== rootPid && p.lastSeenMs >= performance.now() - 1000);
-  if (children.length > 0) return `not serving, waiting on child process ${children.map((p) => `${p.pid} (${p.command.slice(0, 80)})`).join(', ')}`;
+  // What was seen, not a guess at the cause (a non-daemon thread can hold a process as well as a child).
+  if (children.length > 0) return `not serving, and a child process is still alive: ${children.map((p) => `${p.pid} (${p.command.slice(0, 80)})`).join(', ')}`;
   if (load.pending() > 0) return `not serving, ${load.pending()} request(s) unanswered`;
   return 'idle but alive: no request answered in the last 500 ms and no child process';
 }

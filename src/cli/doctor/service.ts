@@ -1,9 +1,11 @@
 // The audited service as doctor sees it: spawned in its own process group with PORT, the tree marker
 // and (for --explain) the preload; its output drained (a full pipe must never be doctor's doing), its
-// exit observed, its process tree walked every 100 ms through lastcall/process.
+// exit observed, its process tree walked every 100 ms through lastcall/process. The tree carries the
+// guardian's marker and its group is registered: a SIGKILLed doctor takes the service down with it.
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createTreeMarker, type TreeWatch, watchTree } from '../../process/index.js';
+import { createTreeMarker, guardGroup, type TreeWatch, watchTree } from '../../process/index.js';
 
 export interface ServiceExit {
   atMs: number;
@@ -12,34 +14,44 @@ export interface ServiceExit {
 }
 
 const TAIL_CHARS = 4000;
+const STOP_WAIT_MS = 3000;
+const GROUP_KILL_ROUNDS = 50;
+/** Services whose tree doctor has not yet confirmed gone (the root may have exited: a daemon's did). */
 const live = new Set<Service>();
 
-/** Doctor itself was interrupted: SIGKILL the group of every service still running (its own group, so ours). */
-export function killLiveServices(): void {
-  for (const service of live) {
-    if (service.exit !== undefined || service.child.pid === undefined) continue;
+/** Doctor is leaving early (its own signal or error): SIGKILL every tree it started, setsid'd members
+ * included (found by the marker), and wait (bounded) until they are gone. */
+export async function stopLiveServices(): Promise<void> {
+  const stops = [...live].map(async (service) => {
+    const pid = service.child.pid;
+    if (pid === undefined) return;
     try {
-      process.kill(-service.child.pid, 'SIGKILL');
+      if (service.exit === undefined) process.kill(-pid, 'SIGKILL');
     } catch {
       // already gone
     }
-  }
+    await service.watch?.killAll(STOP_WAIT_MS);
+    service.release();
+  });
+  await Promise.allSettled(stops);
 }
 const WALK_INTERVAL_MS = 100;
 
 export class Service {
   readonly child: ChildProcess;
   readonly exited: Promise<ServiceExit>;
-  readonly marker = createTreeMarker();
+  readonly marker = createTreeMarker({ guarded: true });
   exit: ServiceExit | undefined;
   spawnError: Error | undefined;
   watch: TreeWatch | undefined;
   #output = '';
   #walking = false;
+  #unguard: () => void = () => {};
 
   constructor(command: readonly string[], env: NodeJS.ProcessEnv, readonly originMs: number, extraFds: number) {
     const stdio: StdioOptions = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extraFds }, () => 'pipe' as const)];
     this.child = spawn(command[0] as string, command.slice(1), { detached: true, stdio, env: { ...env, [this.marker.name]: this.marker.value } });
+    if (this.child.pid !== undefined) this.#unguard = guardGroup(this.child.pid);
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8').on('data', (chunk: string) => (this.#output = (this.#output + chunk).slice(-TAIL_CHARS)));
     }
@@ -51,7 +63,51 @@ export class Service {
       this.child.once('exit', (code, signal) => resolve((this.exit = { atMs: performance.now() - originMs, code, signal })));
     });
     live.add(this);
-    void this.exited.then(() => live.delete(this));
+  }
+
+  /** Its process group (led by the root, which doctor reaped) still has a live member (zombies
+   * waiting for a reaper do not count: a container's PID 1 may never reap them). */
+  groupAlive(): boolean {
+    const pgid = this.child.pid;
+    try {
+      if (pgid === undefined || !process.kill(-pgid, 0)) return false;
+    } catch {
+      return false;
+    }
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') return true;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return false;
+  }
+
+  /** Kills what is left: frozen and SIGKILLed by walk (marker holders included), then the group
+   * until it is empty (one group signal reaches a fork-exit chain between generations too). */
+  async stopTree(): Promise<void> {
+    await this.watch?.killAll();
+    for (let i = 0; i < GROUP_KILL_ROUNDS && this.groupAlive(); i++) {
+      try {
+        process.kill(-(this.child.pid ?? 0), 'SIGKILL');
+      } catch {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** The tree is confirmed gone: stop guarding it. */
+  release(): void {
+    this.#walking = false;
+    // Its pipes too: a process that escaped every kill still holding them must not keep doctor alive.
+    for (const stream of this.child.stdio) stream?.destroy();
+    this.#unguard();
+    live.delete(this);
   }
 
   /** Starts the periodic tree walk (the root's start time is read once, here). */

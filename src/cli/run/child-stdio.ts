@@ -1,4 +1,6 @@
+import type { ManagedChild } from '../../process/index.js';
 import type { RunOptions } from './options.js';
+import { copyOutput, runOutput } from './output.js';
 
 /** Inherit the runner's stdio; pipe (and copy through) what readiness must read. */
 export function childStdio(o: RunOptions): (string | number)[] {
@@ -9,4 +11,17 @@ export function childStdio(o: RunOptions): (string | number)[] {
   while (stdio.length < spec.fd) stdio.push('ignore');
   stdio.push('pipe');
   return stdio;
+}
+
+/** Copies a child's piped stdout/stderr through; a reader gone for good gets the child a SIGPIPE. */
+export function copyChildOutput(child: ManagedChild): void {
+  const sigpipe = (): void => {
+    try {
+      if (!child.exited) process.kill(child.pid, 'SIGPIPE');
+    } catch {
+      // gone meanwhile: nothing to tell
+    }
+  };
+  if (child.stdout) copyOutput(child.stdout, runOutput().out, sigpipe);
+  if (child.stderr) copyOutput(child.stderr, runOutput().err, sigpipe);
 }

@@ -31,6 +31,13 @@ export const RUN_FLAGS: FlagTable = [
     description: "lastcall's PID file (identity-checked, never stale), held by the **runner** for its whole life, removed on every exit it survives",
   },
   {
+    name: 'pidfile-wait',
+    type: 'string',
+    hint: '<duration>',
+    default: '0',
+    description: 'a PID file held by a live process: wait this long for it to be released (a restart overlapping the old instance\'s stop), then exit 75 as without it',
+  },
+  {
     name: 'ready',
     type: 'string',
     hint: '<spec>',

@@ -20,7 +20,10 @@ export interface OpenSockets {
  */
 export async function openListenSockets(o: RunOptions, report: RunReport): Promise<OpenSockets> {
   const names = process.env.LISTEN_FDNAMES?.split(':') ?? [];
-  const activated: ListenFd[] = Array.from({ length: o.activated }, (_, i) => ({ fd: 3 + i, name: names[i] || 'unknown' }));
+  const activated: ListenFd[] = Array.from({ length: o.activated }, (_, i) => ({
+    fd: 3 + i,
+    name: names[i] || 'unknown',
+  }));
   for (const a of activated) {
     // A parent that set LISTEN_FDS but let the fds close on exec: fd 3 is now one of Node's own.
     let socket = false;
@@ -29,7 +32,11 @@ export async function openListenSockets(o: RunOptions, report: RunReport): Promi
     } catch {
       socket = false;
     }
-    if (!socket) throw new ListenError(`fd ${a.fd} (LISTEN_FDS=${o.activated})`, 'not a socket inherited from the parent (was it close-on-exec?)');
+    if (!socket)
+      throw new ListenError(
+        `fd ${a.fd} (LISTEN_FDS=${o.activated})`,
+        'not a socket inherited from the parent (was it close-on-exec?)',
+      );
   }
   // They were ours: nothing else the runner starts (systemd-notify, ps) takes them as its own.
   delete process.env.LISTEN_FDS;
@@ -42,7 +49,9 @@ export async function openListenSockets(o: RunOptions, report: RunReport): Promi
     ...held.map((h, i) => ({ spec: h.spec, name: h.name, bound: h.bound, childFd: 3 + o.activated + i })),
   ];
   for (const l of report.listen) {
-    say(`listening on ${l.bound || `an activated socket`} (${l.spec === 'activated' ? 'socket activation' : l.spec}): fd ${l.childFd} "${l.name}" in every child`);
+    say(
+      `listening on ${l.bound || `an activated socket`} (${l.spec === 'activated' ? 'socket activation' : l.spec}): fd ${l.childFd} "${l.name}" in every child`,
+    );
   }
   return { fds, release: () => removeSocketFiles(held) };
 }

@@ -6,7 +6,7 @@ import { messageOf } from '../../internal/describe.js';
 import { FORWARDED_SIGNALS, isSignalPending } from './forward.js';
 import { openListenSockets } from './listen.js';
 import { RUN_HELP } from './help.js';
-import { runOutput, say, setPrivateOutput, waitForOutput } from './output.js';
+import { finishOutput, runOutput, say, setPrivateOutput } from './output.js';
 import { exitCodeFor } from './exit-codes.js';
 import { describeStopProcesses } from './stop.js';
 import { parseRunOptions, type RunOptions } from './options.js';
@@ -20,6 +20,8 @@ export const PID1_WARNING =
 
 /** How long the runner waits for its last lines and report to be written before it exits anyway. */
 const OUTPUT_FLUSH_MS = 100;
+/** How much longer a write still in the thread pool on a shared socket may take before it is failed. */
+const STUCK_OUTPUT_MS = 1000;
 
 /** How long the end of a run waits for a READY=1 still in flight and the child's output to be read. */
 const LOOSE_ENDS_MS = 100;
@@ -53,13 +55,14 @@ export async function main(argv: string[]): Promise<number> {
     try {
       // Loaded only when asked for: every module read before the spawn delays the child's start.
       const { acquirePidFile } = await import('../../pidfile/index.js');
-      pidfile = await acquirePidFile(o.pidfile);
+      pidfile = await acquirePidFile(o.pidfile, { waitMs: o.pidfileWaitMs });
     } catch (error) {
-      say(messageOf(error));
+      // The library's hint names its option; a CLI user has the flag.
+      say(messageOf(error).replace('pass waitMs to wait for it', 'pass --pidfile-wait <duration> to wait for it'));
       const outcome: RunOutcome = error instanceof PidFileHeldError ? 'pidfile-held' : 'pidfile-failed';
       const code = finish(o, report, { outcome }, startedAt, undefined);
-      if (!(await waitForOutput(OUTPUT_FLUSH_MS))) process.exit(code);
-      return code;
+      await finishOutput(OUTPUT_FLUSH_MS, STUCK_OUTPUT_MS);
+      process.exit(code);
     }
   }
   let sockets: Awaited<ReturnType<typeof openListenSockets>> | undefined;
@@ -69,8 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     } catch (error) {
       say(messageOf(error));
       const code = finish(o, report, { outcome: 'listen-failed' }, startedAt, pidfile);
-      if (!(await waitForOutput(OUTPUT_FLUSH_MS))) process.exit(code);
-      return code;
+      await finishOutput(OUTPUT_FLUSH_MS, STUCK_OUTPUT_MS);
+      process.exit(code);
     }
   }
   const session = new RunSession(o, report, sockets?.fds);
@@ -102,7 +105,9 @@ export async function main(argv: string[]): Promise<number> {
   // Exit as soon as the report is out (bounded: a stalled reader, or a tree that could not be confirmed
   // gone, does not hold it): letting Node wind down its handles on its own adds milliseconds to every stop.
   await settledSoon(session.done);
-  await waitForOutput(OUTPUT_FLUSH_MS);
+  // A write stuck on a socket nobody reads gets what is left of the deadline (at least 100 ms, at most 1 s).
+  const leftAtEnd = stopAt === undefined ? STUCK_OUTPUT_MS : o.deadlineMs - (performance.now() - stopAt);
+  await finishOutput(OUTPUT_FLUSH_MS, Math.max(OUTPUT_FLUSH_MS, Math.min(STUCK_OUTPUT_MS, leftAtEnd)));
   process.exit(code);
 }
 

@@ -27,6 +27,8 @@ export interface RunOptions {
   resetAfterMs: number;
   noRestartOn: Set<number>;
   pidfile: string | undefined;
+  /** How long to wait for a held PID file to be released (0: refuse at once). */
+  pidfileWaitMs: number;
   ready: ReadySpec | undefined;
   readyTimeoutMs: number;
   report: string | undefined;
@@ -64,7 +66,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   const platform = s('deadline') === undefined && !envGiven ? normalizePlatformDeadline(env) : undefined;
   const deadlineMs = s('deadline') !== undefined || !envGiven
     ? (s('deadline') === undefined ? platform?.deadlineMs : undefined) ?? duration('deadline')
-    : parseDuration('LASTCALL_DEADLINE_MS', envDeadline);
+    : parseDuration('LASTCALL_DEADLINE_MS', envDeadline, true);
   const deadlineSource: DeadlineSource = platform?.source ?? { source: s('deadline') !== undefined ? 'option' : 'env', detail: s('deadline') !== undefined ? '--deadline' : 'LASTCALL_DEADLINE_MS' };
   if (deadlineMs < 1) throw new UsageError(`--deadline: expected at least 1ms, got "${s('deadline') ?? envDeadline}"`);
   const [backoffMinMs, backoffMaxMs] = parseBackoff(d('backoff'));
@@ -86,6 +88,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     resetAfterMs: duration('reset-after'),
     noRestartOn: parseCodes(listFlag(values, 'no-restart-on')),
     pidfile: s('pidfile'),
+    pidfileWaitMs: duration('pidfile-wait'),
     ready,
     readyTimeoutMs: duration('ready-timeout'),
     report: s('report'),

@@ -44,10 +44,14 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
   const run = ctx.attach(child, entry.reload);
   try {
     if (o.ready) {
-      await waitForReady(o.ready, { stdout: child.stdout, stderr: child.stderr, stdio: child.process.stdio, exited: child.waitForExit() }, {
-        timeoutMs: o.readyTimeoutMs,
-        signal: ctx.stopping,
-      });
+      await waitForReady(
+        o.ready,
+        { stdout: child.stdout, stderr: child.stderr, stdio: child.process.stdio, exited: child.waitForExit() },
+        {
+          timeoutMs: o.readyTimeoutMs,
+          signal: ctx.stopping,
+        },
+      );
     }
   } catch (error) {
     if (ctx.stopping.aborted) return void (entry.result = 'aborted'); // the stop closes it (ctx.extra)
@@ -64,7 +68,9 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
   ctx.extra.delete(child);
   const old = ctx.supervisor.replace(child);
   const ready = o.ready ? ` (${describeReadySpec(o.ready)})` : '';
-  say(`reload #${entry.reload}: child ${child.pid} ready${ready} after ${Math.round(run.readyMs)} ms${old ? `; stopping the old child ${old.pid}` : ''}`);
+  say(
+    `reload #${entry.reload}: child ${child.pid} ready${ready} after ${Math.round(run.readyMs)} ms${old ? `; stopping the old child ${old.pid}` : ''}`,
+  );
   void notifySystemd('READY=1');
   if (!old) return void (entry.result = 'ok');
   ctx.extra.add(old);
@@ -89,10 +95,16 @@ function fail(entry: RunReload, why: string, servingPid: number | undefined): vo
   void notifySystemd('READY=1'); // out of RELOADING=1: the old child still serves
   entry.result = 'failed';
   entry.error = why;
-  say(`reload #${entry.reload} failed: ${why}; ${servingPid === undefined ? 'no child is running' : `the old child ${servingPid} serves on`}`);
+  say(
+    `reload #${entry.reload} failed: ${why}; ${servingPid === undefined ? 'no child is running' : `the old child ${servingPid} serves on`}`,
+  );
 }
 
-async function closeRecorded(child: ManagedChild, run: RunAttempt | undefined, ctx: ReloadContext): ReturnType<ManagedChild['close']> {
+async function closeRecorded(
+  child: ManagedChild,
+  run: RunAttempt | undefined,
+  ctx: ReloadContext,
+): ReturnType<ManagedChild['close']> {
   const r = await child.close({ signal: ctx.force });
   if (run) {
     run.exitCode = r.code;

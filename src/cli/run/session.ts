@@ -8,11 +8,11 @@ import { adoptEnv } from './adopt.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
 import { notifySystemd } from './notify.js';
-import { runOutput, say } from './output.js';
+import { say } from './output.js';
 import type { RunOptions } from './options.js';
 import { reloadChild } from './reload.js';
 import type { RunAttempt, RunReload, RunReport, RunResult } from './report.js';
-import { childStdio } from './child-stdio.js';
+import { childStdio, copyChildOutput } from './child-stdio.js';
 
 export type { RunResult } from './report.js';
 import { killReserveMs, runStop } from './stop.js';
@@ -105,8 +105,7 @@ export class RunSession {
     this.#runs.set(child, run);
     this.report.pid ??= child.pid;
     this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
-    child.stdout?.pipe(runOutput().out, { end: false });
-    child.stderr?.pipe(runOutput().err, { end: false });
+    copyChildOutput(child);
     return run;
   }
 

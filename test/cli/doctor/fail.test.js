@@ -69,6 +69,9 @@ test('a python3 service SIGKILLed at the deadline leaves its PID file: files fai
     assert.ok(existsSync(pidfile));
     assert.equal(checkOf(result, 'exit').status, 'fail');
     assert.doesNotMatch(checkOf(result, 'exit').message, /event loop/, '--explain is for node commands only');
+    // A Python service is pointed at `lastcall run`, not at the Node library.
+    assert.match(checkOf(result, 'exit').message, /Fix: .*lastcall run --deadline/);
+    assert.doesNotMatch(checkOf(result, 'exit').message, /createLifecycle/);
   });
 });
 
@@ -78,7 +81,8 @@ test('a service whose child blocks on a full pipe overruns the deadline: exit fa
   assert.equal(code, 1);
   const exit = checkOf(result, 'exit');
   assert.equal(exit.status, 'fail', exit.message);
-  assert.match(exit.message, /waiting on child process \d+/);
+  // What was seen, not a guess at why.
+  assert.match(exit.message, /a child process is still alive: \d+/);
   assert.match(exit.message, /child process \d+/);
   assert.equal(checkOf(result, 'orphans').status, 'pass', 'doctor killed the whole tree at the deadline');
   const intake = checkOf(result, 'intake');
@@ -114,4 +118,34 @@ test('a Node service whose event loop blocks on SIGTERM: exit fails and --explai
   const intake = checkOf(result, 'intake');
   assert.equal(intake.status, 'warn', intake.message);
   assert.match(intake.message, /still accepted \(the probes timed out\)/);
+});
+
+test('a Node service that already uses lastcall is not told to use lastcall: its own deadline is the fix', async () => {
+  const { code, result } = await doctor(FAST, node('lastcall-stuck.js'));
+  assert.equal(code, 1);
+  const exit = checkOf(result, 'exit');
+  assert.equal(exit.status, 'fail', exit.message);
+  assert.match(exit.message, /Fix: it uses lastcall: give its lifecycle a deadline shorter than this one/);
+  assert.doesNotMatch(exit.message, /createLifecycle enforces/);
+});
+
+test('a tree that keeps forking short-lived processes after the exit: orphans fails, doctor ends within its bound, nothing is left', async () => {
+  const started = performance.now();
+  const { code, result } = await doctor(['--ready', 'log:READY', ...FAST], ['python3', doctorFixture('fork-chain.py')]);
+  const tookMs = performance.now() - started;
+  assert.equal(code, 1);
+  const orphans = checkOf(result, 'orphans');
+  assert.equal(orphans.status, 'fail', orphans.message);
+  assert.match(orphans.message, /alive 1 s after it exited/);
+  // The chain runs 30 s on its own: before, doctor saw "pass" and waited for it (~31 s).
+  assert.ok(tookMs < 20_000, `doctor took ${Math.round(tookMs)} ms`);
+  const { readdirSync } = await import('node:fs');
+  const left = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('fork-chain.py');
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(left, [], 'no generation of the chain survives doctor');
 });

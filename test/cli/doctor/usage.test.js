@@ -8,6 +8,9 @@ for (const [args, pattern] of [
   [['doctor'], /missing the command/],
   [['doctor', '--connections', 'many', '--', 'true'], /--connections: expected a whole number, got "many"/],
   [['doctor', '--deadline', '5x', '--', 'true'], /--deadline: expected a duration/],
+  [['doctor', '--deadline', '10', '--', 'true'], /--deadline: "10" has no unit; write 10s for seconds \(or 10ms/],
+  [['doctor', '--after', '2', '--', 'true'], /--after: "2" has no unit; write 2s/],
+  [['doctor', '--ready-timeout', '30', '--', 'true'], /--ready-timeout: "30" has no unit/],
   [['doctor', '--ready', 'smoke:1', '--', 'true'], /--ready: unknown kind/],
   [['doctor', '--signal', 'SIGNOPE', '--', 'true'], /--signal: expected a signal name/],
   [['doctor', '--url', 'ftp://x', '--', 'true'], /--url: expected an http:\/\/ URL/],
@@ -75,4 +78,36 @@ test('--ready fd:3: doctor opens the pipe and the service signals readiness on i
   const { result } = await doctor(['--ready', 'fd:3', '--after', '300ms'], [process.execPath, '-e', script]);
   assert.equal(checkOf(result, 'ready').status, 'pass', checkOf(result, 'ready').message);
   assert.equal(checkOf(result, 'exit').status, 'pass', checkOf(result, 'exit').message);
+});
+
+test('--url never answering in time: the message names the URL, the per-try timeout, and --ready log: when the output says ready', async () => {
+  const slow = 'require("http").createServer((q, r) => setTimeout(() => r.end("ok"), 3000)).listen(process.env.PORT, () => console.log("READY on " + process.env.PORT))';
+  const { code, result } = await doctor(['--ready-timeout', '3s', '--url', 'http://127.0.0.1:{port}/slow'], [process.execPath, '-e', slow]);
+  assert.equal(code, 2);
+  const ready = checkOf(result, 'ready');
+  assert.equal(ready.status, 'fail');
+  assert.match(ready.message, /not ready within 3000 ms: GET http:\/\/127\.0\.0\.1:\d+\/slow never succeeded \(\d+ tries, each given up after 1000 ms: .*timed out/);
+  assert.match(ready.message, /use --ready 'log:READY'/);
+});
+
+test('a port already taken by a stranger: its answers do not count, and EADDRINUSE is named', async () => {
+  const { createServer } = await import('node:http');
+  const stranger = createServer((req, res) => res.end('not the service'));
+  await new Promise((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+  const port = String(stranger.address().port);
+  try {
+    // A service that never listens: before, the stranger's answers made it "ready".
+    const idle = await doctor(['--port', port, '--ready-timeout', '10s'], ['sleep', '30']);
+    assert.equal(idle.code, 2);
+    const ready = checkOf(idle.result, 'ready');
+    assert.equal(ready.status, 'fail');
+    assert.match(ready.message, new RegExp(`port ${port} answered, but it is held by pid ${process.pid} \\(.*\\), a process outside the service's tree`));
+    // A service that dies of EADDRINUSE: said so, with who holds the port.
+    const listen = 'require("http").createServer().listen(Number(process.env.PORT), "127.0.0.1")';
+    const dies = await doctor(['--port', port, '--ready-timeout', '10s'], [process.execPath, '-e', listen]);
+    assert.equal(dies.code, 2);
+    assert.match(checkOf(dies.result, 'ready').message, new RegExp(`(EADDRINUSE: port ${port} is held by pid ${process.pid}|port ${port} answered, but it is held by pid ${process.pid})`));
+  } finally {
+    stranger.close();
+  }
 });

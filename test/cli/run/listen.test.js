@@ -16,16 +16,21 @@ function get(target) {
   return new Promise((resolve, reject) => {
     const req = request({ path: '/', ...target, agent: false }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve(body.trim()));
+      res
+        .setEncoding('utf8')
+        .on('data', (c) => (body += c))
+        .on('end', () => resolve(body.trim()));
     });
     req.on('error', reject).end();
   });
 }
 
-test('LISTEN_PID is the child\'s own pid; its own children do not inherit LISTEN_*', async (t) => {
+test("LISTEN_PID is the child's own pid; its own children do not inherit LISTEN_*", async (t) => {
   const report = path.join(tempDir(t), 'r.json');
-  const run = startRun(['--listen', 'api=tcp:127.0.0.1:0', '--ready', 'log:^READY', '--report', report, '--', NODE, SERVICE],
-    { env: { SPAWN_GRANDCHILD: '1' } });
+  const run = startRun(
+    ['--listen', 'api=tcp:127.0.0.1:0', '--ready', 'log:^READY', '--report', report, '--', NODE, SERVICE],
+    { env: { SPAWN_GRANDCHILD: '1' } },
+  );
   const port = Number((await run.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
   const [, pid, seen] = await run.waitFor(/ENV pid=(\d+) (\{.*\}) sockets/);
   assert.deepEqual(JSON.parse(seen), { LISTEN_PID: pid, LISTEN_FDS: '1', LISTEN_FDNAMES: 'api' });
@@ -36,13 +41,29 @@ test('LISTEN_PID is the child\'s own pid; its own children do not inherit LISTEN
   run.signal('SIGTERM');
   assert.equal((await run.exited).code, 0);
   assert.equal(readJson(report).runs[0].pid, Number(pid));
-  assert.deepEqual(readJson(report).listen, [{ spec: 'tcp:127.0.0.1:0', name: 'api', bound: `127.0.0.1:${port}`, childFd: 3 }]);
+  assert.deepEqual(readJson(report).listen, [
+    { spec: 'tcp:127.0.0.1:0', name: 'api', bound: `127.0.0.1:${port}`, childFd: 3 },
+  ]);
 });
 
 test('a socket-activated runner passes its socket on, with its name', async (t) => {
   const report = path.join(tempDir(t), 'r.json');
-  const run = startRun([path.join(FIXTURES, 'listen', 'activate.py'), NODE, path.join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'main.js'),
-    'run', '--ready', 'log:^READY', '--report', report, '--', NODE, SERVICE], { raw: true });
+  const run = startRun(
+    [
+      path.join(FIXTURES, 'listen', 'activate.py'),
+      NODE,
+      path.join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'main.js'),
+      'run',
+      '--ready',
+      'log:^READY',
+      '--report',
+      report,
+      '--',
+      NODE,
+      SERVICE,
+    ],
+    { raw: true },
+  );
   const port = Number((await run.waitFor(/ACTIVATED (\d+)/))[1]);
   const [, pid] = await run.waitFor(/READY (\d+)/);
   assert.match(run.stdout, /"LISTEN_FDNAMES":"web"\} sockets=\[\{"fd":3,"name":"web"\}\]/);
@@ -53,8 +74,24 @@ test('a socket-activated runner passes its socket on, with its name', async (t) 
 });
 
 test('LISTEN_FDS for the runner without an inherited socket at fd 3: one line, exit code 98', async () => {
-  const activate = ['python3', '-c', 'import os,sys; os.execve(sys.argv[1], sys.argv[1:], dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid())))'];
-  const r = await runToEnd([...activate, NODE, path.join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'main.js'), 'run', '--', 'sh', '-c', 'echo STARTED'], { raw: true });
+  const activate = [
+    'python3',
+    '-c',
+    'import os,sys; os.execve(sys.argv[1], sys.argv[1:], dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid())))',
+  ];
+  const r = await runToEnd(
+    [
+      ...activate,
+      NODE,
+      path.join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'main.js'),
+      'run',
+      '--',
+      'sh',
+      '-c',
+      'echo STARTED',
+    ],
+    { raw: true },
+  );
   assert.equal(r.code, 98, r.stderr);
   assert.match(r.stderr, /^lastcall: Could not listen on fd 3 \(LISTEN_FDS=1\): not a socket/);
   assert.doesNotMatch(r.stdout, /STARTED/);
@@ -74,7 +111,14 @@ test('unix:<path>: a stale socket file (nobody answers) is replaced; a live one 
   const dir = tempDir(t);
   const stale = path.join(dir, 'stale.sock');
   // A socket file whose owner is gone: bound by a process that exited without removing it.
-  const made = await runToEnd([NODE, '-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`], { raw: true });
+  const made = await runToEnd(
+    [
+      NODE,
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ],
+    { raw: true },
+  );
   assert.equal(made.signal, 'SIGKILL');
   const run = startRun(['--listen', `unix:${stale}`, '--ready', 'log:^READY', '--', NODE, SERVICE]);
   const [, pid] = await run.waitFor(/READY (\d+)/);
@@ -96,9 +140,21 @@ test('a taken port: one line naming it, exit code 98, no child started', async (
   t.after(() => taken.close());
   await new Promise((r) => taken.once('listening', r));
   const { port } = taken.address();
-  const r = await runToEnd(['--listen', 'tcp:127.0.0.1:0', '--listen', `tcp:127.0.0.1:${port}`, '--', 'sh', '-c', 'echo STARTED']);
+  const r = await runToEnd([
+    '--listen',
+    'tcp:127.0.0.1:0',
+    '--listen',
+    `tcp:127.0.0.1:${port}`,
+    '--',
+    'sh',
+    '-c',
+    'echo STARTED',
+  ]);
   assert.equal(r.code, 98, r.stderr);
-  assert.equal(r.stderr.trim(), `lastcall: Could not listen on tcp:127.0.0.1:${port}: address already in use (EADDRINUSE)`);
+  assert.equal(
+    r.stderr.trim(),
+    `lastcall: Could not listen on tcp:127.0.0.1:${port}: address already in use (EADDRINUSE)`,
+  );
   assert.doesNotMatch(r.stdout, /STARTED/);
 });
 
@@ -121,41 +177,67 @@ test('usage errors: tcp:/http readiness with --listen says why; bad specs; a rea
   }
 });
 
-test('--restart always --listen: a child crashing every 15 requests refuses no connection; backoff honoured', { timeout: 60_000 }, async (t) => {
-  const report = path.join(tempDir(t), 'r.json');
-  const run = startRun(['--listen', 'tcp:127.0.0.1:0', '--restart', 'always', '--backoff', '150ms..300ms', '--max-restarts', '50',
-    '--deadline', '3s', '--report', report, '--', NODE, SERVICE], { env: { CRASH_EVERY: '15' } });
-  const port = Number((await run.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
-  const load = startLoad({ port, keepAlive: 0, fresh: 4 });
-  await run.waitFor(/restart #4 in/, 30_000);
-  const stats = await load.stop();
-  run.signal('SIGTERM');
-  await run.exited;
-  const refused = stats.failures.filter((f) => f === 'ECONNREFUSED');
-  assert.deepEqual(refused, [], `${refused.length} refused of ${stats.ok + stats.failures.length}`);
-  assert.ok(stats.pids.length >= 4, `served by ${stats.pids.length} children`);
-  const runs = readJson(report).runs;
-  for (let i = 0; i + 1 < runs.length; i += 1) {
-    const delay = runs[i].restartDelayMs;
-    assert.ok(delay >= 150 * 0.8 - 1 && delay <= 300 * 1.2 + 1, `delay ${delay}`);
-    const gap = runs[i + 1].startMs - runs[i].endMs;
-    assert.ok(gap >= delay - 1, `restart #${i + 1} came ${gap} ms after the exit, backoff ${delay}`);
-  }
-});
+test(
+  '--restart always --listen: a child crashing every 15 requests refuses no connection; backoff honoured',
+  { timeout: 60_000 },
+  async (t) => {
+    const report = path.join(tempDir(t), 'r.json');
+    const run = startRun(
+      [
+        '--listen',
+        'tcp:127.0.0.1:0',
+        '--restart',
+        'always',
+        '--backoff',
+        '150ms..300ms',
+        '--max-restarts',
+        '50',
+        '--deadline',
+        '3s',
+        '--report',
+        report,
+        '--',
+        NODE,
+        SERVICE,
+      ],
+      { env: { CRASH_EVERY: '15' } },
+    );
+    const port = Number((await run.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+    const load = startLoad({ port, keepAlive: 0, fresh: 4 });
+    await run.waitFor(/restart #4 in/, 30_000);
+    const stats = await load.stop();
+    run.signal('SIGTERM');
+    await run.exited;
+    const refused = stats.failures.filter((f) => f === 'ECONNREFUSED');
+    assert.deepEqual(refused, [], `${refused.length} refused of ${stats.ok + stats.failures.length}`);
+    assert.ok(stats.pids.length >= 4, `served by ${stats.pids.length} children`);
+    const runs = readJson(report).runs;
+    for (let i = 0; i + 1 < runs.length; i += 1) {
+      const delay = runs[i].restartDelayMs;
+      assert.ok(delay >= 150 * 0.8 - 1 && delay <= 300 * 1.2 + 1, `delay ${delay}`);
+      const gap = runs[i + 1].startMs - runs[i].endMs;
+      assert.ok(gap >= delay - 1, `restart #${i + 1} came ${gap} ms after the exit, backoff ${delay}`);
+    }
+  },
+);
 
-test('drain on an inherited socket stops accepting at once: queued connections are left to the next holder', { timeout: 30_000 }, async () => {
-  const run = startRun(['--listen', 'tcp:127.0.0.1:0', '--ready', 'log:^READY', '--', NODE, SERVICE]);
-  const port = Number((await run.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
-  await run.waitFor(/READY/);
-  void get({ host: '127.0.0.1', port, path: '/block' }).catch(() => {});
-  await run.waitFor(/BLOCKING/);
-  // While the child's event loop is held: 20 connections wait in the kernel's queue, then the stop.
-  const queued = Array.from({ length: 20 }, () => get({ host: '127.0.0.1', port }).catch(() => {}));
-  await new Promise((r) => setImmediate(r));
-  run.signal('SIGTERM');
-  const accepted = Number((await run.waitFor(/ACCEPTED_AFTER_DRAIN (\d+)/))[1]);
-  await run.exited;
-  await Promise.all(queued);
-  // A socket of its own is kept open until its queue runs dry: all 20 would be accepted.
-  assert.ok(accepted <= 3, `${accepted} connections accepted after the drain began`);
-});
+test(
+  'drain on an inherited socket stops accepting at once: queued connections are left to the next holder',
+  { timeout: 30_000 },
+  async () => {
+    const run = startRun(['--listen', 'tcp:127.0.0.1:0', '--ready', 'log:^READY', '--', NODE, SERVICE]);
+    const port = Number((await run.waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+    await run.waitFor(/READY/);
+    void get({ host: '127.0.0.1', port, path: '/block' }).catch(() => {});
+    await run.waitFor(/BLOCKING/);
+    // While the child's event loop is held: 20 connections wait in the kernel's queue, then the stop.
+    const queued = Array.from({ length: 20 }, () => get({ host: '127.0.0.1', port }).catch(() => {}));
+    await new Promise((r) => setImmediate(r));
+    run.signal('SIGTERM');
+    const accepted = Number((await run.waitFor(/ACCEPTED_AFTER_DRAIN (\d+)/))[1]);
+    await run.exited;
+    await Promise.all(queued);
+    // A socket of its own is kept open until its queue runs dry: all 20 would be accepted.
+    assert.ok(accepted <= 3, `${accepted} connections accepted after the drain began`);
+  },
+);

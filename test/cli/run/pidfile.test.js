@@ -15,9 +15,30 @@ test('held for the whole run (across restarts), removed on exit', async (t) => {
   assert.equal(second.code, 75);
   assert.equal(second.stderr.trim().split('\n').length, 1);
   assert.match(second.stderr, new RegExp(`held by process ${run.pid}`));
+  // The hint names the CLI's flag, not the library's option.
+  assert.match(second.stderr, /pass --pidfile-wait <duration> to wait for it/);
+  assert.doesNotMatch(second.stderr, /waitMs/);
   run.signal('SIGTERM');
   await run.exited;
   assert.equal(existsSync(file), false);
+});
+
+test('--pidfile-wait: a second runner waits for the holder to stop, then runs', async (t) => {
+  const file = path.join(tempDir(t), 'svc.pid');
+  const first = startRun(['--pidfile', file, '--', NODE, fixture('signals.js')]);
+  await first.waitFor(/READY/);
+  const second = startRun(['--pidfile', file, '--pidfile-wait', '30s', '--', 'sh', '-c', 'echo SECOND-RAN']);
+  // Still waiting while the first holds it: no refusal line, nothing ran.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.doesNotMatch(second.stderr, /held by/);
+  first.signal('SIGTERM');
+  await first.exited;
+  const exit = await second.exited;
+  assert.equal(exit.code, 0, second.stderr);
+  assert.match(second.stdout, /SECOND-RAN/);
+  const refused = await runToEnd(['--pidfile-wait', 'soon', '--', 'true']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--pidfile-wait/);
 });
 
 test('a PID file that cannot be created: one line, exit 73', async (t) => {

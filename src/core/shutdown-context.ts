@@ -1,0 +1,22 @@
+import type { Registration } from './coordinator.js';
+import type { WorkTracker } from './in-flight.js';
+import type { InternalLogger } from './logger.js';
+import type { NormalizedOptions } from './options.js';
+import type { Step } from './step.js';
+import type { LifecycleState, StepReport } from './types.js';
+
+/** What a shutdown needs from its lifecycle. */
+export interface ShutdownContext {
+  options: NormalizedOptions;
+  logger: InternalLogger;
+  steps: ReadonlyMap<string, Step>;
+  tracker: WorkTracker;
+  force: AbortSignal;
+  /** Every step report so far, start steps included. */
+  reports: readonly StepReport[];
+  crash(): Error | undefined;
+  setState(state: LifecycleState): void;
+  record(report: StepReport): void;
+  /** The process-wide coordinator: it owns the exit. */
+  registration: Registration;
+}
