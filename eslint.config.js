@@ -12,7 +12,13 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       // Rejections pass through whatever a user's hook rejected with; run-hook wraps non-Errors.
       '@typescript-eslint/prefer-promise-reject-errors': 'off',
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
+        // A default import of a CommonJS module reaches the .d.ts files, which then need the
+        // consumer's esModuleInterop (TS1192 in a plain `module: commonjs` project).
+        { selector: 'ImportDefaultSpecifier', message: 'Use a namespace or named import: declarations must compile without esModuleInterop.' },
+      ],
     },
   },
   {

@@ -1,7 +1,7 @@
-import diagnostics from 'node:diagnostics_channel';
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
+import * as diagnostics from 'node:diagnostics_channel';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
 
 /** What `lastcall/auto` adopts: a server of the app's that began listening. */
 export type ListeningServer = net.Server;

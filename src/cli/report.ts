@@ -5,7 +5,7 @@ import { UsageError } from './errors.js';
 import { parseCommandLine, stringFlag } from './args.js';
 import { type ExitCodeEntry, exitCodesHelp, type FlagTable, helpText, type Positional } from './flags.js';
 import type { DoctorResult } from './doctor/result.js';
-import { doctorDoc } from './render/doctor.js';
+import { doctorDoc, validateDoctorLike } from './render/doctor.js';
 import { renderHtml } from './render/html.js';
 import type { RenderDoc } from './render/model.js';
 import { reportDoc, validateReportLike } from './render/report.js';
@@ -47,7 +47,7 @@ export function main(argv: string[]): Promise<number> {
   const html = stringFlag(values, 'html');
   if (html === '') throw new UsageError('--html: expected a file path');
   const data = readJson(file);
-  const doc: RenderDoc = isDoctorResult(data) ? doctorDoc(data) : reportDoc(validateReportLike(data, file));
+  const doc: RenderDoc = isDoctorResult(data) ? doctorDoc(validateDoctorLike(data, file)) : reportDoc(validateReportLike(data, file));
   if (html !== undefined) writeFileSync(html, renderHtml(doc));
   process.stdout.write(values.json === true ? `${JSON.stringify(data, null, 2)}\n` : renderText(doc));
   return Promise.resolve(0);

@@ -1,4 +1,4 @@
-import diagnostics from 'node:diagnostics_channel';
+import * as diagnostics from 'node:diagnostics_channel';
 
 /** diagnostics_channel names, for APMs and tests: subscribe with `diagnostics_channel.subscribe`. */
 export const channelNames = {

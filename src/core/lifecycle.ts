@@ -8,6 +8,7 @@ import { type Registration, registerLifecycle } from './coordinator.js';
 import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { Shutdown } from './shutdown.js';
+import { boundCloserWarning } from './resource.js';
 import { adoptForeignListeners, uniqueName } from './adopted-steps.js';
 import { runStart, type StartRun } from './start.js';
 import { createStep, type Step } from './step.js';
@@ -118,6 +119,8 @@ class LifecycleImpl implements Lifecycle {
     if (name === IN_FLIGHT_STEP) throw new DuplicateStepError(name);
     const step = createStep(name, resource, options, this.#steps, this.#options.stepTimeoutMs);
     this.#validateLateStep(step);
+    const warning = boundCloserWarning(name, resource);
+    if (warning) this.#logger.log('warn', { step: name }, warning);
     this.#steps.set(name, step);
     for (const dependency of step.dependsOn) this.#steps.get(dependency)?.dependents.push(step);
     if (this.#state === 'starting') this.#startRun?.add(step);
@@ -221,6 +224,7 @@ class LifecycleImpl implements Lifecycle {
       crash: () => this.#crash,
       setState: (state) => (this.#state = state),
       record: (report) => this.#record(report),
+      exitedEarly: (report) => this.#closed(report),
       registration: this.#registration,
     });
     this.#logger.log('info', { reason: reasonText, deadlineMs }, `shutting down (${reasonText}), deadline ${deadlineMs} ms`);
@@ -228,12 +232,19 @@ class LifecycleImpl implements Lifecycle {
     publish(channels.shutdown, { reason: reasonText, deadlineMs });
     const run = this.#run;
     return run.run(reasonText, includeStart).catch((error: unknown) => run.fail(reasonText, toError(error))).then((report) => {
-      this.#report = report;
-      this.#emit('closed', report);
-      publish(channels.closed, { report });
+      this.#closed(report);
       run.end(report);
       return report;
     });
+  }
+
+  /** 'closed' fires once: at the end of the shutdown, or with the snapshot of a process exiting during it. */
+  #closed(report: ShutdownReport): void {
+    if (this.#report) return;
+    this.#report = report;
+    this.#state = 'closed';
+    this.#emit('closed', report);
+    publish(channels.closed, { report });
   }
 
   #record(report: StepReport): void {

@@ -52,7 +52,10 @@ export function normalizeLogger(logger: Logger | false | undefined): InternalLog
     structured: true,
     log(level, obj, msg) {
       try {
-        logger[level]?.(obj, msg);
+        const written: unknown = logger[level]?.(obj, msg);
+        // An async logger's rejection would come back as an unhandledRejection, which is logged
+        // again: a loop that starves the event loop until the watchdog. It is dropped here.
+        if (isThenable(written)) void written.then(undefined, () => writeLine(level, obj, msg));
       } catch {
         // A broken logger must not break the shutdown; stderr still gets the line.
         writeLine(level, obj, msg);
@@ -61,10 +64,16 @@ export function normalizeLogger(logger: Logger | false | undefined): InternalLog
     flush(callback) {
       if (typeof logger.flush !== 'function') return callback();
       try {
-        logger.flush(() => callback());
+        const flushed: unknown = logger.flush(() => callback());
+        if (isThenable(flushed)) void flushed.then(undefined, () => callback());
       } catch {
         callback();
       }
     },
   };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  // Reading `then` of a hostile object may throw: the caller's catch takes it.
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

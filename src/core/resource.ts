@@ -176,3 +176,29 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as { then?: unknown }).then === 'function'
   );
 }
+
+/**
+ * Why `{ close: pool.end.bind(pool) }` breaks: hooks are called with an AbortSignal, and a bound (or
+ * native) closer of a client that takes a first argument may read it as its callback (pg's
+ * `Pool.end(cb)` then throws "this._endCallback is not a function"). Such a closer's source cannot
+ * be read, so it is named, once, when the step is added.
+ */
+export function boundCloserWarning(step: string, resource: unknown): string | undefined {
+  if (resource === null || typeof resource !== 'object' || Object.getPrototypeOf(resource) !== Object.prototype) return undefined;
+  for (const hook of HOOKS) {
+    const fn = (resource as Record<string, unknown>)[hook];
+    if (typeof fn !== 'function' || fn.length === 0) continue;
+    const method = /^bound (\w+)$/.exec(fn.name)?.[1] ?? (isNative(fn as Fn) ? fn.name : undefined);
+    if (method === undefined || !(CLOSERS as readonly string[]).includes(method)) continue;
+    return (
+      `step "${step}": its ${hook} hook is a bound "${method}" method, called with an AbortSignal as its first ` +
+      `argument, which a callback-style closer (pg's Pool.end(cb)) takes for its callback; pass the client ` +
+      `itself (add('${step}', client)) or a function that calls it (${hook}: () => client.${method}())`
+    );
+  }
+  return undefined;
+}
+
+function isNative(fn: Fn): boolean {
+  return Function.prototype.toString.call(fn).includes('[native code]');
+}

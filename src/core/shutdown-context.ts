@@ -3,7 +3,7 @@ import type { WorkTracker } from './in-flight.js';
 import type { InternalLogger } from './logger.js';
 import type { NormalizedOptions } from './options.js';
 import type { Step } from './step.js';
-import type { LifecycleState, StepReport } from './types.js';
+import type { LifecycleState, ShutdownReport, StepReport } from './types.js';
 
 /** What a shutdown needs from its lifecycle. */
 export interface ShutdownContext {
@@ -17,6 +17,8 @@ export interface ShutdownContext {
   crash(): Error | undefined;
   setState(state: LifecycleState): void;
   record(report: StepReport): void;
+  /** The process is exiting mid-shutdown (a hook called process.exit): this report is final. */
+  exitedEarly(report: ShutdownReport): void;
   /** The process-wide coordinator: it owns the exit. */
   registration: Registration;
 }

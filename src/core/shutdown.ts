@@ -52,7 +52,7 @@ export class Shutdown {
     if (ctx.options.watchdog) this.#startWatchdog();
   }
 
-  /** The report so far, for a process exiting mid-shutdown: steps still running are cut short. */
+  /** The final report of a process exiting mid-shutdown: steps still running are cut short. */
   snapshot(reason: string): ShutdownReport {
     const now = performance.now() - this.#origin;
     const cut = [...this.#running.values()].map((step): StepReport => ({
@@ -66,7 +66,9 @@ export class Shutdown {
     const never = [...this.#ctx.steps.values()]
       .filter((step) => step.hooks.close && !closeSeen.has(step.name))
       .map((step): StepReport => ({ name: step.name, phase: 'close', status: 'skipped', startMs: now, durationMs: 0, kind: step.kind }));
-    return this.#buildReport(reason, this.#includeStart, { cut: [...cut, ...never] });
+    const report = this.#buildReport(reason, this.#includeStart, { cut: [...cut, ...never] });
+    this.#ctx.exitedEarly(report);
+    return report;
   }
 
   async run(reason: string, includeStart: boolean): Promise<ShutdownReport> {

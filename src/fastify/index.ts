@@ -2,7 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import { InvalidOptionError } from '../errors.js';
 import type { Lifecycle } from '../core/types.js';
 import { validateOptions, validateStringArray } from '../internal/validate.js';
-import { httpServer, type HttpServerOptions, probes, type ProbePaths } from '../http/index.js';
+import { type HttpServerOptions, probes, type ProbePaths } from '../http/index.js';
+import { ServerSet } from './server-set.js';
 
 /** What the plugin needs of a Fastify instance (4 or 5); typed structurally so lastcall needs no fastify types. */
 export interface FastifyLike {
@@ -46,7 +47,7 @@ export async function lastcallFastify(fastify: FastifyLike, options: LastcallFas
     throw new InvalidOptionError('lifecycle', 'a lifecycle from createLifecycle()', life);
   }
   if (options.dependsOn !== undefined) validateStringArray('dependsOn', options.dependsOn);
-  const handle = httpServer(fastify.server, options.http);
+  const servers = new ServerSet(fastify, options.http);
   if (options.probes) {
     const paths = options.probes === true ? undefined : options.probes;
     const answer = probes.handler(life, paths ? { paths } : {});
@@ -60,10 +61,10 @@ export async function lastcallFastify(fastify: FastifyLike, options: LastcallFas
   life.add(
     options.name ?? 'http',
     {
-      drain: (signal: AbortSignal) => handle.drain(signal),
+      drain: (signal: AbortSignal) => servers.each((handle) => handle.drain(signal)),
       close: async (signal: AbortSignal) => {
         try {
-          await handle.close(signal);
+          await servers.each((handle) => handle.close(signal));
         } finally {
           await fastify.close(); // the listener is already closed: this runs onClose hooks
         }

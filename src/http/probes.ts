@@ -1,4 +1,4 @@
-import http from 'node:http';
+import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type HooksProvider, type Lifecycle, lifecycleHooks, type ResourceHooks } from '../core/types.js';
 import { validateOptions, validateSignal, validateString } from '../internal/validate.js';

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import http2 from 'node:http2';
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
 import { Server as NetServer } from 'node:net';
 import { NotAServerError, ServerClosedError } from '../errors.js';
 

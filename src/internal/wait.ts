@@ -40,26 +40,39 @@ export function waitForSettled(promise: PromiseLike<unknown>, ms: number, signal
   });
 }
 
-const fanouts = new WeakMap<AbortSignal, Set<() => void>>();
+interface Fanout {
+  readonly listeners: Set<() => void>;
+  readonly detach: () => void;
+}
+
+const fanouts = new WeakMap<AbortSignal, Fanout>();
 
 /**
  * Calls `fn` once when `signal` aborts and returns a remover. Callers share one real listener per
  * signal: addEventListener scans every listener already added, so a thousand steps would be O(n²).
+ * The last remover takes the real listener off too: a long-lived signal that never aborts (a
+ * caller's, passed to many close() calls) must keep nothing of a call that completed.
  */
 export function onAbort(signal: AbortSignal, fn: () => void): () => void {
-  let listeners = fanouts.get(signal);
-  if (!listeners) {
-    const created = new Set<() => void>();
-    signal.addEventListener('abort', () => {
-      for (const listener of created) listener();
-      created.clear();
-    }, { once: true });
-    fanouts.set(signal, created);
-    listeners = created;
+  let fanout = fanouts.get(signal);
+  if (!fanout) {
+    const listeners = new Set<() => void>();
+    const fire = (): void => {
+      fanouts.delete(signal);
+      for (const listener of listeners) listener();
+      listeners.clear();
+    };
+    signal.addEventListener('abort', fire, { once: true });
+    fanout = { listeners, detach: () => signal.removeEventListener('abort', fire) };
+    fanouts.set(signal, fanout);
   }
-  const own = listeners;
-  own.add(fn);
-  return () => own.delete(fn);
+  const own = fanout;
+  own.listeners.add(fn);
+  return () => {
+    if (!own.listeners.delete(fn) || own.listeners.size > 0 || fanouts.get(signal) !== own) return;
+    fanouts.delete(signal);
+    own.detach();
+  };
 }
 
 /**

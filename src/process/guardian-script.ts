@@ -91,9 +91,12 @@ while [ $n -lt 20 ]; do
   done
   IFS=$blank
   set +f
-  # Done after two rounds in a row found nothing new: a process in mid-execve shows no environment.
+  # Done after three rounds in a row found nothing new, 50 ms apart: a process in mid-execve shows no
+  # environment, and a child the parent was forking when it died shows its marker only once it has
+  # exec'd (up to tens of ms later on a loaded machine).
   if [ -n "$new" ]; then quiet=0; else quiet=$((quiet + 1)); fi
-  [ $quiet -ge 2 ] && break
+  [ $quiet -ge 3 ] && break
+  [ -n "$new" ] || sleep 0.05 2>/dev/null || sleep 1
 done
 for e in $groups; do
   case " $ok " in *" \${e%%:*} "*) ;; *) continue ;; esac

@@ -24,6 +24,15 @@ export function getGuardianPid(): number | undefined {
   return guardian?.pid;
 }
 
+/**
+ * Starts the guardian now if it is not running. Called before a guarded child is spawned: a parent
+ * SIGKILLed between the spawn and the guardian's own start would otherwise leave that child behind
+ * (the guardian, once up, finds an unregistered child by its environment marker).
+ */
+export function ensureGuardian(): void {
+  if (!guardian) startGuardian();
+}
+
 /** Starts the guardian on first use and tells it about `pgid`, identified by its leader's start time
  * (so a group id reused by a stranger after our group died is never killed), or, once the leader is
  * gone, by a `witness` member still in the group and its start time. Registering again replaces. */

@@ -6,7 +6,7 @@ import { validateOptions, validateSignal } from '../internal/validate.js';
 import { onAbort } from '../internal/wait.js';
 import { AbortedError, SpawnError } from '../errors.js';
 import { type ClosedProcess, type CloseResult, type ExitInfo, runCloseSequence } from './close-sequence.js';
-import { MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
+import { ensureGuardian, MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
 import { sendWithTimeout, type SendOptions } from './ipc-send.js';
 import { LISTEN_PID_SCRIPT, listenEnv } from './listen-fds.js';
 import { forgetManagedTree, rememberManagedTree } from './managed-trees.js';
@@ -32,6 +32,8 @@ export function spawnManaged(command: string, args: readonly string[] = [], opti
   const errno = o.listen ? diagnoseSpawnFailure(command, o.cwd, env) : 'UNKNOWN';
   if (errno !== 'UNKNOWN') throw new SpawnError(command, errno);
   const [file, argv] = o.listen ? ['/bin/sh', ['-c', LISTEN_PID_SCRIPT, command, ...args]] : [command, args];
+  // The guardian first: no instant in which a child of ours exists and nothing would kill it with us.
+  if (o.guardian) ensureGuardian();
   let child: ChildProcess;
   try {
     child = spawn(file, argv, { cwd: o.cwd, env, stdio: o.stdio, serialization: o.serialization, detached: true });

@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
-import path from 'node:path';
+import * as path from 'node:path';
 
 /**
  * Node reports some failed spawns (ENOENT, EACCES, EAGAIN, EMFILE, ENFILE) only in an 'error' event

@@ -62,7 +62,9 @@ export async function startPostgres() {
   const port = await freePort();
   const args = ['-D', `${dir}/data`, '-p', String(port), '-h', '127.0.0.1', '-k', dir];
   const child = spawn(`${bin}/postgres`, args, { stdio: 'ignore', ...as });
-  await waitUntil(() => canConnect(port), 'postgres');
+  // The port opens before recovery ends ("the database system is starting up"): ask the server.
+  const ready = () => spawnSync(`${bin}/pg_isready`, ['-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0;
+  await waitUntil(async () => (await canConnect(port)) && ready(), 'postgres');
   const url = `postgres://${user}@127.0.0.1:${port}/postgres`;
   return {
     port,

@@ -53,7 +53,8 @@ test('a CommonJS TypeScript project installs the tarball, type-checks (node10, n
 
   const base = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, target: 'ES2022', types: ['node'], skipLibCheck: false, outDir: 'out' };
   const configs = {
-    node10: { ...base, module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true },
+    // No esModuleInterop: the declarations must not lean on the consumer's interop settings.
+    node10: { ...base, module: 'commonjs', moduleResolution: 'node10' },
     node16: { ...base, module: 'node16', moduleResolution: 'node16' },
     bundler: { ...base, module: 'esnext', moduleResolution: 'bundler', noEmit: true },
   };

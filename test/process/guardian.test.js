@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fixture, isAlive, killAll, node, waitForLine, waitUntil } from '../helpers/process.js';
 
@@ -53,4 +53,51 @@ test('the guardian does not keep the parent alive once its children are closed',
   killAll([child.pid]);
   assert.equal(exited, 0);
   assert.ok(await waitUntil(() => !isAlive(Number(guardian)), 5000), 'the guardian saw EOF and exited');
+});
+
+/** Live processes whose environment holds BURST_TAG=<tag>. */
+function tagged(tag) {
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`BURST_TAG=${tag}`) && isAlive(Number(pid))) found.push(Number(pid));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/** Live guardians of the parent `pid` (their command line holds its token, `<pid>-<random>`). */
+function guardiansOf(pid) {
+  return readdirSync('/proc').filter((name) => {
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'latin1');
+      return /^\d+$/.test(name) && cmdline.includes('lastcall-guardian') && cmdline.includes(`\0${pid}-`) && isAlive(Number(name));
+    } catch {
+      return false;
+    }
+  });
+}
+
+// Issue 20 item 16: no instant in which a managed child exists and nothing would kill it with its parent.
+test('a parent SIGKILLed at random points of its first spawnManaged() calls leaves no child, over many rounds', { timeout: 600_000 }, async () => {
+  const survivors = [];
+  for (let round = 0; round < 30; round++) {
+    const tag = `burst-${process.pid}-${round}`;
+    const parent = spawn(node, [fixture('spawn-burst.js'), '10', tag], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await waitForLine(parent.stdout, /^STARTING/);
+    // Somewhere in the burst: the first spawn (before the guardian existed) takes a few ms.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
+    parent.kill('SIGKILL');
+    await new Promise((resolve) => parent.once('exit', resolve));
+    // The guardian's work is over when it exits (its rounds may take seconds on a loaded machine); a
+    // child forked when the parent died shows its tag only once it has exec'd, so nothing sooner says
+    // it is gone.
+    await waitUntil(() => guardiansOf(parent.pid).length === 0, 30_000);
+    const left = tagged(tag);
+    if (left.length > 0) survivors.push(`round ${round}: ${left.join(' ')}`);
+    killAll(left);
+  }
+  assert.deepEqual(survivors, []);
 });

@@ -1,5 +1,6 @@
 // One real listener per AbortSignal and per child, however many calls share them.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
 import { spawnManaged } from 'lastcall/process';
 import { fixture, node, waitForLine } from '../helpers/process.js';
@@ -43,4 +44,18 @@ test('more than ten concurrent send() calls print no MaxListenersExceededWarning
     seen.stop();
     await child.close();
   }
+});
+
+// Issue 20 item 18: a call that completed keeps nothing on the caller's signal, which never aborted.
+test('completed close({ signal }), waitForExit({ signal }) and send({ signal }) leave no listener on the signal', async () => {
+  const controller = new AbortController();
+  const child = spawnManaged(node, [fixture('ready.js')], { ipc: true });
+  await waitForLine(child.stdout, /^listening/);
+  await child.send({ hello: 1 }, { signal: controller.signal });
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'after send()');
+  const waiting = child.waitForExit({ signal: controller.signal });
+  await child.close({ signal: controller.signal });
+  await waiting;
+  await tick();
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'after close() and waitForExit()');
 });

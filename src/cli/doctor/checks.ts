@@ -151,7 +151,7 @@ export const CHECKS = [
       none: { status: 'pass', message: (v) => `none of the ${v.seen} processes seen in its tree was alive 1 s after exit` },
       found: {
         status: 'fail',
-        message: (v) => `${v.count} processes of its tree were alive 1 s after it exited${v.chain}: ${v.list}; doctor killed them. Fix: ${v.fix}`,
+        message: (v) => `${v.count} ${v.count === 1 ? 'process' : 'processes'} of its tree ${v.count === 1 ? 'was' : 'were'} alive 1 s after it exited${v.chain}: ${v.list}; doctor killed them. Fix: ${v.fix}`,
       },
       'group-left': {
         status: 'fail',

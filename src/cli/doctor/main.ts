@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Check } from './checks.js';
 import { evaluateRun, secondSignalCheck } from './evaluate.js';
-import { DOCTOR_USAGE, parseDoctorArgs } from './options.js';
+import { DOCTOR_USAGE, parseDoctorArgs, withPort } from './options.js';
 import { combineChecks, type DoctorResult, timelineOf, verdictOf } from './result.js';
 import { type RunObservation, runOnce } from './run.js';
 import { findFreePort, stopLiveServices } from './service.js';
@@ -42,8 +42,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const perRun: Check[][] = [];
     let first: RunObservation | undefined;
+    let firstPort: number | undefined;
     for (let i = 0; i < options.runs; i++) {
-      const obs = await runOnce(options, options.port ?? (await findFreePort()), false);
+      const port = options.port ?? (await findFreePort());
+      const obs = await runOnce(options, port, false);
+      firstPort ??= port;
       first ??= obs;
       perRun.push(evaluateRun(obs, options.signal, options.files));
       if (!obs.ready.ok) break;
@@ -53,7 +56,9 @@ export async function main(argv: string[]): Promise<number> {
       const obs = await runOnce(options, options.port ?? (await findFreePort()), true);
       checks.push(secondSignalCheck(obs, options.signal));
     }
-    const result: DoctorResult = { verdict: verdictOf(checks), command: options.command, checks, timeline: first ? timelineOf(first, options.signal) : [], runs: perRun.length };
+    // The command as the first run (the one drawn) ran it: `{port}` replaced.
+    const command = firstPort === undefined ? options.command : options.command.map((arg) => withPort(arg, firstPort));
+    const result: DoctorResult = { verdict: verdictOf(checks), command, checks, timeline: first ? timelineOf(first, options.signal) : [], runs: perRun.length };
     if (options.html !== undefined) writeFileSync(options.html, renderHtml(doctorDoc(result)));
     if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stderr.write(renderText(doctorDoc(result)));

@@ -2,11 +2,34 @@
 // connections, one bar per process (orphans marked), and the exit.
 import type { DoctorResult, TimelineEvent } from '../doctor/result.js';
 import type { RenderBar, RenderDoc, RenderLane } from './model.js';
+import { UsageError } from '../errors.js';
+import { validateMs } from './report.js';
 
 /** Beyond this many clients the page would be mostly client lanes; the JSON keeps them all. */
 const MAX_CLIENT_LANES = 40;
 
 type Of<K extends TimelineEvent['kind']> = Extract<TimelineEvent, { kind: K }>;
+
+const EVENT_NUMBERS = ['atMs', 'startMs', 'endMs', 'open', 'count', 'pid', 'ppid'] as const;
+
+/** Throws a UsageError naming `source` and the first number of the result that cannot be drawn. */
+export function validateDoctorLike(result: DoctorResult, source: string): DoctorResult {
+  const fail = (why: string): never => {
+    throw new UsageError(`${source}: not a lastcall doctor result: ${why}`);
+  };
+  result.timeline.forEach((event: unknown, i) => {
+    if (typeof event !== 'object' || event === null) return fail(`timeline[${i}] is not an object`);
+    const e = event as Record<string, unknown>;
+    for (const key of EVENT_NUMBERS) if (key in e) validateMs(fail, `timeline[${i}].${key}`, e[key], false);
+  });
+  result.checks.forEach((check: unknown, i) => {
+    const c = check as Record<string, unknown> | null;
+    if (typeof c !== 'object' || c === null) return fail(`checks[${i}] is not an object`);
+    for (const key of ['id', 'status', 'message']) if (typeof c[key] !== 'string') fail(`checks[${i}].${key} is not a string`);
+    if (c.value !== null && (typeof c.value !== 'number' || !Number.isFinite(c.value))) fail(`checks[${i}].value is not a number or null`);
+  });
+  return result;
+}
 
 export function doctorDoc(result: DoctorResult): RenderDoc {
   const t = result.timeline;
@@ -35,8 +58,8 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
   if (drawn.length > MAX_CLIENT_LANES) lanes.push({ label: `(${drawn.length - MAX_CLIENT_LANES} more clients not drawn)`, bars: [] });
   for (const p of pick('process')) {
     lanes.push({
-      label: `pid ${p.pid}${p.orphan ? ' (orphan)' : ''}`,
-      bars: [{ startMs: p.startMs, endMs: p.endMs, kind: p.orphan ? 'proc orphan' : 'proc', title: `pid ${p.pid} (parent ${p.ppid}): ${p.command}`, data: { pid: String(p.pid) } }],
+      label: `pid ${p.pid}${p.orphan ? ' (orphan)' : ''}: ${shortCommand(p.command)}`,
+      bars: [{ startMs: p.startMs, endMs: p.endMs, kind: p.orphan ? 'proc orphan' : 'proc', title: `pid ${p.pid} (parent ${p.ppid}): ${oneLine(p.command)}`, data: { pid: String(p.pid) } }],
     });
   }
   const exit = pick('exit')[0];
@@ -58,9 +81,23 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
       ['5xx', '#fb8c00'],
       ['orphan / killed', '#c62828'],
       ['signal', '#6a1b9a'],
+      ['signal sent', '#6a1b9a', 'line'],
+      ['deadline', '#c62828', 'line'],
+      ['service exit', '#000', 'line'],
     ],
     series: { label: 'open connections', points: pick('connections').map((c) => [c.atMs, c.open]) },
     startMs: 0,
     endMs: Math.max(1, ...times),
   };
+}
+
+/** A command on one line: control characters (a newline would split a log line) escaped as \n, \t, \xNN. */
+export function oneLine(command: string): string {
+  return command.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+/** One line, at most 80 characters: a longer command is cut, with an ellipsis saying so. */
+export function shortCommand(command: string): string {
+  const line = oneLine(command);
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

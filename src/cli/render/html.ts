@@ -26,7 +26,13 @@ export function renderHtml(doc: RenderDoc): string {
   const rows = doc.rows
     .map((r) => `<tr class="row" data-id="${escapeXml(r.id)}"><td>${escapeXml(r.id)}</td><td class="status s-${escapeXml(r.status)}">${escapeXml(r.status)}</td><td>${r.value ?? ''}</td><td>${escapeXml(r.message)}</td></tr>`)
     .join('\n');
-  const legend = doc.legend.map(([label, color]) => `<span><i style="background:${color}"></i>${label}</span>`).join('');
+  const legend = doc.legend
+    .map(([label, color, line]) =>
+      line === 'line'
+        ? `<span class="legend-line"><i style="border-left:2px dashed ${color};width:0"></i>${escapeXml(label)}</span>`
+        : `<span><i style="background:${color}"></i>${escapeXml(label)}</span>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(doc.title)}</title><style>${STYLE}</style></head>
 <body>

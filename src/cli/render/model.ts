@@ -40,8 +40,8 @@ export interface RenderDoc {
   rows: RenderRow[];
   lanes: RenderLane[];
   marks: RenderMark[];
-  /** Colour key shown above the timeline: [label, CSS colour]. */
-  legend: Array<[string, string]>;
+  /** Colour key shown above the timeline: [label, CSS colour], and 'line' for a vertical mark's dashed line. */
+  legend: Array<[string, string] | [string, string, 'line']>;
   /** Open connections over time, drawn as a step line in its own lane. */
   series?: { label: string; points: Array<[number, number]> };
   startMs: number;

@@ -32,26 +32,56 @@ export interface ReportLike {
   outcome?: string;
   exitCode?: number;
   durationMs?: number;
-  deadlineMs?: number;
+  /** null: no deadline (JSON's Infinity). */
+  deadlineMs?: number | null;
+  /** A run report's: where the stop request is on the steps' axis. */
+  stopMs?: number;
   startedAt?: string;
   [field: string]: unknown;
 }
 
-/** Throws a UsageError naming `source` and the first field that is not a report's. */
+/** Larger is no duration of this world (about 31 years), and the axis' sums would overflow to Infinity. */
+const MAX_MS = 1e12;
+/** Fields of the report family that hold ms; `null` is JSON's Infinity (a deadline of none). */
+const TOP_MS = ['durationMs', 'deadlineMs', 'stopMs', 'lifeMs', 'readyMs'] as const;
+
+/** Throws a UsageError naming `source` and the first field that is not a report's: a bad number is never drawn. */
 export function validateReportLike(value: unknown, source: string): ReportLike {
   const fail = (why: string): never => {
     throw new UsageError(`${source}: not a lastcall report: ${why}`);
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a JSON object');
-  const steps = (value as { steps?: unknown }).steps;
+  const report = value as Record<string, unknown>;
+  const steps = report.steps;
   if (!Array.isArray(steps)) return fail('expected "steps" to be an array');
   steps.forEach((step: unknown, i) => {
     const s = step as Record<string, unknown> | null;
     if (typeof s !== 'object' || s === null) return fail(`steps[${i}] is not an object`);
     for (const key of ['name', 'phase', 'status']) if (typeof s[key] !== 'string') fail(`steps[${i}].${key} is not a string`);
-    for (const key of ['startMs', 'durationMs']) if (typeof s[key] !== 'number' || !Number.isFinite(s[key])) fail(`steps[${i}].${key} is not a number`);
+    for (const key of ['startMs', 'durationMs']) validateMs(fail, `steps[${i}].${key}`, s[key], false);
   });
+  for (const key of TOP_MS) validateMs(fail, key, report[key], true);
+  const code = report.exitCode;
+  if (code !== undefined && (typeof code !== 'number' || !Number.isInteger(code) || code < 0 || code > 255)) {
+    fail(`exitCode is not an exit code (0-255), got ${shown(code)}`);
+  }
+  for (const key of ['reason', 'outcome', 'startedAt']) {
+    if (report[key] !== undefined && typeof report[key] !== 'string') fail(`${key} is not a string, got ${shown(report[key])}`);
+  }
   return value as ReportLike;
+}
+
+export function validateMs(fail: (why: string) => never, field: string, value: unknown, optional: boolean): void {
+  if (optional && (value === undefined || value === null)) return;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`${field} is not a number, got ${shown(value)}`);
+  if (value < 0) fail(`${field} is negative (${value})`);
+  if (value > MAX_MS) fail(`${field} is too large (${value} ms; at most ${MAX_MS})`);
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? typeof value);
+  return `${text.slice(0, 40)} (${value === null ? 'null' : typeof value})`;
 }
 
 const STATUS: Record<string, string> = { ok: 'pass', failed: 'fail', 'timed-out': 'fail', skipped: 'skip' };
@@ -68,15 +98,21 @@ export function reportDoc(report: ReportLike): RenderDoc {
     message: `${s.status} at ${Math.round(s.startMs)} ms, took ${Math.round(s.durationMs)} ms${detailText(s)}${errorText(s.error) ? `: ${errorText(s.error)}` : ''}`,
     value: Math.round(s.durationMs),
   }));
-  const end = Math.max(1, report.durationMs ?? 0, report.deadlineMs ?? 0, ...report.steps.map((s) => s.startMs + s.durationMs));
+  // durationMs and deadlineMs count from the stop request, at stopMs on the steps' axis (a run
+  // report's; the library's report begins with the stop).
+  const stopMs = typeof report.stopMs === 'number' ? report.stopMs : 0;
+  const deadlineMs = typeof report.deadlineMs === 'number' ? report.deadlineMs : undefined;
+  const endMs = report.durationMs === undefined ? undefined : stopMs + report.durationMs;
+  const end = Math.max(1, endMs ?? 0, deadlineMs === undefined ? 0 : stopMs + deadlineMs, ...report.steps.map((s) => s.startMs + s.durationMs));
   const marks = [
-    ...(report.durationMs === undefined ? [] : [{ atMs: report.durationMs, label: `end (exit ${report.exitCode ?? '?'})`, kind: 'exit' }]),
-    ...(report.deadlineMs === undefined ? [] : [{ atMs: report.deadlineMs, label: 'deadline', kind: 'deadline' }]),
-    ...(typeof (report.preStop as { durationMs?: unknown } | undefined)?.durationMs === 'number' ? [{ atMs: (report.preStop as { durationMs: number }).durationMs, label: 'pre-stop end', kind: 'deadline' }] : []),
+    ...(typeof report.stopMs === 'number' ? [{ atMs: stopMs, label: report.reason ? `stop (${report.reason})` : 'stop', kind: 'signal' }] : []),
+    ...(endMs === undefined ? [] : [{ atMs: endMs, label: `end (exit ${report.exitCode ?? '?'})`, kind: 'exit' }]),
+    ...(deadlineMs === undefined ? [] : [{ atMs: stopMs + deadlineMs, label: 'deadline', kind: 'deadline' }]),
+    ...(typeof (report.preStop as { durationMs?: unknown } | undefined)?.durationMs === 'number' ? [{ atMs: stopMs + (report.preStop as { durationMs: number }).durationMs, label: 'pre-stop end', kind: 'deadline' }] : []),
   ];
   const outcome = report.outcome ?? (report.steps.some((s) => s.status !== 'ok' && s.status !== 'skipped') ? 'failed' : 'clean');
   const duration = report.durationMs === undefined ? '' : ` in ${Math.round(report.durationMs)} ms`;
-  const deadline = report.deadlineMs === undefined ? undefined : describeDeadline(report.deadlineMs, report.deadlineSource as never);
+  const deadline = deadlineMs === undefined ? undefined : describeDeadline(deadlineMs, report.deadlineSource as never);
   const timing = [deadline, describePreStop(report.preStop as never), handedDown(report)].filter(Boolean);
   return {
     title: `lastcall report${report.reason ? `: ${report.reason}` : ''}`,
@@ -94,6 +130,9 @@ export function reportDoc(report: ReportLike): RenderDoc {
       ['failed', '#e53935'],
       ['timed out', '#fb8c00'],
       ['skipped', '#bdbdbd'],
+      ...(typeof report.stopMs === 'number' ? [['stop request', '#6a1b9a', 'line'] as [string, string, 'line']] : []),
+      ['deadline', '#c62828', 'line'],
+      ['end', '#000', 'line'],
     ],
     startMs: 0,
     endMs: end,

@@ -16,7 +16,8 @@ export function escapeXml(text: string): string {
 export function renderSvg(doc: RenderDoc): string {
   const span = Math.max(1, doc.endMs - doc.startMs);
   const x = (ms: number): number => LABEL_W + ((ms - doc.startMs) / span) * PLOT_W;
-  const f = (n: number): string => n.toFixed(1);
+  // Inputs are validated where they are read; should a NaN still get here, it is drawn at 0, never as "NaN".
+  const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '0');
   const seriesH = doc.series && doc.series.points.length ? SERIES_H : 0;
   const lanesTop = AXIS_H + seriesH;
   const height = lanesTop + doc.lanes.length * LANE_H + 10;

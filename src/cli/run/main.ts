@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   const startedAt = new Date();
   const report: RunReport = {
     kind: 'run', command: [o.command, ...o.args], reason: '', outcome: 'exited', exitCode: 0,
-    startedAt: startedAt.toISOString(), durationMs: 0, deadlineMs: o.deadlineMs, steps: [], runs: [], restarts: 0,
+    startedAt: startedAt.toISOString(), durationMs: 0, stopMs: 0, lifeMs: 0, deadlineMs: o.deadlineMs, steps: [], runs: [], restarts: 0,
     notify: 'not-requested', forwarded: [], warnings: [], deadlineSource: o.deadlineSource,
   };
   for (const warning of o.warnings) {
@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       // The library's hint names its option; a CLI user has the flag.
       say(messageOf(error).replace('pass waitMs to wait for it', 'pass --pidfile-wait <duration> to wait for it'));
       const outcome: RunOutcome = error instanceof PidFileHeldError ? 'pidfile-held' : 'pidfile-failed';
-      const code = finish(o, report, { outcome }, startedAt, undefined);
+      const code = finish(o, report, { outcome }, startedAt, undefined, undefined);
       await finishOutput(OUTPUT_FLUSH_MS, STUCK_OUTPUT_MS);
       process.exit(code);
     }
@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       sockets = await openListenSockets(o, report);
     } catch (error) {
       say(messageOf(error));
-      const code = finish(o, report, { outcome: 'listen-failed' }, startedAt, pidfile);
+      const code = finish(o, report, { outcome: 'listen-failed' }, startedAt, pidfile, undefined);
       await finishOutput(OUTPUT_FLUSH_MS, STUCK_OUTPUT_MS);
       process.exit(code);
     }
@@ -101,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   removeHandlers();
   sockets?.release();
-  const code = finish(o, report, result, startedAt, pidfile);
+  const code = finish(o, report, result, startedAt, pidfile, stopAt);
   // Exit as soon as the report is out (bounded: a stalled reader, or a tree that could not be confirmed
   // gone, does not hold it): letting Node wind down its handles on its own adds milliseconds to every stop.
   await settledSoon(session.done);
@@ -139,10 +139,15 @@ function installSignals(session: RunSession, report: RunReport, reloadSignal: No
   };
 }
 
-function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: Date, pidfile: PidFileHandle | undefined): number {
+function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: Date, pidfile: PidFileHandle | undefined, stopAt: number | undefined): number {
   report.outcome = result.outcome;
   report.exitCode = exitCodeFor(result.outcome, result.childCode, o.exitCodes);
-  report.durationMs = Date.now() - startedAt.getTime();
+  // One meaning across the report family: durationMs runs from the stop request, as the library's.
+  report.lifeMs = Date.now() - startedAt.getTime();
+  const last = report.runs.at(-1);
+  const endedAt = last?.uptimeMs === undefined ? report.lifeMs : last.startMs + last.uptimeMs;
+  report.stopMs = Math.max(0, stopAt === undefined ? Math.min(endedAt, report.lifeMs) : report.lifeMs - (performance.now() - stopAt));
+  report.durationMs = report.lifeMs - report.stopMs;
   const stopLine = report.stop ? describeStopProcesses(report.stop, report.runs.at(-1)?.pid) : '';
   report.steps = stepsOf(report, stopLine);
   if (stopLine) say(stopLine);
@@ -173,7 +178,7 @@ function stepsOf(report: RunReport, stopLine: string): RunReport['steps'] {
     phase: 'run',
     status: run.readyError ? 'timed-out' : run.exitSignal === null && (run.exitCode ?? 0) === 0 ? 'ok' : stoppedRun(report, run) ? 'ok' : 'failed',
     startMs: run.startMs,
-    durationMs: run.uptimeMs ?? report.durationMs - run.startMs,
+    durationMs: run.uptimeMs ?? report.lifeMs - run.startMs,
     ...(run.readyError ? { error: { message: run.readyError } } : {}),
   }));
   for (const r of report.reloads ?? []) {
@@ -189,7 +194,7 @@ function stepsOf(report: RunReport, stopLine: string): RunReport['steps'] {
       name: `stop (${stop.stopSignal}${stop.escalation === 'sigkill' ? ' → SIGKILL' : ''})`,
       phase: 'close',
       status,
-      startMs: report.durationMs - stop.durationMs,
+      startMs: report.stopMs,
       durationMs: stop.durationMs,
       ...(status !== 'ok' && stopLine ? { error: { message: stopLine } } : {}),
     });

@@ -41,7 +41,7 @@ export interface RunStep {
   name: string;
   phase: 'start' | 'run' | 'drain' | 'close' | 'finish';
   status: 'ok' | 'failed' | 'timed-out' | 'skipped';
-  /** ms since the runner started. */
+  /** ms since `startedAt` (the runner's start), as a library step's is since its `startedAt`. */
   startMs: number;
   durationMs: number;
   error?: { message: string; code?: string };
@@ -127,9 +127,15 @@ export interface RunReport {
   reason: string;
   outcome: RunOutcome;
   exitCode: number;
-  /** ISO time at which the runner started. */
+  /** ISO time at which the runner started: 0 on the steps' time axis. */
   startedAt: string;
+  /** As in the library's report: ms from the stop request to the end (without a stop request, from
+   * the moment the runner began ending: the child's own exit, or a failure before it ran). */
   durationMs: number;
+  /** ms from `startedAt` to the stop request (the library's report: 0, it starts there). */
+  stopMs: number;
+  /** ms from `startedAt` to the end: the runner's whole life. */
+  lifeMs: number;
   deadlineMs: number;
   /** Where deadlineMs came from. */
   deadlineSource?: DeadlineSource;

@@ -105,6 +105,9 @@ test('python3 -m http.server dies of SIGTERM: exit-code warns (143), and {port} 
   assert.equal(exitCode.value, 143);
   assert.match(exitCode.message, /systemd/);
   assert.equal(checkOf(result, 'exit').status, 'pass');
+  // Issue 20 item 13: the result (and the page's title drawn from it) shows the port the run used.
+  assert.doesNotMatch(result.command.join(' '), /\{port\}/);
+  assert.match(result.command[3], /^\d+$/);
 });
 
 test('a Node service whose event loop blocks on SIGTERM: exit fails and --explain says the loop is blocked', async () => {

@@ -62,7 +62,7 @@ for (const [what, options, env] of [
 
 test('a clean shutdown ending just before the deadline with stdout full exits 0', GUARD, async () => {
   const fixture = await run({
-    lifecycles: [{ options: { deadlineMs: 700 }, onShutdown: 'flood:1000000', steps: [{ name: 'last', hooks: { finish: 'spin-until:40' } }] }],
+    lifecycles: [{ options: { deadlineMs: 2000 }, onShutdown: 'flood:1000000', steps: [{ name: 'last', hooks: { finish: 'spin-until:300' } }] }],
   });
   fixture.child.stdout.pause();
   const exit = await fixture.signalAndWait('SIGTERM');
@@ -140,6 +140,35 @@ test('process.exit from a close hook is deferred: the later tier still closes, a
   assert.equal(exit.code, 1);
   assert.match(fixture.stdout, /HOOK quitter close\nHOOK db close/);
   assert.match(fixture.stderr, /: 2 ok, 0 failed, 1 timed out, 0 skipped \(quitter \(close\) timed-out\)/);
+});
+
+// Issue 20 item 19: the report of a shutdown a hook ended with process.exit() is final and emitted.
+test('process.exit(0) from a close hook: the closed event still fires once, with the final report', GUARD, async () => {
+  const fixture = await run({
+    lifecycles: [{ options: { stepTimeoutMs: 300 }, steps: [{ name: 'done', hooks: { close: 'ok' } }, { name: 'quitter', hooks: { close: 'exit:0' } }] }],
+  });
+  const exit = await fixture.signalAndWait('SIGTERM');
+  assert.equal(exit.code, 1);
+  const [report, ...more] = reports(fixture.stdout);
+  assert.equal(more.length, 0);
+  assert.notEqual(report.outcome, 'clean');
+  assert.equal(status(report, 'done:close'), 'ok');
+  assert.equal(status(report, 'quitter:close'), 'timed-out');
+  assert.deepEqual(report.exitRequests.map((r) => r.code), [0]);
+});
+
+// Issue 20 item 19: a logger returning rejected promises neither loops nor holds the exit.
+test('a logger whose every write rejects: the shutdown ends clean, reported, without waiting for the deadline', GUARD, async () => {
+  const fixture = await run({
+    logger: 'rejecting',
+    lifecycles: [{ options: { deadlineMs: 20_000 }, steps: [{ name: 'db', hooks: { close: 'delay:50' } }] }],
+  });
+  const exit = await fixture.signalAndWait('SIGTERM');
+  const [report] = reports(fixture.stdout);
+  assert.equal(report?.outcome, 'clean', fixture.stderr);
+  assert.equal(status(report, 'db:close'), 'ok');
+  assert.ok(exit.code === 0 || exit.signal === 'SIGTERM', JSON.stringify(exit));
+  assert.doesNotMatch(fixture.stderr, /deadline of 20000 ms exceeded/);
 });
 
 test('with 200 concurrent steps the watchdog line names the blocking step first, within 4096 bytes', GUARD, async () => {
