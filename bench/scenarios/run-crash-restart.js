@@ -1,8 +1,9 @@
 // A service that crashes every 40 requests under `lastcall run --restart always`, with and without
 // --listen: connections refused while it is down (the backoff, the start of the next one).
 import net from 'node:net';
-import { startLoad } from '../load-client.js';
+
 import { sleep, spawnCommand } from '../lib.js';
+import { startLoad } from '../load-client.js';
 import { CLI, runFixture } from '../run-peers.js';
 
 const CRASHES = 5;

@@ -6,8 +6,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startLoad } from '../load-client.js';
+
 import { median, rootDir, sleep, spawnCommand } from '../lib.js';
+import { startLoad } from '../load-client.js';
 import { CLI, runFixture } from '../run-peers.js';
 
 const SERVICE = runFixture('listen-service.cjs');

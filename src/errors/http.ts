@@ -54,6 +54,8 @@ export class ListenFdsError extends LastcallError {
     readonly variable: string,
     readonly value: string,
   ) {
-    super(`Expected ${variable} to be ${variable === 'LISTEN_FDS' ? 'a count from 1 to 60' : 'one name per fd, separated by ":"'}, got "${value}"`);
+    super(
+      `Expected ${variable} to be ${variable === 'LISTEN_FDS' ? 'a count from 1 to 60' : 'one name per fd, separated by ":"'}, got "${value}"`,
+    );
   }
 }

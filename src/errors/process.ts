@@ -29,7 +29,9 @@ export class IpcTimeoutError extends LastcallError {
     readonly pid: number,
     readonly timeoutMs: number,
   ) {
-    super(`IPC message to process ${pid} was not written within ${timeoutMs} ms (the child is not reading its channel)`);
+    super(
+      `IPC message to process ${pid} was not written within ${timeoutMs} ms (the child is not reading its channel)`,
+    );
   }
 }
 
@@ -80,7 +82,11 @@ export class ReadinessTimeoutError extends LastcallError {
     /** What was waited for (`tcp:8080`), for `lastcall run --ready`. */
     readonly spec?: string,
   ) {
-    super(spec !== undefined ? `Not ready (${spec}) within ${timeoutMs} ms` : `Process ${pid ?? '?'} did not report ready within ${timeoutMs} ms`);
+    super(
+      spec !== undefined
+        ? `Not ready (${spec}) within ${timeoutMs} ms`
+        : `Process ${pid ?? '?'} did not report ready within ${timeoutMs} ms`,
+    );
   }
 }
 
@@ -93,6 +99,8 @@ export class ListenError extends LastcallError {
     readonly errno: string,
     cause?: unknown,
   ) {
-    super(`Could not listen on ${address}: ${errno === 'EADDRINUSE' ? 'address already in use (EADDRINUSE)' : errno}`, { cause });
+    super(`Could not listen on ${address}: ${errno === 'EADDRINUSE' ? 'address already in use (EADDRINUSE)' : errno}`, {
+      cause,
+    });
   }
 }

@@ -9,5 +9,12 @@ export { ManagedChild, type PipedManagedChild, spawnManaged } from './managed-ch
 export { type SpawnManagedOptions } from './spawn-options.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { type ReadinessOptions, type RestartPolicy, type SuperviseOptions } from './supervise-options.js';
-export { type ChildFactory, supervise, Supervisor, type SupervisorEvents, type SupervisorExit, type SupervisorState } from './supervisor.js';
+export {
+  type ChildFactory,
+  supervise,
+  Supervisor,
+  type SupervisorEvents,
+  type SupervisorExit,
+  type SupervisorState,
+} from './supervisor.js';
 export { createTreeMarker, guardGroup, TreeWatch, watchTree, type WatchedProcess } from './tree-watch.js';

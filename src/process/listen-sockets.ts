@@ -1,5 +1,6 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+
 import { ListenError } from '../errors.js';
 import type { ListenFd } from './listen-fds.js';
 

@@ -1,9 +1,10 @@
 import type { StdioOptions } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { validateBoolean, validateDuration, validateOptions, validateString } from '../internal/validate.js';
-import { InvalidOptionError } from '../errors.js';
-import { type ListenFd, type NormalizedListenFds, normalizeListenFds, placeListenFds } from './listen-fds.js';
+
 import { handDownEnv, handDownMs } from '../core/deadline.js';
+import { InvalidOptionError } from '../errors.js';
+import { validateBoolean, validateDuration, validateOptions, validateString } from '../internal/validate.js';
+import { type ListenFd, type NormalizedListenFds, normalizeListenFds, placeListenFds } from './listen-fds.js';
 
 type StdioEntry = 'pipe' | 'ignore' | 'inherit' | number | null | undefined;
 
@@ -54,7 +55,19 @@ export interface NormalizedSpawnOptions {
   childDeadlineMs: number | undefined;
 }
 
-const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'stopSignal', 'guardian', 'handDownDeadline', 'listenFds'];
+const KNOWN = [
+  'cwd',
+  'env',
+  'stdio',
+  'ipc',
+  'serialization',
+  'graceMs',
+  'termMs',
+  'stopSignal',
+  'guardian',
+  'handDownDeadline',
+  'listenFds',
+];
 const STDIO_WORDS = ['pipe', 'ignore', 'inherit'];
 
 /** Checks everything at the call site; throws InvalidOptionError / UnknownOptionError. */
@@ -70,7 +83,8 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
   validateDuration('termMs', termMs, false);
   validateBoolean('guardian', guardian);
   const stopSignal = o.stopSignal ?? 'SIGTERM';
-  if (typeof stopSignal !== 'string' || !/^SIG[A-Z0-9]+$/.test(stopSignal)) throw new InvalidOptionError('stopSignal', 'a signal name such as "SIGTERM"', stopSignal);
+  if (typeof stopSignal !== 'string' || !/^SIG[A-Z0-9]+$/.test(stopSignal))
+    throw new InvalidOptionError('stopSignal', 'a signal name such as "SIGTERM"', stopSignal);
   validateBoolean('ipc', ipc);
   if (serialization !== 'json' && serialization !== 'advanced') {
     throw new InvalidOptionError('serialization', '"json" or "advanced"', serialization);
@@ -105,10 +119,19 @@ function normalizeHandDownBudget(value: unknown, graceMs: number, termMs: number
   if (value === true) return termMs;
   const deadlineMs = (value as { deadlineMs?: unknown } | null | undefined)?.deadlineMs;
   if (typeof deadlineMs !== 'number' || !(deadlineMs > 0)) {
-    throw new InvalidOptionError('handDownDeadline', 'true, false, or a lifecycle (an object with a positive deadlineMs)', value);
+    throw new InvalidOptionError(
+      'handDownDeadline',
+      'true, false, or a lifecycle (an object with a positive deadlineMs)',
+      value,
+    );
   }
   const budget = Math.min(termMs, deadlineMs - graceMs);
-  if (!(budget > 0)) throw new InvalidOptionError('handDownDeadline', `a lifecycle whose deadline (${deadlineMs} ms) exceeds graceMs (${graceMs} ms)`, value);
+  if (!(budget > 0))
+    throw new InvalidOptionError(
+      'handDownDeadline',
+      `a lifecycle whose deadline (${deadlineMs} ms) exceeds graceMs (${graceMs} ms)`,
+      value,
+    );
   return budget;
 }
 
@@ -126,7 +149,10 @@ function validateCwd(cwd: unknown): void {
 function normalizeStdio(stdio: unknown): StdioEntry[] {
   const entries = typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio;
   const ok = (e: unknown): boolean =>
-    e === null || e === undefined || STDIO_WORDS.includes(e as string) || (typeof e === 'number' && Number.isInteger(e) && e >= 0);
+    e === null ||
+    e === undefined ||
+    STDIO_WORDS.includes(e as string) ||
+    (typeof e === 'number' && Number.isInteger(e) && e >= 0);
   if (!Array.isArray(entries) || entries.length > 64 || !entries.every(ok)) {
     throw new InvalidOptionError('stdio', `"pipe", "ignore", "inherit" or an array of up to 64 of those or fds`, stdio);
   }

@@ -1,6 +1,7 @@
 // inheritedSockets(): systemd's LISTEN_* convention, checked against this process, cleared once read.
 import assert from 'node:assert/strict';
 import test from 'node:test';
+
 import { ListenFdsError } from 'lastcall';
 import { inheritedSockets } from 'lastcall/http';
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
+
 import { ListenError } from 'lastcall';
 import { holdListeningSockets, spawnManaged, supervise } from 'lastcall/process';
 

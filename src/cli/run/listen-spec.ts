@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
 import type { ListenAddress } from '../../process/index.js';
+import { UsageError } from '../errors.js';
 
 /**
  * `--listen [<name>=]tcp:<port>`, `tcp:<host>:<port>` (IPv6 in brackets), `unix:<path>`. Port 0 takes

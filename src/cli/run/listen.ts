@@ -1,4 +1,5 @@
 import { fstatSync } from 'node:fs';
+
 import { ListenError } from '../../errors.js';
 import type { ListenFd } from '../../process/index.js';
 import { type HeldSocket, holdListeningSockets, removeSocketFiles } from '../../process/index.js';

@@ -1,17 +1,18 @@
-import { type LongTimer, setLongTimeout } from '../../internal/long-timer.js';
 import { writeFileSync } from 'node:fs';
-import type { PidFileHandle } from '../../pidfile/index.js';
+
 import { PidFileHeldError } from '../../errors.js';
 import { messageOf } from '../../internal/describe.js';
-import { FORWARDED_SIGNALS, isSignalPending } from './forward.js';
-import { openListenSockets } from './listen.js';
-import { RUN_HELP } from './help.js';
-import { finishOutput, runOutput, say, setPrivateOutput } from './output.js';
+import { type LongTimer, setLongTimeout } from '../../internal/long-timer.js';
+import type { PidFileHandle } from '../../pidfile/index.js';
 import { exitCodeFor } from './exit-codes.js';
-import { describeStopProcesses } from './stop.js';
+import { FORWARDED_SIGNALS, isSignalPending } from './forward.js';
+import { RUN_HELP } from './help.js';
+import { openListenSockets } from './listen.js';
 import { parseRunOptions, type RunOptions } from './options.js';
+import { finishOutput, runOutput, say, setPrivateOutput } from './output.js';
 import type { RunOutcome, RunReport } from './report.js';
 import { type RunResult, RunSession } from './session.js';
+import { describeStopProcesses } from './stop.js';
 
 /** One line, for when lastcall itself runs as PID 1 (a container's entrypoint): see README "PID 1". */
 export const PID1_WARNING =
@@ -37,9 +38,23 @@ export async function main(argv: string[]): Promise<number> {
   setPrivateOutput(o.ready?.kind === 'log' ? [1, 2] : []);
   const startedAt = new Date();
   const report: RunReport = {
-    kind: 'run', command: [o.command, ...o.args], reason: '', outcome: 'exited', exitCode: 0,
-    startedAt: startedAt.toISOString(), durationMs: 0, stopMs: 0, lifeMs: 0, deadlineMs: o.deadlineMs, steps: [], runs: [], restarts: 0,
-    notify: 'not-requested', forwarded: [], warnings: [], deadlineSource: o.deadlineSource,
+    kind: 'run',
+    command: [o.command, ...o.args],
+    reason: '',
+    outcome: 'exited',
+    exitCode: 0,
+    startedAt: startedAt.toISOString(),
+    durationMs: 0,
+    stopMs: 0,
+    lifeMs: 0,
+    deadlineMs: o.deadlineMs,
+    steps: [],
+    runs: [],
+    restarts: 0,
+    notify: 'not-requested',
+    forwarded: [],
+    warnings: [],
+    deadlineSource: o.deadlineSource,
   };
   for (const warning of o.warnings) {
     say(warning.replace(/^lastcall: /, ''));
@@ -139,14 +154,24 @@ function installSignals(session: RunSession, report: RunReport, reloadSignal: No
   };
 }
 
-function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: Date, pidfile: PidFileHandle | undefined, stopAt: number | undefined): number {
+function finish(
+  o: RunOptions,
+  report: RunReport,
+  result: RunResult,
+  startedAt: Date,
+  pidfile: PidFileHandle | undefined,
+  stopAt: number | undefined,
+): number {
   report.outcome = result.outcome;
   report.exitCode = exitCodeFor(result.outcome, result.childCode, o.exitCodes);
   // One meaning across the report family: durationMs runs from the stop request, as the library's.
   report.lifeMs = Date.now() - startedAt.getTime();
   const last = report.runs.at(-1);
   const endedAt = last?.uptimeMs === undefined ? report.lifeMs : last.startMs + last.uptimeMs;
-  report.stopMs = Math.max(0, stopAt === undefined ? Math.min(endedAt, report.lifeMs) : report.lifeMs - (performance.now() - stopAt));
+  report.stopMs = Math.max(
+    0,
+    stopAt === undefined ? Math.min(endedAt, report.lifeMs) : report.lifeMs - (performance.now() - stopAt),
+  );
   report.durationMs = report.lifeMs - report.stopMs;
   const stopLine = report.stop ? describeStopProcesses(report.stop, report.runs.at(-1)?.pid) : '';
   report.steps = stepsOf(report, stopLine);
@@ -158,7 +183,12 @@ function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: 
     report.warnings.push(`could not remove ${o.pidfile}: ${messageOf(error)}`);
   }
   // Sub-millisecond digits are noise in a report; one decimal keeps it readable.
-  const json = JSON.stringify(report, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 10) / 10 : value), 2);
+  const json = JSON.stringify(
+    report,
+    (_key, value: unknown) =>
+      typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 10) / 10 : value,
+    2,
+  );
   if (o.report !== undefined) {
     try {
       writeFileSync(o.report, `${json}\n`);
@@ -176,7 +206,13 @@ function stepsOf(report: RunReport, stopLine: string): RunReport['steps'] {
   const steps: RunReport['steps'] = report.runs.map((run) => ({
     name: `run #${run.attempt}`,
     phase: 'run',
-    status: run.readyError ? 'timed-out' : run.exitSignal === null && (run.exitCode ?? 0) === 0 ? 'ok' : stoppedRun(report, run) ? 'ok' : 'failed',
+    status: run.readyError
+      ? 'timed-out'
+      : run.exitSignal === null && (run.exitCode ?? 0) === 0
+        ? 'ok'
+        : stoppedRun(report, run)
+          ? 'ok'
+          : 'failed',
     startMs: run.startMs,
     durationMs: run.uptimeMs ?? report.lifeMs - run.startMs,
     ...(run.readyError ? { error: { message: run.readyError } } : {}),
@@ -185,11 +221,23 @@ function stepsOf(report: RunReport, stopLine: string): RunReport['steps'] {
     const status = r.result === 'ok' ? 'ok' : r.result === 'failed' ? 'failed' : 'skipped';
     const name = `reload #${r.reload} (${r.signal}${r.old?.escalation === 'sigkill' ? ', old child SIGKILLed' : ''})`;
     const durationMs = (r.readyMs ?? 0) + (r.old?.durationMs ?? 0);
-    steps.push({ name, phase: 'run', status, startMs: r.atMs, durationMs, ...(r.error ? { error: { message: r.error } } : {}) });
+    steps.push({
+      name,
+      phase: 'run',
+      status,
+      startMs: r.atMs,
+      durationMs,
+      ...(r.error ? { error: { message: r.error } } : {}),
+    });
   }
   const stop = report.stop;
   if (stop) {
-    const status = stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok';
+    const status =
+      stop.survivors === null || stop.survivors.length > 0
+        ? 'failed'
+        : stop.escalation === 'sigkill'
+          ? 'timed-out'
+          : 'ok';
     steps.push({
       name: `stop (${stop.stopSignal}${stop.escalation === 'sigkill' ? ' → SIGKILL' : ''})`,
       phase: 'close',
@@ -211,5 +259,8 @@ function stoppedRun(report: RunReport, run: RunReport['runs'][number]): boolean 
 }
 
 function settledSoon(promise: Promise<unknown>): Promise<boolean> {
-  return Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
+  return Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(false))),
+  ]);
 }

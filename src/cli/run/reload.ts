@@ -3,8 +3,8 @@ import { messageOf } from '../../internal/describe.js';
 import type { ManagedChild, Supervisor } from '../../process/index.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { notifySystemd } from './notify.js';
-import { say } from './output.js';
 import type { RunOptions } from './options.js';
+import { say } from './output.js';
 import type { RunAttempt, RunReload } from './report.js';
 
 export interface ReloadContext {

@@ -1,18 +1,26 @@
 import type { Readable } from 'node:stream';
-import { waitForSettled } from '../../internal/wait.js';
+
 import { ReadinessTimeoutError, SpawnError } from '../../errors.js';
 import { messageOf } from '../../internal/describe.js';
+import { waitForSettled } from '../../internal/wait.js';
+import {
+  type ListenFd,
+  type ManagedChild,
+  spawnManaged,
+  supervise,
+  type Supervisor,
+  type SupervisorExit,
+} from '../../process/index.js';
 import { ReadyExitedError } from '../errors.js';
-import { type ListenFd, type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
-import { adoptEnv } from './adopt.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
+import { adoptEnv } from './adopt.js';
+import { childStdio, copyChildOutput } from './child-stdio.js';
 import { notifySystemd } from './notify.js';
-import { say } from './output.js';
 import type { RunOptions } from './options.js';
+import { say } from './output.js';
 import { reloadChild } from './reload.js';
 import type { RunAttempt, RunReload, RunReport, RunResult } from './report.js';
-import { childStdio, copyChildOutput } from './child-stdio.js';
 
 export type { RunResult } from './report.js';
 import { killReserveMs, runStop } from './stop.js';
@@ -78,7 +86,13 @@ export class RunSession {
   #spawnChild(stdio: (string | number)[], termMs: number): ManagedChild {
     const listen = this.#sockets.length > 0 ? { listenFds: this.#sockets } : {};
     const env = this.#o.adopt ? { env: adoptEnv() } : {};
-    const o = { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, handDownDeadline: this.#o.handDownDeadline };
+    const o = {
+      stdio: stdio as never,
+      graceMs: 0,
+      termMs,
+      stopSignal: this.#o.stopSignal,
+      handDownDeadline: this.#o.handDownDeadline,
+    };
     const child = spawnManaged(this.#o.command, this.#o.args, { ...o, ...env, ...listen });
     if (child.childDeadlineMs !== undefined) this.report.childDeadlineMs = child.childDeadlineMs;
     return child;
@@ -99,7 +113,13 @@ export class RunSession {
 
   /** Records a new child in the report and copies its piped output through. */
   #attach(child: ManagedChild, reload?: number): RunAttempt {
-    const run: RunAttempt = { attempt: this.report.runs.length + 1, pid: child.pid, startMs: this.#now(), exitCode: null, exitSignal: null };
+    const run: RunAttempt = {
+      attempt: this.report.runs.length + 1,
+      pid: child.pid,
+      startMs: this.#now(),
+      exitCode: null,
+      exitSignal: null,
+    };
     if (reload !== undefined) run.reload = reload;
     this.report.runs.push(run);
     this.#runs.set(child, run);
@@ -116,18 +136,24 @@ export class RunSession {
     const spec = this.#o.ready;
     if (!spec) return void this.#markReady(run, false);
     const extra = spec.kind === 'fd' ? (child.process.stdio[spec.fd] as Readable | null | undefined) : undefined;
-    waitForReady(spec, { stdout: out, stderr: err, stdio: child.process.stdio, exited: child.waitForExit() }, {
-      timeoutMs: this.#o.readyTimeoutMs,
-      signal: this.#stopAbort.signal,
-    }).then(
-      () => this.#markReady(run, true),
-      (error: unknown) => {
-        if (this.#stopping || error instanceof ReadyExitedError && child.exited) return;
-        run.readyError = messageOf(error);
-        say(`${run.readyError}; stopping the child`);
-        void child.close().catch(() => {});
+    waitForReady(
+      spec,
+      { stdout: out, stderr: err, stdio: child.process.stdio, exited: child.waitForExit() },
+      {
+        timeoutMs: this.#o.readyTimeoutMs,
+        signal: this.#stopAbort.signal,
       },
-    ).finally(() => extra?.resume()); // keep the readiness fd drained so the child never blocks on it
+    )
+      .then(
+        () => this.#markReady(run, true),
+        (error: unknown) => {
+          if (this.#stopping || (error instanceof ReadyExitedError && child.exited)) return;
+          run.readyError = messageOf(error);
+          say(`${run.readyError}; stopping the child`);
+          void child.close().catch(() => {});
+        },
+      )
+      .finally(() => extra?.resume()); // keep the readiness fd drained so the child never blocks on it
   }
 
   #markReady(run: RunAttempt, announce: boolean): void {
@@ -150,14 +176,21 @@ export class RunSession {
     if (run?.readyError !== undefined && !this.#stopping) {
       // A readiness timeout is a failed run even if the child exited 0 when stopped: the supervisor
       // reads `exit.error` right after this event to choose whether to restart.
-      exit.error ??= new ReadinessTimeoutError(undefined, this.#o.readyTimeoutMs, this.#o.ready ? describeReadySpec(this.#o.ready) : '?');
+      exit.error ??= new ReadinessTimeoutError(
+        undefined,
+        this.#o.readyTimeoutMs,
+        this.#o.ready ? describeReadySpec(this.#o.ready) : '?',
+      );
     }
     if (run) {
       run.exitCode = exit.code;
       run.exitSignal = exit.signal;
       run.uptimeMs = exit.uptimeMs;
       run.endMs = this.#now();
-      void child?.close().then((r) => (run.cleanup = r.escalation), () => (run.cleanup = 'sigkill'));
+      void child?.close().then(
+        (r) => (run.cleanup = r.escalation),
+        () => (run.cleanup = 'sigkill'),
+      );
     }
     if (this.#stopping) return;
     const childCode = exit.signal ? signalExitCode(exit.signal) : (exit.code ?? 1);
@@ -177,14 +210,21 @@ export class RunSession {
     const run = child ? this.#runs.get(child) : undefined;
     if (run) run.restartDelayMs = delayMs;
     this.report.restarts += 1;
-    say(`child exited (${run ? describeExit({ code: run.exitCode, signal: run.exitSignal }) : '?'}); restart #${this.report.restarts} in ${delayMs} ms`);
+    say(
+      `child exited (${run ? describeExit({ code: run.exitCode, signal: run.exitSignal }) : '?'}); restart #${this.report.restarts} in ${delayMs} ms`,
+    );
   }
 
   /** --reload-signal: a new child on the same sockets, then the old one stopped (see reload.ts). */
   reload(signal: NodeJS.Signals): void {
     if (this.#finished || this.#stopping) return;
     if (this.#reloading) return say(`reload already in progress; ${signal} ignored`);
-    const entry: RunReload = { reload: (this.report.reloads?.length ?? 0) + 1, signal, atMs: this.#now(), result: 'in-progress' };
+    const entry: RunReload = {
+      reload: (this.report.reloads?.length ?? 0) + 1,
+      signal,
+      atMs: this.#now(),
+      result: 'in-progress',
+    };
     (this.report.reloads ??= []).push(entry);
     const termMs = Math.max(0, this.#o.deadlineMs - killReserveMs(this.#o.deadlineMs));
     const ctx = {
@@ -212,8 +252,23 @@ export class RunSession {
     void notifySystemd('STOPPING=1');
     const child = this.#sup.child;
     // Filled in when the stop completes; if the runner's deadline comes first, this is what it knew.
-    this.report.stop = { received, sender: 'unknown', stopSignal: this.#o.stopSignal, escalation: 'none', forced: false, durationMs: 0, survivors: null, processes: [] };
-    const target = { supervisor: this.#sup, child: child && !child.exited ? child : undefined, options: this.#o, received, force: this.#force };
+    this.report.stop = {
+      received,
+      sender: 'unknown',
+      stopSignal: this.#o.stopSignal,
+      escalation: 'none',
+      forced: false,
+      durationMs: 0,
+      survivors: null,
+      processes: [],
+    };
+    const target = {
+      supervisor: this.#sup,
+      child: child && !child.exited ? child : undefined,
+      options: this.#o,
+      received,
+      force: this.#force,
+    };
     // A reload's other children (the one getting ready, the old one stopping) stop alongside.
     const extra = [...this.#extra].map((c) => c.close({ signal: this.#force.signal }).catch(() => {}));
     Promise.all([runStop(target), ...extra]).then(

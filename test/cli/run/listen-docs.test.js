@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
+
 import { startLoad } from '../../helpers/listen-load.js';
 import { codeBlocks, readDoc } from '../../helpers/markdown.js';
 import { startRun, tempDir } from '../../helpers/run.js';

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
+
 import { startLoad } from '../../helpers/listen-load.js';
 import { FIXTURES, isAlive, NODE, readJson, startRun, tempDir, waitGone } from '../../helpers/run.js';
 

@@ -2,11 +2,12 @@
 // LISTEN_FDS / LISTEN_PID (the child's own) / LISTEN_FDNAMES, not inherited by the child's children;
 // a socket-activated runner passes its sockets on; crash restarts refuse no connection; usage errors.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import test from 'node:test';
+
 import { startLoad } from '../../helpers/listen-load.js';
 import { FIXTURES, NODE, readJson, runToEnd, startRun, tempDir } from '../../helpers/run.js';
 
