@@ -17,7 +17,10 @@ export default tseslint.config(
         { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
         // A default import of a CommonJS module reaches the .d.ts files, which then need the
         // consumer's esModuleInterop (TS1192 in a plain `module: commonjs` project).
-        { selector: 'ImportDefaultSpecifier', message: 'Use a namespace or named import: declarations must compile without esModuleInterop.' },
+        {
+          selector: 'ImportDefaultSpecifier',
+          message: 'Use a namespace or named import: declarations must compile without esModuleInterop.',
+        },
       ],
     },
   },
@@ -26,7 +29,7 @@ export default tseslint.config(
     // 'warn' until the lead's one `npm run format` over the tree; then 'error'.
     files: ['**/*.ts', '**/*.js'],
     plugins: { 'simple-import-sort': simpleImportSort },
-    rules: { 'simple-import-sort/imports': 'warn' },
+    rules: { 'simple-import-sort/imports': 'error' },
   },
   {
     files: ['**/*.js'],

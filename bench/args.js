@@ -41,7 +41,10 @@ export function parseBenchArgs(argv) {
   }
   let only;
   if (values.only !== undefined) {
-    only = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+    only = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (only.length === 0) throw new UsageError('Expected "--only" to name at least one scenario');
   }
   return {

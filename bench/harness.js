@@ -61,7 +61,8 @@ async function runOnce(scenario, { library, quick, capMs, round, runs }) {
 }
 
 function checkFigures(scenario, figures) {
-  if (!figures || typeof figures !== 'object') throw new Error(`run() returned ${typeof figures}, expected an object of figures`);
+  if (!figures || typeof figures !== 'object')
+    throw new Error(`run() returned ${typeof figures}, expected an object of figures`);
   const out = {};
   for (const key of Object.keys(scenario.figures)) {
     const v = figures[key];

@@ -1,9 +1,9 @@
 // Helpers for bench scenarios: spawn fixtures, wait for READY, measure signal→exit, cap hung processes,
 // clean up everything started, and summarise figures. Plain ESM, no dependencies.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
 export const rootDir = path.dirname(benchDir);
@@ -54,7 +54,9 @@ export function spawnCommand(command, argv, { env, cwd = rootDir, label = path.b
     }
   });
   child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => { stderrTail = (stderrTail + chunk).slice(-4000); });
+  child.stderr.on('data', (chunk) => {
+    stderrTail = (stderrTail + chunk).slice(-4000);
+  });
 
   handle.exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => {
@@ -75,28 +77,41 @@ export function spawnCommand(command, argv, { env, cwd = rootDir, label = path.b
   handle.stderr = () => stderrTail;
 
   /** Resolves with the first stdout line (past or future) matching `re`; rejects on timeout or exit. */
-  handle.waitForLine = (re, timeoutMs = 10_000) => new Promise((resolve, reject) => {
-    const found = handle.lines.find((l) => re.test(l));
-    if (found !== undefined) return resolve(found);
-    const fail = (why) => {
-      cleanup();
-      const summary = summariseStderr(stderrTail);
-      reject(new Error(`${label}: ${why} waiting for ${re}${summary ? `; stderr: ${summary}` : ''}`));
-    };
-    const w = {
-      check: (line) => { if (re.test(line)) { cleanup(); resolve(line); } },
-      exit: () => fail(`exited (code ${handle.exitInfo.code}, signal ${handle.exitInfo.signal})`),
-    };
-    const timer = setTimeout(() => fail(`timed out after ${timeoutMs} ms`), timeoutMs);
-    const cleanup = () => { clearTimeout(timer); waiters.delete(w); };
-    if (handle.exitInfo) return w.exit();
-    waiters.add(w);
-  });
+  handle.waitForLine = (re, timeoutMs = 10_000) =>
+    new Promise((resolve, reject) => {
+      const found = handle.lines.find((l) => re.test(l));
+      if (found !== undefined) return resolve(found);
+      const fail = (why) => {
+        cleanup();
+        const summary = summariseStderr(stderrTail);
+        reject(new Error(`${label}: ${why} waiting for ${re}${summary ? `; stderr: ${summary}` : ''}`));
+      };
+      const w = {
+        check: (line) => {
+          if (re.test(line)) {
+            cleanup();
+            resolve(line);
+          }
+        },
+        exit: () => fail(`exited (code ${handle.exitInfo.code}, signal ${handle.exitInfo.signal})`),
+      };
+      const timer = setTimeout(() => fail(`timed out after ${timeoutMs} ms`), timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(w);
+      };
+      if (handle.exitInfo) return w.exit();
+      waiters.add(w);
+    });
 
   /** Sends `name` to the process itself (not its group); returns performance.now() just before. */
   handle.signal = (name = 'SIGTERM') => {
     const t0 = performance.now();
-    try { process.kill(child.pid, name); } catch (error) { if (error.code !== 'ESRCH') throw error; }
+    try {
+      process.kill(child.pid, name);
+    } catch (error) {
+      if (error.code !== 'ESRCH') throw error;
+    }
     return t0;
   };
   /** SIGKILLs the whole process group (the fixture and anything it spawned). */
@@ -111,13 +126,23 @@ export function spawnFixture(scenario, library, options) {
 
 /** The line of a stderr tail that best explains a crash: the first error line, else the last line. */
 export function summariseStderr(text) {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return (lines.find((l) => /^(\w*Error\b|Error \[)|Error:/.test(l)) ?? lines.at(-1) ?? '').slice(0, 300);
 }
 
 function killGroup(pid) {
-  try { process.kill(-pid, 'SIGKILL'); } catch (error) {
-    if (error.code !== 'ESRCH') try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (error) {
+    if (error.code !== 'ESRCH')
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
   }
 }
 
@@ -152,7 +177,11 @@ export async function measureSignalToExit(handle, { signal = 'SIGTERM', capMs })
  * return { exitMs, exitCode } or, when it outlived capMs, { exitMs: hungLabel, exitCode: hungLabel }.
  * A fixture that dies before READY throws (the harness shows an error row).
  */
-export async function runToExit(scenario, library, { capMs, signal = 'SIGTERM', readyTimeoutMs = 10_000, env, args } = {}) {
+export async function runToExit(
+  scenario,
+  library,
+  { capMs, signal = 'SIGTERM', readyTimeoutMs = 10_000, env, args } = {},
+) {
   const handle = spawnFixture(scenario, library, { env, args });
   try {
     await handle.waitForLine(/^READY$/, readyTimeoutMs);

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { benchDir, rootDir, spawnCommand } from './lib.js';
 
 export const RUNNERS = ['lastcall', 'tini', 'dumb-init'];

@@ -4,11 +4,12 @@
 // Exit codes: 0 ok; 1 the harness broke or a lastcall fixture errored; 2 bad usage.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
 import { parseBenchArgs, usage, UsageError } from './args.js';
-import { loadScenarios } from './scenarios-loader.js';
 import { runScenario } from './harness.js';
-import { renderScenario, renderDocument, machineInfo, formatNumber } from './report.js';
 import { killAll, rootDir } from './lib.js';
+import { formatNumber, machineInfo, renderDocument, renderScenario } from './report.js';
+import { loadScenarios } from './scenarios-loader.js';
 
 const interrupt = (signal) => {
   killAll();
@@ -43,7 +44,9 @@ async function main(argv) {
   const results = [];
   let lastcallFailed = false;
   for (const scenario of scenarios) {
-    process.stderr.write(`bench: ${scenario.name} (${options.runs} run${options.runs === 1 ? '' : 's'} × ${scenario.libraries.length} libraries)\n`);
+    process.stderr.write(
+      `bench: ${scenario.name} (${options.runs} run${options.runs === 1 ? '' : 's'} × ${scenario.libraries.length} libraries)\n`,
+    );
     const result = await runScenario(scenario, { runs: options.runs, quick: options.quick, onRun: progress });
     if (result.rounds.some((r) => r.lastcall?.error)) lastcallFailed = true;
     results.push(result);
@@ -70,7 +73,9 @@ async function main(argv) {
 function progress({ scenario, library, round, result }) {
   const text = result.error
     ? `error: ${result.error.split('\n')[0]}`
-    : Object.entries(result.figures).map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : v}`).join(' ');
+    : Object.entries(result.figures)
+        .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : v}`)
+        .join(' ');
   process.stderr.write(`  ${scenario} #${round + 1} ${library}: ${text}\n`);
 }
 
@@ -81,7 +86,9 @@ function commandLine(argv) {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (error) => {
     killAll();
     process.stderr.write(`bench: harness error: ${error?.stack ?? error}\n`);

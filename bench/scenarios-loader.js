@@ -1,7 +1,8 @@
 // Discovers bench/scenarios/*.js and checks each exported `scenario` has the documented shape.
 import { readdir } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 import { benchDir } from './lib.js';
 
 export const scenariosDir = path.join(benchDir, 'scenarios');
@@ -9,7 +10,10 @@ export const scenariosDir = path.join(benchDir, 'scenarios');
 /** Scenario names, sorted, from the file names in bench/scenarios. */
 export async function listScenarios(dir = scenariosDir) {
   const files = await readdir(dir);
-  return files.filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort();
+  return files
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => f.slice(0, -3))
+    .sort();
 }
 
 /** Imports and validates the named scenarios (all when `only` is undefined). Throws on a bad one. */
@@ -18,7 +22,9 @@ export async function loadScenarios(only, dir = scenariosDir) {
   const names = only ?? available;
   const unknown = names.filter((n) => !available.includes(n));
   if (unknown.length > 0) {
-    const error = new Error(`Unknown scenario ${unknown.map((n) => `"${n}"`).join(', ')}; available: ${available.join(', ')}`);
+    const error = new Error(
+      `Unknown scenario ${unknown.map((n) => `"${n}"`).join(', ')}; available: ${available.join(', ')}`,
+    );
     error.usage = true;
     throw error;
   }
@@ -33,7 +39,9 @@ export async function loadScenarios(only, dir = scenariosDir) {
 
 /** Throws an Error naming the file and the first problem found. */
 export function validateScenario(s, name) {
-  const fail = (what) => { throw new Error(`bench/scenarios/${name}.js: ${what}`); };
+  const fail = (what) => {
+    throw new Error(`bench/scenarios/${name}.js: ${what}`);
+  };
   if (!s || typeof s !== 'object') fail('must export `scenario` (an object)');
   if (s.name !== name) fail(`scenario.name must be "${name}" (the file name), got ${JSON.stringify(s.name)}`);
   for (const key of ['title', 'meaning']) {
@@ -51,7 +59,8 @@ export function validateScenario(s, name) {
     if (f.better !== undefined && f.better !== 'lower' && f.better !== 'higher') {
       fail(`figures.${key}.better must be 'lower', 'higher' or absent`);
     }
-    if (f.kind !== undefined && f.kind !== 'number' && f.kind !== 'set') fail(`figures.${key}.kind must be 'number' or 'set'`);
+    if (f.kind !== undefined && f.kind !== 'number' && f.kind !== 'set')
+      fail(`figures.${key}.kind must be 'number' or 'set'`);
   }
   for (const key of ['capMs', 'quickCapMs']) {
     if (s[key] !== undefined && !(typeof s[key] === 'number' && s[key] > 0 && Number.isFinite(s[key]))) {

@@ -1,8 +1,8 @@
 // `npm run demo`: the five production incidents lastcall exists for, each run twice (ordinary Node code
 // that fails the way production did, then the same service with lastcall), side by side.
+import { runDoctorIfAvailable } from './doctor-hook.js';
 import { describeExit, incidents, runAll } from './incidents/runner/incidents.js';
 import { formatTable } from './incidents/runner/table.js';
-import { runDoctorIfAvailable } from './doctor-hook.js';
 
 const out = (text = '') => process.stdout.write(`${text}\n`);
 const started = performance.now();
@@ -12,7 +12,10 @@ out('Each runs twice: "without" is ordinary Node code, "with" is the same servic
 out('A service manager sends SIGTERM and SIGKILLs after 3 s (production: minutes; scaled down).\n');
 
 const only = process.argv.slice(2); // `npm run demo -- 1 5`: only some incidents
-const rows = await runAll({ only: only.length > 0 ? only : undefined, onResult: (row) => out(`  ran ${row.incident} ${label(row)}: ${describeExit(row)}`) });
+const rows = await runAll({
+  only: only.length > 0 ? only : undefined,
+  onResult: (row) => out(`  ran ${row.incident} ${label(row)}: ${describeExit(row)}`),
+});
 const runsMs = performance.now() - started;
 out();
 out(
@@ -26,9 +29,10 @@ out(
 );
 out();
 out('In production:');
-for (const incident of incidents.filter((i) => rows.some((r) => r.incident === i.id))) out(`  ${incident.id.split('-')[0]}. ${incident.original}`);
+for (const incident of incidents.filter((i) => rows.some((r) => r.incident === i.id)))
+  out(`  ${incident.id.split('-')[0]}. ${incident.original}`);
 out('An exit 1 "with" lastcall is honest: a step timed out, and lastcall\'s report names it');
-out('(INCIDENTS_DEBUG=1 npm run incidents prints each service\'s stderr, that report included).');
+out("(INCIDENTS_DEBUG=1 npm run incidents prints each service's stderr, that report included).");
 out('Each folder under examples/incidents/ has a five-line README and both variants; npm run incidents');
 out('prints every figure; test/examples/ asserts them.');
 const doctorStarted = performance.now();

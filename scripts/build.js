@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
 // Rollup's WebAssembly build, pinned: the native build needs a platform package per OS, and later
 // wasm-node versions add an optional binary that refuses Node 20 (npm ci would warn EBADENGINE).
 import { rollup } from '@rollup/wasm-node';

@@ -36,7 +36,8 @@ const BLOCK = /<!-- lastcall:([a-z-]+ [a-z-]+) -->\n[\s\S]*?<!-- \/lastcall:\1 -
 export function rewrite(markdown, tables) {
   return markdown.replace(BLOCK, (_, name) => {
     const table = tables.get(name);
-    if (table === undefined) throw new Error(`unknown block <!-- lastcall:${name} -->; known: ${[...tables.keys()].join(', ')}`);
+    if (table === undefined)
+      throw new Error(`unknown block <!-- lastcall:${name} -->; known: ${[...tables.keys()].join(', ')}`);
     return `<!-- lastcall:${name} -->\n${table}\n<!-- /lastcall:${name} -->`;
   });
 }
@@ -49,7 +50,14 @@ export function blockNames(markdown) {
 /** README.md and every docs/*.md, as { path, text }. */
 export function markdownFiles() {
   const docs = join(root, 'docs');
-  const paths = [join(root, 'README.md'), ...(existsSync(docs) ? readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => join(docs, f)) : [])];
+  const paths = [
+    join(root, 'README.md'),
+    ...(existsSync(docs)
+      ? readdirSync(docs)
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => join(docs, f))
+      : []),
+  ];
   return paths.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 }
 

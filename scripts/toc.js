@@ -15,7 +15,10 @@ export function headings(markdown) {
     if (line.startsWith('```')) fenced = !fenced;
     const match = fenced ? null : /^(#{1,6}) (.+?)\s*$/.exec(line);
     if (!match) continue;
-    const base = match[2].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = match[2]
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     result.push({ level: match[1].length, text: match[2], slug: count === 0 ? base : `${base}-${count}` });

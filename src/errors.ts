@@ -29,12 +29,19 @@ export {
 } from './errors/core.js';
 
 /** http: the server handed over, its forced close, health checks */
-export { HealthCheckTimeoutError, HttpForcedCloseError, NotAServerError, ServerClosedError } from './errors/http.js';
+export {
+  HealthCheckTimeoutError,
+  HttpForcedCloseError,
+  ListenFdsError,
+  NotAServerError,
+  ServerClosedError,
+} from './errors/http.js';
 
 /** process: spawning, IPC, the tree's close, supervision and readiness */
 export {
   IpcClosedError,
   IpcTimeoutError,
+  ListenError,
   ProcessSurvivorsError,
   ReadinessTimeoutError,
   SpawnError,

@@ -46,6 +46,8 @@ export {
   IpcTimeoutError,
   LastcallError,
   LifecycleStateError,
+  ListenError,
+  ListenFdsError,
   NotAServerError,
   PhaseTimeoutError,
   PidFileAccessError,

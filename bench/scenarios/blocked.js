@@ -4,7 +4,8 @@ import { runToExit } from '../lib.js';
 export const scenario = {
   name: 'blocked',
   title: 'A close step that blocks the event loop forever',
-  meaning: 'Time from SIGTERM to process exit when one close step runs `for (;;) {}` (deadline 1000 ms); ' +
+  meaning:
+    'Time from SIGTERM to process exit when one close step runs `for (;;) {}` (deadline 1000 ms); ' +
     'lower is better. A timer-based deadline cannot fire on a blocked event loop, so such a process ' +
     'runs until the cap SIGKILLs it.',
   libraries: ['lastcall', 'close-with-grace', 'lightship', 'terminus', 'plain'],

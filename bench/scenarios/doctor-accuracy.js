@@ -1,9 +1,10 @@
 // Doctor's verdicts on its test fixtures (test/fixtures/doctor): for each fixture, each check's
 // status as found, against what the fixture is built to show.
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 import { rootDir } from '../lib.js';
 
 const CHECKS = ['ready', 'exit', 'exit-code', 'intake', 'in-flight', 'resets', 'orphans', 'files'];
@@ -14,17 +15,31 @@ const fixture = (name) => path.join(rootDir, 'test', 'fixtures', 'doctor', name)
 const FIXTURES = {
   'lastcall-service': { command: (pid) => [process.execPath, fixture('lastcall-service.js'), pid], expect: ALL_PASS },
   'asyncio-drain.py': { command: (pid) => ['python3', fixture('asyncio-drain.py'), pid], expect: ALL_PASS },
-  swallow: { command: () => [process.execPath, fixture('swallow.js')], expect: { exit: 'fail', 'exit-code': 'fail', intake: 'fail' } },
-  'reset-inflight': { command: () => [process.execPath, fixture('reset-inflight.js')], expect: { 'in-flight': 'fail' }, flags: ['--ready', 'log:^READY$'] },
+  swallow: {
+    command: () => [process.execPath, fixture('swallow.js')],
+    expect: { exit: 'fail', 'exit-code': 'fail', intake: 'fail' },
+  },
+  'reset-inflight': {
+    command: () => [process.execPath, fixture('reset-inflight.js')],
+    expect: { 'in-flight': 'fail' },
+    flags: ['--ready', 'log:^READY$'],
+  },
   'idle-close': { command: () => [process.execPath, fixture('idle-close.js')], expect: { resets: 'fail' } },
   'setsid-children': { command: () => [process.execPath, fixture('setsid-children.js')], expect: { orphans: 'fail' } },
-  'pidfile-left.py': { command: (pid) => ['python3', fixture('pidfile-left.py'), pid], expect: { exit: 'fail', files: 'fail' } },
+  'pidfile-left.py': {
+    command: (pid) => ['python3', fixture('pidfile-left.py'), pid],
+    expect: { exit: 'fail', files: 'fail' },
+  },
   'pipe-child': { command: () => [process.execPath, fixture('pipe-child.js')], expect: { exit: 'fail' } },
 };
 
 function runDoctor(args, signal) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(rootDir, 'dist', 'cli', 'main.js'), 'doctor', '--json', ...args], { cwd: rootDir, stdio: ['ignore', 'pipe', 'ignore'], signal });
+    const child = spawn(process.execPath, [path.join(rootDir, 'dist', 'cli', 'main.js'), 'doctor', '--json', ...args], {
+      cwd: rootDir,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      signal,
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
     child.on('error', reject);
@@ -57,7 +72,10 @@ export const scenario = {
     const dir = await mkdtemp(path.join(tmpdir(), 'doctor-accuracy-'));
     try {
       const pid = path.join(dir, 'service.pid');
-      const result = await runDoctor(['--after', '500ms', '--deadline', '1500ms', '--pidfile', pid, ...flags, '--', ...command(pid)], signal);
+      const result = await runDoctor(
+        ['--after', '500ms', '--deadline', '1500ms', '--pidfile', pid, ...flags, '--', ...command(pid)],
+        signal,
+      );
       const figures = {};
       let met = 0;
       for (const id of CHECKS) {

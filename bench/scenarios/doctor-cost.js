@@ -1,6 +1,7 @@
 // Doctor's own overhead: the requests/s its load client (build/modules/cli/doctor/load.js, the one doctor
 // uses) reaches against bare node:http at 20 connections, next to autocannon in the same run.
 import autocannon from 'autocannon';
+
 import { rootDir, spawnFixture } from '../lib.js';
 
 const CONNECTIONS = 20;

@@ -1,6 +1,13 @@
 // A rolling restart of 3 instances behind HAProxy (active health checks on the readiness path),
 // under keep-alive load: requests failed, SIGTERM→exit per instance, the whole rollout.
-import { CHECK_FALL, CHECK_INTER_MS, FLOOR_MS, haproxyMissing, rollout, WORK_MS } from '../fixtures/fleet-rollout/_fleet.js';
+import {
+  CHECK_FALL,
+  CHECK_INTER_MS,
+  FLOOR_MS,
+  haproxyMissing,
+  rollout,
+  WORK_MS,
+} from '../fixtures/fleet-rollout/_fleet.js';
 
 export const FLEET_LIBRARIES = ['lastcall', 'lastcall-fixed', 'terminus', 'lightship', 'http-terminator', 'plain'];
 

@@ -4,7 +4,8 @@ import { spawnFixture } from '../lib.js';
 export const scenario = {
   name: 'guardian-cost',
   title: 'Cost of the process guardian',
-  meaning: 'Latency of the first spawnManaged() call (it starts the guardian) and of the second, and the ' +
+  meaning:
+    'Latency of the first spawnManaged() call (it starts the guardian) and of the second, and the ' +
     'guardian\'s resident and proportional memory (dash `sh`); lower is better. "no-guardian" is the same ' +
     'code with { guardian: false }.',
   libraries: ['lastcall', 'no-guardian'],

@@ -1,7 +1,7 @@
 // 200 idle keep-alive sockets, 20 in-flight requests of 300 ms, SIGTERM 50 ms after they start,
 // then 10 requests on idle keep-alive sockets 20 ms after SIGTERM.
-import { capProcess, hungLabel, sleep, spawnFixture } from '../lib.js';
 import { openIdle, RawConnection, requestLikeAPool } from '../fixtures/http-drain/_client.js';
+import { capProcess, hungLabel, sleep, spawnFixture } from '../lib.js';
 
 const IDLE = 200;
 const IN_FLIGHT = 20;

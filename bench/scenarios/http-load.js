@@ -1,5 +1,6 @@
 // 100 keep-alive clients (node:http Agent) in a closed loop; SIGTERM in the middle.
 import http from 'node:http';
+
 import { capProcess, hungLabel, sleep, spawnFixture } from '../lib.js';
 
 const CLIENTS = 100;

@@ -1,6 +1,6 @@
 // Requests/s through each library's tracking vs bare node:http, measured in the same run.
-import { spawnFixture } from '../lib.js';
 import { closedLoop } from '../fixtures/http-overhead/_load.js';
+import { spawnFixture } from '../lib.js';
 
 const CONNECTIONS = 32;
 
@@ -35,7 +35,10 @@ export const scenario = {
       for (let i = 0; i < segments; i++) {
         const order = i % 2 === 0 ? ['bare', 'tracked'] : ['tracked', 'bare'];
         for (const which of order) {
-          const rps = await closedLoop(which === 'bare' ? barePort : trackedPort, { connections: CONNECTIONS, durationMs: segmentMs });
+          const rps = await closedLoop(which === 'bare' ? barePort : trackedPort, {
+            connections: CONNECTIONS,
+            durationMs: segmentMs,
+          });
           (which === 'bare' ? bareRuns : trackedRuns).push(rps);
         }
       }

@@ -2,8 +2,9 @@
 // caps them): SIGTERM→exit at each, to show the cost per socket and that it grows linearly.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { capProcess, hungLabel, spawnFixture } from '../lib.js';
+
 import { openIdle } from '../fixtures/http-drain/_client.js';
+import { capProcess, hungLabel, spawnFixture } from '../lib.js';
 
 const SIZES = [1000, 10_000, 30_000];
 const QUICK_SIZES = [200, 1000, 2000];

@@ -1,5 +1,6 @@
 // The wirings services really have, under keep-alive load: SIGTERM in the middle, requests counted.
 import http from 'node:http';
+
 import { capProcess, hungLabel, sleep, spawnFixture } from '../lib.js';
 
 const CLIENTS = 50;

@@ -1,12 +1,14 @@
 // A parent whose child started two grandchildren (one of them in a new session); the parent is stopped
 // with SIGTERM, and separately with SIGKILL. Figures: grandchildren still alive afterwards (of 2).
 import { readFileSync } from 'node:fs';
+
 import { spawnFixture } from '../lib.js';
 
 export const scenario = {
   name: 'orphans',
   title: 'Grandchildren left behind when the parent stops',
-  meaning: 'Grandchildren (of 2) still alive after the parent is stopped with SIGTERM, and after it is ' +
+  meaning:
+    'Grandchildren (of 2) still alive after the parent is stopped with SIGTERM, and after it is ' +
     'SIGKILLed (nothing in the parent runs); lower is better, 0 means no orphans.',
   libraries: ['lastcall', 'plain', 'execa', 'tree-kill'],
   figures: {
@@ -37,7 +39,12 @@ async function survivors(library, signal, settleMs) {
     return pids.filter(isAlive).length;
   } finally {
     handle.kill();
-    for (const pid of pids) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const pid of pids)
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
   }
 }
 

@@ -4,7 +4,8 @@ import { hungLabel, spawnFixture } from '../lib.js';
 export const scenario = {
   name: 'pipe-close',
   title: 'Closing a child blocked on a full stdout pipe',
-  meaning: 'Time from the start of close to the child\'s exit, when the child is blocked in a synchronous ' +
+  meaning:
+    "Time from the start of close to the child's exit, when the child is blocked in a synchronous " +
     '8 MiB write to a stdout pipe the parent stopped reading (paused), and has its own SIGTERM handler; lower is better ' +
     '(plain Node and execa wait EOF→5 s→SIGTERM→5 s→SIGKILL; quick mode caps them).',
   libraries: ['lastcall', 'plain', 'execa'],

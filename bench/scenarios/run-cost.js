@@ -1,13 +1,15 @@
 // What a supervisor costs: resident memory of the supervisor process, and spawn → child READY.
 import { performance } from 'node:perf_hooks';
+
 import { measureSignalToExit } from '../lib.js';
 import { rssKb, runFixture, RUNNERS, startSupervised } from '../run-peers.js';
 
 export const scenario = {
   name: 'run-cost',
   title: 'Supervisor cost: memory and start-up latency',
-  meaning: 'The supervisor\'s own resident memory (MB, the child excluded) and the time from spawning it to ' +
-    'the child\'s READY line (ms); lower is better. lastcall is a Node process (~40 MB), tini and dumb-init are C.',
+  meaning:
+    "The supervisor's own resident memory (MB, the child excluded) and the time from spawning it to " +
+    "the child's READY line (ms); lower is better. lastcall is a Node process (~40 MB), tini and dumb-init are C.",
   libraries: RUNNERS,
   figures: {
     rssMb: { label: 'supervisor RSS MB', better: 'lower', digits: 1 },

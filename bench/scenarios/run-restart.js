@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+
 import { capProcess, rootDir, sleep } from '../lib.js';
 import { startSupervised } from '../run-peers.js';
 
@@ -14,7 +15,8 @@ const PM2_BIN = path.join(rootDir, 'node_modules', 'pm2', 'bin', 'pm2');
 export const scenario = {
   name: 'run-restart',
   title: 'Crash loop: restart delays and give-up',
-  meaning: `Restart delays chosen (ms) for a configured schedule of ${SCHEDULE.join(', ')} ms ±20 % jitter, the ` +
+  meaning:
+    `Restart delays chosen (ms) for a configured schedule of ${SCHEDULE.join(', ')} ms ±20 % jitter, the ` +
     'largest deviation from it (%, lower is better; ≤ 20 is on schedule) and the exit code after giving up ' +
     '(123). tini and dumb-init do not restart. PM2 (a daemon, in a throw-away PM2_HOME) cannot express this ' +
     'schedule: --exp-backoff-restart-delay 100 multiplies by 1.5 (no factor, maximum or jitter setting; capped ' +
@@ -37,7 +39,15 @@ export const scenario = {
 };
 
 async function lastcallDelays(capMs) {
-  const flags = ['--restart', 'on-failure', '--backoff', '100ms..800ms', '--max-restarts', String(SCHEDULE.length), '--json'];
+  const flags = [
+    '--restart',
+    'on-failure',
+    '--backoff',
+    '100ms..800ms',
+    '--max-restarts',
+    String(SCHEDULE.length),
+    '--json',
+  ];
   const h = startSupervised('lastcall', ['sh', '-c', 'exit 3'], flags);
   try {
     const r = await capProcess(h, capMs);
@@ -55,8 +65,12 @@ async function pm2Delays(capMs) {
   const env = { ...process.env, PM2_HOME: home };
   const pm2 = (...args) => promisify(execFile)(process.execPath, [PM2_BIN, ...args], { env, timeout: capMs });
   const app = {
-    name: 'crash', script: '/bin/sh', args: ['-c', 'exit 3'], interpreter: 'none',
-    exp_backoff_restart_delay: SCHEDULE[0], max_restarts: SCHEDULE.length,
+    name: 'crash',
+    script: '/bin/sh',
+    args: ['-c', 'exit 3'],
+    interpreter: 'none',
+    exp_backoff_restart_delay: SCHEDULE[0],
+    max_restarts: SCHEDULE.length,
   };
   const ecosystem = path.join(home, 'ecosystem.json');
   try {

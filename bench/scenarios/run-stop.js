@@ -5,7 +5,8 @@ import { runFixture, RUNNERS, startSupervised } from '../run-peers.js';
 export const scenario = {
   name: 'run-stop',
   title: 'Supervisor stop: a child that exits at once on SIGTERM',
-  meaning: 'SIGTERM to the supervisor → supervisor exit, in ms (lower is better; the child and its ' +
+  meaning:
+    'SIGTERM to the supervisor → supervisor exit, in ms (lower is better; the child and its ' +
     'whole tree are confirmed gone first for lastcall); target ≤ 1.1× tini.',
   libraries: RUNNERS,
   figures: {
@@ -18,7 +19,9 @@ export const scenario = {
     try {
       await h.waitForLine(/^READY/, 10_000);
       const r = await measureSignalToExit(h, { capMs });
-      return r.hung ? { exitMs: hungLabel(capMs), exitCode: hungLabel(capMs) } : { exitMs: r.ms, exitCode: r.code ?? r.signal };
+      return r.hung
+        ? { exitMs: hungLabel(capMs), exitCode: hungLabel(capMs) }
+        : { exitMs: r.ms, exitCode: r.code ?? r.signal };
     } finally {
       h.kill();
     }

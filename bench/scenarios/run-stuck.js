@@ -5,7 +5,8 @@ import { isAlive, killPids, runFixture, RUNNERS, startSupervised } from '../run-
 export const scenario = {
   name: 'run-stuck',
   title: 'Supervisor stop: a child that ignores SIGTERM (lastcall --deadline 1s)',
-  meaning: 'SIGTERM → supervisor exit in ms (target ≤ 1100 for lastcall: deadline + 100 ms) and processes ' +
+  meaning:
+    'SIGTERM → supervisor exit in ms (target ≤ 1100 for lastcall: deadline + 100 ms) and processes ' +
     'of the child still alive afterwards; tini and dumb-init have no deadline and hang until the cap.',
   libraries: RUNNERS,
   figures: {

@@ -5,8 +5,9 @@ import { isAlive, killPids, runFixture, RUNNERS, startSupervised } from '../run-
 export const scenario = {
   name: 'run-tree',
   title: "Supervisor stop: a child with 2 setsid'd grandchildren",
-  meaning: 'Grandchildren (of 2) still alive the moment the supervisor has exited after SIGTERM (lower is ' +
-    'better; tini and dumb-init signal only the child or its group, so setsid\'d processes stay), and the time.',
+  meaning:
+    'Grandchildren (of 2) still alive the moment the supervisor has exited after SIGTERM (lower is ' +
+    "better; tini and dumb-init signal only the child or its group, so setsid'd processes stay), and the time.",
   libraries: RUNNERS,
   figures: {
     survivors: { label: 'survivors at exit', better: 'lower' },

@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+
 import { spawnFixture } from '../lib.js';
 
 export const scenario = {
   name: 'stale-lock',
   title: 'Restart after a SIGKILLed lock holder',
-  meaning: 'A holder takes the lock and is SIGKILLed; a new instance then tries every 300 ms. Figures: ' +
+  meaning:
+    'A holder takes the lock and is SIGKILLed; a new instance then tries every 300 ms. Figures: ' +
     'ms from the SIGKILL until the new instance holds the lock (its node start-up included), ms from ' +
     'its first try, and how many tries that took; lower is better, one try is the floor. proper-lockfile uses its defaults ' +
     '(stale after 10 s of unrefreshed mtime); a capped run shows the cap instead of a time.',

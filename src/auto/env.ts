@@ -1,6 +1,6 @@
-import { InvalidOptionError } from '../errors.js';
 import { validateExitPreset } from '../core/exit/presets.js';
 import type { LifecycleOptions } from '../core/types.js';
+import { InvalidOptionError } from '../errors.js';
 import { normalizeEnvDuration } from '../internal/validate.js';
 
 /**
@@ -36,7 +36,8 @@ export function normalizeAutoOptions(env: NodeJS.ProcessEnv = process.env): Life
   }
   const adopt = env.LASTCALL_ADOPT_SIGNAL_LISTENERS?.trim();
   if (adopt) {
-    if (adopt !== '0' && adopt !== '1') throw new InvalidOptionError('LASTCALL_ADOPT_SIGNAL_LISTENERS', '"0" or "1"', adopt);
+    if (adopt !== '0' && adopt !== '1')
+      throw new InvalidOptionError('LASTCALL_ADOPT_SIGNAL_LISTENERS', '"0" or "1"', adopt);
     options.adoptSignalListeners = adopt === '1';
   }
   return options;

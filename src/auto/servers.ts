@@ -1,7 +1,7 @@
-import diagnostics from 'node:diagnostics_channel';
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
+import * as diagnostics from 'node:diagnostics_channel';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
 
 /** What `lastcall/auto` adopts: a server of the app's that began listening. */
 export type ListeningServer = net.Server;
@@ -22,7 +22,9 @@ export function watchServers(onListening: (server: ListeningServer) => void): vo
     server.once('listening', () => onListening(server));
   };
   if (HAS_LISTEN_CHANNEL) {
-    diagnostics.subscribe('tracing:net.server.listen:asyncStart', (message) => note((message as { server?: unknown }).server));
+    diagnostics.subscribe('tracing:net.server.listen:asyncStart', (message) =>
+      note((message as { server?: unknown }).server),
+    );
     return;
   }
   // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its own `this` below
@@ -35,10 +37,22 @@ export function watchServers(onListening: (server: ListeningServer) => void): vo
 
 /** `http :3000`, `https 127.0.0.1:8443`, `net /run/app.sock`. */
 export function describeServer(server: ListeningServer): string {
-  const kind = server instanceof https.Server ? 'https' : server instanceof http.Server ? 'http' : typeof (server as http.Server).closeIdleConnections === 'function' ? 'https' : 'net';
+  const kind =
+    server instanceof https.Server
+      ? 'https'
+      : server instanceof http.Server
+        ? 'http'
+        : typeof (server as http.Server).closeIdleConnections === 'function'
+          ? 'https'
+          : 'net';
   const address = server.address();
   if (address === null) return `${kind} server`;
   if (typeof address === 'string') return `${kind} ${address}`;
-  const host = address.address === '::' || address.address === '0.0.0.0' ? '' : address.address.includes(':') ? `[${address.address}]` : address.address;
+  const host =
+    address.address === '::' || address.address === '0.0.0.0'
+      ? ''
+      : address.address.includes(':')
+        ? `[${address.address}]`
+        : address.address;
   return `${kind} ${host}:${address.port}`;
 }

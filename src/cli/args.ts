@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+
 import { UsageError } from './errors.js';
 import { type FlagTable, parseArgsOptions } from './flags.js';
 
@@ -20,7 +21,12 @@ export function parseCommandLine(argv: readonly string[], table: FlagTable): Par
   const own = split === -1 ? [...argv] : argv.slice(0, split);
   const command = split === -1 ? [] : argv.slice(split + 1);
   try {
-    const { values, positionals } = parseArgs({ args: own, options: parseArgsOptions(table), strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: own,
+      options: parseArgsOptions(table),
+      strict: true,
+      allowPositionals: true,
+    });
     return { values, command, positionals };
   } catch (error) {
     throw new UsageError(firstLine(error));

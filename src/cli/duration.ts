@@ -14,7 +14,9 @@ export function parseDuration(flag: string, value: string, bareMs = false): numb
   if (!match) throw new UsageError(`${flag}: expected a duration such as 1500ms, 2s or 1m, got "${value}"`);
   const n = Number(match[1]);
   if (match[2] === undefined && !bareMs && n > 0 && n < 1000) {
-    throw new UsageError(`${flag}: "${value}" has no unit; write ${match[1]}s for seconds (or ${match[1]}ms if you mean milliseconds)`);
+    throw new UsageError(
+      `${flag}: "${value}" has no unit; write ${match[1]}s for seconds (or ${match[1]}ms if you mean milliseconds)`,
+    );
   }
   const ms = n * (UNITS[match[2] ?? ''] ?? 1);
   if (!Number.isFinite(ms)) throw new UsageError(`${flag}: duration "${value}" is too large`);
@@ -25,6 +27,7 @@ export function parseDuration(flag: string, value: string, bareMs = false): numb
 export function parseCount(flag: string, value: string, min = 0): number {
   if (!/^\d+$/.test(value.trim())) throw new UsageError(`${flag}: expected a whole number, got "${value}"`);
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag}: expected a whole number >= ${min}, got "${value}"`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`${flag}: expected a whole number >= ${min}, got "${value}"`);
   return n;
 }

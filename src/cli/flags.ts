@@ -47,7 +47,11 @@ const NBSP = '\u00a0';
 export function parseArgsOptions(table: FlagTable): NonNullable<ParseArgsConfig['options']> {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const flag of table) {
-    options[flag.name] = { type: flag.type, ...(flag.repeatable === true && { multiple: true }), ...(flag.short !== undefined && { short: flag.short }) };
+    options[flag.name] = {
+      type: flag.type,
+      ...(flag.repeatable === true && { multiple: true }),
+      ...(flag.short !== undefined && { short: flag.short }),
+    };
   }
   return options;
 }
@@ -67,13 +71,19 @@ export function flagUsage(flag: Flag): string {
 
 /** What the default column says, markdown. */
 export function defaultCell(flag: Flag): string {
-  const base = flag.default !== undefined ? `\`${flag.default}\`` : (flag.defaultText ?? (flag.type === 'boolean' ? 'off' : 'none'));
+  const base =
+    flag.default !== undefined
+      ? `\`${flag.default}\``
+      : (flag.defaultText ?? (flag.type === 'boolean' ? 'off' : 'none'));
   return flag.env === undefined ? base : `${base} (env \`${flag.env}\`)`;
 }
 
 /** The flags as `--help` lines: usage, then the description and the default, wrapped under it. */
 export function helpText(table: FlagTable, positionals: readonly Positional[] = [], width = 100): string {
-  const entries: Flag[] = [...positionals.map((p): Flag => ({ name: p.name, type: 'string', description: p.description })), ...table];
+  const entries: Flag[] = [
+    ...positionals.map((p): Flag => ({ name: p.name, type: 'string', description: p.description })),
+    ...table,
+  ];
   const usageOf = (flag: Flag): string => (positionals.some((p) => p.name === flag.name) ? flag.name : flagUsage(flag));
   // A long usage (a list of choices) puts its description on the next line instead of widening all.
   const column = Math.min(MAX_USAGE_COLUMN, Math.max(...entries.map((flag) => usageOf(flag).length)) + 4);
@@ -123,7 +133,10 @@ export function cell(text: string): string {
 }
 
 export function plain(markdown: string): string {
-  return markdown.replaceAll('`', '').replaceAll('**', '').replace(/\[([^\]]+)\]\([^)]+\)/g, '$1');
+  return markdown
+    .replaceAll('`', '')
+    .replaceAll('**', '')
+    .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1');
 }
 
 function wrap(text: string, width: number): string[] {

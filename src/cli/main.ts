@@ -2,6 +2,7 @@
 // The `lastcall` command: a thin shell over the library. Each subcommand lives in its own module
 // and exports `main(argv): Promise<number>` (the exit code). Usage errors are one line and exit 2.
 import { readFileSync } from 'node:fs';
+
 import { UsageError } from './errors.js';
 
 /** Exit code for a usage error (bad flag, bad value, missing command). */

@@ -1,7 +1,7 @@
-import { setLongTimeout } from '../internal/long-timer.js';
-import { onLines } from '../internal/lines.js';
-import { onAbort, waitForTimeout } from '../internal/wait.js';
 import { AbortedError, ReadinessTimeoutError } from '../errors.js';
+import { onLines } from '../internal/lines.js';
+import { setLongTimeout } from '../internal/long-timer.js';
+import { onAbort, waitForTimeout } from '../internal/wait.js';
 import { ReadyExitedError, UsageError } from './errors.js';
 
 /** What `--ready` waits for. */
@@ -40,7 +40,9 @@ export const READY_TRY_MS = 1000;
  */
 export function parseReadySpec(flag: string, value: string): ReadySpec {
   const bad = (why: string): UsageError =>
-    new UsageError(`${flag}: ${why}; expected tcp:<port>, tcp:<host>:<port>, http://…, log:<regex> or fd:<n>, got "${value}"`);
+    new UsageError(
+      `${flag}: ${why}; expected tcp:<port>, tcp:<host>:<port>, http://…, log:<regex> or fd:<n>, got "${value}"`,
+    );
   if (/^https?:\/\//.test(value)) {
     try {
       return { kind: 'http', url: new URL(value).href };
@@ -66,7 +68,8 @@ export function parseReadySpec(flag: string, value: string): ReadySpec {
     }
   }
   if (kind === 'fd') {
-    if (!/^\d+$/.test(rest) || Number(rest) < 3 || Number(rest) > 64) throw bad('fd must be a number from 3 to 64 (0-2 are stdio)');
+    if (!/^\d+$/.test(rest) || Number(rest) < 3 || Number(rest) > 64)
+      throw bad('fd must be a number from 3 to 64 (0-2 are stdio)');
     return { kind: 'fd', fd: Number(rest) };
   }
   throw bad('unknown kind');
@@ -96,10 +99,14 @@ export function waitForReady(spec: ReadySpec, source: ReadySource, options: Wait
       if (error) reject(error);
       else resolve();
     };
-    const timer = setLongTimeout(() => settle(new ReadinessTimeoutError(undefined, options.timeoutMs, label)), options.timeoutMs);
+    const timer = setLongTimeout(
+      () => settle(new ReadinessTimeoutError(undefined, options.timeoutMs, label)),
+      options.timeoutMs,
+    );
     cleanups.push(() => timer.clear());
     if (options.signal) {
-      if (options.signal.aborted) return settle(new AbortedError(`Waiting for readiness (${label})`, options.signal.reason));
+      if (options.signal.aborted)
+        return settle(new AbortedError(`Waiting for readiness (${label})`, options.signal.reason));
       const signal = options.signal;
       cleanups.push(onAbort(signal, () => settle(new AbortedError(`Waiting for readiness (${label})`, signal.reason))));
     }
@@ -119,8 +126,10 @@ type Watcher<S extends ReadySpec> = (
 ) => () => void;
 
 const WATCHERS: { [K in ReadySpec['kind']]: Watcher<Extract<ReadySpec, { kind: K }>> } = {
-  tcp: (spec, _source, settle, stop, options) => poll(() => tryConnect(spec.host, spec.port), settle, stop, options.onTry),
-  http: (spec, _source, settle, stop, options) => poll(() => tryHttp(spec.url, options.anyHttpStatus === true), settle, stop, options.onTry),
+  tcp: (spec, _source, settle, stop, options) =>
+    poll(() => tryConnect(spec.host, spec.port), settle, stop, options.onTry),
+  http: (spec, _source, settle, stop, options) =>
+    poll(() => tryHttp(spec.url, options.anyHttpStatus === true), settle, stop, options.onTry),
   log: (spec, source, settle) => {
     const streams = [source.stdout, source.stderr].filter((s): s is NodeJS.ReadableStream => s != null);
     return watchLines(streams, (line) => spec.pattern.test(line), settle);
@@ -138,13 +147,22 @@ const WATCHERS: { [K in ReadySpec['kind']]: Watcher<Extract<ReadySpec, { kind: K
   },
 };
 
-function watchLines(streams: NodeJS.ReadableStream[], match: (line: string) => boolean, settle: () => void): () => void {
+function watchLines(
+  streams: NodeJS.ReadableStream[],
+  match: (line: string) => boolean,
+  settle: () => void,
+): () => void {
   const offs = streams.map((stream) => onLines(stream, (line) => match(line) && settle()));
   return () => offs.forEach((off) => off());
 }
 
 /** A try resolves '' when it succeeded, else how it failed. */
-function poll(attempt: () => Promise<string>, settle: () => void, stop: AbortSignal, onTry?: (outcome: string) => void): () => void {
+function poll(
+  attempt: () => Promise<string>,
+  settle: () => void,
+  stop: AbortSignal,
+  onTry?: (outcome: string) => void,
+): () => void {
   void (async () => {
     while (!stop.aborted) {
       const failure = await attempt();

@@ -1,10 +1,11 @@
 // `lastcall report <report.json> [--html <path>] [--json]`: draws the library's ShutdownReport, a
 // `lastcall run --report` file or a `lastcall doctor --json` result with the one renderer.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { UsageError } from './errors.js';
+
 import { parseCommandLine, stringFlag } from './args.js';
-import { type ExitCodeEntry, exitCodesHelp, type FlagTable, helpText, type Positional } from './flags.js';
 import type { DoctorResult } from './doctor/result.js';
+import { UsageError } from './errors.js';
+import { type ExitCodeEntry, exitCodesHelp, type FlagTable, helpText, type Positional } from './flags.js';
 import { doctorDoc, validateDoctorLike } from './render/doctor.js';
 import { renderHtml } from './render/html.js';
 import type { RenderDoc } from './render/model.js';
@@ -19,13 +20,20 @@ export const REPORT_FLAGS: FlagTable = [
 ];
 
 export const REPORT_ARGUMENTS: readonly Positional[] = [
-  { name: '<report.json>', description: 'a `ShutdownReport` as JSON (`serializeReport`), a `lastcall run --report` file, or `lastcall doctor --json` output' },
+  {
+    name: '<report.json>',
+    description:
+      'a `ShutdownReport` as JSON (`serializeReport`), a `lastcall run --report` file, or `lastcall doctor --json` output',
+  },
 ];
 
 /** `lastcall report`'s exit codes: `--help` and the docs' table. */
 export const REPORT_EXIT_CODES: readonly ExitCodeEntry[] = [
   { code: 0, when: 'drawn' },
-  { code: 2, when: 'the file is missing, not JSON, or not a report (the message names the file and the first bad field)' },
+  {
+    code: 2,
+    when: 'the file is missing, not JSON, or not a report (the message names the file and the first bad field)',
+  },
 ];
 
 const USAGE = `Usage: lastcall report <report.json> [--html <path>] [--json]
@@ -42,12 +50,15 @@ export function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return Promise.resolve(0);
   }
-  if (command.length > 0 || positionals.length !== 1) throw new UsageError(`report: expected one report file, got ${positionals.length + command.length} arguments`);
+  if (command.length > 0 || positionals.length !== 1)
+    throw new UsageError(`report: expected one report file, got ${positionals.length + command.length} arguments`);
   const file = positionals[0] as string;
   const html = stringFlag(values, 'html');
   if (html === '') throw new UsageError('--html: expected a file path');
   const data = readJson(file);
-  const doc: RenderDoc = isDoctorResult(data) ? doctorDoc(validateDoctorLike(data, file)) : reportDoc(validateReportLike(data, file));
+  const doc: RenderDoc = isDoctorResult(data)
+    ? doctorDoc(validateDoctorLike(data, file))
+    : reportDoc(validateReportLike(data, file));
   if (html !== undefined) writeFileSync(html, renderHtml(doc));
   process.stdout.write(values.json === true ? `${JSON.stringify(data, null, 2)}\n` : renderText(doc));
   return Promise.resolve(0);
@@ -69,5 +80,11 @@ function readJson(file: string): unknown {
 
 function isDoctorResult(data: unknown): data is DoctorResult {
   const d = data as Partial<DoctorResult> | null;
-  return typeof d === 'object' && d !== null && Array.isArray(d.checks) && Array.isArray(d.timeline) && Array.isArray(d.command);
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    Array.isArray(d.checks) &&
+    Array.isArray(d.timeline) &&
+    Array.isArray(d.command)
+  );
 }

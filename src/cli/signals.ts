@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+
 import { UsageError } from './errors.js';
 
 /** Signals no process can catch: a stop signal must leave the child a chance to clean up. */
@@ -14,7 +15,9 @@ export interface ParseSignalOptions {
  * Anything else is a UsageError naming the flag, in the same words for every command.
  */
 export function parseSignal(flag: string, value: string, options: ParseSignalOptions = {}): NodeJS.Signals {
-  const name = /^\d+$/.test(value) ? signalName(Number(value)) : (/^SIG/i.test(value) ? value : `SIG${value}`).toUpperCase();
+  const name = /^\d+$/.test(value)
+    ? signalName(Number(value))
+    : (/^SIG/i.test(value) ? value : `SIG${value}`).toUpperCase();
   const known = name !== undefined && Object.hasOwn(constants.signals, name);
   if (!known || (options.catchable === true && UNCATCHABLE.has(name))) {
     const kind = options.catchable === true ? 'a catchable signal' : 'a signal';

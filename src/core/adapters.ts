@@ -55,7 +55,10 @@ function findHooks(resource: object, early: ReadonlySet<object>): ResourceHooks 
   return undefined;
 }
 
-type Emitter = { on(event: string, fn: (socket: object) => void): unknown; off(event: string, fn: (socket: object) => void): unknown };
+type Emitter = {
+  on(event: string, fn: (socket: object) => void): unknown;
+  off(event: string, fn: (socket: object) => void): unknown;
+};
 
 function deferredHooks(resource: object, load: () => Promise<unknown>): ResourceHooks {
   const server = ((resource as { server?: unknown }).server ?? resource) as Emitter;

@@ -21,14 +21,22 @@ export interface AdoptedStep {
  * `signal`: each is done when its promise settles, when it calls process.exit() (deferred), or
  * after ADOPTED_SETTLE_MS. With adoption off, one warning names the listeners left alone.
  */
-export function adoptForeignListeners(reason: string | Error, options: NormalizedOptions, logger: InternalLogger): AdoptedStep[] {
+export function adoptForeignListeners(
+  reason: string | Error,
+  options: NormalizedOptions,
+  logger: InternalLogger,
+): AdoptedStep[] {
   const { signals, adoptSignalListeners, deadlineMs } = options;
   if (typeof reason !== 'string' || !signals.includes(reason as NodeJS.Signals)) return [];
   const signal = reason;
   if (!adoptSignalListeners) {
     const foreign = describeForeignListeners(signal);
     if (foreign.length > 0) {
-      logger.log('warn', { signal, listeners: foreign }, `adoptSignalListeners is false: ${foreign.length} other ${signal} listener(s) run on their own, unbounded: ${foreign.join('; ')}`);
+      logger.log(
+        'warn',
+        { signal, listeners: foreign },
+        `adoptSignalListeners is false: ${foreign.length} other ${signal} listener(s) run on their own, unbounded: ${foreign.join('; ')}`,
+      );
     }
     return [];
   }
@@ -46,7 +54,11 @@ export function adoptForeignListeners(reason: string | Error, options: Normalize
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** A name not taken yet: `name`, then `name #2`... */
@@ -55,4 +67,3 @@ export function uniqueName(name: string, taken: ReadonlyMap<string, unknown>): s
   for (let n = 2; taken.has(candidate); n++) candidate = `${name} #${n}`;
   return candidate;
 }
-

@@ -1,9 +1,10 @@
 import { constants } from 'node:os';
-import { type FinishedShutdown, waitForFlush, waitForOnReport } from './exit/finish.js';
-import { useSyncWrites } from './logger.js';
+
 import { processWide } from '../internal/process-wide.js';
-import { installProcessHooks, type ProcessHookMember } from './exit/process-hooks.js';
 import { exitNow, exitRequests, holdExits, releaseExits, worseExitCode } from './exit/exit-guard.js';
+import { type FinishedShutdown, waitForFlush, waitForOnReport } from './exit/finish.js';
+import { installProcessHooks, type ProcessHookMember } from './exit/process-hooks.js';
+import { useSyncWrites } from './logger.js';
 import type { ShutdownReport } from './types.js';
 
 /** What a lifecycle tells the coordinator about itself. */

@@ -15,9 +15,15 @@ export interface NormalizedDeadline {
  * parent lastcall handed down), then the explicit option, then the platform (docs/deadline.md),
  * then the default. A given deadline longer than what the platform is known to allow is warned about.
  */
-export function normalizeDeadline(name: string, option: unknown, env: NodeJS.ProcessEnv = process.env, fallbackMs = DEFAULT_DEADLINE_MS): NormalizedDeadline {
+export function normalizeDeadline(
+  name: string,
+  option: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+  fallbackMs = DEFAULT_DEADLINE_MS,
+): NormalizedDeadline {
   const fromEnv = normalizeEnvDuration('LASTCALL_DEADLINE_MS', env);
-  if (fromEnv !== undefined && !Number.isFinite(fromEnv)) throw new InvalidOptionError('LASTCALL_DEADLINE_MS', 'a finite number of ms', fromEnv);
+  if (fromEnv !== undefined && !Number.isFinite(fromEnv))
+    throw new InvalidOptionError('LASTCALL_DEADLINE_MS', 'a finite number of ms', fromEnv);
   if (option !== undefined) validateDuration(name, option, false);
   const given = fromEnv ?? option;
   if (given === undefined) {
@@ -30,7 +36,12 @@ export function normalizeDeadline(name: string, option: unknown, env: NodeJS.Pro
   const platform = normalizePlatformDeadline(env);
   const warnings: string[] = [];
   const { platformMs } = platform.source;
-  if (platformMs !== undefined && platform.platform && platform.platform.known !== 'assumed' && given > platformMs - (platform.source.marginMs ?? 0)) {
+  if (
+    platformMs !== undefined &&
+    platform.platform &&
+    platform.platform.known !== 'assumed' &&
+    given > platformMs - (platform.source.marginMs ?? 0)
+  ) {
     warnings.push(
       `running under ${platform.source.source} (${platform.source.detail}), which SIGKILLs ${platformMs} ms after its stop signal: ` +
         `the ${given} ms shutdown deadline${source.source === 'option' ? '' : ' (LASTCALL_DEADLINE_MS)'} would be cut mid-shutdown. ` +
@@ -48,7 +59,9 @@ function envSource(env: NodeJS.ProcessEnv): DeadlineSource {
   } catch {
     parent = undefined; // informational only: a bad value must not stop the service
   }
-  return parent === undefined ? { source: 'env', detail: 'LASTCALL_DEADLINE_MS' } : { source: 'parent', detail: `handed down: the parent SIGKILLs ${parent} ms after its stop signal` };
+  return parent === undefined
+    ? { source: 'env', detail: 'LASTCALL_DEADLINE_MS' }
+    : { source: 'parent', detail: `handed down: the parent SIGKILLs ${parent} ms after its stop signal` };
 }
 
 /**

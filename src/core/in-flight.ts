@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
+
 import { ForcedShutdownError, InFlightTimeoutError, InvalidOptionError, TrackedWorkFailedError } from '../errors.js';
 import { messageOf } from '../internal/describe.js';
-import type { InternalLogger } from './logger.js';
 import { toError } from '../internal/thrown.js';
-import type { StepReport, TrackContext, TrackedWork, WorkCounts } from './types.js';
 import { waitForSettled } from '../internal/wait.js';
+import type { InternalLogger } from './logger.js';
+import type { StepReport, TrackContext, TrackedWork, WorkCounts } from './types.js';
 
 /** The report's name for the wait on work registered with `track()`. */
 export const IN_FLIGHT_STEP = 'in-flight';
@@ -81,7 +82,12 @@ export class WorkTracker {
    * Waits for the work pending now, up to `budgetMs` (`bound` names what set it); undefined when
    * there was none. Afterwards the tracked work's signal is aborted: nobody waits for it any more.
    */
-  async waitForPending(budgetMs: number, bound: string, force: AbortSignal, originMs: number): Promise<StepReport | undefined> {
+  async waitForPending(
+    budgetMs: number,
+    bound: string,
+    force: AbortSignal,
+    originMs: number,
+  ): Promise<StepReport | undefined> {
     if (this.#pending.size === 0) {
       this.#stop.abort(new InFlightTimeoutError(0, 0, 'the drain phase is over'));
       return this.#counts?.failed ? this.#failedReport(performance.now() - originMs, 0) : undefined;
@@ -90,11 +96,19 @@ export class WorkTracker {
     const startMs = performance.now();
     const done = await waitForSettled(Promise.allSettled(pending), budgetMs, force);
     const durationMs = performance.now() - startMs;
-    const report: StepReport = { name: IN_FLIGHT_STEP, phase: 'drain', status: 'ok', startMs: startMs - originMs, durationMs };
+    const report: StepReport = {
+      name: IN_FLIGHT_STEP,
+      phase: 'drain',
+      status: 'ok',
+      startMs: startMs - originMs,
+      durationMs,
+    };
     if (!done) {
       const left = pending.filter((p) => this.#pending.has(p)).length;
       report.status = force.aborted ? 'failed' : 'timed-out';
-      report.error = force.aborted ? new ForcedShutdownError(IN_FLIGHT_STEP, 'drain') : new InFlightTimeoutError(left, durationMs, bound);
+      report.error = force.aborted
+        ? new ForcedShutdownError(IN_FLIGHT_STEP, 'drain')
+        : new InFlightTimeoutError(left, durationMs, bound);
     }
     this.#stop.abort(report.error ?? new InFlightTimeoutError(0, durationMs, 'the drain phase is over'));
     if (this.#counts) report.work = { ...this.#counts };

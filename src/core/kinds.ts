@@ -6,7 +6,13 @@ export type StepKind = 'server' | 'consumer' | 'client' | 'telemetry' | 'other';
 export const STEP_KINDS: readonly StepKind[] = ['server', 'consumer', 'other', 'client', 'telemetry'];
 
 /** Close order without `dependsOn`: intake first, then what it used, telemetry last. */
-export const KIND_TIER: Readonly<Record<StepKind, number>> = { server: 0, consumer: 0, other: 1, client: 2, telemetry: 3 };
+export const KIND_TIER: Readonly<Record<StepKind, number>> = {
+  server: 0,
+  consumer: 0,
+  other: 1,
+  client: 2,
+  telemetry: 3,
+};
 
 /** lastcall's own resources (httpServer(), managed children) say what they are through this symbol. */
 export const stepKind: unique symbol = Symbol.for('lastcall.kind') as never;
@@ -34,11 +40,19 @@ const RECOGNISERS: readonly (readonly [StepKind, string, (object: Shape) => bool
   ['server', 'net/http/https/http2 server', isNodeServer],
   ['server', 'Fastify instance', (o) => fn(o, 'inject', 'register', 'close') && isNodeServer(o.server)],
   ['server', 'ws WebSocketServer', (o) => fn(o, 'handleUpgrade', 'close') && o.clients instanceof Set],
-  ['server', 'socket.io Server', (o) => fn(o, 'of', 'close') && typeof o.engine === 'object' && typeof o.sockets === 'object'],
+  [
+    'server',
+    'socket.io Server',
+    (o) => fn(o, 'of', 'close') && typeof o.engine === 'object' && typeof o.sockets === 'object',
+  ],
   ['server', 'gRPC server', (o) => fn(o, 'tryShutdown', 'forceShutdown', 'bindAsync')],
   // BullMQ Worker, KafkaJS consumer, a poll loop of the app's: it pauses, resumes and runs.
   ['consumer', 'consumer (pause/resume/run)', (o) => fn(o, 'pause', 'resume', 'run')],
-  ['client', 'pg Pool/Client, mysql', (o) => fn(o, 'query', 'connect', 'end') || fn(o, 'query', 'getConnection', 'end')],
+  [
+    'client',
+    'pg Pool/Client, mysql',
+    (o) => fn(o, 'query', 'connect', 'end') || fn(o, 'query', 'getConnection', 'end'),
+  ],
   ['client', 'Redis client (ioredis, node-redis)', (o) => fn(o, 'sendCommand') && (fn(o, 'quit') || fn(o, 'close'))],
   ['client', 'MongoDB client, mongoose', (o) => fn(o, 'db', 'close', 'connect') || fn(o, 'model', 'disconnect')],
   ['client', 'Prisma client', (o) => fn(o, '$connect', '$disconnect')],
@@ -59,7 +73,8 @@ export function recogniseKind(resource: unknown): readonly [StepKind, string] | 
   try {
     const object = resource as Shape;
     const own = object[stepKind];
-    if (typeof own === 'string' && (STEP_KINDS as readonly string[]).includes(own)) return [own as StepKind, 'lastcall resource'];
+    if (typeof own === 'string' && (STEP_KINDS as readonly string[]).includes(own))
+      return [own as StepKind, 'lastcall resource'];
     for (const [kind, what, test] of RECOGNISERS) if (test(object)) return [kind, what];
   } catch {
     // A revoked Proxy or a throwing getter: normalizeResource reports it with its own error.

@@ -1,20 +1,29 @@
 import { EventEmitter } from 'node:events';
-import { DuplicateStepError, InvalidOptionError, LastcallError, LifecycleStateError, ShutdownStartedError } from '../errors.js';
+
+import {
+  DuplicateStepError,
+  InvalidOptionError,
+  LastcallError,
+  LifecycleStateError,
+  ShutdownStartedError,
+} from '../errors.js';
 import { messageOf } from '../internal/describe.js';
-import { channels, publish } from './channels.js';
-import { type InternalLogger, normalizeLogger } from './logger.js';
-import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
-import { type Registration, registerLifecycle } from './coordinator.js';
-import { ReadinessMark } from './readiness.js';
-import { describeStep } from './report.js';
-import { Shutdown } from './shutdown.js';
-import { boundCloserWarning } from './resource.js';
-import { adoptForeignListeners, uniqueName } from './adopted-steps.js';
-import { runStart, type StartRun } from './start.js';
-import { createStep, type Step } from './step.js';
 import { isError, toError } from '../internal/thrown.js';
+import { normalizeOptionsObject, validateSignal } from '../internal/validate.js';
+import { adoptForeignListeners, uniqueName } from './adopted-steps.js';
+import { channels, publish } from './channels.js';
+import { registerLifecycle, type Registration } from './coordinator.js';
+import { validateListener } from './events.js';
 import { prestartWatchdog } from './exit/watchdog.js';
 import { IN_FLIGHT_STEP, WorkTracker } from './in-flight.js';
+import { type InternalLogger, normalizeLogger } from './logger.js';
+import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
+import { ReadinessMark } from './readiness.js';
+import { describeStep } from './report.js';
+import { boundCloserWarning } from './resource.js';
+import { Shutdown } from './shutdown.js';
+import { runStart, type StartRun } from './start.js';
+import { createStep, type Step } from './step.js';
 import type {
   AddOptions,
   Lifecycle,
@@ -26,8 +35,6 @@ import type {
   StepReport,
   TrackedWork,
 } from './types.js';
-import { normalizeOptionsObject, validateSignal } from '../internal/validate.js';
-import { validateListener } from './events.js';
 
 /** Creates a lifecycle: the one place a service's shutdown is declared and run. */
 export function createLifecycle(options?: LifecycleOptions): Lifecycle {
@@ -46,7 +53,11 @@ export function createLifecycle(options?: LifecycleOptions): Lifecycle {
   }
   // One meaning of 0 for every duration is "no bound of its own"; a deadline must bound something.
   if (normalized.deadlineMs === 0) {
-    throw new InvalidOptionError(process.env.LASTCALL_DEADLINE_MS ? 'LASTCALL_DEADLINE_MS' : 'deadlineMs', 'a positive number of ms', 0);
+    throw new InvalidOptionError(
+      process.env.LASTCALL_DEADLINE_MS ? 'LASTCALL_DEADLINE_MS' : 'deadlineMs',
+      'a positive number of ms',
+      0,
+    );
   }
   return new LifecycleImpl(normalized);
 }
@@ -75,7 +86,11 @@ class LifecycleImpl implements Lifecycle {
     this.#logger = normalizeLogger(options.logger);
     this.#tracker = new WorkTracker(this.#logger);
     for (const warning of options.warnings) this.#logger.log('warn', {}, warning);
-    this.#mark = new ReadinessMark({ ready: () => this.ready, emit: (info) => this.#emit('readiness', info), logger: this.#logger });
+    this.#mark = new ReadinessMark({
+      ready: () => this.ready,
+      emit: (info) => this.#emit('readiness', info),
+      logger: this.#logger,
+    });
     this.#registration = registerLifecycle({
       ...options,
       onSignal: (signal) => this.#onSignal(signal),
@@ -109,7 +124,9 @@ class LifecycleImpl implements Lifecycle {
   get deadlineMs(): number {
     return this.#options.deadlineMs;
   }
-  get deadlineSource(): Lifecycle['deadlineSource'] { return this.#options.deadlineSource; }
+  get deadlineSource(): Lifecycle['deadlineSource'] {
+    return this.#options.deadlineSource;
+  }
   get preStopDelayMs(): number {
     return this.#options.preStopDelayMs;
   }
@@ -134,11 +151,17 @@ class LifecycleImpl implements Lifecycle {
     const state = this.#state;
     if (state === 'closed') throw new LifecycleStateError(`add step "${step.name}"`, 'closed');
     if (step.hooks.start && state !== 'idle' && state !== 'starting') {
-      throw new LifecycleStateError(`add step "${step.name}" with a start hook (start() has run: start it yourself, then add its other hooks)`, state);
+      throw new LifecycleStateError(
+        `add step "${step.name}" with a start hook (start() has run: start it yourself, then add its other hooks)`,
+        state,
+      );
     }
     for (const dependency of step.dependsOn) {
       if (this.#steps.get(dependency)?.closeBegan) {
-        throw new LifecycleStateError(`add step "${step.name}" depending on "${dependency}" (which has begun closing)`, state);
+        throw new LifecycleStateError(
+          `add step "${step.name}" depending on "${dependency}" (which has begun closing)`,
+          state,
+        );
       }
     }
   }
@@ -213,7 +236,8 @@ class LifecycleImpl implements Lifecycle {
     this.#state = 'draining';
     this.#controller.abort(new ShutdownStartedError(reasonText));
     // Begun by one of its signals: other code's listeners for it become close steps.
-    for (const { name, hooks } of adoptForeignListeners(reason, this.#options, this.#logger)) this.add(uniqueName(name, this.#steps), hooks, { kind: 'other' });
+    for (const { name, hooks } of adoptForeignListeners(reason, this.#options, this.#logger))
+      this.add(uniqueName(name, this.#steps), hooks, { kind: 'other' });
     this.#run = new Shutdown({
       options: this.#options,
       logger: this.#logger,
@@ -227,15 +251,22 @@ class LifecycleImpl implements Lifecycle {
       exitedEarly: (report) => this.#closed(report),
       registration: this.#registration,
     });
-    this.#logger.log('info', { reason: reasonText, deadlineMs }, `shutting down (${reasonText}), deadline ${deadlineMs} ms`);
+    this.#logger.log(
+      'info',
+      { reason: reasonText, deadlineMs },
+      `shutting down (${reasonText}), deadline ${deadlineMs} ms`,
+    );
     this.#emit('shutdown', { reason: reasonText, deadlineMs });
     publish(channels.shutdown, { reason: reasonText, deadlineMs });
     const run = this.#run;
-    return run.run(reasonText, includeStart).catch((error: unknown) => run.fail(reasonText, toError(error))).then((report) => {
-      this.#closed(report);
-      run.end(report);
-      return report;
-    });
+    return run
+      .run(reasonText, includeStart)
+      .catch((error: unknown) => run.fail(reasonText, toError(error)))
+      .then((report) => {
+        this.#closed(report);
+        run.end(report);
+        return report;
+      });
   }
 
   /** 'closed' fires once: at the end of the shutdown, or with the snapshot of a process exiting during it. */
@@ -251,7 +282,8 @@ class LifecycleImpl implements Lifecycle {
     const step = this.#steps.get(report.name);
     if (step && report.name !== IN_FLIGHT_STEP) {
       report.kind = step.kind;
-      if (report.phase === 'close') report.waitedFor = [...new Set([...step.waitsFor, ...step.dependents])].map((other) => other.name);
+      if (report.phase === 'close')
+        report.waitedFor = [...new Set([...step.waitsFor, ...step.dependents])].map((other) => other.name);
     }
     this.#reports.push(report);
     const line = describeStep(report);

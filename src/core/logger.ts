@@ -15,7 +15,9 @@ export interface InternalLogger {
 
 let syncWrites = false;
 // Looked up only when needed (Node >= 20.16): an ESM import of node:fs costs every service ~1 MiB.
-const writeSync = (process as { getBuiltinModule?: (id: 'node:fs') => typeof import('node:fs') }).getBuiltinModule?.('node:fs').writeSync;
+const writeSync = (process as { getBuiltinModule?: (id: 'node:fs') => typeof import('node:fs') }).getBuiltinModule?.(
+  'node:fs',
+).writeSync;
 
 /** From now on the default logger writes synchronously: the process is exiting, nothing async will run. */
 export function useSyncWrites(): void {
@@ -41,7 +43,8 @@ function writeLine(level: Level, _obj: object, msg: string): void {
 }
 
 export function normalizeLogger(logger: Logger | false | undefined): InternalLogger {
-  if (logger === false) return { log: () => {}, flush: (callback) => callback(), debugOn: () => false, structured: false };
+  if (logger === false)
+    return { log: () => {}, flush: (callback) => callback(), debugOn: () => false, structured: false };
   if (logger === undefined) {
     guardStdio();
     return { log: writeLine, flush: (callback) => callback(), debugOn: () => isDebugEnabled(), structured: false };
@@ -75,5 +78,9 @@ export function normalizeLogger(logger: Logger | false | undefined): InternalLog
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   // Reading `then` of a hostile object may throw: the caller's catch takes it.
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

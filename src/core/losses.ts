@@ -13,10 +13,13 @@ export function accountLosses(reports: StepReport[], steps: ReadonlyMap<string, 
   for (const step of steps.values()) {
     const counts = readCounts(step);
     if (counts === undefined) continue;
-    const report = reports.findLast((r) => r.name === step.name && r.phase === 'close') ?? reports.findLast((r) => r.name === step.name);
+    const report =
+      reports.findLast((r) => r.name === step.name && r.phase === 'close') ??
+      reports.findLast((r) => r.name === step.name);
     if (report === undefined) continue;
     const { firstServerErrorAt, ...rest } = counts;
-    report.requests = firstServerErrorAt === undefined ? rest : { ...rest, firstServerErrorMs: firstServerErrorAt - originMs };
+    report.requests =
+      firstServerErrorAt === undefined ? rest : { ...rest, firstServerErrorMs: firstServerErrorAt - originMs };
     if ((counts.cut > 0 || counts.lost > 0) && report.status === 'ok') {
       report.status = 'failed';
       report.error = new RequestsLostError(step.name, counts.cut, counts.lost);

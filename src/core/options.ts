@@ -1,9 +1,6 @@
-import { type DeadlineSource } from './deadline-source.js';
-import { normalizeDeadline } from './deadline.js';
 import { constants } from 'node:os';
+
 import { InvalidOptionError } from '../errors.js';
-import { EXIT_PRESETS, validateExitPreset } from './exit/presets.js';
-import type { ExitCodes, LifecycleOptions, Logger, OnReport } from './types.js';
 import {
   normalizeEnvDuration,
   validateBoolean,
@@ -12,6 +9,10 @@ import {
   validateOptions,
   validateStringArray,
 } from '../internal/validate.js';
+import { normalizeDeadline } from './deadline.js';
+import { type DeadlineSource } from './deadline-source.js';
+import { EXIT_PRESETS, validateExitPreset } from './exit/presets.js';
+import type { ExitCodes, LifecycleOptions, Logger, OnReport } from './types.js';
 
 export interface NormalizedOptions {
   deadlineMs: number;
@@ -83,7 +84,8 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
 
   const deadline = normalizeDeadline('deadlineMs', o.deadlineMs, env);
   const { deadlineMs } = deadline;
-  const stepTimeoutMs = normalizeEnvDuration('LASTCALL_STEP_TIMEOUT_MS', env) ?? duration('stepTimeoutMs', DEFAULT_STEP_TIMEOUT_MS);
+  const stepTimeoutMs =
+    normalizeEnvDuration('LASTCALL_STEP_TIMEOUT_MS', env) ?? duration('stepTimeoutMs', DEFAULT_STEP_TIMEOUT_MS);
   const drainTimeoutMs = duration('drainTimeoutMs', deadlineMs / 2);
   const startTimeoutMs = duration('startTimeoutMs', DEFAULT_START_TIMEOUT_MS);
   const requestedPreStopMs = duration('preStopDelayMs', env.KUBERNETES_SERVICE_HOST ? KUBERNETES_PRE_STOP_DELAY_MS : 0);
@@ -91,7 +93,11 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   const preStopQuietMs = duration('preStopQuietMs', DEFAULT_PRE_STOP_QUIET_MS);
   // Sentry's flush and close wait 2 s by default, and a span batch exports well within it; a short
   // deadline gives telemetry its tenth rather than starve the drain.
-  const requestedReserveMs = duration('telemetryReserveMs', Math.min(DEFAULT_TELEMETRY_RESERVE_MS, deadlineMs / 10), false);
+  const requestedReserveMs = duration(
+    'telemetryReserveMs',
+    Math.min(DEFAULT_TELEMETRY_RESERVE_MS, deadlineMs / 10),
+    false,
+  );
   const telemetryReserveMs = Math.min(requestedReserveMs, deadlineMs * MAX_PRE_STOP_SHARE);
   const reraiseSignal = o.reraiseSignal ?? false;
   validateBoolean('reraiseSignal', reraiseSignal);
@@ -137,7 +143,7 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
     startTimeoutMs,
     preStopDelayMs,
     preStopQuietMs,
-    signals: signals === false ? [] : (signals),
+    signals: signals === false ? [] : signals,
     handleErrors,
     exit,
     exitCodes: normalizeExitCodes(o.exitCodes, o.exitPreset),
@@ -155,7 +161,8 @@ function validateSignalNames(value: unknown): asserts value is NodeJS.Signals[] 
   validateStringArray('signals', value);
   for (const [index, name] of value.entries()) {
     // A duplicate would make one signal count as the second, forcing the shutdown at once.
-    if (value.indexOf(name) !== index) throw new InvalidOptionError('signals', 'an array of distinct signal names', value);
+    if (value.indexOf(name) !== index)
+      throw new InvalidOptionError('signals', 'an array of distinct signal names', value);
     // SIGKILL and SIGSTOP cannot be caught, so a handler for them would never run.
     if (!(name in constants.signals) || name === 'SIGKILL' || name === 'SIGSTOP') {
       throw new InvalidOptionError('signals', 'an array of catchable signal names such as "SIGTERM"', name);
@@ -168,7 +175,8 @@ function normalizeExitCodes(value: unknown, preset: unknown): ExitCodes {
   if (preset !== undefined) validateExitPreset('exitPreset', preset);
   if (typeof value === 'function') {
     // The function decides every code: a preset next to it would be silently ignored.
-    if (preset !== undefined) throw new InvalidOptionError('exitPreset', 'left out when "exitCodes" is a function', preset);
+    if (preset !== undefined)
+      throw new InvalidOptionError('exitPreset', 'left out when "exitCodes" is a function', preset);
     return value as ExitCodes;
   }
   validateOptions(value, OUTCOMES, 'exitCodes');

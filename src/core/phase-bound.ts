@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+
 import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
 import { onAbort } from '../internal/wait.js';
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+
 import { waitForTimeout } from '../internal/wait.js';
 import type { PreStopReport, TrafficWatch } from './types.js';
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+
 import { messageOf } from '../internal/describe.js';
 import type { InternalLogger } from './logger.js';
 import type { Phase, ResourceHooks } from './types.js';
@@ -19,10 +20,15 @@ export interface DescribedStep {
  * Logs one progress line per interval while a shutdown runs, naming what is still open
  * (`describe` returns undefined when nothing is). Returns the function that stops it.
  */
-export function startProgress(logger: InternalLogger, originMs: number, describe: () => string | undefined): () => void {
+export function startProgress(
+  logger: InternalLogger,
+  originMs: number,
+  describe: () => string | undefined,
+): () => void {
   const timer = setInterval(() => {
     const open = describe();
-    if (open) logger.log('info', {}, `still waiting after ${Math.round((performance.now() - originMs) / 1000)} s: ${open}`);
+    if (open)
+      logger.log('info', {}, `still waiting after ${Math.round((performance.now() - originMs) / 1000)} s: ${open}`);
   }, PROGRESS_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);

@@ -1,8 +1,8 @@
 import { LifecycleStateError } from '../errors.js';
+import { validateString } from '../internal/validate.js';
 import { channels, publish } from './channels.js';
 import type { InternalLogger } from './logger.js';
 import type { LifecycleEvents, LifecycleState } from './types.js';
-import { validateString } from '../internal/validate.js';
 
 type ReadinessInfo = LifecycleEvents['readiness'][0];
 
@@ -40,14 +40,16 @@ export class ReadinessMark {
 
   /** Refused once shutdown began: readiness never comes back during a shutdown. */
   markReady(state: LifecycleState): void {
-    if (state !== 'idle' && state !== 'starting' && state !== 'running') throw new LifecycleStateError('mark ready', state);
+    if (state !== 'idle' && state !== 'starting' && state !== 'running')
+      throw new LifecycleStateError('mark ready', state);
     if (this.#reason === undefined) return;
     this.#reason = undefined;
     this.#changed('marked ready');
   }
 
   #changed(line: string): void {
-    const info: ReadinessInfo = this.#reason === undefined ? { ready: this.#options.ready() } : { ready: false, reason: this.#reason };
+    const info: ReadinessInfo =
+      this.#reason === undefined ? { ready: this.#options.ready() } : { ready: false, reason: this.#reason };
     this.#options.logger.log('info', info, line);
     this.#options.emit(info);
     publish(channels.readiness, info);

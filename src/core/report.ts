@@ -1,5 +1,5 @@
-import { describeDeadline, describePreStop } from './deadline-text.js';
 import { messageOf } from '../internal/describe.js';
+import { describeDeadline, describePreStop } from './deadline-text.js';
 import type { InternalLogger } from './logger.js';
 import type { ExitCodes, Outcome, Phase, ShutdownReport, StepReport } from './types.js';
 
@@ -7,13 +7,18 @@ const PHASE_ORDER: Record<Phase, number> = { start: 0, drain: 1, close: 2, finis
 
 export function decideOutcome(steps: readonly StepReport[], forced: boolean, crashed: boolean): Outcome {
   if (forced) return 'forced';
-  if (steps.some((step) => step.status === 'timed-out' || (step.status === 'skipped' && step.error))) return 'timed-out';
+  if (steps.some((step) => step.status === 'timed-out' || (step.status === 'skipped' && step.error)))
+    return 'timed-out';
   if (crashed || steps.some((step) => step.status === 'failed')) return 'failed';
   return 'clean';
 }
 
 /** The exit code for a report; a broken `exitCodes` function falls back to 0/1 and is logged. */
-export function decideExitCode(exitCodes: ExitCodes, report: Omit<ShutdownReport, 'exitCode'>, logger: InternalLogger): number {
+export function decideExitCode(
+  exitCodes: ExitCodes,
+  report: Omit<ShutdownReport, 'exitCode'>,
+  logger: InternalLogger,
+): number {
   const fallback = report.outcome === 'clean' ? 0 : 1;
   if (typeof exitCodes !== 'function') return exitCodes[report.outcome] ?? fallback;
   try {
@@ -44,7 +49,9 @@ export function summarize(report: ShutdownReport): string {
   const count: Record<StepReport['status'], number> = { ok: 0, failed: 0, 'timed-out': 0, skipped: 0 };
   for (const step of report.steps) count[step.status]++;
   // Every step that did not end ok is named: a count alone does not say which one to look at.
-  const notOk = report.steps.filter((step) => step.status !== 'ok').map((step) => `${step.name} (${step.phase}) ${step.status}`);
+  const notOk = report.steps
+    .filter((step) => step.status !== 'ok')
+    .map((step) => `${step.name} (${step.phase}) ${step.status}`);
   return (
     `shutdown ${report.outcome} in ${Math.round(report.durationMs)} ms (exit ${report.exitCode}): ` +
     `${count.ok} ok, ${count.failed} failed, ${count['timed-out']} timed out, ${count.skipped} skipped` +
@@ -85,13 +92,17 @@ export function serializeReport(report: ShutdownReport): object {
 /** A plain-text table of the report, for terminals and logs. */
 export function formatReport(report: ShutdownReport): string {
   const lines = [`${summarize(report)}; reason: ${report.reason}`];
-  lines.push(`  ${[describeDeadline(report.deadlineMs, report.deadlineSource), describePreStop(report.preStop)].filter(Boolean).join('; ')}`);
+  lines.push(
+    `  ${[describeDeadline(report.deadlineMs, report.deadlineSource), describePreStop(report.preStop)].filter(Boolean).join('; ')}`,
+  );
   for (const step of report.steps) {
     const timing = `${Math.round(step.startMs)}+${Math.round(step.durationMs)} ms`.padStart(14);
     const error = step.error ? `  ${step.error.message}` : '';
     const detail = describeDetail(step);
     const kind = (step.kind ?? '').padEnd(9);
-    lines.push(`  ${step.status.padEnd(9)} ${`${step.name} (${step.phase})`.padEnd(28)} ${kind} ${timing}${detail ? `  ${detail}` : ''}${error}`);
+    lines.push(
+      `  ${step.status.padEnd(9)} ${`${step.name} (${step.phase})`.padEnd(28)} ${kind} ${timing}${detail ? `  ${detail}` : ''}${error}`,
+    );
   }
   return lines.join('\n');
 }

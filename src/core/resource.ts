@@ -54,12 +54,18 @@ function readResource(step: string, resource: unknown): ResourceHooks {
     if (near.length > 0) invalid(step, resource, near);
     if (keys.some((key) => isHookName(key))) {
       // Hooks next to other keys: is `close` a hook (signal) or a library's closer (callback)?
-      invalid(step, resource, keys, 'it mixes hook names with other keys; pass only hooks, e.g. { close: () => x.close() }');
+      invalid(
+        step,
+        resource,
+        keys,
+        'it mixes hook names with other keys; pass only hooks, e.g. { close: () => x.close() }',
+      );
     }
     return closeHook(resource) ?? invalid(step, resource, keys);
   }
   // An instance (a class of the user's) with lifecycle methods beyond close is a hooks object.
-  if (HOOKS.some((name) => name !== 'close' && typeof object[name] === 'function')) return pickHooks(step, resource, false);
+  if (HOOKS.some((name) => name !== 'close' && typeof object[name] === 'function'))
+    return pickHooks(step, resource, false);
   return closeHook(resource) ?? invalid(step, resource, []);
 }
 
@@ -68,7 +74,8 @@ function isHookName(key: string): key is (typeof HOOKS)[number] {
 }
 
 function pickHooks(step: string, value: unknown, strict: boolean): ResourceHooks {
-  if (value === null || typeof value !== 'object') throw new InvalidResourceError(step, value, 'its hooks are not an object');
+  if (value === null || typeof value !== 'object')
+    throw new InvalidResourceError(step, value, 'its hooks are not an object');
   const object = value as Record<string, unknown>;
   if (strict) {
     const unknown = Object.keys(object).filter((key) => !isHookName(key) && !isInfo(key));
@@ -80,21 +87,27 @@ function pickHooks(step: string, value: unknown, strict: boolean): ResourceHooks
     if (fn === undefined) continue;
     if (typeof fn !== 'function') throw new InvalidResourceError(step, value, `its "${name}" is not a function`);
     // A hook that cannot read an argument is called without one: runHook then creates no AbortSignal for it.
-    hooks[name] = takesNoArguments(fn as Fn) ? () => (fn as Fn).call(value) : (signal: AbortSignal) => (fn as Fn).call(value, signal);
+    hooks[name] = takesNoArguments(fn as Fn)
+      ? () => (fn as Fn).call(value)
+      : (signal: AbortSignal) => (fn as Fn).call(value, signal);
   }
   if (Object.keys(hooks).length === 0) throw new InvalidResourceError(step, value, 'it has no hook functions');
   const describe = object[DESCRIBE];
-  if (describe !== undefined && typeof describe !== 'function') throw new InvalidResourceError(step, value, `its "${DESCRIBE}" is not a function`);
+  if (describe !== undefined && typeof describe !== 'function')
+    throw new InvalidResourceError(step, value, `its "${DESCRIBE}" is not a function`);
   if (describe) hooks.describeOpen = () => (describe as Fn).call(value) as string | undefined;
   const counts = object[COUNTS];
-  if (counts !== undefined && typeof counts !== 'function') throw new InvalidResourceError(step, value, `its "${COUNTS}" is not a function`);
-  if (counts) hooks.requestCounts = () => (counts as Fn).call(value) as ReturnType<NonNullable<ResourceHooks['requestCounts']>>;
+  if (counts !== undefined && typeof counts !== 'function')
+    throw new InvalidResourceError(step, value, `its "${COUNTS}" is not a function`);
+  if (counts)
+    hooks.requestCounts = () => (counts as Fn).call(value) as ReturnType<NonNullable<ResourceHooks['requestCounts']>>;
   return hooks;
 }
 
 /** lastcall's own resources may also hand the pre-stop a traffic watch (http servers do). */
 function providedHooks(step: string, provided: unknown): ResourceHooks {
-  if (provided === null || typeof provided !== 'object' || !('traffic' in provided)) return pickHooks(step, provided, true);
+  if (provided === null || typeof provided !== 'object' || !('traffic' in provided))
+    return pickHooks(step, provided, true);
   const { traffic, ...rest } = provided as ResourceHooks;
   return traffic === undefined ? pickHooks(step, rest, true) : { ...pickHooks(step, rest, true), traffic };
 }
@@ -131,7 +144,11 @@ function isNear(a: string, b: string): boolean {
   for (let i = 1; i <= x.length; i++) {
     const row = [i];
     for (let j = 1; j <= y.length; j++) {
-      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1),
+      );
     }
     previous = row;
   }
@@ -184,7 +201,8 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * be read, so it is named, once, when the step is added.
  */
 export function boundCloserWarning(step: string, resource: unknown): string | undefined {
-  if (resource === null || typeof resource !== 'object' || Object.getPrototypeOf(resource) !== Object.prototype) return undefined;
+  if (resource === null || typeof resource !== 'object' || Object.getPrototypeOf(resource) !== Object.prototype)
+    return undefined;
   for (const hook of HOOKS) {
     const fn = (resource as Record<string, unknown>)[hook];
     if (typeof fn !== 'function' || fn.length === 0) continue;

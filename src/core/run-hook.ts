@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
+
 import { ForcedShutdownError, StepAbandonedError, StepTimeoutError } from '../errors.js';
 import { messageOf } from '../internal/describe.js';
-import type { InternalLogger } from './logger.js';
 import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
-import type { BoundListener, SharedBounds } from './phase-bound.js';
 import { toError } from '../internal/thrown.js';
 import { onAbort } from '../internal/wait.js';
+import type { InternalLogger } from './logger.js';
+import type { BoundListener, SharedBounds } from './phase-bound.js';
 import type { Hook, Phase, StepReport } from './types.js';
 
 export interface HookRun {
@@ -63,12 +64,19 @@ export function runHook(run: HookRun): StepReport | Promise<StepReport> {
   const early = cutShort(run);
   if (early) return ended(run, startedAt, 'failed', early, controller, endedAt);
   // A hook that blocked the event loop past its bound overran it, even if it then succeeded.
-  if (endedAt - startedAt > boundMs) return ended(run, startedAt, 'timed-out', timeoutError(run, startedAt, boundMs), controller, endedAt);
+  if (endedAt - startedAt > boundMs)
+    return ended(run, startedAt, 'timed-out', timeoutError(run, startedAt, boundMs), controller, endedAt);
   return ended(run, startedAt, 'ok', undefined, controller, endedAt);
 }
 
 /** The hook returned something that may be a promise: wait for it, under its bound. */
-function waitForHook(run: HookRun, result: object, startedAt: number, boundMs: number, controller: AbortController | undefined): Promise<StepReport> {
+function waitForHook(
+  run: HookRun,
+  result: object,
+  startedAt: number,
+  boundMs: number,
+  controller: AbortController | undefined,
+): Promise<StepReport> {
   const { name, phase, logger } = run;
   return new Promise<StepReport>((resolve) => {
     let settled = false;
@@ -88,7 +96,9 @@ function waitForHook(run: HookRun, result: object, startedAt: number, boundMs: n
     if (early) finish('failed', early);
     else {
       const onBound: BoundListener = (forced) =>
-        forced ? finish('failed', new ForcedShutdownError(name, phase)) : finish('timed-out', timeoutError(run, startedAt, boundMs));
+        forced
+          ? finish('failed', new ForcedShutdownError(name, phase))
+          : finish('timed-out', timeoutError(run, startedAt, boundMs));
       const { cut, bounds } = run;
       if (cut) stopCut = onAbort(cut, () => finish('failed', new StepAbandonedError(name, phase, cut.reason)));
       if (bounds !== undefined) stopListening = bounds.add(startedAt + boundMs, onBound);
@@ -99,7 +109,12 @@ function waitForHook(run: HookRun, result: object, startedAt: number, boundMs: n
     }
     settle(result).then(
       () => {
-        if (settled) return logger.log('debug', { step: name, phase }, `step "${name}" (${phase}) settled after it was given up on`);
+        if (settled)
+          return logger.log(
+            'debug',
+            { step: name, phase },
+            `step "${name}" (${phase}) settled after it was given up on`,
+          );
         // A hook that blocked the event loop past its bound overran it, even if it then succeeded.
         const endedAt = performance.now();
         const overran = endedAt - startedAt > boundMs;
@@ -109,7 +124,11 @@ function waitForHook(run: HookRun, result: object, startedAt: number, boundMs: n
         if (!settled) return finish('failed', toError(error));
         // The hook stopping because we aborted its signal is what we asked for, not news.
         const level = controller?.signal.aborted && isAbortEcho(error, controller.signal) ? 'debug' : 'warn';
-        logger.log(level, { step: name, phase, err: toError(error) }, `step "${name}" (${phase}) rejected late: ${messageOf(error)}`);
+        logger.log(
+          level,
+          { step: name, phase, err: toError(error) },
+          `step "${name}" (${phase}) rejected late: ${messageOf(error)}`,
+        );
       },
     );
   });
@@ -124,7 +143,13 @@ function ended(
   controller?: AbortController,
   endedAt = performance.now(),
 ): StepReport {
-  const report: StepReport = { name: run.name, phase: run.phase, status, startMs: startedAt - run.originMs, durationMs: endedAt - startedAt };
+  const report: StepReport = {
+    name: run.name,
+    phase: run.phase,
+    status,
+    startMs: startedAt - run.originMs,
+    durationMs: endedAt - startedAt,
+  };
   if (error !== undefined) report.error = error;
   if (status !== 'ok') controller?.abort(error);
   return report;
@@ -138,7 +163,9 @@ function cutShort(run: HookRun): Error | undefined {
 }
 
 function timeoutError(run: HookRun, startedAt: number, boundMs: number): Error {
-  return run.endMs - startedAt < run.timeoutMs ? run.phaseBoundError() : new StepTimeoutError(run.name, run.phase, boundMs);
+  return run.endMs - startedAt < run.timeoutMs
+    ? run.phaseBoundError()
+    : new StepTimeoutError(run.name, run.phase, boundMs);
 }
 
 /** Adopts a hook's result; a thenable whose `then` throws or is a throwing getter becomes a rejection. */

@@ -1,22 +1,22 @@
 import { performance } from 'node:perf_hooks';
+
 import { DeadlineExceededError, PhaseTimeoutError, ProcessExitedError } from '../errors.js';
 import { messageOf } from '../internal/describe.js';
+import { normalizeTimeout } from '../internal/validate.js';
+import { waitForEach, waitForSettled } from '../internal/wait.js';
 import { channels, publish } from './channels.js';
+import { planCloseOrder } from './close-order.js';
+import { exitRequests, worseExitCode } from './exit/exit-guard.js';
+import { startWatchdog, type Watchdog } from './exit/watchdog.js';
+import { accountLosses } from './losses.js';
 import { SharedBounds } from './phase-bound.js';
+import { waitForPreStop } from './pre-stop.js';
 import { describeOpen, startProgress } from './progress.js';
 import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } from './report.js';
 import { runHook } from './run-hook.js';
-import { planCloseOrder } from './close-order.js';
-import { accountLosses } from './losses.js';
+import type { ShutdownContext } from './shutdown-context.js';
 import type { Step } from './step.js';
 import type { Phase, PreStopReport, ShutdownReport, StepReport } from './types.js';
-import { waitForPreStop } from './pre-stop.js';
-import { normalizeTimeout } from '../internal/validate.js';
-import { waitForEach, waitForSettled } from '../internal/wait.js';
-import { startWatchdog, type Watchdog } from './exit/watchdog.js';
-import { exitRequests, worseExitCode } from './exit/exit-guard.js';
-
-import type { ShutdownContext } from './shutdown-context.js';
 
 export type { ShutdownContext } from './shutdown-context.js';
 
@@ -65,7 +65,14 @@ export class Shutdown {
     const closeSeen = new Set([...this.#ctx.reports, ...cut].filter((r) => r.phase === 'close').map((r) => r.name));
     const never = [...this.#ctx.steps.values()]
       .filter((step) => step.hooks.close && !closeSeen.has(step.name))
-      .map((step): StepReport => ({ name: step.name, phase: 'close', status: 'skipped', startMs: now, durationMs: 0, kind: step.kind }));
+      .map((step): StepReport => ({
+        name: step.name,
+        phase: 'close',
+        status: 'skipped',
+        startMs: now,
+        durationMs: 0,
+        kind: step.kind,
+      }));
     const report = this.#buildReport(reason, this.#includeStart, { cut: [...cut, ...never] });
     this.#ctx.exitedEarly(report);
     return report;
@@ -77,9 +84,14 @@ export class Shutdown {
     this.#ctx.registration.began({ snapshot: () => this.snapshot(reason) }, reason);
     // Ref'd on purpose: a shutdown whose steps hold nothing open must not end with the event loop.
     const keepAlive = setInterval(() => {}, 60_000);
-    const preStopEnd = performance.now() + Math.max(0, Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()));
-    tracker.begin(() => this.#drainEnd ?? Math.min(preStopEnd + normalizeTimeout(options.drainTimeoutMs), this.#closeEnd));
-    const stopProgress = startProgress(this.#ctx.logger, this.#origin, () => describeOpen(this.#running.values(), steps, tracker.pendingCount));
+    const preStopEnd =
+      performance.now() + Math.max(0, Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()));
+    tracker.begin(
+      () => this.#drainEnd ?? Math.min(preStopEnd + normalizeTimeout(options.drainTimeoutMs), this.#closeEnd),
+    );
+    const stopProgress = startProgress(this.#ctx.logger, this.#origin, () =>
+      describeOpen(this.#running.values(), steps, tracker.pendingCount),
+    );
     this.#preStop = await waitForPreStop({
       maxMs: Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()),
       quietMs: options.preStopQuietMs,
@@ -90,7 +102,10 @@ export class Shutdown {
     const drainTimeoutMs = normalizeTimeout(options.drainTimeoutMs);
     const drainEnd = Math.min(performance.now() + drainTimeoutMs, this.#closeEnd);
     this.#drainEnd = drainEnd;
-    const drainBound = drainEnd < this.#closeEnd ? `drainTimeoutMs (${drainTimeoutMs} ms)` : `the ${options.deadlineMs} ms shutdown deadline`;
+    const drainBound =
+      drainEnd < this.#closeEnd
+        ? `drainTimeoutMs (${drainTimeoutMs} ms)`
+        : `the ${options.deadlineMs} ms shutdown deadline`;
     await waitForEach([...steps.values()], (step) => this.#drainStep(step));
     const inFlight = await tracker.waitForPending(drainEnd - performance.now(), drainBound, force, this.#origin);
     if (inFlight) this.#ctx.record(inFlight);
@@ -121,7 +136,13 @@ export class Shutdown {
   /** Ends the shutdown: the coordinator ships the report, stands the watchdog down and exits when it owns the process. */
   end(report: ShutdownReport): void {
     const { logger, options, registration } = this.#ctx;
-    registration.finished({ report, logger, deadlineEnd: this.#deadlineEnd, watchdog: this.#watchdog, onReport: options.onReport });
+    registration.finished({
+      report,
+      logger,
+      deadlineEnd: this.#deadlineEnd,
+      watchdog: this.#watchdog,
+      onReport: options.onReport,
+    });
   }
 
   /**
@@ -193,7 +214,13 @@ export class Shutdown {
     if (!hook) return undefined;
     const { force, logger, options } = this.#ctx;
     if (!step.live) {
-      this.#ctx.record({ name: step.name, phase, status: 'skipped', startMs: performance.now() - this.#origin, durationMs: 0 });
+      this.#ctx.record({
+        name: step.name,
+        phase,
+        status: 'skipped',
+        startMs: performance.now() - this.#origin,
+        durationMs: 0,
+      });
       return undefined;
     }
     const label = `${step.name} (${phase})`;
@@ -213,7 +240,13 @@ export class Shutdown {
       bounds: this.#bounds,
       logger,
       onStart: (startedAt) => {
-        this.#running.set(label, { name: step.name, phase, status: 'ok', startMs: startedAt - this.#origin, durationMs: 0 });
+        this.#running.set(label, {
+          name: step.name,
+          phase,
+          status: 'ok',
+          startMs: startedAt - this.#origin,
+          durationMs: 0,
+        });
         this.#watchdog?.started(label);
         if (channels.stepStart.hasSubscribers) publish(channels.stepStart, { name: step.name, phase });
       },
@@ -252,9 +285,16 @@ export class Shutdown {
     return report;
   }
 
-  #buildReport(reason: string, includeStart: boolean, extra: { failure?: Error; cut?: StepReport[] } = {}): ShutdownReport {
+  #buildReport(
+    reason: string,
+    includeStart: boolean,
+    extra: { failure?: Error; cut?: StepReport[] } = {},
+  ): ShutdownReport {
     const { options, force, logger } = this.#ctx;
-    const steps = sortSteps([...this.#ctx.reports.filter((step) => includeStart || step.phase !== 'start'), ...(extra.cut ?? [])]);
+    const steps = sortSteps([
+      ...this.#ctx.reports.filter((step) => includeStart || step.phase !== 'start'),
+      ...(extra.cut ?? []),
+    ]);
     for (const line of accountLosses(steps, this.#ctx.steps, this.#origin)) logger.log('warn', {}, line);
     const crash = this.#ctx.crash() ?? extra.failure;
     const partial: Omit<ShutdownReport, 'exitCode'> = {
@@ -271,12 +311,21 @@ export class Shutdown {
     const requests = exitRequests();
     if (requests.length > 0) {
       partial.exitRequests = requests.map((request) => ({ ...request }));
-      for (const { code, at } of requests) logger.log('info', { code, at }, `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report`);
+      for (const { code, at } of requests)
+        logger.log(
+          'info',
+          { code, at },
+          `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report`,
+        );
     }
     // The worse of lastcall's code and the codes asked for: a failure is never turned into 0.
     const report = { ...partial, exitCode: worseExitCode(decideExitCode(options.exitCodes, partial, logger)) };
     // Serialized: a logger such as pino would print the report's Error objects as `{}`.
-    logger.log(report.outcome === 'clean' ? 'info' : 'warn', logger.structured ? { report: serializeReport(report) } : {}, summarize(report));
+    logger.log(
+      report.outcome === 'clean' ? 'info' : 'warn',
+      logger.structured ? { report: serializeReport(report) } : {},
+      summarize(report),
+    );
     return report;
   }
 
@@ -284,7 +333,14 @@ export class Shutdown {
     const { options, logger } = this.#ctx;
     // The code the watchdog exits with is decided now: once it fires, this thread may be stuck.
     const { deadlineMs } = options;
-    const whenFired: Omit<ShutdownReport, 'exitCode'> = { reason: 'deadline', outcome: 'timed-out', startedAt: '', durationMs: deadlineMs, deadlineMs, steps: [] };
+    const whenFired: Omit<ShutdownReport, 'exitCode'> = {
+      reason: 'deadline',
+      outcome: 'timed-out',
+      startedAt: '',
+      durationMs: deadlineMs,
+      deadlineMs,
+      steps: [],
+    };
     try {
       this.#watchdog = startWatchdog(deadlineMs, decideExitCode(options.exitCodes, whenFired, logger));
     } catch (error) {

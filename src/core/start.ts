@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
+
 import { PhaseTimeoutError, StartFailedError } from '../errors.js';
+import { normalizeTimeout } from '../internal/validate.js';
 import type { InternalLogger } from './logger.js';
 import { runHook } from './run-hook.js';
 import type { Step } from './step.js';
 import type { ShutdownReport, StepReport } from './types.js';
-import { normalizeTimeout } from '../internal/validate.js';
 
 export interface StartContext {
   steps: readonly Step[];
@@ -84,7 +85,10 @@ export function runStart(run: StartContext): StartRun {
     // Until its start hook runs, a step has nothing to close.
     if (step.hooks.start) step.live = false;
     const dependencies = step.dependsOn.map((name) => started.get(name) ?? Promise.resolve(true));
-    started.set(step.name, Promise.all(dependencies).then((ok) => ok.every(Boolean) && startStep(step)));
+    started.set(
+      step.name,
+      Promise.all(dependencies).then((ok) => ok.every(Boolean) && startStep(step)),
+    );
   };
   for (const step of run.steps) add(step);
   if (run.signal?.aborted) onAbort();
@@ -93,7 +97,7 @@ export function runStart(run: StartContext): StartRun {
     // Ref'd on purpose: start() must settle even if the hooks hold nothing open.
     const keepAlive = setInterval(() => {}, 60_000);
     // Steps added meanwhile join the map: wait until it stops growing.
-    for (let size = -1; size !== started.size; ) {
+    for (let size = -1; size !== started.size;) {
       size = started.size;
       await Promise.all(started.values());
     }

@@ -1,9 +1,15 @@
 import { DependencyCycleError, DuplicateStepError, UnknownDependencyError } from '../errors.js';
+import {
+  normalizeOptionsObject,
+  normalizeStringArray,
+  normalizeTimeout,
+  validateDuration,
+  validateString,
+} from '../internal/validate.js';
+import { adaptResource } from './adapters.js';
 import { inferKind, type StepKind, validateKind } from './kinds.js';
 import { normalizeResource } from './resource.js';
-import { adaptResource } from './adapters.js';
 import type { ResourceHooks, StepReport } from './types.js';
-import { normalizeOptionsObject, normalizeStringArray, normalizeTimeout, validateDuration, validateString } from '../internal/validate.js';
 
 export interface Step {
   name: string;

@@ -44,15 +44,40 @@ export function readSystemdUnit(cgroupPath = '/proc/self/cgroup'): SystemdUnit |
  */
 export function readSystemdStopTimeout(target: SystemdUnit, env: NodeJS.ProcessEnv): string | undefined {
   const args = [...(target.user ? ['--user'] : []), 'show', '-p', 'TimeoutStopUSec', '--value', target.unit];
-  const result = spawnSync('systemctl', args, { encoding: 'utf8', timeout: SYSTEMCTL_TIMEOUT_MS, env, stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+  const result = spawnSync('systemctl', args, {
+    encoding: 'utf8',
+    timeout: SYSTEMCTL_TIMEOUT_MS,
+    env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    windowsHide: true,
+  });
   if (result.error || result.status !== 0) return undefined;
   return result.stdout.trim();
 }
 
 const SPAN_UNITS: Record<string, number> = {
-  us: 0.001, usec: 0.001, ms: 1, msec: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000,
-  m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000, h: 3_600_000, hr: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000, w: 604_800_000, week: 604_800_000, weeks: 604_800_000,
+  us: 0.001,
+  usec: 0.001,
+  ms: 1,
+  msec: 1,
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 604_800_000,
+  week: 604_800_000,
+  weeks: 604_800_000,
 };
 
 /** systemd's time span ("1min 30s", "500ms", "90", "infinity") in ms; NaN when it is not one. */
@@ -62,7 +87,14 @@ export function parseSystemdSpan(text: string): number {
   // A bare number is seconds (systemd.time(7)).
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
   const parts = [...value.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+)\s*/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('').trim() !== value.replace(/\s+$/, '')) return Number.NaN;
+  if (
+    parts.length === 0 ||
+    parts
+      .map((p) => p[0])
+      .join('')
+      .trim() !== value.replace(/\s+$/, '')
+  )
+    return Number.NaN;
   let total = 0;
   for (const [, amount, unit] of parts) {
     const scale = SPAN_UNITS[unit ?? ''];

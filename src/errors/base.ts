@@ -21,8 +21,16 @@ export abstract class LastcallError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     if (typeof value !== 'object' || value === null || !(BRAND in value)) return false;
-    for (let proto: unknown = Object.getPrototypeOf(value); proto !== null && typeof proto === 'object'; proto = Object.getPrototypeOf(proto)) {
-      if (Object.hasOwn(proto, 'constructor') && (proto as { constructor: { name: unknown } }).constructor.name === this.name) return true;
+    for (
+      let proto: unknown = Object.getPrototypeOf(value);
+      proto !== null && typeof proto === 'object';
+      proto = Object.getPrototypeOf(proto)
+    ) {
+      if (
+        Object.hasOwn(proto, 'constructor') &&
+        (proto as { constructor: { name: unknown } }).constructor.name === this.name
+      )
+        return true;
     }
     return false;
   }

@@ -10,7 +10,10 @@ export class InvalidOptionError extends LastcallError {
     readonly received: unknown,
     cause?: unknown,
   ) {
-    super(`Expected "${option}" to be ${expected}, got ${describeValue(received)}`, cause === undefined ? undefined : { cause });
+    super(
+      `Expected "${option}" to be ${expected}, got ${describeValue(received)}`,
+      cause === undefined ? undefined : { cause },
+    );
   }
 }
 
@@ -83,9 +86,14 @@ export class StartFailedError extends LastcallError {
     readonly step: string | undefined,
     cause: unknown,
   ) {
-    super(step === undefined ? `Start abandoned: ${messageOf(cause)}` : `Start failed at step "${step}": ${messageOf(cause)}`, {
-      cause,
-    });
+    super(
+      step === undefined
+        ? `Start abandoned: ${messageOf(cause)}`
+        : `Start failed at step "${step}": ${messageOf(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -168,7 +176,9 @@ export class InFlightTimeoutError extends LastcallError {
     /** What ended the wait, e.g. `drainTimeoutMs (5000 ms)`. */
     readonly bound = 'the drain phase ended',
   ) {
-    super(`${pending} tracked task(s) still in flight after waiting ${Math.round(Math.max(0, timeoutMs))} ms: ${bound}`);
+    super(
+      `${pending} tracked task(s) still in flight after waiting ${Math.round(Math.max(0, timeoutMs))} ms: ${bound}`,
+    );
   }
 }
 
@@ -204,6 +214,9 @@ export class TrackedWorkFailedError extends LastcallError {
     readonly failed: number,
     cause?: unknown,
   ) {
-    super(`${failed} tracked task(s) failed during shutdown${cause === undefined ? '' : `: ${messageOf(cause)}`}`, cause === undefined ? undefined : { cause });
+    super(
+      `${failed} tracked task(s) failed during shutdown${cause === undefined ? '' : `: ${messageOf(cause)}`}`,
+      cause === undefined ? undefined : { cause },
+    );
   }
 }

@@ -46,3 +46,16 @@ export class HealthCheckTimeoutError extends LastcallError {
     super(`Health check "${check}" timed out after ${timeoutMs} ms`);
   }
 }
+
+/** LISTEN_FDS / LISTEN_FDNAMES are set for this process but malformed (inheritedSockets()). */
+export class ListenFdsError extends LastcallError {
+  readonly code = 'ERR_LISTEN_FDS';
+  constructor(
+    readonly variable: string,
+    readonly value: string,
+  ) {
+    super(
+      `Expected ${variable} to be ${variable === 'LISTEN_FDS' ? 'a count from 1 to 60' : 'one name per fd, separated by ":"'}, got "${value}"`,
+    );
+  }
+}

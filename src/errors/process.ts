@@ -29,7 +29,9 @@ export class IpcTimeoutError extends LastcallError {
     readonly pid: number,
     readonly timeoutMs: number,
   ) {
-    super(`IPC message to process ${pid} was not written within ${timeoutMs} ms (the child is not reading its channel)`);
+    super(
+      `IPC message to process ${pid} was not written within ${timeoutMs} ms (the child is not reading its channel)`,
+    );
   }
 }
 
@@ -80,6 +82,25 @@ export class ReadinessTimeoutError extends LastcallError {
     /** What was waited for (`tcp:8080`), for `lastcall run --ready`. */
     readonly spec?: string,
   ) {
-    super(spec !== undefined ? `Not ready (${spec}) within ${timeoutMs} ms` : `Process ${pid ?? '?'} did not report ready within ${timeoutMs} ms`);
+    super(
+      spec !== undefined
+        ? `Not ready (${spec}) within ${timeoutMs} ms`
+        : `Process ${pid ?? '?'} did not report ready within ${timeoutMs} ms`,
+    );
+  }
+}
+
+/** A listening socket could not be bound (EADDRINUSE: the port is taken; EACCES: a privileged port). */
+export class ListenError extends LastcallError {
+  readonly code = 'ERR_LISTEN';
+  constructor(
+    /** The address as given: `tcp:8080`, `tcp:127.0.0.1:8080`, `unix:/run/app.sock`. */
+    readonly address: string,
+    readonly errno: string,
+    cause?: unknown,
+  ) {
+    super(`Could not listen on ${address}: ${errno === 'EADDRINUSE' ? 'address already in use (EADDRINUSE)' : errno}`, {
+      cause,
+    });
   }
 }

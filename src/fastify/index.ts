@@ -1,8 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
-import { InvalidOptionError } from '../errors.js';
+
 import type { Lifecycle } from '../core/types.js';
+import { InvalidOptionError } from '../errors.js';
+import { type HttpServerOptions, type ProbePaths, probes } from '../http/index.js';
 import { validateOptions, validateStringArray } from '../internal/validate.js';
-import { type HttpServerOptions, probes, type ProbePaths } from '../http/index.js';
 import { ServerSet } from './server-set.js';
 
 /** What the plugin needs of a Fastify instance (4 or 5); typed structurally so lastcall needs no fastify types. */

@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+
 import { httpServer, type HttpServerHandle, type HttpServerOptions } from '../http/index.js';
 
 /** The parts of a Fastify instance that show every server it listens on. */
@@ -40,7 +41,9 @@ export class ServerSet {
   }
 
   #adoptBindings(): void {
-    const key = Object.getOwnPropertySymbols(this.#fastify).find((symbol) => symbol.description === 'fastify.serverBindings');
+    const key = Object.getOwnPropertySymbols(this.#fastify).find(
+      (symbol) => symbol.description === 'fastify.serverBindings',
+    );
     const bindings = key === undefined ? undefined : (this.#fastify as unknown as Record<symbol, unknown>)[key];
     if (!Array.isArray(bindings)) return;
     for (const server of bindings as unknown[]) {

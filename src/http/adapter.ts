@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+
 import { registerAdapter } from '../core/adapters.js';
 import { lifecycleHooks, type ResourceHooks } from '../core/types.js';
 import { type AnyHttpServer, httpServer, isTracked, trackerOf } from './http-server.js';
@@ -38,7 +39,9 @@ function adaptServer(resource: object, early: ReadonlySet<object>): ResourceHook
 
 function isFastify(resource: object): resource is FastifyShape {
   const server = (resource as { server?: unknown }).server;
-  return typeof server === 'object' && server !== null && typeof (resource as { inject?: unknown }).inject === 'function';
+  return (
+    typeof server === 'object' && server !== null && typeof (resource as { inject?: unknown }).inject === 'function'
+  );
 }
 
 registerAdapter(adaptServer);

@@ -1,6 +1,6 @@
-import { waitForSettled } from '../internal/wait.js';
 import { HealthCheckTimeoutError } from '../errors.js';
 import { messageOf } from '../internal/describe.js';
+import { waitForSettled } from '../internal/wait.js';
 
 export type HealthCheckFunction = (signal: AbortSignal) => unknown;
 
@@ -65,6 +65,8 @@ export class CachedCheck {
       controller.abort(timeout);
       return { status: 'timed-out', durationMs, checkedAt, error: timeout.message };
     }
-    return error === undefined ? { status: 'ok', durationMs, checkedAt } : { status: 'failed', durationMs, checkedAt, error };
+    return error === undefined
+      ? { status: 'ok', durationMs, checkedAt }
+      : { status: 'failed', durationMs, checkedAt, error };
   }
 }

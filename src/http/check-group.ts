@@ -1,5 +1,5 @@
-import type { CachedCheck, HealthCheckResult } from './cached-check.js';
 import type { Lifecycle } from '../core/types.js';
+import type { CachedCheck, HealthCheckResult } from './cached-check.js';
 
 /** What the probes read from a lifecycle. */
 export type ProbeLifecycle = Pick<Lifecycle, 'ready' | 'state'> & Partial<Pick<Lifecycle, 'notReadyReason'>>;

@@ -1,7 +1,7 @@
 import { HttpForcedCloseError } from '../errors.js';
+import type { ConnectionTracker } from './connection-tracker.js';
 import { sweepIdle } from './drain.js';
 import { stopListening } from './stop-listening.js';
-import type { ConnectionTracker } from './connection-tracker.js';
 import { destroyUpgraded } from './upgrades.js';
 
 /**

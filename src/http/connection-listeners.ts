@@ -3,9 +3,10 @@ import type { Http2Session } from 'node:http2';
 import { type Server as NetServer, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
+
 import { closeAfter, notePipelined, type TrackedResponse } from './connection-close.js';
-import type { ServerKind } from './server-kind.js';
 import { ConnectionTracker, kLastActiveAt, type TrackedSocket } from './connection-tracker.js';
+import type { ServerKind } from './server-kind.js';
 import { followListeners, trackUpgrades } from './upgrades.js';
 
 const kAcceptedLate = Symbol('lastcall.acceptedLate');

@@ -1,11 +1,18 @@
 import type { Http2Session } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import type { RequestCounts } from '../core/types.js';
 import { performance } from 'node:perf_hooks';
-import { currentResponse, lastResponse, markClose, type ResponseSocket, type TrackedResponse } from './connection-close.js';
-import type { ServerKind } from './server-kind.js';
+import type { Duplex } from 'node:stream';
+
+import type { RequestCounts } from '../core/types.js';
 import { ArrivalLog } from './arrivals.js';
+import {
+  currentResponse,
+  lastResponse,
+  markClose,
+  type ResponseSocket,
+  type TrackedResponse,
+} from './connection-close.js';
+import type { ServerKind } from './server-kind.js';
 
 export type { TrackedResponse } from './connection-close.js';
 

@@ -1,9 +1,11 @@
-import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
 import { performance } from 'node:perf_hooks';
+
 import { AbortedError } from '../errors.js';
+import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
 import { currentResponse } from './connection-close.js';
-import { stopListening } from './stop-listening.js';
 import type { ConnectionTracker } from './connection-tracker.js';
+import { isInheritedListener } from './inherited-sockets.js';
+import { stopListening } from './stop-listening.js';
 import { destroyUpgraded, refuseUpgrades } from './upgrades.js';
 
 const ACCEPT_QUEUE_MAX_MS = 500;
@@ -25,7 +27,11 @@ export interface DrainOptions {
  * `Connection: close`), and are ended with FIN once nothing is in flight. Resolves when every
  * request is answered and every connection is gone; rejects when `signal` aborts first.
  */
-export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | undefined, options: DrainOptions): Promise<void> {
+export function drainTracked(
+  tracker: ConnectionTracker,
+  signal: AbortSignal | undefined,
+  options: DrainOptions,
+): Promise<void> {
   const { onUpgraded } = options;
   tracker.stopping = true;
   // Counted from now (the report's `requests`): those finishing before the listener closes too.
@@ -57,7 +63,8 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
       if (settled) return;
       // Swept: what is left waits for its own event (a response's or a connection's close), never
       // for another sweep at once, which would spin the loop while a request is still arriving.
-      if (tracker.responses.size > 0 || tracker.graceUntil > performance.now()) return check(tracker.responses.size === 0);
+      if (tracker.responses.size > 0 || tracker.graceUntil > performance.now())
+        return check(tracker.responses.size === 0);
       sweepIdle(tracker);
       if (isDrained(tracker, onUpgraded !== undefined)) finish();
     };
@@ -80,7 +87,10 @@ export function drainTracked(tracker: ConnectionTracker, signal: AbortSignal | u
     signal?.addEventListener('abort', onAbort, { once: true });
     // Keep-alive sockets are left alone meanwhile: a `Connection: close` now would only send
     // their clients into the accept queue, which would then never run dry.
-    void waitForAcceptQueue(tracker).then(() => {
+    // On an inherited socket (lastcall run --listen, systemd) queued connections are not reset when
+    // this process closes its copy: they wait for the socket's next holder, so stop accepting now.
+    const queued = isInheritedListener(tracker.server) ? Promise.resolve() : waitForAcceptQueue(tracker);
+    void queued.then(() => {
       if (settled) return;
       stopListening(tracker.server);
       tracker.startDraining(options.reuseGraceMs);

@@ -1,5 +1,5 @@
-import { validateDuration, validateFunction, validateOptions } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
+import { validateDuration, validateFunction, validateOptions } from '../internal/validate.js';
 import { CachedCheck, type HealthCheckFunction } from './cached-check.js';
 import { CheckGroup } from './check-group.js';
 
@@ -55,7 +55,8 @@ export function normalizeHealthChecks(options: HealthCheckOptions | undefined): 
     validateFunction(`checks.${name}.run`, spec.run);
     const { timeoutMs = checkTimeoutMs, probe = 'readiness' } = spec;
     validateTimeout(`checks.${name}.timeoutMs`, timeoutMs);
-    if (!PROBES.includes(probe)) throw new InvalidOptionError(`checks.${name}.probe`, `one of ${PROBES.join(', ')}`, probe);
+    if (!PROBES.includes(probe))
+      throw new InvalidOptionError(`checks.${name}.probe`, `one of ${PROBES.join(', ')}`, probe);
     const cached = new CachedCheck(name, spec.run, timeoutMs, checkIntervalMs);
     if (probe !== 'liveness') readiness.push(cached);
     if (probe !== 'readiness') liveness.push(cached);

@@ -1,16 +1,17 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Server as HttpsServer } from 'node:https';
-import { InvalidOptionError } from '../errors.js';
+
 import { stepKind } from '../core/kinds.js';
 import { type HooksProvider, lifecycleHooks, type RequestCounts, type ResourceHooks } from '../core/types.js';
+import { InvalidOptionError } from '../errors.js';
 import { validateDuration, validateFunction, validateOptions, validateSignal } from '../internal/validate.js';
 import { closeTracked } from './close.js';
+import { trackConnections } from './connection-listeners.js';
+import type { ConnectionTracker } from './connection-tracker.js';
 import { describeConnections } from './describe-open.js';
 import { drainTracked, type UpgradedCloser } from './drain.js';
 import { validateServer } from './server-kind.js';
-import { trackConnections } from './connection-listeners.js';
-import type { ConnectionTracker } from './connection-tracker.js';
 
 export type AnyHttpServer = HttpServer | HttpsServer | Http2Server | Http2SecureServer;
 
@@ -81,7 +82,8 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
   validateDuration('reuseGraceMs', reuseGraceMs, false);
   const upgradedGraceMs = options?.upgradedGraceMs ?? DEFAULT_UPGRADED_GRACE_MS;
   validateDuration('upgradedGraceMs', upgradedGraceMs, false);
-  if (tracked.has(server)) throw new InvalidOptionError('server', 'a server not already passed to httpServer()', server);
+  if (tracked.has(server))
+    throw new InvalidOptionError('server', 'a server not already passed to httpServer()', server);
   tracked.add(server);
 
   const tracker = trackConnections(server, kind);
@@ -118,7 +120,13 @@ export function httpServer(server: AnyHttpServer, options?: HttpServerOptions): 
     [lifecycleHooks](): ResourceHooks {
       const describeOpen = (): string | undefined => describeConnections(tracker);
       const requestCounts = (): RequestCounts => ({ ...tracker.counts });
-      return { drain: (signal) => handle.drain(signal), close: (signal) => handle.close(signal), describeOpen, requestCounts, traffic: tracker.arrivals };
+      return {
+        drain: (signal) => handle.drain(signal),
+        close: (signal) => handle.close(signal),
+        describeOpen,
+        requestCounts,
+        traffic: tracker.arrivals,
+      };
     },
     [Symbol.asyncDispose]() {
       return handle.close();

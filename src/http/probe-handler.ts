@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { kProbeRequest } from './arrivals.js';
+
 import { InvalidOptionError } from '../errors.js';
 import { validateOptions } from '../internal/validate.js';
+import { kProbeRequest } from './arrivals.js';
 import { describeNotReady, type ProbeAnswer, type ProbeLifecycle } from './check-group.js';
 import { HEALTH_CHECK_OPTIONS, type HealthCheckOptions, normalizeHealthChecks } from './health-checks.js';
 
@@ -65,7 +66,8 @@ export function createProbeHandler(life: ProbeLifecycle, options?: ProbeHandlerO
     if (path === paths.liveness && checks.liveness) reply(req, res, checks.liveness.answer(life));
     else if (path === paths.liveness) send(req, res, 200, 'ok');
     else if (path === paths.readiness && checks.readiness) reply(req, res, checks.readiness.answer(life));
-    else if (path === paths.readiness) send(req, res, life.ready ? 200 : 503, life.ready ? 'ready' : `not ready (${describeNotReady(life)})`);
+    else if (path === paths.readiness)
+      send(req, res, life.ready ? 200 : 503, life.ready ? 'ready' : `not ready (${describeNotReady(life)})`);
     else if (path === paths.startup) {
       const started = life.state !== 'idle' && life.state !== 'starting';
       send(req, res, started ? 200 : 503, started ? 'started' : `not started (${life.state})`);
@@ -83,7 +85,13 @@ function reply(req: IncomingMessage, res: ServerResponse, answer: Promise<ProbeA
   void answer.then(({ status, body }) => send(req, res, status, body, 'application/json; charset=utf-8'));
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  text: string,
+  type = 'text/plain; charset=utf-8',
+): void {
   const body = `${text}\n`;
   res.writeHead(status, {
     'content-type': type,

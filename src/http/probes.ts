@@ -1,8 +1,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { type HooksProvider, type Lifecycle, lifecycleHooks, type ResourceHooks } from '../core/types.js';
-import { validateOptions, validateSignal, validateString } from '../internal/validate.js';
 import { AbortedError, InvalidOptionError } from '../errors.js';
+import { validateOptions, validateSignal, validateString } from '../internal/validate.js';
 import { createProbeHandler, HANDLER_OPTIONS, type ProbeHandlerOptions, validateLifecycle } from './probe-handler.js';
 
 export type { ProbeLifecycle, ProbePaths } from './probe-handler.js';

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import { Server as NetServer } from 'node:net';
+
 import { NotAServerError, ServerClosedError } from '../errors.js';
 
 /** `http1`: http.Server / https.Server (Express, Koa, ...); `http2`: http2 (secure) servers. */
@@ -47,7 +48,8 @@ function hintFor(value: unknown): string {
     if (inner instanceof NetServer) {
       return 'this object wraps a server in `.server` (Fastify?): add it with its own close() (see the Fastify recipe) or pass `.server`';
     }
-    if (value instanceof NetServer) return 'a plain net.Server has no HTTP requests to drain: add it with life.add(name, server)';
+    if (value instanceof NetServer)
+      return 'a plain net.Server has no HTTP requests to drain: add it with life.add(name, server)';
   }
   return '';
 }

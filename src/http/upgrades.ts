@@ -1,5 +1,6 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+
 import type { ConnectionTracker } from './connection-tracker.js';
 
 const UPGRADE_EVENTS = ['upgrade', 'connect'] as const;
@@ -13,7 +14,12 @@ type Listener = (...args: any[]) => void;
  * last one: listening to 'upgrade', 'connect' or 'checkContinue' changes what Node does with
  * such requests, so the tracker must not listen alone. `follow()` false: leave the event alone.
  */
-export function followListeners(tracker: ConnectionTracker, event: string, listener: Listener, follow = (): boolean => true): void {
+export function followListeners(
+  tracker: ConnectionTracker,
+  event: string,
+  listener: Listener,
+  follow = (): boolean => true,
+): void {
   const { server } = tracker;
   if (server.listenerCount(event) > 0) server.prependListener(event, listener);
   server.on('newListener', (name: string | symbol, added: unknown) => {

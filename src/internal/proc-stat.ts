@@ -18,7 +18,8 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const fields = text.slice(close + 2).split(' ');
   const [state, ppid, pgid] = fields;
   const startTime = fields[22 - 3];
-  if (state === undefined || ppid === undefined || pgid === undefined || !/^\d+$/.test(startTime ?? '')) return undefined;
+  if (state === undefined || ppid === undefined || pgid === undefined || !/^\d+$/.test(startTime ?? ''))
+    return undefined;
   return { state, ppid: Number(ppid), pgid: Number(pgid), startTime: startTime as string };
 }
 

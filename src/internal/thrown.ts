@@ -15,7 +15,9 @@ export function toError(value: unknown): Error {
       return error;
     }
   } catch {
-    return new Error(`a hook threw ${isError ? 'an Error whose fields cannot be read' : 'an unreadable value'} (${messageOf(value)})`);
+    return new Error(
+      `a hook threw ${isError ? 'an Error whose fields cannot be read' : 'an unreadable value'} (${messageOf(value)})`,
+    );
   }
   return new Error(messageOf(value), { cause: value });
 }

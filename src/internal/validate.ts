@@ -20,21 +20,28 @@ export function validateOptions(
  * runs once, here: a throw becomes a typed error, and a value cannot change between check and use.
  * Only plain objects are accepted (an inherited option would otherwise be silently ignored).
  */
-export function normalizeOptionsObject(options: unknown, known: readonly string[] | 'any', where: string): Record<string, unknown> | undefined {
+export function normalizeOptionsObject(
+  options: unknown,
+  known: readonly string[] | 'any',
+  where: string,
+): Record<string, unknown> | undefined {
   if (options === undefined) return undefined;
   const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   let keys: string[];
   try {
     const proto: unknown = options === null || typeof options !== 'object' ? undefined : Object.getPrototypeOf(options);
-    if (proto !== Object.prototype && proto !== null) throw new InvalidOptionError(where, 'a plain options object', options);
+    if (proto !== Object.prototype && proto !== null)
+      throw new InvalidOptionError(where, 'a plain options object', options);
     keys = Object.keys(options as object);
-    for (const key of keys) if (known === 'any' || known.includes(key)) copy[key] = (options as Record<string, unknown>)[key];
+    for (const key of keys)
+      if (known === 'any' || known.includes(key)) copy[key] = (options as Record<string, unknown>)[key];
   } catch (error) {
     if (error instanceof InvalidOptionError) throw error;
     throw new InvalidOptionError(where, 'an options object whose properties can be read', options, error);
   }
   // 'any': the caller validates the keys of the copy itself.
-  if (known !== 'any') for (const key of keys) if (!known.includes(key)) throw new UnknownOptionError(key, where, known);
+  if (known !== 'any')
+    for (const key of keys) if (!known.includes(key)) throw new UnknownOptionError(key, where, known);
   return copy;
 }
 
@@ -101,6 +108,7 @@ export function normalizeEnvDuration(variable: string, env: NodeJS.ProcessEnv = 
   const raw = env[variable];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = raw.trim() === 'Infinity' ? Infinity : Number(raw);
-  if (!/^\s*(\d+(\.\d+)?|Infinity)\s*$/.test(raw)) throw new InvalidOptionError(variable, 'a non-negative number of ms', raw);
+  if (!/^\s*(\d+(\.\d+)?|Infinity)\s*$/.test(raw))
+    throw new InvalidOptionError(variable, 'a non-negative number of ms', raw);
   return value;
 }

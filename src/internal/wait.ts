@@ -21,7 +21,12 @@ export function waitForTimeout(ms: number, signal?: AbortSignal, ref = false): P
  * true when `promise` settles within `ms` (and before `signal` aborts), false otherwise; never
  * rejects. The timer is cleared as soon as it is decided, and unref'd unless `ref`.
  */
-export function waitForSettled(promise: PromiseLike<unknown>, ms: number, signal?: AbortSignal, ref = false): Promise<boolean> {
+export function waitForSettled(
+  promise: PromiseLike<unknown>,
+  ms: number,
+  signal?: AbortSignal,
+  ref = false,
+): Promise<boolean> {
   return new Promise((resolve) => {
     let timer: LongTimer | undefined = undefined;
     let stopListening = (): void => {};
@@ -79,7 +84,10 @@ export function onAbort(signal: AbortSignal, fn: () => void): () => void {
  * Calls `start` on each item, then waits for the promises it returned; `start` returns undefined
  * for an item already done, which costs no promise (a thousand no-op steps wait for nothing).
  */
-export async function waitForEach<T>(items: readonly T[], start: (item: T) => Promise<void> | undefined): Promise<void> {
+export async function waitForEach<T>(
+  items: readonly T[],
+  start: (item: T) => Promise<void> | undefined,
+): Promise<void> {
   const pending: Promise<void>[] = [];
   // Indexed: for-of makes an iterator result per item until the loop is optimized.
   for (let i = 0; i < items.length; i++) {

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+
 import { ProcessSurvivorsError } from '../errors.js';
-import { freezeAndKill, KILL_WAIT_MS, waitForGone } from './kill-tree.js';
 import { waitForSettled } from '../internal/wait.js';
+import { freezeAndKill, KILL_WAIT_MS, waitForGone } from './kill-tree.js';
 import { type ProcInfo, readCommand } from './proc-table.js';
 import { signalMembers } from './signal-tree.js';
 import { collectTree, type TreeSpec } from './tree.js';
@@ -76,7 +77,11 @@ export async function runCloseSequence(t: CloseTarget, force: AbortSignal): Prom
     for (const m of killed) record(t, m, 'SIGKILL', commands.get(m.pid) ?? commandOf(t, m));
     const survivors = await waitForGone(killed, KILL_WAIT_MS);
     for (const m of survivors) record(t, m, 'SIGKILL', '', true);
-    if (survivors.length > 0) throw new ProcessSurvivorsError(survivors.map((s) => s.pid), KILL_WAIT_MS);
+    if (survivors.length > 0)
+      throw new ProcessSurvivorsError(
+        survivors.map((s) => s.pid),
+        KILL_WAIT_MS,
+      );
   }
   const info = (await waitForSettled(t.exit, KILL_WAIT_MS, undefined, true)) ? await t.exit : undefined;
   const code = info?.code ?? t.child.exitCode;
@@ -93,13 +98,17 @@ const RUNNING_WALK_MS = 50;
  * only they are polled (cheap), with a complete walk each time they are gone or a pause ends, so
  * processes that appear meanwhile are found and get the same signals. Returns the members still alive
  * and whether any process was signalled at all. */
-async function terminate(t: CloseTarget, first: ProcInfo[], force: AbortSignal): Promise<{ left: ProcInfo[]; signalled: boolean }> {
+async function terminate(
+  t: CloseTarget,
+  first: ProcInfo[],
+  force: AbortSignal,
+): Promise<{ left: ProcInfo[]; signalled: boolean }> {
   const until = performance.now() + t.termMs;
   const signalled = new Map<number, string>();
   const doneGroups = new Set<number>();
   let reached = false;
   let members = first;
-  for (let pause = 4; ; ) {
+  for (let pause = 4; ;) {
     const fresh = members.filter((m) => signalled.get(m.pid) !== m.startTime);
     const commands = fresh.map((m) => commandOf(t, m)); // read while they live
     const stopSignal = t.stopSignal ?? 'SIGTERM';

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+
 import { GUARDIAN_SCRIPT } from './guardian-script.js';
 
 /** Environment variable that marks a managed child's tree: `<parent token>.<child number>`. */
@@ -52,13 +53,17 @@ export function unregisterGroup(pgid: number): void {
 function startGuardian(): void {
   // What ps and top show: a short line saying what it is and whose trees it guards, not the ~3 KB
   // script (passed in the environment instead, where `eval` runs it in the same, trap-holding shell).
-  const g = spawn('/bin/sh', ['-c', 'eval "$LASTCALL_GUARDIAN_SCRIPT"', `guarding-trees-of-pid-${process.pid}`, parentToken], {
-    argv0: 'lastcall-guardian',
-    env: { ...process.env, LASTCALL_GUARDIAN_SCRIPT: GUARDIAN_SCRIPT },
-    stdio: ['pipe', 'ignore', 'ignore'],
-    // Own session: a Ctrl-C to the parent's process group must not take the guardian down first.
-    detached: true,
-  });
+  const g = spawn(
+    '/bin/sh',
+    ['-c', 'eval "$LASTCALL_GUARDIAN_SCRIPT"', `guarding-trees-of-pid-${process.pid}`, parentToken],
+    {
+      argv0: 'lastcall-guardian',
+      env: { ...process.env, LASTCALL_GUARDIAN_SCRIPT: GUARDIAN_SCRIPT },
+      stdio: ['pipe', 'ignore', 'ignore'],
+      // Own session: a Ctrl-C to the parent's process group must not take the guardian down first.
+      detached: true,
+    },
+  );
   if (g.pid === undefined || !g.stdin) {
     g.once('error', (error) => warn(error));
     return;
@@ -88,6 +93,9 @@ function write(g: ChildProcess, line: string): void {
 function warn(error: Error): void {
   if (warned) return;
   warned = true;
-  process.emitWarning(`lastcall: could not start the process guardian (${error.message}); managed children ` +
-    `will not be killed if this process dies abruptly`, { code: 'LASTCALL_NO_GUARDIAN' });
+  process.emitWarning(
+    `lastcall: could not start the process guardian (${error.message}); managed children ` +
+      `will not be killed if this process dies abruptly`,
+    { code: 'LASTCALL_NO_GUARDIAN' },
+  );
 }

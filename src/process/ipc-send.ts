@@ -1,8 +1,9 @@
-import { setLongTimeout } from '../internal/long-timer.js';
 import type { ChildProcess, Serializable } from 'node:child_process';
+
+import { AbortedError, IpcClosedError, IpcTimeoutError } from '../errors.js';
+import { setLongTimeout } from '../internal/long-timer.js';
 import { validateDuration, validateOptions, validateSignal } from '../internal/validate.js';
 import { onAbort } from '../internal/wait.js';
-import { AbortedError, IpcClosedError, IpcTimeoutError } from '../errors.js';
 
 export interface SendOptions {
   /** Reject with IpcTimeoutError when the message is not written within this time. Default 5000. */

@@ -1,5 +1,5 @@
-import { validateDuration, validateOptions, validateSignal } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
+import { validateDuration, validateOptions, validateSignal } from '../internal/validate.js';
 import { waitForTimeout } from '../internal/wait.js';
 import { managedTreeOf } from './managed-trees.js';
 import { assertPosix, validateSignalName } from './platform.js';
@@ -28,7 +28,11 @@ export async function freezeAndKill(spec: TreeSpec): Promise<ProcInfo[]> {
 }
 
 /** Polls until every process is gone (exited, zombie, or its pid reused); returns the survivors. */
-export async function waitForGone(infos: readonly ProcInfo[], timeoutMs: number, signal?: AbortSignal): Promise<ProcInfo[]> {
+export async function waitForGone(
+  infos: readonly ProcInfo[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ProcInfo[]> {
   const until = performance.now() + timeoutMs;
   let pending = [...infos];
   for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {

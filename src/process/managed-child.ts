@@ -1,37 +1,51 @@
 import { type ChildProcess, type Serializable, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+
 import { lifecycleHooks, type ResourceHooks } from '../core/types.js';
+import { AbortedError, SpawnError } from '../errors.js';
 import { readProcStat } from '../internal/proc-stat.js';
 import { validateOptions, validateSignal } from '../internal/validate.js';
 import { onAbort } from '../internal/wait.js';
-import { AbortedError, SpawnError } from '../errors.js';
 import { type ClosedProcess, type CloseResult, type ExitInfo, runCloseSequence } from './close-sequence.js';
 import { ensureGuardian, MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
-import { sendWithTimeout, type SendOptions } from './ipc-send.js';
+import { type SendOptions, sendWithTimeout } from './ipc-send.js';
+import { LISTEN_PID_SCRIPT, listenEnv } from './listen-fds.js';
 import { forgetManagedTree, rememberManagedTree } from './managed-trees.js';
 import { assertPosix, sendSignal, validateSignalName } from './platform.js';
 import { readProcess } from './proc-table.js';
-import { signalMembers, type SignalledTargets } from './signal-tree.js';
+import { type SignalledTargets, signalMembers } from './signal-tree.js';
 import { diagnoseSpawnFailure } from './spawn-failure.js';
-import { normalizeSpawnOptions, type NormalizedSpawnOptions, type SpawnManagedOptions } from './spawn-options.js';
+import { type NormalizedSpawnOptions, normalizeSpawnOptions, type SpawnManagedOptions } from './spawn-options.js';
 import { adoptGroup, collectTree, type TreeSpec } from './tree.js';
 
 /**
  * Starts `command` in its own process group (and session), marked so its whole tree can be found,
  * and registered with the guardian. Throws SpawnError (ENOENT, EACCES) instead of emitting 'error'.
  */
-export function spawnManaged(command: string, args?: readonly string[], options?: SpawnManagedOptions & { stdio?: 'pipe' }): PipedManagedChild;
+export function spawnManaged(
+  command: string,
+  args?: readonly string[],
+  options?: SpawnManagedOptions & { stdio?: 'pipe' },
+): PipedManagedChild;
 export function spawnManaged(command: string, args?: readonly string[], options?: SpawnManagedOptions): ManagedChild;
-export function spawnManaged(command: string, args: readonly string[] = [], options?: SpawnManagedOptions): ManagedChild {
+export function spawnManaged(
+  command: string,
+  args: readonly string[] = [],
+  options?: SpawnManagedOptions,
+): ManagedChild {
   assertPosix('spawnManaged');
   const o = normalizeSpawnOptions(command, args, options);
   const marker = nextMarker(o.guardian);
-  const env = { ...o.env, [MARKER_VARIABLE]: marker };
+  const env = { ...(o.listen ? listenEnv(o.env, o.listen) : o.env), [MARKER_VARIABLE]: marker };
+  // Through the shell nothing fails to spawn, so a command that cannot run is found here, as execvp would.
+  const errno = o.listen ? diagnoseSpawnFailure(command, o.cwd, env) : 'UNKNOWN';
+  if (errno !== 'UNKNOWN') throw new SpawnError(command, errno);
+  const [file, argv] = o.listen ? ['/bin/sh', ['-c', LISTEN_PID_SCRIPT, command, ...args]] : [command, args];
   // The guardian first: no instant in which a child of ours exists and nothing would kill it with us.
   if (o.guardian) ensureGuardian();
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { cwd: o.cwd, env, stdio: o.stdio, serialization: o.serialization, detached: true });
+    child = spawn(file, argv, { cwd: o.cwd, env, stdio: o.stdio, serialization: o.serialization, detached: true });
   } catch (cause) {
     // Errors Node throws at once (E2BIG: arguments or environment too large, ENOEXEC, ...).
     throw new SpawnError(command, (cause as NodeJS.ErrnoException).code ?? 'UNKNOWN', cause);
@@ -46,7 +60,11 @@ export function spawnManaged(command: string, args: readonly string[] = [], opti
 }
 
 /** A child spawned with `stdio: 'pipe'` (the default): its three streams exist, so strict TS needs no `!`. */
-export type PipedManagedChild = ManagedChild & { readonly stdin: Writable; readonly stdout: Readable; readonly stderr: Readable };
+export type PipedManagedChild = ManagedChild & {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+};
 
 export class ManagedChild {
   /** The underlying ChildProcess, for events such as 'message'. Prefer close() over kill(). */

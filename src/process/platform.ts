@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+
 import { InvalidOptionError, UnsupportedPlatformError } from '../errors.js';
 
 /** Process groups, signals to groups and the guardian need POSIX; Windows fails clearly, at the call site. */

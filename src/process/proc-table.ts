@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+
 import { parseProcStat } from '../internal/proc-stat.js';
 import { waitForTimeout } from '../internal/wait.js';
 
@@ -70,7 +71,9 @@ export async function readProcesses(pids: Iterable<number>): Promise<Map<number,
 export async function readProcessTable(): Promise<Map<number, ProcInfo>> {
   if (process.platform !== 'linux') return readPsTable();
   const table = new Map<number, ProcInfo>();
-  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  const pids = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
   for (let i = 0; i < pids.length; i += BATCH) {
     if (i > 0) await yieldToLoop();
     for (const pid of pids.slice(i, i + BATCH)) {
@@ -126,7 +129,13 @@ function readPsTable(): Promise<Map<number, ProcInfo>> {
         const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(.*\S)\s*$/.exec(line);
         if (!m) continue;
         const pid = Number(m[1]);
-        table.set(pid, { pid, ppid: Number(m[2]), pgid: Number(m[3]), state: (m[4] ?? '?').charAt(0), startTime: m[5] ?? '' });
+        table.set(pid, {
+          pid,
+          ppid: Number(m[2]),
+          pgid: Number(m[3]),
+          state: (m[4] ?? '?').charAt(0),
+          startTime: m[5] ?? '',
+        });
       }
       resolve(table);
     });

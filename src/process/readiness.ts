@@ -1,6 +1,6 @@
-import { setLongTimeout } from '../internal/long-timer.js';
-import { onLines } from '../internal/lines.js';
 import { InvalidOptionError, ReadinessTimeoutError } from '../errors.js';
+import { onLines } from '../internal/lines.js';
+import { setLongTimeout } from '../internal/long-timer.js';
 import type { ManagedChild } from './managed-child.js';
 import type { NormalizedSuperviseOptions } from './supervise-options.js';
 
@@ -29,7 +29,10 @@ export function watchReadiness(
     const type = message !== null && typeof message === 'object' ? (message as { type?: unknown }).type : undefined;
     if (message === readiness.message || type === readiness.message) finish(onReady);
   };
-  const timer = setLongTimeout(() => finish(() => onFailure(new ReadinessTimeoutError(child.pid, readiness.timeoutMs))), readiness.timeoutMs);
+  const timer = setLongTimeout(
+    () => finish(() => onFailure(new ReadinessTimeoutError(child.pid, readiness.timeoutMs))),
+    readiness.timeoutMs,
+  );
   const stopLines = readiness.stdout && stdout ? onLines(stdout, onLine) : () => {};
   if (!readiness.stdout) child.process.on('message', onMessage);
 

@@ -11,7 +11,10 @@ export function diagnoseSpawnFailure(command: string, cwd: string | undefined, e
   const base = cwd ?? process.cwd();
   const candidates = command.includes('/')
     ? [path.resolve(base, command)]
-    : (env.PATH ?? process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.resolve(base, dir, command));
+    : (env.PATH ?? process.env.PATH ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.resolve(base, dir, command));
   let sawEacces = false;
   for (const file of candidates) {
     const errno = execErrno(file, 0);

@@ -1,8 +1,10 @@
 import type { StdioOptions } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { validateBoolean, validateDuration, validateOptions, validateString } from '../internal/validate.js';
-import { InvalidOptionError } from '../errors.js';
+
 import { handDownEnv, handDownMs } from '../core/deadline.js';
+import { InvalidOptionError } from '../errors.js';
+import { validateBoolean, validateDuration, validateOptions, validateString } from '../internal/validate.js';
+import { type ListenFd, type NormalizedListenFds, normalizeListenFds, placeListenFds } from './listen-fds.js';
 
 type StdioEntry = 'pipe' | 'ignore' | 'inherit' | number | null | undefined;
 
@@ -26,6 +28,11 @@ export interface SpawnManagedOptions {
   /** Register the child's group with the guardian (killed if this process dies). Default true. */
   guardian?: boolean;
   /**
+   * Listening sockets passed as fds 3, 4, ... with systemd's LISTEN_FDS, LISTEN_FDNAMES and LISTEN_PID
+   * (the child's own pid: the command is exec()ed by /bin/sh, which sets it). Default none.
+   */
+  listenFds?: readonly ListenFd[];
+  /**
    * Hand the child a shutdown deadline it can finish inside: its env gets `LASTCALL_DEADLINE_MS` =
    * the time close() allows between the stop signal and SIGKILL (`termMs`; with a lifecycle, at most
    * its deadline minus `graceMs`) minus a margin (10%, 100 ms to 1 s), replacing any inherited one,
@@ -43,11 +50,24 @@ export interface NormalizedSpawnOptions {
   termMs: number;
   stopSignal: NodeJS.Signals;
   guardian: boolean;
+  listen: NormalizedListenFds | undefined;
   /** The deadline handed to the child (in its env), if asked for. */
   childDeadlineMs: number | undefined;
 }
 
-const KNOWN = ['cwd', 'env', 'stdio', 'ipc', 'serialization', 'graceMs', 'termMs', 'stopSignal', 'guardian', 'handDownDeadline'];
+const KNOWN = [
+  'cwd',
+  'env',
+  'stdio',
+  'ipc',
+  'serialization',
+  'graceMs',
+  'termMs',
+  'stopSignal',
+  'guardian',
+  'handDownDeadline',
+  'listenFds',
+];
 const STDIO_WORDS = ['pipe', 'ignore', 'inherit'];
 
 /** Checks everything at the call site; throws InvalidOptionError / UnknownOptionError. */
@@ -63,7 +83,8 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
   validateDuration('termMs', termMs, false);
   validateBoolean('guardian', guardian);
   const stopSignal = o.stopSignal ?? 'SIGTERM';
-  if (typeof stopSignal !== 'string' || !/^SIG[A-Z0-9]+$/.test(stopSignal)) throw new InvalidOptionError('stopSignal', 'a signal name such as "SIGTERM"', stopSignal);
+  if (typeof stopSignal !== 'string' || !/^SIG[A-Z0-9]+$/.test(stopSignal))
+    throw new InvalidOptionError('stopSignal', 'a signal name such as "SIGTERM"', stopSignal);
   validateBoolean('ipc', ipc);
   if (serialization !== 'json' && serialization !== 'advanced') {
     throw new InvalidOptionError('serialization', '"json" or "advanced"', serialization);
@@ -72,20 +93,23 @@ export function normalizeSpawnOptions(command: unknown, args: unknown, options: 
   if (o.env !== undefined && (o.env === null || typeof o.env !== 'object')) {
     throw new InvalidOptionError('env', 'an object of strings', o.env);
   }
+  const listen = normalizeListenFds(o.listenFds);
   const stdio = normalizeStdio(o.stdio ?? 'pipe');
+  const placed = listen ? placeListenFds(stdio, listen.fds) : stdio;
   const env = o.env ?? process.env;
   const budgetMs = normalizeHandDownBudget(o.handDownDeadline, graceMs, termMs);
   const childDeadlineMs = budgetMs === undefined ? undefined : handDownMs(budgetMs);
   return {
     cwd: o.cwd,
     env: childDeadlineMs === undefined || budgetMs === undefined ? env : handDownEnv(env, childDeadlineMs, budgetMs),
-    stdio: ipc ? [...stdio, 'ipc'] : stdio,
+    stdio: ipc ? [...placed, 'ipc'] : placed,
     serialization,
     graceMs,
     termMs,
     stopSignal,
     guardian,
     childDeadlineMs,
+    listen,
   };
 }
 
@@ -95,10 +119,19 @@ function normalizeHandDownBudget(value: unknown, graceMs: number, termMs: number
   if (value === true) return termMs;
   const deadlineMs = (value as { deadlineMs?: unknown } | null | undefined)?.deadlineMs;
   if (typeof deadlineMs !== 'number' || !(deadlineMs > 0)) {
-    throw new InvalidOptionError('handDownDeadline', 'true, false, or a lifecycle (an object with a positive deadlineMs)', value);
+    throw new InvalidOptionError(
+      'handDownDeadline',
+      'true, false, or a lifecycle (an object with a positive deadlineMs)',
+      value,
+    );
   }
   const budget = Math.min(termMs, deadlineMs - graceMs);
-  if (!(budget > 0)) throw new InvalidOptionError('handDownDeadline', `a lifecycle whose deadline (${deadlineMs} ms) exceeds graceMs (${graceMs} ms)`, value);
+  if (!(budget > 0))
+    throw new InvalidOptionError(
+      'handDownDeadline',
+      `a lifecycle whose deadline (${deadlineMs} ms) exceeds graceMs (${graceMs} ms)`,
+      value,
+    );
   return budget;
 }
 
@@ -116,7 +149,10 @@ function validateCwd(cwd: unknown): void {
 function normalizeStdio(stdio: unknown): StdioEntry[] {
   const entries = typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio;
   const ok = (e: unknown): boolean =>
-    e === null || e === undefined || STDIO_WORDS.includes(e as string) || (typeof e === 'number' && Number.isInteger(e) && e >= 0);
+    e === null ||
+    e === undefined ||
+    STDIO_WORDS.includes(e as string) ||
+    (typeof e === 'number' && Number.isInteger(e) && e >= 0);
   if (!Array.isArray(entries) || entries.length > 64 || !entries.every(ok)) {
     throw new InvalidOptionError('stdio', `"pipe", "ignore", "inherit" or an array of up to 64 of those or fds`, stdio);
   }

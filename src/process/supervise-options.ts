@@ -1,5 +1,5 @@
-import { validateDuration, validateInteger, validateOptions } from '../internal/validate.js';
 import { InvalidOptionError } from '../errors.js';
+import { validateDuration, validateInteger, validateOptions } from '../internal/validate.js';
 import type { BackoffOptions } from './backoff.js';
 
 export type RestartPolicy = 'on-failure' | 'always' | 'never';
@@ -37,7 +37,17 @@ export interface NormalizedSuperviseOptions extends BackoffOptions {
   readiness: { stdout: RegExp | undefined; message: string | undefined; timeoutMs: number } | undefined;
 }
 
-const KNOWN = ['restart', 'initialMs', 'factor', 'maxMs', 'jitter', 'resetAfterMs', 'maxRestarts', 'windowMs', 'readiness'];
+const KNOWN = [
+  'restart',
+  'initialMs',
+  'factor',
+  'maxMs',
+  'jitter',
+  'resetAfterMs',
+  'maxRestarts',
+  'windowMs',
+  'readiness',
+];
 const POLICIES = ['on-failure', 'always', 'never'];
 
 export function normalizeSuperviseOptions(options: unknown): NormalizedSuperviseOptions {
@@ -45,16 +55,29 @@ export function normalizeSuperviseOptions(options: unknown): NormalizedSupervise
   const o = (options ?? {}) as SuperviseOptions;
   const { restart = 'on-failure', initialMs = 2000, factor = 2, maxMs = 60_000, jitter = 0.2 } = o;
   const { resetAfterMs = 30_000, maxRestarts = 10, windowMs = 600_000 } = o;
-  if (!POLICIES.includes(restart)) throw new InvalidOptionError('restart', '"on-failure", "always" or "never"', restart);
+  if (!POLICIES.includes(restart))
+    throw new InvalidOptionError('restart', '"on-failure", "always" or "never"', restart);
   validateDuration('initialMs', initialMs, false);
   validateDuration('maxMs', maxMs, false);
   validateDuration('resetAfterMs', resetAfterMs);
   validateDuration('windowMs', windowMs);
-  if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) throw new InvalidOptionError('factor', 'a number >= 1', factor);
-  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) throw new InvalidOptionError('jitter', 'a number from 0 to 1', jitter);
+  if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1)
+    throw new InvalidOptionError('factor', 'a number >= 1', factor);
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))
+    throw new InvalidOptionError('jitter', 'a number from 0 to 1', jitter);
   if (maxRestarts !== Infinity) validateInteger('maxRestarts', maxRestarts, 0);
   if (maxMs < initialMs) throw new InvalidOptionError('maxMs', `a number >= initialMs (${initialMs})`, maxMs);
-  return { restart, initialMs, factor, maxMs, jitter, resetAfterMs, maxRestarts, windowMs, readiness: normalizeReadiness(o.readiness) };
+  return {
+    restart,
+    initialMs,
+    factor,
+    maxMs,
+    jitter,
+    resetAfterMs,
+    maxRestarts,
+    windowMs,
+    readiness: normalizeReadiness(o.readiness),
+  };
 }
 
 function normalizeReadiness(readiness: unknown): NormalizedSuperviseOptions['readiness'] {

@@ -1,14 +1,19 @@
 import { EventEmitter } from 'node:events';
-import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
+
 import { lifecycleHooks, type ResourceHooks } from '../core/types.js';
-import { validateFunction, validateOptions, validateSignal } from '../internal/validate.js';
 import { AbortedError, InvalidOptionError, SuperviseGiveUpError } from '../errors.js';
+import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
+import { validateFunction, validateOptions, validateSignal } from '../internal/validate.js';
 import { backoffDelay } from './backoff.js';
 import type { ExitInfo } from './close-sequence.js';
 import { ManagedChild } from './managed-child.js';
 import { assertPosix } from './platform.js';
 import { watchReadiness } from './readiness.js';
-import { type NormalizedSuperviseOptions, normalizeSuperviseOptions, type SuperviseOptions } from './supervise-options.js';
+import {
+  type NormalizedSuperviseOptions,
+  normalizeSuperviseOptions,
+  type SuperviseOptions,
+} from './supervise-options.js';
 
 export type SupervisorState = 'running' | 'backoff' | 'stopping' | 'stopped' | 'gave-up';
 
@@ -78,35 +83,66 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     let child: ManagedChild;
     try {
       const made = this.#factory({ attempt: this.#attempt });
-      if (!(made instanceof ManagedChild)) throw new InvalidOptionError('factory', 'a function returning spawnManaged(...)', made);
+      if (!(made instanceof ManagedChild))
+        throw new InvalidOptionError('factory', 'a function returning spawnManaged(...)', made);
       child = made;
     } catch (error) {
       this.#afterExit({ code: null, signal: null, uptimeMs: 0, error: error as Error });
       return;
     }
+    this.#watch(child, startedAt, false);
+  }
+
+  /** Runs `child` as the current one: readiness (unless `ready`), its exit, the restart after it. */
+  #watch(child: ManagedChild, startedAt: number, ready: boolean): void {
     this.#child = child;
     this.#state = 'running';
     let failure: Error | undefined;
     let stopWatching = (): void => {};
-    if (this.#o.readiness) {
-      stopWatching = watchReadiness(child, this.#o.readiness, () => this.#markReady(child), (error) => {
-        failure = error;
-        // Its exit below counts as a failure; a close error is recorded there too.
-        child.close().catch((closeError: unknown) => (failure = closeError as Error));
-      });
+    if (this.#o.readiness && !ready) {
+      stopWatching = watchReadiness(
+        child,
+        this.#o.readiness,
+        () => this.#markReady(child),
+        (error) => {
+          failure = error;
+          // Its exit below counts as a failure; a close error is recorded there too.
+          child.close().catch((closeError: unknown) => (failure = closeError as Error));
+        },
+      );
     }
-    this.emit('spawn', child, this.#attempt);
-    if (!this.#o.readiness) this.#markReady(child);
+    if (!ready) this.emit('spawn', child, this.#attempt);
+    if (!this.#o.readiness || ready) this.#markReady(child);
     void child.waitForExit().then(async (info) => {
       stopWatching();
+      // Replaced (a reload): whoever replaced it stops it; its exit is no crash and restarts nothing.
+      if (this.#child !== child) return;
       this.#ready = false;
       // Whatever the child left in its group or tree goes before anything restarts.
       await child.close().catch((error: unknown) => (failure ??= error as Error));
+      if (this.#child !== child) return; // replaced meanwhile: the new child runs, nothing restarts
       const exit: SupervisorExit = { ...info, uptimeMs: performance.now() - startedAt };
       if (failure) exit.error = failure;
       this.emit('exit', exit);
       this.#afterExit(exit);
     });
+  }
+
+  /**
+   * A reload: `child` (started and made ready by the caller, e.g. on the same listening sockets)
+   * becomes the current child at once, ready; the old one is returned for the caller to stop, and its
+   * exit is no longer watched (no restart, no 'exit' event). A pending restart is cancelled.
+   */
+  replace(child: ManagedChild): ManagedChild | undefined {
+    if (!(child instanceof ManagedChild))
+      throw new InvalidOptionError('child', 'a ManagedChild (spawnManaged(...))', child);
+    if (this.#stopRequested) throw new AbortedError('replace() (the supervisor stopped)');
+    const old = this.#child;
+    this.#timer?.clear();
+    this.#timer = undefined;
+    this.#ready = false;
+    this.#watch(child, performance.now(), true);
+    return old === child || old?.exited === true ? undefined : old;
   }
 
   #markReady(child: ManagedChild): void {
@@ -143,10 +179,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.emit('restart', this.#attempt, delayMs);
     // Referenced on purpose: a pending restart is work, and must keep the process alive until it runs.
     // A long timer: a delay above 2^31-1 ms (a huge maxMs) is waited for, not clamped by Node to 1 ms.
-    this.#timer = setLongTimeout(() => {
-      this.#timer = undefined;
-      this.#launch();
-    }, delayMs, true);
+    this.#timer = setLongTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#launch();
+      },
+      delayMs,
+      true,
+    );
   }
 
   #settleWaiters(error: Error): void {
@@ -161,7 +201,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     validateSignal('signal', signal);
     if (this.#ready) return Promise.resolve();
     if (this.#giveUp) return Promise.reject(this.#giveUp);
-    if (this.#state === 'stopped' || this.#state === 'stopping') return Promise.reject(new AbortedError('waitForReady() (the supervisor stopped)'));
+    if (this.#state === 'stopped' || this.#state === 'stopping')
+      return Promise.reject(new AbortedError('waitForReady() (the supervisor stopped)'));
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         this.#waiters.delete(waiter);

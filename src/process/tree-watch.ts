@@ -2,8 +2,9 @@
 // every member (pid + start time, so a reused pid is never mistaken for one), and after the root
 // exits find what is left, including processes that left the group with setsid (environment marker).
 import { randomBytes } from 'node:crypto';
+
 import { MARKER_VARIABLE, nextMarker, registerGroup, unregisterGroup } from './guardian.js';
-import { freezeAndKill, waitForGone, KILL_WAIT_MS } from './kill-tree.js';
+import { freezeAndKill, KILL_WAIT_MS, waitForGone } from './kill-tree.js';
 import { isGone, type ProcInfo, readCommand, readProcess, readProcessSync } from './proc-table.js';
 import { collectTree, type TreeSpec } from './tree.js';
 
@@ -21,7 +22,10 @@ export interface WatchedProcess {
 /** A fresh `LASTCALL_TREE` value for a process to be watched; put `marker.env` in its environment. */
 /** `guarded`: a marker the guardian knows, so the tree is killed if this process dies abruptly. */
 export function createTreeMarker(options: { guarded?: boolean } = {}): { name: string; value: string } {
-  return { name: MARKER_VARIABLE, value: options.guarded === true ? nextMarker(true) : `w${process.pid}-${randomBytes(6).toString('hex')}` };
+  return {
+    name: MARKER_VARIABLE,
+    value: options.guarded === true ? nextMarker(true) : `w${process.pid}-${randomBytes(6).toString('hex')}`,
+  };
 }
 
 interface WatchOptions {
@@ -59,7 +63,9 @@ export class TreeWatch {
     this.#spec = {
       known: new Map([[rootPid, rootStartTime]]),
       pgids: new Map(options.ownGroup === true ? [[rootPid, rootStartTime]] : []),
-      ...(options.marker ? { marker: `${options.marker.name}=${options.marker.value}`, markerSince: rootStartTime } : {}),
+      ...(options.marker
+        ? { marker: `${options.marker.name}=${options.marker.value}`, markerSince: rootStartTime }
+        : {}),
     };
   }
 
@@ -92,7 +98,15 @@ export class TreeWatch {
       known.command = readCommand(info.pid) || known.command; // after an exec (a shim that execs python3)
       return known;
     }
-    const entry: WatchedProcess = { pid: info.pid, ppid: info.ppid, pgid: info.pgid, startTime: info.startTime, command: readCommand(info.pid) || '?', firstSeenMs: now, lastSeenMs: now };
+    const entry: WatchedProcess = {
+      pid: info.pid,
+      ppid: info.ppid,
+      pgid: info.pgid,
+      startTime: info.startTime,
+      command: readCommand(info.pid) || '?',
+      firstSeenMs: now,
+      lastSeenMs: now,
+    };
     this.#seen.set(info.pid, entry);
     return entry;
   }

@@ -31,8 +31,13 @@ export async function collectTree(spec: TreeSpec): Promise<ProcInfo[]> {
     // Only processes younger than the marked child can have inherited its marker; kernel threads none.
     const since = Number(spec.markerSince ?? 0);
     const kthreadd = table.get(2)?.ppid === 0 ? 2 : -1;
-    const young = live.filter((i) => !members.has(i.pid) && i.ppid !== kthreadd && i.ppid !== 0 && Number(i.startTime) >= since);
-    const hits = await filterByEnviron(young.map((info) => info.pid), spec.marker);
+    const young = live.filter(
+      (i) => !members.has(i.pid) && i.ppid !== kthreadd && i.ppid !== 0 && Number(i.startTime) >= since,
+    );
+    const hits = await filterByEnviron(
+      young.map((info) => info.pid),
+      spec.marker,
+    );
     for (const info of young) if (hits.has(info.pid)) members.set(info.pid, info);
     if (hits.size > 0) addGroupsAndDescendants(spec, table, live, members);
   }
@@ -53,14 +58,24 @@ export async function adoptGroup(spec: TreeSpec, pgid: number): Promise<ProcInfo
  * we recorded when its leader (zombie or not) has the recorded start time, or when a process we
  * identified (pid + start time, or our exact marker) is in it now. Otherwise it may be a stranger's.
  */
-export function groupIsOurs(pgid: number, leaderStart: string | undefined, table: ReadonlyMap<number, ProcInfo>, identified: Iterable<ProcInfo>): boolean {
+export function groupIsOurs(
+  pgid: number,
+  leaderStart: string | undefined,
+  table: ReadonlyMap<number, ProcInfo>,
+  identified: Iterable<ProcInfo>,
+): boolean {
   const leader = table.get(pgid);
   if (leader !== undefined && leaderStart !== undefined && leader.startTime === leaderStart) return true;
   for (const info of identified) if (info.pgid === pgid && !isGone(table.get(info.pid))) return true;
   return false;
 }
 
-function addGroupsAndDescendants(spec: TreeSpec, table: Map<number, ProcInfo>, live: ProcInfo[], members: Map<number, ProcInfo>): void {
+function addGroupsAndDescendants(
+  spec: TreeSpec,
+  table: Map<number, ProcInfo>,
+  live: ProcInfo[],
+  members: Map<number, ProcInfo>,
+): void {
   const groups = [...spec.pgids].filter(([pgid, start]) => groupIsOurs(pgid, start, table, members.values()));
   const ours = new Set(groups.map(([pgid]) => pgid));
   for (const info of live) if (ours.has(info.pgid)) members.set(info.pid, info);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+
 import { fixturesDir } from '../helpers/fixture.js';
 import { startLoad } from '../helpers/load.js';
 import { NODE, runToEnd, startRun } from '../helpers/run.js';
@@ -9,7 +10,9 @@ import { NODE, runToEnd, startRun } from '../helpers/run.js';
 const app = path.join(fixturesDir, 'auto', 'express-app.cjs');
 
 test('run --adopt -- node app: the Express app drains under load, its handler adopted, exit 0', async (t) => {
-  const run = startRun(['--adopt', '--deadline', '5s', '--', NODE, app], { env: { NODE_OPTIONS: '', LASTCALL_DEADLINE_MS: '' } });
+  const run = startRun(['--adopt', '--deadline', '5s', '--', NODE, app], {
+    env: { NODE_OPTIONS: '', LASTCALL_DEADLINE_MS: '' },
+  });
   const port = Number((await run.waitFor(/^READY (\d+)$/m, 20_000))[1]);
   const load = startLoad(port);
   await load.warm();
@@ -30,5 +33,8 @@ test('run --adopt with a command that is not node: one usage line naming --adopt
   const r = await runToEnd(['--adopt', '--', 'sh', '-c', 'exit 0']);
   assert.equal(r.code, 2);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr, /^lastcall: --adopt: the command must be node \(lastcall run --adopt -- node app\.js\), got "sh"/);
+  assert.match(
+    r.stderr,
+    /^lastcall: --adopt: the command must be node \(lastcall run --adopt -- node app\.js\), got "sh"/,
+  );
 });

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { parseBenchArgs, UsageError } from '../../bench/args.js';
 import { validateScenario } from '../../bench/scenarios-loader.js';
 
@@ -29,8 +30,13 @@ test('bad usage throws UsageError', () => {
 
 test('validateScenario names the file and the problem', () => {
   const good = {
-    name: 'x', title: 'X', meaning: 'm', libraries: ['lastcall'], capMs: 1000,
-    figures: { ms: { label: 'ms', better: 'lower' } }, run: async () => ({ ms: 1 }),
+    name: 'x',
+    title: 'X',
+    meaning: 'm',
+    libraries: ['lastcall'],
+    capMs: 1000,
+    figures: { ms: { label: 'ms', better: 'lower' } },
+    run: async () => ({ ms: 1 }),
   };
   validateScenario(good, 'x');
   assert.throws(() => validateScenario(good, 'y'), /bench\/scenarios\/y\.js: scenario\.name must be "y"/);

@@ -1,12 +1,18 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { spawnNode, measureSignalToExit, liveCount, killAll, hungLabel, summariseStderr } from '../../bench/lib.js';
+
+import { hungLabel, killAll, liveCount, measureSignalToExit, spawnNode, summariseStderr } from '../../bench/lib.js';
 
 const fixture = (name) => fileURLToPath(new URL(`fixtures/${name}.js`, import.meta.url));
 
 function alive(pid) {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function waitUntilGone(pid, ms) {

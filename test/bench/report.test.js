@@ -1,8 +1,16 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { effectiveCapMs, rotate } from '../../bench/harness.js';
 import { median, minMax } from '../../bench/lib.js';
-import { formatNumber, formatCell, renderTable, ratioToBestPeer, renderScenario, renderDocument } from '../../bench/report.js';
-import { rotate, effectiveCapMs } from '../../bench/harness.js';
+import {
+  formatCell,
+  formatNumber,
+  ratioToBestPeer,
+  renderDocument,
+  renderScenario,
+  renderTable,
+} from '../../bench/report.js';
 
 test('median and minMax ignore non-numbers', () => {
   assert.equal(median([5, 1, 3]), 3);
@@ -41,13 +49,17 @@ test('rotate gives each library every position across rounds', () => {
 });
 
 test('renderTable pads columns and escapes pipes', () => {
-  const t = renderTable(['library', 'ms'], [['lastcall', '212'], ['a|b', '1005']]);
-  assert.equal(t, [
-    '| library  | ms   |',
-    '| -------- | ---- |',
-    '| lastcall | 212  |',
-    '| a\\|b     | 1005 |',
-  ].join('\n'));
+  const t = renderTable(
+    ['library', 'ms'],
+    [
+      ['lastcall', '212'],
+      ['a|b', '1005'],
+    ],
+  );
+  assert.equal(
+    t,
+    ['| library  | ms   |', '| -------- | ---- |', '| lastcall | 212  |', '| a\\|b     | 1005 |'].join('\n'),
+  );
 });
 
 const scenario = {
@@ -55,18 +67,26 @@ const scenario = {
   title: 'Demo',
   meaning: 'What the figure means.',
   libraries: ['lastcall', 'peer-a', 'peer-b'],
-  figures: { exitMs: { label: 'exit ms', better: 'lower' }, code: { label: 'code', kind: 'set' }, rps: { label: 'req/s', better: 'higher' } },
+  figures: {
+    exitMs: { label: 'exit ms', better: 'lower' },
+    code: { label: 'code', kind: 'set' },
+    rps: { label: 'req/s', better: 'higher' },
+  },
   capMs: 5000,
 };
 const ok = (exitMs, rps) => ({ figures: { exitMs, code: 1, rps } });
 const hung = { figures: { exitMs: 'hung (killed at 5 s)', code: 'hung (killed at 5 s)', rps: 'hung (killed at 5 s)' } };
 
 test('ratioToBestPeer divides by the peer with the best median, round by round, then takes the median', () => {
-  const result = { scenario, capMs: 5000, rounds: [
-    { lastcall: ok(200, 900), 'peer-a': ok(1000, 300), 'peer-b': ok(800, 450) },
-    { lastcall: ok(300, 900), 'peer-a': ok(1000, 300), 'peer-b': ok(1000, 300) },
-    { lastcall: ok(250, 900), 'peer-a': ok(500, 300), 'peer-b': hung },
-  ] };
+  const result = {
+    scenario,
+    capMs: 5000,
+    rounds: [
+      { lastcall: ok(200, 900), 'peer-a': ok(1000, 300), 'peer-b': ok(800, 450) },
+      { lastcall: ok(300, 900), 'peer-a': ok(1000, 300), 'peer-b': ok(1000, 300) },
+      { lastcall: ok(250, 900), 'peer-a': ok(500, 300), 'peer-b': hung },
+    ],
+  };
   const lower = ratioToBestPeer(result, 'exitMs');
   assert.equal(lower.ratio, 0.3); // 200/1000=0.2, 300/1000=0.3, 250/500=0.5
   assert.equal(lower.bound, false);
@@ -83,9 +103,12 @@ test('ratioToBestPeer bounds the ratio by the cap when every peer hung', () => {
 });
 
 test('renderScenario shows hung peers, error rows and the ratio row', () => {
-  const result = { scenario, capMs: 5000, runs: 1, rounds: [
-    { lastcall: ok(210, 900), 'peer-a': hung, 'peer-b': { error: 'fixture crashed: boom' } },
-  ] };
+  const result = {
+    scenario,
+    capMs: 5000,
+    runs: 1,
+    rounds: [{ lastcall: ok(210, 900), 'peer-a': hung, 'peer-b': { error: 'fixture crashed: boom' } }],
+  };
   const md = renderScenario(result);
   assert.match(md, /^## Demo \(`demo`\)/);
   assert.match(md, /What the figure means\./);
@@ -97,7 +120,12 @@ test('renderScenario shows hung peers, error rows and the ratio row', () => {
 });
 
 test('renderDocument names the machine, the date and the command', () => {
-  const result = { scenario, capMs: 5000, runs: 1, rounds: [{ lastcall: ok(210, 900), 'peer-a': ok(1000, 1), 'peer-b': ok(1000, 1) }] };
+  const result = {
+    scenario,
+    capMs: 5000,
+    runs: 1,
+    rounds: [{ lastcall: ok(210, 900), 'peer-a': ok(1000, 1), 'peer-b': ok(1000, 1) }],
+  };
   const doc = renderDocument({
     results: [result],
     machine: { cpu: 'Test CPU × 2', node: 'v20.0.0', os: 'Linux 6 (x64)', memory: '4 GiB' },
@@ -111,7 +139,12 @@ test('renderDocument names the machine, the date and the command', () => {
 });
 
 test('renderDocument with a previous file re-measures only its scenarios and keeps the others with their run', () => {
-  const result = { scenario, capMs: 5000, runs: 1, rounds: [{ lastcall: ok(210, 900), 'peer-a': ok(1000, 1), 'peer-b': ok(1000, 1) }] };
+  const result = {
+    scenario,
+    capMs: 5000,
+    runs: 1,
+    rounds: [{ lastcall: ok(210, 900), 'peer-a': ok(1000, 1), 'peer-b': ok(1000, 1) }],
+  };
   const machine = { cpu: 'CPU', node: 'v20.1.0', os: 'Linux', memory: '4 GiB' };
   const previous = [
     '# Benchmarks',
@@ -126,12 +159,31 @@ test('renderDocument with a previous file re-measures only its scenarios and kee
     '',
     'stale figures',
   ].join('\n');
-  const doc = renderDocument({ results: [result], machine, date: '2025-01-02T00:00:00Z', command: 'npm run bench -- --only demo', previous });
-  assert.match(doc, /## Other scenario \(`other`\)\n\nold figures\n\n_Measured by `npm run bench` on 2024-12-31T00:00:00Z\._/);
+  const doc = renderDocument({
+    results: [result],
+    machine,
+    date: '2025-01-02T00:00:00Z',
+    command: 'npm run bench -- --only demo',
+    previous,
+  });
+  assert.match(
+    doc,
+    /## Other scenario \(`other`\)\n\nold figures\n\n_Measured by `npm run bench` on 2024-12-31T00:00:00Z\._/,
+  );
   assert.doesNotMatch(doc, /stale figures/);
   assert.match(doc, /_Measured by `npm run bench -- --only demo` on 2025-01-02T00:00:00Z, Node v20\.1\.0\._/);
   assert.ok(doc.indexOf('(`other`)') < doc.indexOf(`(\`${scenario.name}\`)`), 'sections keep their order');
-  const again = renderDocument({ results: [result], machine, date: '2025-01-03T00:00:00Z', command: 'npm run bench', previous: doc });
+  const again = renderDocument({
+    results: [result],
+    machine,
+    date: '2025-01-03T00:00:00Z',
+    command: 'npm run bench',
+    previous: doc,
+  });
   assert.equal(again.match(/\(`other`\)/g).length, 1);
-  assert.equal(again.match(/_Measured by `npm run bench` on 2024-12-31/g).length, 1, 'a kept section is attributed once');
+  assert.equal(
+    again.match(/_Measured by `npm run bench` on 2024-12-31/g).length,
+    1,
+    'a kept section is attributed once',
+  );
 });

@@ -1,7 +1,9 @@
 // Stop-signal listeners other code registered are adopted: real processes, real signals.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
+
 import { startFixture } from '../helpers/fixture.js';
 
 const run = (spec) => startFixture('core/adopt-service.js', { args: [JSON.stringify(spec)] });
@@ -24,7 +26,10 @@ test('an exit-calling SIGTERM handler registered before the lifecycle runs as a 
   assert.equal(report.exitRequests.length, 1);
   assert.equal(report.exitRequests[0].code, 0);
   assert.match(report.exitRequests[0].at, /^test\/fixtures\/core\/adopt-service\.js:\d+$/);
-  assert.match(fixture.stderr, /process\.exit\(0\) called at test\/fixtures\/core\/adopt-service\.js:\d+ during shutdown: deferred until this report/);
+  assert.match(
+    fixture.stderr,
+    /process\.exit\(0\) called at test\/fixtures\/core\/adopt-service\.js:\d+ during shutdown: deferred until this report/,
+  );
   assert.equal(count(fixture.stdout, 'HANDLER SIGTERM'), 1);
   assert.doesNotMatch(fixture.stdout, /LIBRARY ran/);
 });
@@ -90,7 +95,12 @@ test('adoptSignalListeners: false leaves the handler alone, with one warning nam
   const exit = await fixture.signalAndWait('SIGTERM');
   assert.equal(exit.code, 0);
   assert.equal(count(fixture.stdout, 'HANDLER SIGTERM'), 1);
-  assert.match(fixture.stderr, new RegExp(String.raw`adoptSignalListeners is false: 1 other SIGTERM listener\(s\) run on their own, unbounded: process\.on\('SIGTERM', appHandler\) ${HANDLER_AT}`));
+  assert.match(
+    fixture.stderr,
+    new RegExp(
+      String.raw`adoptSignalListeners is false: 1 other SIGTERM listener\(s\) run on their own, unbounded: process\.on\('SIGTERM', appHandler\) ${HANDLER_AT}`,
+    ),
+  );
   assert.ok(!fixture.report().steps.some((step) => step.name.startsWith('process.')));
 });
 

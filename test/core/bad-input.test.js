@@ -3,6 +3,7 @@
 // throwing getters) included. 0 means "no bound of its own" for every timeout option but the deadline.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { createLifecycle, LastcallError } from 'lastcall';
 
 const quiet = (options = {}) => createLifecycle({ signals: false, logger: false, ...options });
@@ -13,21 +14,65 @@ const revoked = () => {
   revoke();
   return proxy;
 };
-const throwingGetter = (key) => Object.defineProperty({}, key, { enumerable: true, get() { throw new Error('getter'); } });
-const trapProxy = () => new Proxy({}, { ownKeys() { throw new Error('ownKeys trap'); }, get() { throw new Error('get trap'); } });
+const throwingGetter = (key) =>
+  Object.defineProperty({}, key, {
+    enumerable: true,
+    get() {
+      throw new Error('getter');
+    },
+  });
+const trapProxy = () =>
+  new Proxy(
+    {},
+    {
+      ownKeys() {
+        throw new Error('ownKeys trap');
+      },
+      get() {
+        throw new Error('get trap');
+      },
+    },
+  );
 
 test('createLifecycle rejects hostile options with typed errors and installs nothing', () => {
   const before = process.listenerCount('SIGTERM');
   const bad = [
-    42, 'x', null, [], revoked(), trapProxy(), throwingGetter('deadlineMs'), JSON.parse('{"__proto__": {"deadlineMs": 1}}'),
-    Object.create({ deadlineMs: 100 }), { deadlineMs: NaN }, { deadlineMs: -1 }, { deadlineMs: '5s' }, { deadlineMs: 0 },
-    { deadlineMs: Infinity }, { stepTimeoutMs: -5 }, { drainTimeoutMs: NaN }, { startTimeoutMs: '1' }, { preStopDelayMs: -1 },
-    { signals: 'SIGTERM' }, { signals: ['SIGNOPE'] }, { signals: [42] }, { exit: 'yes' }, { logger: throwingGetter('info') },
-    { logger: revoked() }, { exitCodes: throwingGetter('clean') }, { exitCodes: { clean: 256 } }, { exitCodes: { clean: NaN } },
-    { watchdog: 1 }, { handleErrors: null },
+    42,
+    'x',
+    null,
+    [],
+    revoked(),
+    trapProxy(),
+    throwingGetter('deadlineMs'),
+    JSON.parse('{"__proto__": {"deadlineMs": 1}}'),
+    Object.create({ deadlineMs: 100 }),
+    { deadlineMs: NaN },
+    { deadlineMs: -1 },
+    { deadlineMs: '5s' },
+    { deadlineMs: 0 },
+    { deadlineMs: Infinity },
+    { stepTimeoutMs: -5 },
+    { drainTimeoutMs: NaN },
+    { startTimeoutMs: '1' },
+    { preStopDelayMs: -1 },
+    { signals: 'SIGTERM' },
+    { signals: ['SIGNOPE'] },
+    { signals: [42] },
+    { exit: 'yes' },
+    { logger: throwingGetter('info') },
+    { logger: revoked() },
+    { exitCodes: throwingGetter('clean') },
+    { exitCodes: { clean: 256 } },
+    { exitCodes: { clean: NaN } },
+    { watchdog: 1 },
+    { handleErrors: null },
   ];
   bad.forEach((options, index) => {
-    assert.throws(() => createLifecycle(options), (error) => typed(error), `case ${index} was accepted`);
+    assert.throws(
+      () => createLifecycle(options),
+      (error) => typed(error),
+      `case ${index} was accepted`,
+    );
   });
   assert.equal(process.listenerCount('SIGTERM'), before, 'a failed createLifecycle installs no handler');
   // Documented acceptances: huge finite durations and Infinity for timeouts mean what they say.
@@ -39,35 +84,100 @@ test('add() rejects hostile input with typed errors; a failed add adds nothing',
   const life = quiet();
   life.add('db', { close() {} });
   const cases = [
-    [42, { close() {} }], ['', { close() {} }], [null, { close() {} }], [Symbol('s'), { close() {} }],
-    ['r1', revoked()], ['r2', trapProxy()], ['r3', () => {}], ['r4', throwingGetter('close')], ['r5', 42], ['r6', null],
-    ['r7', { close: 'now' }], ['r8', { close() {} }, revoked()], ['r9', { close() {} }, trapProxy()],
-    ['r10', { close() {} }, throwingGetter('timeoutMs')], ['r11', { close() {} }, JSON.parse('{"__proto__": 1}')],
-    ['r12', { close() {} }, { timeoutMs: NaN }], ['r13', { close() {} }, { timeoutMs: -1 }],
-    ['r14', { close() {} }, { dependsOn: new Proxy(['db'], { get() { throw new Error('trap'); } }) }],
-    ['r15', { close() {} }, { dependsOn: [42] }], ['r16', { close() {} }, { dependsOn: ['nope'] }],
-    ['r17', { close() {} }, Object.create({ timeoutMs: 5 })], ['db', { close() {} }], ['in-flight', { close() {} }],
+    [42, { close() {} }],
+    ['', { close() {} }],
+    [null, { close() {} }],
+    [Symbol('s'), { close() {} }],
+    ['r1', revoked()],
+    ['r2', trapProxy()],
+    ['r3', () => {}],
+    ['r4', throwingGetter('close')],
+    ['r5', 42],
+    ['r6', null],
+    ['r7', { close: 'now' }],
+    ['r8', { close() {} }, revoked()],
+    ['r9', { close() {} }, trapProxy()],
+    ['r10', { close() {} }, throwingGetter('timeoutMs')],
+    ['r11', { close() {} }, JSON.parse('{"__proto__": 1}')],
+    ['r12', { close() {} }, { timeoutMs: NaN }],
+    ['r13', { close() {} }, { timeoutMs: -1 }],
+    [
+      'r14',
+      { close() {} },
+      {
+        dependsOn: new Proxy(['db'], {
+          get() {
+            throw new Error('trap');
+          },
+        }),
+      },
+    ],
+    ['r15', { close() {} }, { dependsOn: [42] }],
+    ['r16', { close() {} }, { dependsOn: ['nope'] }],
+    ['r17', { close() {} }, Object.create({ timeoutMs: 5 })],
+    ['db', { close() {} }],
+    ['in-flight', { close() {} }],
   ];
   for (const [name, resource, options] of cases) {
-    assert.throws(() => life.add(name, resource, options), (error) => typed(error), `add(${String(name)})`);
+    assert.throws(
+      () => life.add(name, resource, options),
+      (error) => typed(error),
+      `add(${String(name)})`,
+    );
   }
   const report = await life.shutdown();
-  assert.deepEqual(report.steps.map((s) => s.name), ['db']);
+  assert.deepEqual(
+    report.steps.map((s) => s.name),
+    ['db'],
+  );
 });
 
 test('track(), shutdown() and on() reject hostile input with typed errors', async () => {
   const life = quiet();
-  for (const work of [42, null, undefined, 'x', {}, revoked(), Object.defineProperty({}, 'then', { get() { throw new Error('then'); } })]) {
-    assert.throws(() => life.track(work), (error) => typed(error));
+  for (const work of [
+    42,
+    null,
+    undefined,
+    'x',
+    {},
+    revoked(),
+    Object.defineProperty({}, 'then', {
+      get() {
+        throw new Error('then');
+      },
+    }),
+  ]) {
+    assert.throws(
+      () => life.track(work),
+      (error) => typed(error),
+    );
   }
   for (const reason of [42, {}, null, Symbol('s'), revoked()]) {
-    assert.throws(() => life.shutdown(reason), (error) => typed(error));
+    assert.throws(
+      () => life.shutdown(reason),
+      (error) => typed(error),
+    );
   }
   assert.equal(life.state, 'idle', 'a failed shutdown() starts nothing');
-  for (const [event, listener] of [['closd', () => {}], ['__proto__', () => {}], ['closed', 42], [42, () => {}], ['closed', revoked()]]) {
-    assert.throws(() => life.on(event, listener), (error) => typed(error));
-    assert.throws(() => life.once(event, listener), (error) => typed(error));
-    assert.throws(() => life.off(event, listener), (error) => typed(error));
+  for (const [event, listener] of [
+    ['closd', () => {}],
+    ['__proto__', () => {}],
+    ['closed', 42],
+    [42, () => {}],
+    ['closed', revoked()],
+  ]) {
+    assert.throws(
+      () => life.on(event, listener),
+      (error) => typed(error),
+    );
+    assert.throws(
+      () => life.once(event, listener),
+      (error) => typed(error),
+    );
+    assert.throws(
+      () => life.off(event, listener),
+      (error) => typed(error),
+    );
   }
   assert.equal(life.signal.aborted, false);
 });
@@ -76,7 +186,17 @@ test('start() with bad options rejects typed and leaves the lifecycle idle', asy
   const life = quiet();
   let started = 0;
   life.add('db', { start: () => started++, close() {} });
-  for (const options of [null, 42, 'x', revoked(), trapProxy(), { signal: 'x' }, { signal: {} }, { nope: 1 }, throwingGetter('signal')]) {
+  for (const options of [
+    null,
+    42,
+    'x',
+    revoked(),
+    trapProxy(),
+    { signal: 'x' },
+    { signal: {} },
+    { nope: 1 },
+    throwingGetter('signal'),
+  ]) {
     await assert.rejects(life.start(options), (error) => typed(error));
     assert.equal(life.state, 'idle');
   }
@@ -127,19 +247,28 @@ test('wrong types and bad durations name the option and the received value', () 
   assert.throws(() => quiet({ signals: ['SIGKILL'] }), { code: 'ERR_INVALID_OPTION', option: 'signals' });
   assert.throws(() => quiet({ logger: 'pino' }), { code: 'ERR_INVALID_OPTION', option: 'logger' });
   assert.throws(() => quiet({ logger: { info: 1 } }), { code: 'ERR_INVALID_OPTION', option: 'logger.info' });
-  assert.throws(() => quiet({ exitCodes: { failed: 300 } }), { code: 'ERR_INVALID_OPTION', option: 'exitCodes.failed' });
+  assert.throws(() => quiet({ exitCodes: { failed: 300 } }), {
+    code: 'ERR_INVALID_OPTION',
+    option: 'exitCodes.failed',
+  });
   assert.throws(() => quiet({ exitCodes: { crashed: 2 } }), { code: 'ERR_UNKNOWN_OPTION' });
   assert.throws(() => createLifecycle(42), { code: 'ERR_INVALID_OPTION' });
 });
 
 test('unknown option keys throw', () => {
-  assert.throws(() => quiet({ deadline: 5000 }), (error) => {
-    assert.ok(error instanceof LastcallError);
-    assert.equal(error.code, 'ERR_UNKNOWN_OPTION');
-    assert.match(error.message, /Unknown option "deadline" for createLifecycle\(\)/);
-    return true;
+  assert.throws(
+    () => quiet({ deadline: 5000 }),
+    (error) => {
+      assert.ok(error instanceof LastcallError);
+      assert.equal(error.code, 'ERR_UNKNOWN_OPTION');
+      assert.match(error.message, /Unknown option "deadline" for createLifecycle\(\)/);
+      return true;
+    },
+  );
+  assert.throws(() => quiet().add('a', { close() {} }, { timeout: 5 }), {
+    code: 'ERR_UNKNOWN_OPTION',
+    option: 'timeout',
   });
-  assert.throws(() => quiet().add('a', { close() {} }, { timeout: 5 }), { code: 'ERR_UNKNOWN_OPTION', option: 'timeout' });
 });
 
 test('env values are validated and override the defaults', () => {
@@ -149,14 +278,30 @@ test('env values are validated and override the defaults', () => {
     try {
       return fn();
     } finally {
-      for (const key of Object.keys(vars)) if (saved[key] === undefined) delete process.env[key]; else process.env[key] = saved[key];
+      for (const key of Object.keys(vars))
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
     }
   };
-  assert.throws(() => withEnv({ LASTCALL_DEADLINE_MS: 'soon' }, () => quiet()), { code: 'ERR_INVALID_OPTION', option: 'LASTCALL_DEADLINE_MS' });
-  assert.throws(() => withEnv({ LASTCALL_STEP_TIMEOUT_MS: '-5' }, () => quiet()), { option: 'LASTCALL_STEP_TIMEOUT_MS' });
-  assert.equal(withEnv({ LASTCALL_DEADLINE_MS: '1500' }, () => quiet().deadlineMs), 1500);
-  assert.equal(withEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }, () => quiet().preStopDelayMs), 5000);
-  assert.equal(withEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }, () => quiet({ preStopDelayMs: 0 }).preStopDelayMs), 0);
+  assert.throws(() => withEnv({ LASTCALL_DEADLINE_MS: 'soon' }, () => quiet()), {
+    code: 'ERR_INVALID_OPTION',
+    option: 'LASTCALL_DEADLINE_MS',
+  });
+  assert.throws(() => withEnv({ LASTCALL_STEP_TIMEOUT_MS: '-5' }, () => quiet()), {
+    option: 'LASTCALL_STEP_TIMEOUT_MS',
+  });
+  assert.equal(
+    withEnv({ LASTCALL_DEADLINE_MS: '1500' }, () => quiet().deadlineMs),
+    1500,
+  );
+  assert.equal(
+    withEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }, () => quiet().preStopDelayMs),
+    5000,
+  );
+  assert.equal(
+    withEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }, () => quiet({ preStopDelayMs: 0 }).preStopDelayMs),
+    0,
+  );
 });
 
 test('steps: duplicate names, unknown dependencies, cycles, non-resources', () => {
@@ -176,7 +321,10 @@ test('steps: duplicate names, unknown dependencies, cycles, non-resources', () =
   assert.throws(() => life.add('x', new (class Thing {})()), { code: 'ERR_INVALID_RESOURCE' });
   assert.throws(() => life.add('', { close() {} }), { code: 'ERR_INVALID_OPTION', option: 'name' });
   assert.throws(() => life.add('in-flight', { close() {} }), { code: 'ERR_DUPLICATE_STEP' });
-  assert.throws(() => life.add('y', { close() {} }, { dependsOn: 'db' }), { code: 'ERR_INVALID_OPTION', option: 'dependsOn' });
+  assert.throws(() => life.add('y', { close() {} }, { dependsOn: 'db' }), {
+    code: 'ERR_INVALID_OPTION',
+    option: 'dependsOn',
+  });
   assert.throws(() => life.track(42), { code: 'ERR_INVALID_OPTION', option: 'work' });
   assert.throws(() => life.shutdown(42), { code: 'ERR_INVALID_OPTION', option: 'reason' });
 });
@@ -197,7 +345,16 @@ test('shutdown(reason) with a revoked Proxy is a typed error', () => {
 
 test('misspelt hook names fail loudly, with a suggestion', () => {
   const life = quiet();
-  assert.throws(() => life.add('a', { close() {}, finsh() {} }), { code: 'ERR_INVALID_RESOURCE', message: /"finsh" is not a hook \(did you mean "finish"\?\)/ });
-  assert.throws(() => life.add('b', { finsh() {} }), { code: 'ERR_INVALID_RESOURCE', message: /did you mean "finish"/ });
-  assert.throws(() => life.add('c', { end() {}, drian() {} }), { code: 'ERR_INVALID_RESOURCE', message: /did you mean "drain"/ });
+  assert.throws(() => life.add('a', { close() {}, finsh() {} }), {
+    code: 'ERR_INVALID_RESOURCE',
+    message: /"finsh" is not a hook \(did you mean "finish"\?\)/,
+  });
+  assert.throws(() => life.add('b', { finsh() {} }), {
+    code: 'ERR_INVALID_RESOURCE',
+    message: /did you mean "finish"/,
+  });
+  assert.throws(() => life.add('c', { end() {}, drian() {} }), {
+    code: 'ERR_INVALID_RESOURCE',
+    message: /did you mean "drain"/,
+  });
 });

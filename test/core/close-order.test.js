@@ -2,6 +2,7 @@
 // concurrent inside a tier; dependsOn always wins; telemetry keeps its slice of the deadline.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { createLifecycle, InvalidOptionError } from 'lastcall';
 
 const quiet = (options = {}) => createLifecycle({ signals: false, logger: false, ...options });
@@ -81,7 +82,7 @@ test('telemetry keeps its reserved slice: a hung client is cut before it, the fl
   const life = quiet({ deadlineMs: 1500, telemetryReserveMs: 500, stepTimeoutMs: 0 });
   let flushed = false;
   life.add('db', { close: () => new Promise(() => {}) }, { kind: 'client' });
-  life.add('traces', { close: async () => ((await sleep(200)), (flushed = true)) }, { kind: 'telemetry' });
+  life.add('traces', { close: async () => (await sleep(200), (flushed = true)) }, { kind: 'telemetry' });
   const report = await life.shutdown();
   assert.equal(close(report, 'db').status, 'timed-out');
   assert.equal(close(report, 'traces').status, 'ok');
@@ -101,6 +102,9 @@ test('without the reserve, the same hung client eats the deadline and the teleme
 
 test('telemetryReserveMs is validated', () => {
   for (const bad of [-1, '2s', Infinity, NaN]) {
-    assert.throws(() => quiet({ telemetryReserveMs: bad }), (error) => error instanceof InvalidOptionError && error.option === 'telemetryReserveMs');
+    assert.throws(
+      () => quiet({ telemetryReserveMs: bad }),
+      (error) => error instanceof InvalidOptionError && error.option === 'telemetryReserveMs',
+    );
   }
 });

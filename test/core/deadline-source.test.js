@@ -19,7 +19,9 @@ const { normalizePlatformDeadline } = await import('../../build/modules/core/dea
 const BASE = { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp' };
 
 async function detect(env, options = {}) {
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, [fixture, JSON.stringify(options)], { env: { ...BASE, ...env } });
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [fixture, JSON.stringify(options)], {
+    env: { ...BASE, ...env },
+  });
   return { ...JSON.parse(stdout), stderr };
 }
 
@@ -51,10 +53,14 @@ test('nothing recognised (LASTCALL_PLATFORM=none): the 25 s default, source "def
   assert.equal(r.deadlineSource.source, 'default');
 });
 
-test('Docker recognised from /.dockerenv when this machine is a container', { skip: !(await import('node:fs')).existsSync('/.dockerenv') && 'no /.dockerenv here' }, async () => {
-  const r = await detect({});
-  assert.deepEqual(r.deadlineSource, { source: 'docker', detail: '/.dockerenv', platformMs: 10_000, marginMs: 1000 });
-});
+test(
+  'Docker recognised from /.dockerenv when this machine is a container',
+  { skip: !(await import('node:fs')).existsSync('/.dockerenv') && 'no /.dockerenv here' },
+  async () => {
+    const r = await detect({});
+    assert.deepEqual(r.deadlineSource, { source: 'docker', detail: '/.dockerenv', platformMs: 10_000, marginMs: 1000 });
+  },
+);
 
 test('LASTCALL_DEADLINE_MS is above every platform; an explicit deadlineMs above the platform', async () => {
   const env = await detect({ DYNO: 'web.1', LASTCALL_DEADLINE_MS: '7000' }, { deadlineMs: 3000 });
@@ -105,7 +111,8 @@ async function fakeSystemd(t, cgroup, script) {
   await chmod(path.join(dir, 'systemctl'), 0o755);
   const probe = { cgroupPath: path.join(dir, 'cgroup'), dockerenvPath: path.join(dir, 'no-dockerenv') };
   const env = { PATH: `${dir}:${process.env.PATH}` };
-  const args = async () => (await import('node:fs/promises')).readFile(path.join(dir, 'args'), 'utf8').then((s) => s.trim());
+  const args = async () =>
+    (await import('node:fs/promises')).readFile(path.join(dir, 'args'), 'utf8').then((s) => s.trim());
   return { result: normalizePlatformDeadline(env, probe), args };
 }
 
@@ -117,7 +124,11 @@ test('systemd: the unit named by /proc/self/cgroup (v2), its TimeoutStopUSec "1m
 });
 
 test('systemd: a user unit is read from the user manager (--user); cgroup v1 name=systemd works too', async (t) => {
-  const user = await fakeSystemd(t, '0::/user.slice/user-1000.slice/user@1000.service/app.slice/worker.service\n', 'echo 500ms');
+  const user = await fakeSystemd(
+    t,
+    '0::/user.slice/user-1000.slice/user@1000.service/app.slice/worker.service\n',
+    'echo 500ms',
+  );
   assert.equal(await user.args(), '--user show -p TimeoutStopUSec --value worker.service');
   assert.deepEqual([user.result.deadlineMs, user.result.source.marginMs], [400, 100]);
   const v1 = await fakeSystemd(t, '9:name=systemd:/system.slice/legacy.service\n0::/\n', 'echo 20s');
@@ -131,7 +142,11 @@ test('systemd: a login scope or a container root is not a unit: systemctl is nev
   await assert.rejects(scope.args(), { code: 'ENOENT' });
 });
 
-for (const [printed, why] of [['infinity', 'TimeoutStopSec=infinity'], ['0', 'ignored'], ['soon', 'ignored']]) {
+for (const [printed, why] of [
+  ['infinity', 'TimeoutStopSec=infinity'],
+  ['0', 'ignored'],
+  ['soon', 'ignored'],
+]) {
   test(`systemd printing ${JSON.stringify(printed)}: the default deadline (${why}), never a throw`, async (t) => {
     const { result } = await fakeSystemd(t, '0::/system.slice/api.service\n', `echo ${printed}`);
     assert.equal(result.deadlineMs, undefined);

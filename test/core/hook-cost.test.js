@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 
 const quiet = { signals: false, exit: false, logger: false, preStopDelayMs: 0 };
@@ -54,7 +55,11 @@ test('a hook that may read its arguments gets an AbortSignal; one declared witho
   });
   life.add('default', { close: (signal = 'none') => void (got.default = [signal]) });
   life.add('named', { close: (signal) => void (got.named = [signal]) });
-  life.add('bound', { close: function (...args) { got.bound = args; }.bind(null) });
+  life.add('bound', {
+    close: function (...args) {
+      got.bound = args;
+    }.bind(null),
+  });
   life.add('none', { close: () => void (got.none = true) });
   life.add('method', {
     close() {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 
 const quiet = (options = {}) => createLifecycle({ signals: false, logger: false, ...options });
@@ -20,7 +21,11 @@ test('shutdown while a start hook hangs cuts it off; what started closes; start(
   const began = performance.now();
   const report = await life.shutdown('SIGTERM');
   assert.ok(performance.now() - began < 1000, 'the hung start does not hold the close for the whole budget');
-  assert.deepEqual(events, ['start db', 'close api', 'close db'], 'a start cut off may have opened something: closed, in order');
+  assert.deepEqual(
+    events,
+    ['start db', 'close api', 'close db'],
+    'a start cut off may have opened something: closed, in order',
+  );
   const start = find(report, 'api', 'start');
   assert.ok(start, 'the cut-off start is in the report');
   assert.equal(start.status, 'failed');
@@ -33,7 +38,13 @@ test('alone, a hung start is reported and its step closed', async () => {
   const life = quiet({ deadlineMs: 2000 });
   let closed = false;
   let started = false;
-  life.add('solo', { start: () => { started = true; return new Promise(() => {}); }, close: () => (closed = true) });
+  life.add('solo', {
+    start: () => {
+      started = true;
+      return new Promise(() => {});
+    },
+    close: () => (closed = true),
+  });
   const starting = life.start().catch((error) => error);
   while (!started) await sleep(1);
   const report = await life.shutdown('SIGTERM');
@@ -87,23 +98,54 @@ test('exotic thrown values are reported; closed fires; no unhandled rejection', 
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     const badMessage = new Error('x');
-    Object.defineProperty(badMessage, 'message', { get() { throw new Error('message getter'); } });
+    Object.defineProperty(badMessage, 'message', {
+      get() {
+        throw new Error('message getter');
+      },
+    });
     const badConstructor = {};
-    Object.defineProperty(badConstructor, 'constructor', { get() { throw new Error('constructor getter'); } });
-    const hostileProxy = new Proxy({}, { get() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('proto trap'); } });
+    Object.defineProperty(badConstructor, 'constructor', {
+      get() {
+        throw new Error('constructor getter');
+      },
+    });
+    const hostileProxy = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+        getPrototypeOf() {
+          throw new Error('proto trap');
+        },
+      },
+    );
     const values = { proxy, badMessage, badConstructor, hostileProxy, nothing: undefined, nul: null, sym: Symbol('s') };
     const life = quiet();
     for (const [name, value] of Object.entries(values)) {
-      life.add(`throw-${name}`, { close: () => { throw value; } });
+      life.add(`throw-${name}`, {
+        close: () => {
+          throw value;
+        },
+      });
       life.add(`reject-${name}`, { drain: () => Promise.reject(value), close: () => {} });
     }
-    life.add('thenable', { close: () => ({ get then() { throw new Error('then getter'); } }) });
+    life.add('thenable', {
+      close: () => ({
+        get then() {
+          throw new Error('then getter');
+        },
+      }),
+    });
     let closed;
     life.on('closed', (report) => (closed = report));
     const report = await life.shutdown();
     assert.equal(closed, report);
     for (const name of Object.keys(values)) {
-      for (const [step, phase] of [[`throw-${name}`, 'close'], [`reject-${name}`, 'drain']]) {
+      for (const [step, phase] of [
+        [`throw-${name}`, 'close'],
+        [`reject-${name}`, 'drain'],
+      ]) {
         const entry = find(report, step, phase);
         assert.equal(entry.status, 'failed', `${step} ${phase}`);
         assert.ok(entry.error instanceof Error);
@@ -125,7 +167,17 @@ test('a step added during drain with dependsOn closes before its dependency', as
   const order = [];
   life.add('db', {
     drain: () => {
-      life.add('late', { drain: () => order.push('late drain'), close: async () => { await sleep(30); order.push('late closed'); } }, { dependsOn: ['db'] });
+      life.add(
+        'late',
+        {
+          drain: () => order.push('late drain'),
+          close: async () => {
+            await sleep(30);
+            order.push('late closed');
+          },
+        },
+        { dependsOn: ['db'] },
+      );
     },
     close: () => order.push('db close'),
   });
@@ -139,17 +191,39 @@ test('a step added during close keeps the order; depending on a closing step is 
   const order = [];
   let refused;
   life.add('db', { close: () => order.push('db close') });
-  life.add('queue', { close: async () => { await sleep(20); order.push('queue close'); } }, { dependsOn: ['db'] });
-  life.add('api', {
-    close: () => {
-      life.add('late', { close: async () => { await sleep(10); order.push('late close'); } }, { dependsOn: ['db'] });
-      try {
-        life.add('too-late', { close: () => {} }, { dependsOn: ['api'] });
-      } catch (error) {
-        refused = error;
-      }
+  life.add(
+    'queue',
+    {
+      close: async () => {
+        await sleep(20);
+        order.push('queue close');
+      },
     },
-  }, { dependsOn: ['queue'] });
+    { dependsOn: ['db'] },
+  );
+  life.add(
+    'api',
+    {
+      close: () => {
+        life.add(
+          'late',
+          {
+            close: async () => {
+              await sleep(10);
+              order.push('late close');
+            },
+          },
+          { dependsOn: ['db'] },
+        );
+        try {
+          life.add('too-late', { close: () => {} }, { dependsOn: ['api'] });
+        } catch (error) {
+          refused = error;
+        }
+      },
+    },
+    { dependsOn: ['queue'] },
+  );
   const report = await life.shutdown();
   assert.deepEqual(order, ['late close', 'queue close', 'db close']);
   assert.equal(refused?.code, 'ERR_LIFECYCLE_STATE');
@@ -201,9 +275,15 @@ test('tracked work gets a signal that aborts when its bound runs out, not when s
 test('a class instance with start/drain/close methods gets all three', async () => {
   const calls = [];
   class Worker {
-    start() { calls.push('start'); }
-    drain() { calls.push('drain'); }
-    close() { calls.push(`close ${this instanceof Worker}`); }
+    start() {
+      calls.push('start');
+    }
+    drain() {
+      calls.push('drain');
+    }
+    close() {
+      calls.push(`close ${this instanceof Worker}`);
+    }
   }
   const life = quiet();
   life.add('worker', new Worker());
@@ -245,10 +325,20 @@ test('the in-flight wait never says it ended after a negative time; forced, it i
 
 test('a hook that rejects because its signal was aborted at its timeout is not logged as "rejected late"', async () => {
   const lines = [];
-  const logger = { info: (o, m) => lines.push(m), warn: (o, m) => lines.push(m), error: (o, m) => lines.push(m), debug: () => {} };
+  const logger = {
+    info: (o, m) => lines.push(m),
+    warn: (o, m) => lines.push(m),
+    error: (o, m) => lines.push(m),
+    debug: () => {},
+  };
   const life = createLifecycle({ signals: false, logger, stepTimeoutMs: 30 });
   life.add('http', {
-    close: (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('HTTP drain was aborted'), { code: 'ERR_ABORTED' })))),
+    close: (signal) =>
+      new Promise((_, reject) =>
+        signal.addEventListener('abort', () =>
+          reject(Object.assign(new Error('HTTP drain was aborted'), { code: 'ERR_ABORTED' })),
+        ),
+      ),
   });
   await life.shutdown();
   await sleep(10);
@@ -260,17 +350,33 @@ test('skipped steps are named in the log', async () => {
   const lines = [];
   const logger = { info: (o, m) => lines.push(m), warn: (o, m) => lines.push(m), error: (o, m) => lines.push(m) };
   const life = createLifecycle({ signals: false, logger });
-  life.add('db', { start: () => { throw new Error('no db'); }, close: () => {} });
+  life.add('db', {
+    start: () => {
+      throw new Error('no db');
+    },
+    close: () => {},
+  });
   life.add('api', { start: () => {}, close: () => {} }, { dependsOn: ['db'] });
   await life.start().catch(() => {});
-  assert.ok(lines.some((line) => /step "api" \(close\) skipped: it never started/.test(line)), lines.join('\n'));
+  assert.ok(
+    lines.some((line) => /step "api" \(close\) skipped: it never started/.test(line)),
+    lines.join('\n'),
+  );
 });
 
 test('with a pino-style logger, the final report keeps its errors', async () => {
   const logged = [];
-  const logger = { info: (obj) => logged.push(JSON.parse(JSON.stringify(obj))), warn: (obj) => logged.push(JSON.parse(JSON.stringify(obj))), error: () => {} };
+  const logger = {
+    info: (obj) => logged.push(JSON.parse(JSON.stringify(obj))),
+    warn: (obj) => logged.push(JSON.parse(JSON.stringify(obj))),
+    error: () => {},
+  };
   const life = createLifecycle({ signals: false, logger });
-  life.add('db', { close: () => { throw Object.assign(new Error('pool gone'), { code: 'EPOOL' }); } });
+  life.add('db', {
+    close: () => {
+      throw Object.assign(new Error('pool gone'), { code: 'EPOOL' });
+    },
+  });
   await life.shutdown();
   const { report } = logged.find((entry) => entry.report);
   assert.deepEqual(report.steps[0].error, { name: 'Error', code: 'EPOOL', message: 'pool gone' });

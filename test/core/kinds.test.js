@@ -6,15 +6,17 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import { test } from 'node:test';
-import { createLifecycle, InvalidOptionError } from 'lastcall';
-import Fastify from 'fastify';
-import pg from 'pg';
-import Redis from 'ioredis';
-import pino from 'pino';
-import { WebSocketServer } from 'ws';
-import { Server as SocketIoServer } from 'socket.io';
+
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Queue, Worker } from 'bullmq';
+import Fastify from 'fastify';
+import Redis from 'ioredis';
+import { createLifecycle, InvalidOptionError } from 'lastcall';
+import pg from 'pg';
+import pino from 'pino';
+import { Server as SocketIoServer } from 'socket.io';
+import { WebSocketServer } from 'ws';
+
 import { startRedis } from '../helpers/servers.js';
 
 const quiet = () => createLifecycle({ signals: false, logger: false });
@@ -63,8 +65,25 @@ test('BullMQ: a Worker is a consumer, a Queue a client (real Redis)', { timeout:
 test('stand-ins with the public shape of KafkaJS, Sentry, Prisma, undici, Mongo, knex', async () => {
   const noop = async () => {};
   // KafkaJS 2: kafka.consumer() / kafka.producer() objects (methods as documented).
-  const consumer = { connect: noop, disconnect: noop, subscribe: noop, run: noop, stop: noop, pause: () => {}, resume: () => {}, commitOffsets: noop, seek: () => {} };
-  const producer = { connect: noop, disconnect: noop, send: noop, sendBatch: noop, transaction: noop, isIdempotent: () => false };
+  const consumer = {
+    connect: noop,
+    disconnect: noop,
+    subscribe: noop,
+    run: noop,
+    stop: noop,
+    pause: () => {},
+    resume: () => {},
+    commitOffsets: noop,
+    seek: () => {},
+  };
+  const producer = {
+    connect: noop,
+    disconnect: noop,
+    send: noop,
+    sendBatch: noop,
+    transaction: noop,
+    isIdempotent: () => false,
+  };
   class SentryClient {
     captureException() {}
     flush() {}
@@ -94,7 +113,11 @@ test('stand-ins with the public shape of KafkaJS, Sentry, Prisma, undici, Mongo,
   assert.equal(await kindOf(new MongoClient()), 'client');
   // knex: the instance is a function (knex('table')) with destroy(), raw() and transaction().
   let destroyed = false;
-  const knex = Object.assign(() => {}, { destroy: async () => void (destroyed = true), raw: () => {}, transaction: () => {} });
+  const knex = Object.assign(() => {}, {
+    destroy: async () => void (destroyed = true),
+    raw: () => {},
+    transaction: () => {},
+  });
   assert.equal(await kindOf(knex), 'client');
   assert.equal(destroyed, true);
   assert.equal(await kindOf({ close: noop }), 'other');
@@ -105,7 +128,8 @@ test('kind given to add() wins; a bad one is an InvalidOptionError naming "kind"
   life.add('flusher', { close: () => {} }, { kind: 'telemetry' });
   assert.throws(
     () => life.add('x', { close: () => {} }, { kind: 'database' }),
-    (error) => error instanceof InvalidOptionError && error.option === 'kind' && /"server", "consumer"/.test(error.message),
+    (error) =>
+      error instanceof InvalidOptionError && error.option === 'kind' && /"server", "consumer"/.test(error.message),
   );
   assert.throws(() => life.add('y', { close: () => {} }, { kind: 1 }), InvalidOptionError);
   const report = await life.shutdown();

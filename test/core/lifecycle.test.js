@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 
 const quiet = (options = {}) => createLifecycle({ signals: false, logger: false, ...options });
@@ -42,11 +43,26 @@ test('independent hung steps cost the max of their timeouts, not the sum', async
 test('close runs in reverse dependency order; a resource closes only after its dependents', async () => {
   const life = quiet({ stepTimeoutMs: 100 });
   const order = [];
-  const closer = (name, ms) => ({ close: async () => { order.push(`${name}>`); await sleep(ms); order.push(`<${name}`); } });
+  const closer = (name, ms) => ({
+    close: async () => {
+      order.push(`${name}>`);
+      await sleep(ms);
+      order.push(`<${name}`);
+    },
+  });
   life.add('db', closer('db', 5));
   life.add('cache', closer('cache', 5));
   life.add('queue', closer('queue', 30), { dependsOn: ['db'] });
-  life.add('api', { close: () => { order.push('api>'); return new Promise(() => {}); } }, { dependsOn: ['queue', 'cache'] });
+  life.add(
+    'api',
+    {
+      close: () => {
+        order.push('api>');
+        return new Promise(() => {});
+      },
+    },
+    { dependsOn: ['queue', 'cache'] },
+  );
   const report = await life.shutdown();
   assert.deepEqual(order.slice(0, 1), ['api>']);
   assert.ok(order.indexOf('queue>') > order.indexOf('api>'));
@@ -59,7 +75,12 @@ test('close runs in reverse dependency order; a resource closes only after its d
 test('a step receives an AbortSignal that aborts at its timeout', async () => {
   const life = quiet({ stepTimeoutMs: 50 });
   let signal;
-  life.add('a', { close: (s) => { signal = s; return new Promise(() => {}); } });
+  life.add('a', {
+    close: (s) => {
+      signal = s;
+      return new Promise(() => {});
+    },
+  });
   await life.shutdown();
   assert.equal(signal.aborted, true);
   assert.equal(signal.reason.code, 'ERR_STEP_TIMEOUT');
@@ -79,7 +100,11 @@ test('stepTimeoutMs 0 means no step timeout, but the deadline still holds', asyn
 test('shutdown is idempotent, also when called from inside a step', async () => {
   const life = quiet();
   let inner;
-  life.add('a', { close: () => { inner = life.shutdown('again'); } });
+  life.add('a', {
+    close: () => {
+      inner = life.shutdown('again');
+    },
+  });
   const first = life.shutdown('first');
   assert.equal(life.shutdown('second'), first);
   const report = await first;
@@ -129,7 +154,11 @@ test('tracked work is bounded by drainTimeoutMs', async () => {
 test('preStopDelayMs passes between readiness false and the drain hooks', async () => {
   const life = quiet({ preStopDelayMs: 80 });
   let drainedAt;
-  life.add('a', { drain: () => { drainedAt = performance.now(); } });
+  life.add('a', {
+    drain: () => {
+      drainedAt = performance.now();
+    },
+  });
   const begun = performance.now();
   await life.shutdown();
   assert.ok(drainedAt - begun >= 70, `drain after ${drainedAt - begun} ms`);
@@ -138,7 +167,15 @@ test('preStopDelayMs passes between readiness false and the drain hooks', async 
 test('add() during shutdown closes the new resource at once and reports it', async () => {
   const life = quiet();
   let lateClosed = false;
-  life.add('a', { close: () => { life.add('late', { close: () => { lateClosed = true; } }); } });
+  life.add('a', {
+    close: () => {
+      life.add('late', {
+        close: () => {
+          lateClosed = true;
+        },
+      });
+    },
+  });
   const report = await life.shutdown();
   assert.equal(lateClosed, true);
   assert.equal(find(report, 'late').status, 'ok');
@@ -158,12 +195,20 @@ test('a late rejection is logged as late, never unhandled', async () => {
   await sleep(100);
   process.off('unhandledRejection', onUnhandled);
   assert.equal(unhandled, 0);
-  assert.ok(lines.some((line) => /step "late" \(close\) rejected late: too late/.test(line)), lines.join('\n'));
+  assert.ok(
+    lines.some((line) => /step "late" \(close\) rejected late: too late/.test(line)),
+    lines.join('\n'),
+  );
 });
 
 test('a step that blocks past its timeout and then succeeds is reported timed-out', async () => {
   const life = quiet({ stepTimeoutMs: 20 });
-  life.add('busy', { close: () => { const end = Date.now() + 60; while (Date.now() < end); } });
+  life.add('busy', {
+    close: () => {
+      const end = Date.now() + 60;
+      while (Date.now() < end);
+    },
+  });
   const report = await life.shutdown();
   assert.equal(find(report, 'busy').status, 'timed-out');
 });
@@ -175,12 +220,51 @@ test('closable objects: callback close(cb), end(), asyncDispose, destroy()', asy
   const calls = [];
   const life = quiet();
   life.add('server', server);
-  life.add('pool', new (class Pool { end(cb) { calls.push('end'); setTimeout(cb, 5); } })());
-  life.add('client', new (class Client { async [Symbol.asyncDispose]() { calls.push('dispose'); } quit() { calls.push('quit'); } })());
-  life.add('socket', new (class Socket { destroy() { calls.push('destroy'); } })());
-  life.add('broken', new (class Broken { close(cb) { cb(new Error('close failed')); } })());
+  life.add(
+    'pool',
+    new (class Pool {
+      end(cb) {
+        calls.push('end');
+        setTimeout(cb, 5);
+      }
+    })(),
+  );
+  life.add(
+    'client',
+    new (class Client {
+      async [Symbol.asyncDispose]() {
+        calls.push('dispose');
+      }
+      quit() {
+        calls.push('quit');
+      }
+    })(),
+  );
+  life.add(
+    'socket',
+    new (class Socket {
+      destroy() {
+        calls.push('destroy');
+      }
+    })(),
+  );
+  life.add(
+    'broken',
+    new (class Broken {
+      close(cb) {
+        cb(new Error('close failed'));
+      }
+    })(),
+  );
   // A parameter that is not a callback (bullmq's and mongodb's `close(force)`) gets no argument.
-  life.add('worker', new (class Worker { close(force) { calls.push(`close force=${force}`); } })());
+  life.add(
+    'worker',
+    new (class Worker {
+      close(force) {
+        calls.push(`close force=${force}`);
+      }
+    })(),
+  );
   const report = await life.shutdown();
   assert.equal(server.listening, false);
   assert.deepEqual(calls.sort(), ['close force=undefined', 'destroy', 'dispose', 'end']);
@@ -193,7 +277,12 @@ test('finish hooks run after every close hook', async () => {
   const life = quiet();
   const order = [];
   life.add('pidfile', { finish: () => order.push('finish') });
-  life.add('db', { close: async () => { await sleep(20); order.push('close'); } });
+  life.add('db', {
+    close: async () => {
+      await sleep(20);
+      order.push('close');
+    },
+  });
   const report = await life.shutdown();
   assert.deepEqual(order, ['close', 'finish']);
   assert.equal(find(report, 'pidfile', 'finish').status, 'ok');
@@ -203,14 +292,32 @@ test('the report has the documented shape', async () => {
   const life = quiet({ deadlineMs: 1234 });
   life.add('a', { close() {} });
   const report = await life.shutdown(new Error('fatal'));
-  assert.deepEqual(Object.keys(report).sort(), ['deadlineMs', 'deadlineSource', 'durationMs', 'error', 'exitCode', 'outcome', 'reason', 'startedAt', 'steps']);
+  assert.deepEqual(Object.keys(report).sort(), [
+    'deadlineMs',
+    'deadlineSource',
+    'durationMs',
+    'error',
+    'exitCode',
+    'outcome',
+    'reason',
+    'startedAt',
+    'steps',
+  ]);
   assert.deepEqual(report.deadlineSource, { source: 'option' });
   assert.equal(report.reason, 'fatal');
   assert.equal(report.outcome, 'failed');
   assert.equal(report.exitCode, 1);
   assert.equal(report.deadlineMs, 1234);
   assert.ok(!Number.isNaN(Date.parse(report.startedAt)));
-  assert.deepEqual(Object.keys(report.steps[0]).sort(), ['durationMs', 'kind', 'name', 'phase', 'startMs', 'status', 'waitedFor']);
+  assert.deepEqual(Object.keys(report.steps[0]).sort(), [
+    'durationMs',
+    'kind',
+    'name',
+    'phase',
+    'startMs',
+    'status',
+    'waitedFor',
+  ]);
   assert.equal(report.steps[0].kind, 'other');
   assert.deepEqual(report.steps[0].waitedFor, []);
 });

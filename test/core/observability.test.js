@@ -2,21 +2,31 @@
 import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
 import { test } from 'node:test';
+
 import { channelNames, createLifecycle } from 'lastcall';
 
 test('a pino-compatible logger gets (obj, msg) calls: start, each failure, summary', async () => {
   const calls = [];
-  const logger = Object.fromEntries(['info', 'warn', 'error', 'debug'].map((level) => [level, (obj, msg) => calls.push({ level, obj, msg })]));
+  const logger = Object.fromEntries(
+    ['info', 'warn', 'error', 'debug'].map((level) => [level, (obj, msg) => calls.push({ level, obj, msg })]),
+  );
   const life = createLifecycle({ signals: false, logger, stepTimeoutMs: 20 });
   life.add('ok', { close() {} });
-  life.add('bad', { close() { throw new Error('nope'); } });
+  life.add('bad', {
+    close() {
+      throw new Error('nope');
+    },
+  });
   life.add('stuck', { close: () => new Promise(() => {}) });
   await life.shutdown('test');
   const messages = calls.filter((c) => c.level !== 'debug').map((c) => `${c.level}: ${c.msg}`);
   assert.equal(messages[0], 'info: shutting down (test), deadline 25000 ms');
   assert.ok(messages.includes('error: step "bad" (close) failed: nope'));
   assert.ok(messages.some((m) => /^warn: step "stuck" \(close\) timed out after \d+ ms$/.test(m)));
-  assert.match(messages.at(-1), /^warn: shutdown timed-out in \d+ ms \(exit 1\): 1 ok, 1 failed, 1 timed out, 0 skipped \(stuck \(close\) timed-out, bad \(close\) failed\)$/);
+  assert.match(
+    messages.at(-1),
+    /^warn: shutdown timed-out in \d+ ms \(exit 1\): 1 ok, 1 failed, 1 timed out, 0 skipped \(stuck \(close\) timed-out, bad \(close\) failed\)$/,
+  );
   assert.equal(messages.length, 4);
   const failed = calls.find((c) => c.level === 'error' && c.msg.includes('"bad"'));
   assert.equal(failed.obj.err.message, 'nope');
@@ -24,7 +34,14 @@ test('a pino-compatible logger gets (obj, msg) calls: start, each failure, summa
 });
 
 test('logger: false is silent; a throwing logger does not break shutdown', async () => {
-  const life = createLifecycle({ signals: false, logger: { info() { throw new Error('broken logger'); } } });
+  const life = createLifecycle({
+    signals: false,
+    logger: {
+      info() {
+        throw new Error('broken logger');
+      },
+    },
+  });
   life.add('a', { close() {} });
   const original = process.stderr.write;
   process.stderr.write = () => true;

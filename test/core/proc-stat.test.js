@@ -1,6 +1,7 @@
 // /proc/<pid>/stat parsing, shared by lastcall/process (tree walks) and lastcall/pidfile (identity).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { parseProcStat, readProcStat } from '../../build/modules/internal/proc-stat.js';
 
 test('parseProcStat reads fields after the last ")" (command names with spaces and parentheses)', () => {
@@ -10,9 +11,13 @@ test('parseProcStat reads fields after the last ")" (command names with spaces a
   assert.equal(parseProcStat('9 (x) S 1 2'), undefined, 'a truncated line has no start time');
 });
 
-test('readProcStat reads this process and nothing for a pid that does not exist', { skip: process.platform !== 'linux' && 'no /proc' }, () => {
-  const own = readProcStat(process.pid);
-  assert.equal(own.ppid, process.ppid);
-  assert.match(own.startTime, /^\d+$/);
-  assert.equal(readProcStat(2 ** 22 + 1), undefined);
-});
+test(
+  'readProcStat reads this process and nothing for a pid that does not exist',
+  { skip: process.platform !== 'linux' && 'no /proc' },
+  () => {
+    const own = readProcStat(process.pid);
+    assert.equal(own.ppid, process.ppid);
+    assert.match(own.startTime, /^\d+$/);
+    assert.equal(readProcStat(2 ** 22 + 1), undefined);
+  },
+);

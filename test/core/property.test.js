@@ -4,11 +4,23 @@
 // `npm test` runs a few hundred cases; `npm run test:property` runs thousands (LASTCALL_PROPERTY_RUNS).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import fc from 'fast-check';
 import { createLifecycle } from 'lastcall';
 
 const numRuns = Number(process.env.LASTCALL_PROPERTY_RUNS ?? 200);
-const behaviours = ['resolve', 'reject', 'throw', 'exotic', 'hang', 'late-resolve', 'late-reject', 'block', 'reentrant', 'add-late'];
+const behaviours = [
+  'resolve',
+  'reject',
+  'throw',
+  'exotic',
+  'hang',
+  'late-resolve',
+  'late-reject',
+  'block',
+  'reentrant',
+  'add-late',
+];
 const exotics = ['revoked-proxy', 'message-getter', 'constructor-getter', 'undefined', 'symbol', 'trap-proxy'];
 
 const stepArb = fc.record({
@@ -40,21 +52,44 @@ function exoticValue(kind) {
       return proxy;
     }
     case 'message-getter':
-      return Object.defineProperty(new Error('x'), 'message', { get() { throw new Error('getter'); } });
+      return Object.defineProperty(new Error('x'), 'message', {
+        get() {
+          throw new Error('getter');
+        },
+      });
     case 'constructor-getter':
-      return Object.defineProperty({}, 'constructor', { get() { throw new Error('getter'); } });
+      return Object.defineProperty({}, 'constructor', {
+        get() {
+          throw new Error('getter');
+        },
+      });
     case 'undefined':
       return undefined;
     case 'symbol':
       return Symbol('thrown');
     case 'trap-proxy':
-      return new Proxy({}, { get() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });
+      return new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('trap');
+          },
+          getPrototypeOf() {
+            throw new Error('trap');
+          },
+        },
+      );
   }
 }
 
 /** Builds the service the scenario describes; `model` records what the checks need. */
 function build(scenario) {
-  const options = { signals: false, logger: false, deadlineMs: scenario.deadlineMs, stepTimeoutMs: scenario.stepTimeoutMs };
+  const options = {
+    signals: false,
+    logger: false,
+    deadlineMs: scenario.deadlineMs,
+    stepTimeoutMs: scenario.stepTimeoutMs,
+  };
   if (scenario.drainTimeoutMs !== undefined) options.drainTimeoutMs = scenario.drainTimeoutMs;
   const life = createLifecycle(options);
   const model = { deps: new Map(), late: [], reentrant: [], blocks: 0 };
@@ -66,9 +101,13 @@ function build(scenario) {
       case 'reject':
         return () => new Promise((_, reject) => setTimeout(() => reject(new Error('no')), step.delayMs));
       case 'throw':
-        return () => { throw new Error('thrown'); };
+        return () => {
+          throw new Error('thrown');
+        };
       case 'exotic':
-        return () => { throw exoticValue(step.exotic); };
+        return () => {
+          throw exoticValue(step.exotic);
+        };
       case 'hang':
         return () => new Promise(() => {});
       case 'late-resolve':
@@ -92,7 +131,11 @@ function build(scenario) {
           const dependency = names[step.lateDependsOn % names.length];
           const lateName = `late${model.late.length}-${name}`;
           try {
-            life.add(lateName, { close: () => new Promise((resolve) => setTimeout(resolve, 3)) }, { dependsOn: [dependency] });
+            life.add(
+              lateName,
+              { close: () => new Promise((resolve) => setTimeout(resolve, 3)) },
+              { dependsOn: [dependency] },
+            );
             model.late.push(lateName);
             model.deps.set(lateName, [dependency]);
           } catch (error) {
@@ -120,7 +163,12 @@ async function check(scenario) {
   const { life, model } = build(scenario);
   let closedCount = 0;
   life.on('closed', () => closedCount++);
-  const starting = scenario.start ? life.start().then(() => 'ok', (error) => error) : undefined;
+  const starting = scenario.start
+    ? life.start().then(
+        () => 'ok',
+        (error) => error,
+      )
+    : undefined;
   if (scenario.start) await new Promise((resolve) => setTimeout(resolve, scenario.shutdownAfterMs));
   const calledAt = performance.now();
   const calls = Array.from({ length: scenario.shutdownCalls }, () => life.shutdown('property'));
@@ -129,7 +177,8 @@ async function check(scenario) {
   await new Promise((resolve) => setImmediate(resolve));
 
   const report = reports[0];
-  for (const other of [...reports, ...(await Promise.all(model.reentrant))]) assert.equal(other, report, 'one shutdown, one report');
+  for (const other of [...reports, ...(await Promise.all(model.reentrant))])
+    assert.equal(other, report, 'one shutdown, one report');
   assert.equal(closedCount, 1, 'closed fires exactly once');
   if (starting) {
     const outcome = await starting;
@@ -143,7 +192,8 @@ async function check(scenario) {
   for (const name of model.deps.keys()) assert.ok(closes.has(name), `${name} has no close in the report`);
   for (const step of report.steps) {
     assert.ok(['ok', 'failed', 'timed-out', 'skipped'].includes(step.status));
-    if (step.status === 'failed' || step.status === 'timed-out') assert.ok(step.error instanceof Error && typeof step.error.message === 'string');
+    if (step.status === 'failed' || step.status === 'timed-out')
+      assert.ok(step.error instanceof Error && typeof step.error.message === 'string');
   }
 
   // Dependency order, late steps included: a dependency's close starts after its dependent's ended.
@@ -152,32 +202,44 @@ async function check(scenario) {
     for (const dependency of dependsOn) {
       const closedAfter = closes.get(dependency);
       if (closedAfter.status === 'skipped' || dependent.status === 'skipped') continue;
-      assert.ok(closedAfter.startMs >= dependent.startMs + dependent.durationMs - 1, `${dependency} closed before its dependent ${name} finished`);
+      assert.ok(
+        closedAfter.startMs >= dependent.startMs + dependent.durationMs - 1,
+        `${dependency} closed before its dependent ${name} finished`,
+      );
     }
   }
 
   // Bounded: blocking hooks may overrun by their block time; everything else ends by the deadline.
   const slackMs = model.blocks * 15 + 60;
-  assert.ok(report.durationMs <= scenario.deadlineMs + slackMs, `${report.durationMs} ms > deadline ${scenario.deadlineMs} ms`);
+  assert.ok(
+    report.durationMs <= scenario.deadlineMs + slackMs,
+    `${report.durationMs} ms > deadline ${scenario.deadlineMs} ms`,
+  );
   assert.ok(settledMs <= scenario.deadlineMs + slackMs + 50, `shutdown() settled after ${settledMs} ms`);
 
   // Honest: anything that failed makes the outcome not clean, and the exit code follows.
-  const failed = report.steps.some((s) => s.status === 'failed' || s.status === 'timed-out' || (s.status === 'skipped' && s.error));
+  const failed = report.steps.some(
+    (s) => s.status === 'failed' || s.status === 'timed-out' || (s.status === 'skipped' && s.error),
+  );
   if (failed) assert.notEqual(report.outcome, 'clean', JSON.stringify(report.steps));
   assert.equal(report.exitCode, report.outcome === 'clean' ? 0 : 1);
   assert.equal(life.state, 'closed');
 }
 
-test('the shutdown contract holds for random services, hostile hooks, re-entrant calls and late steps', { timeout: 600_000 }, async () => {
-  const unhandled = [];
-  const onUnhandled = (error) => unhandled.push(error);
-  process.on('unhandledRejection', onUnhandled);
-  try {
-    await fc.assert(fc.asyncProperty(scenarioArb, check), { numRuns });
-    // Give late settlements a chance to surface as unhandled rejections.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(unhandled.length, 0, 'no unhandled rejection');
-  } finally {
-    process.off('unhandledRejection', onUnhandled);
-  }
-});
+test(
+  'the shutdown contract holds for random services, hostile hooks, re-entrant calls and late steps',
+  { timeout: 600_000 },
+  async () => {
+    const unhandled = [];
+    const onUnhandled = (error) => unhandled.push(error);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await fc.assert(fc.asyncProperty(scenarioArb, check), { numRuns });
+      // Give late settlements a chance to surface as unhandled rejections.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(unhandled.length, 0, 'no unhandled rejection');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  },
+);

@@ -1,11 +1,13 @@
 // Readiness under the service's control: life.markNotReady() / life.markReady().
 import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
-import net from 'node:net';
 import { once } from 'node:events';
+import net from 'node:net';
 import { test } from 'node:test';
+
 import { channelNames, createLifecycle } from 'lastcall';
 import { probes } from 'lastcall/http';
+
 import { startFixture } from '../helpers/fixture.js';
 import { get, quietLifecycle } from '../helpers/http.js';
 
@@ -38,7 +40,11 @@ test('markNotReady turns life.ready and /readyz off without shutting down; markR
   assert.equal(life.ready, true);
   assert.equal(life.notReadyReason, undefined);
   assert.equal((await get(probe.port, '/readyz')).status, 200);
-  const expected = [{ ready: false, reason: 'database lost' }, { ready: false, reason: 'database still lost' }, { ready: true }];
+  const expected = [
+    { ready: false, reason: 'database lost' },
+    { ready: false, reason: 'database still lost' },
+    { ready: true },
+  ];
   assert.deepEqual(events, expected, 'one event per change, none for repeats');
   assert.deepEqual(published, expected, 'the same on the lastcall:readiness channel');
   diagnostics.unsubscribe(channelNames.readiness, onMessage);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 import { httpServer } from 'lastcall/http';
 
@@ -14,9 +15,15 @@ const logged = () => {
 test('the graceful closer is chosen first: quit before end and disconnect (ioredis shape)', async () => {
   const called = [];
   class Redis {
-    quit() { called.push('quit'); }
-    end() { called.push('end'); }
-    disconnect() { called.push('disconnect'); }
+    quit() {
+      called.push('quit');
+    }
+    end() {
+      called.push('end');
+    }
+    disconnect() {
+      called.push('disconnect');
+    }
   }
   const life = createLifecycle({ signals: false, logger: false });
   life.add('cache', new Redis());
@@ -30,11 +37,18 @@ test('a raw http.Server added directly is drained and closed, with no warning (t
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   life.add('http', server);
   const report = await life.shutdown();
-  assert.deepEqual(lines.filter((line) => /warn|raw|httpServer/.test(line)), [], lines.join('\n'));
-  assert.deepEqual(report.steps.map((step) => [step.name, step.phase, step.kind, step.status]), [
-    ['http', 'drain', 'server', 'ok'],
-    ['http', 'close', 'server', 'ok'],
-  ]);
+  assert.deepEqual(
+    lines.filter((line) => /warn|raw|httpServer/.test(line)),
+    [],
+    lines.join('\n'),
+  );
+  assert.deepEqual(
+    report.steps.map((step) => [step.name, step.phase, step.kind, step.status]),
+    [
+      ['http', 'drain', 'server', 'ok'],
+      ['http', 'close', 'server', 'ok'],
+    ],
+  );
   assert.equal(server.listening, false);
 
   const { lines: quiet, life: other } = logged();
@@ -63,11 +77,13 @@ test('a Fastify instance is closed the way Fastify means (its asyncDispose): in-
   // No keep-alive: fastify.close() answers in-flight requests but, like server.close(), waits for
   // idle keep-alive sockets; httpServer(app.server) is what drains those (see README).
   const response = new Promise((resolve, reject) => {
-    http.get({ port, host: '127.0.0.1', path: '/slow', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, body }));
-    }).on('error', reject);
+    http
+      .get({ port, host: '127.0.0.1', path: '/slow', agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      })
+      .on('error', reject);
   });
   await arrival;
   const report = await life.shutdown();
@@ -79,6 +95,9 @@ test('a Fastify instance is closed the way Fastify means (its asyncDispose): in-
 
 test('a plain object mixing hook names with other keys is refused as ambiguous', () => {
   const life = createLifecycle({ signals: false, logger: false });
-  assert.throws(() => life.add('x', { close() {}, query() {} }), { code: 'ERR_INVALID_RESOURCE', message: /mixes hook names/ });
+  assert.throws(() => life.add('x', { close() {}, query() {} }), {
+    code: 'ERR_INVALID_RESOURCE',
+    message: /mixes hook names/,
+  });
   life.add('pool-like', { query() {}, end() {} });
 });

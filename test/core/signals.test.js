@@ -1,6 +1,7 @@
 // Real processes, real signals: exit codes, stderr lines and the printed report.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { startFixture } from '../helpers/fixture.js';
 import { assertGuard } from '../helpers/timing.js';
 
@@ -59,7 +60,9 @@ test('a second SIGTERM forces: remaining steps skipped, exit at once', async () 
     ],
   });
   fixture.child.kill('SIGTERM');
-  await new Promise((resolve) => fixture.child.stdout.on('data', () => /HOOK queue close/.test(fixture.stdout) && resolve()));
+  await new Promise((resolve) =>
+    fixture.child.stdout.on('data', () => /HOOK queue close/.test(fixture.stdout) && resolve()),
+  );
   const exit = await fixture.signalAndWait('SIGTERM');
   assert.equal(exit.code, 1);
   assertGuard(exit.elapsedMs, 200, 'the second signal forces the exit, not the 20 s deadline');
@@ -124,7 +127,10 @@ for (const how of ['spin', 'atomics', 'sync-sleep']) {
     assertGuard(exit.elapsedMs, 500, 'the watchdog ends it at the 500 ms deadline');
     // Interruptible JavaScript and a sync system call alike end with the code the line announces.
     assert.equal(exit.code, 1);
-    assert.match(fixture.stderr, /deadline of 500 ms exceeded .*still running: blocker \(close\); exiting with code 1\n/);
+    assert.match(
+      fixture.stderr,
+      /deadline of 500 ms exceeded .*still running: blocker \(close\); exiting with code 1\n/,
+    );
     // The watchdog's inspector session must not leave Node's "Waiting for the debugger" line last.
     assert.doesNotMatch(fixture.stderr, /debugger/);
   });

@@ -1,6 +1,7 @@
 // start(): dependency order, bounds, rollback of what started, and shutdown during start.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 
 const quiet = (options = {}) => createLifecycle({ signals: false, logger: false, ...options });
@@ -45,14 +46,20 @@ test('a failed start closes what started, in reverse order, and rejects with the
   life.add('queue', step('queue', { fail: true }), { dependsOn: ['db'] });
   life.add('api', step('api'), { dependsOn: ['queue'] });
   life.add('plain', { close: () => events.push('close plain') });
-  const error = await life.start().then(() => assert.fail('start resolved'), (e) => e);
+  const error = await life.start().then(
+    () => assert.fail('start resolved'),
+    (e) => e,
+  );
   assert.equal(error.code, 'ERR_START_FAILED');
   assert.equal(error.step, 'queue');
   assert.equal(error.cause.message, 'queue failed to start');
   assert.ok(events.includes('close db'));
   assert.ok(events.includes('close plain'));
   assert.ok(!events.includes('close queue'), 'a step whose start failed is not closed');
-  assert.ok(!events.includes('start api') && !events.includes('close api'), 'never-started steps are neither started nor closed');
+  assert.ok(
+    !events.includes('start api') && !events.includes('close api'),
+    'never-started steps are neither started nor closed',
+  );
   assert.equal(life.state, 'closed');
 });
 
@@ -76,7 +83,17 @@ test('shutdown during start abandons it: started steps close, start() rejects', 
   const { events, step } = recorder();
   life.add('db', step('db'));
   let startSignal;
-  life.add('slow', { start: (signal) => { startSignal = signal; return sleep(50); }, close: () => events.push('close slow') }, { dependsOn: ['db'] });
+  life.add(
+    'slow',
+    {
+      start: (signal) => {
+        startSignal = signal;
+        return sleep(50);
+      },
+      close: () => events.push('close slow'),
+    },
+    { dependsOn: ['db'] },
+  );
   life.add('api', step('api'), { dependsOn: ['slow'] });
   const starting = life.start();
   while (!startSignal) await sleep(1);

@@ -3,6 +3,7 @@
 // makes the outcome not clean, and the in-flight report counts finished and failed work.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { createLifecycle, IN_FLIGHT_STEP } from 'lastcall';
 
 const quiet = (options = {}) => createLifecycle({ signals: false, logger: false, ...options });

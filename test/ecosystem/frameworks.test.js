@@ -1,20 +1,23 @@
 // README's framework recipes, each with the real package: a request in flight and a request on an
 // idle keep-alive socket during drain are both answered; socket.io clients are told to disconnect.
+import 'reflect-metadata';
+
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import { serve } from '@hono/node-server';
-import express from 'express';
-import { Hono } from 'hono';
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import 'reflect-metadata';
+import express from 'express';
+import { Hono } from 'hono';
 import Koa from 'koa';
-import { Server as SocketIo } from 'socket.io';
-import { io as connectSocketIo } from 'socket.io-client';
 import { createLifecycle } from 'lastcall';
 import { httpServer } from 'lastcall/http';
+import { Server as SocketIo } from 'socket.io';
+import { io as connectSocketIo } from 'socket.io-client';
+
 import { get, quietLifecycle, rawClient, waitForClosedListener } from '../helpers/http.js';
 
 /** A /slow handler held until `release()`; every other path answers 'fast'. */
@@ -84,63 +87,84 @@ test('Koa: app.listen() gives the server; httpServer(server) drains it', { timeo
   await assertDrainsCleanly(app.listen(0, '127.0.0.1'), gate);
 });
 
-test("Hono: @hono/node-server's serve() gives the server; httpServer(server) drains it", { timeout: 30_000 }, async () => {
-  const gate = slowGate();
-  const app = new Hono();
-  app.get('*', async (c) => c.text(await gate.respond(c.req.path)));
-  await assertDrainsCleanly(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }), gate);
-});
+test(
+  "Hono: @hono/node-server's serve() gives the server; httpServer(server) drains it",
+  { timeout: 30_000 },
+  async () => {
+    const gate = slowGate();
+    const app = new Hono();
+    app.get('*', async (c) => c.text(await gate.respond(c.req.path)));
+    await assertDrainsCleanly(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }), gate);
+  },
+);
 
-test('NestJS: httpServer(app.getHttpServer()) drains, then app.close() runs the shutdown hooks', { timeout: 30_000 }, async () => {
-  const gate = slowGate();
-  const events = [];
-  // Decorators applied as functions, so this plain-JS test needs no compiler.
-  class AppController {
-    fast() {
-      return gate.respond('/');
+test(
+  'NestJS: httpServer(app.getHttpServer()) drains, then app.close() runs the shutdown hooks',
+  { timeout: 30_000 },
+  async () => {
+    const gate = slowGate();
+    const events = [];
+    // Decorators applied as functions, so this plain-JS test needs no compiler.
+    class AppController {
+      fast() {
+        return gate.respond('/');
+      }
+      slow() {
+        return gate.respond('/slow');
+      }
     }
-    slow() {
-      return gate.respond('/slow');
+    Controller()(AppController);
+    for (const [path, method] of [
+      ['/', 'fast'],
+      ['slow', 'slow'],
+    ]) {
+      Get(path)(AppController.prototype, method, Object.getOwnPropertyDescriptor(AppController.prototype, method));
     }
-  }
-  Controller()(AppController);
-  for (const [path, method] of [['/', 'fast'], ['slow', 'slow']]) {
-    Get(path)(AppController.prototype, method, Object.getOwnPropertyDescriptor(AppController.prototype, method));
-  }
-  class Database {
-    onModuleDestroy() {
-      events.push('onModuleDestroy');
+    class Database {
+      onModuleDestroy() {
+        events.push('onModuleDestroy');
+      }
     }
-  }
-  Injectable()(Database);
-  class AppModule {}
-  Module({ controllers: [AppController], providers: [Database] })(AppModule);
+    Injectable()(Database);
+    class AppModule {}
+    Module({ controllers: [AppController], providers: [Database] })(AppModule);
 
-  // The recipe (README, NestJS): no enableShutdownHooks(); lastcall owns the signals.
-  const app = await NestFactory.create(AppModule, { logger: false });
-  const server = app.getHttpServer();
-  await app.listen(0, '127.0.0.1');
-  const report = await assertDrainsCleanly(server, gate, (life) => {
-    life.add('nest', { close: () => app.close() }); // onModuleDestroy, beforeApplicationShutdown, ...
-    life.add('http', httpServer(server), { dependsOn: ['nest'] }); // http closes first
-  });
-  assert.deepEqual(events, ['onModuleDestroy']);
-  assert.deepEqual(report.steps.map((s) => `${s.name}:${s.phase}`).filter((s) => s.endsWith(':close')), ['http:close', 'nest:close']);
-});
+    // The recipe (README, NestJS): no enableShutdownHooks(); lastcall owns the signals.
+    const app = await NestFactory.create(AppModule, { logger: false });
+    const server = app.getHttpServer();
+    await app.listen(0, '127.0.0.1');
+    const report = await assertDrainsCleanly(server, gate, (life) => {
+      life.add('nest', { close: () => app.close() }); // onModuleDestroy, beforeApplicationShutdown, ...
+      life.add('http', httpServer(server), { dependsOn: ['nest'] }); // http closes first
+    });
+    assert.deepEqual(events, ['onModuleDestroy']);
+    assert.deepEqual(
+      report.steps.map((s) => `${s.name}:${s.phase}`).filter((s) => s.endsWith(':close')),
+      ['http:close', 'nest:close'],
+    );
+  },
+);
 
-test('socket.io: clients are disconnected during drain, with the reason "io server disconnect"', { timeout: 30_000 }, async () => {
-  const server = http.createServer();
-  const ioServer = new SocketIo(server);
-  const life = createLifecycle(quietLifecycle);
-  life.add('http', httpServer(server, { onUpgraded: () => ioServer.disconnectSockets(true) }));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  await life.start();
-  const client = connectSocketIo(`http://127.0.0.1:${server.address().port}`, { transports: ['websocket'], reconnection: false });
-  await once(client, 'connect');
-  const disconnected = once(client, 'disconnect');
-  const report = await life.shutdown('test');
-  assert.deepEqual(await disconnected, ['io server disconnect', undefined]);
-  assert.equal(report.outcome, 'clean');
-  ioServer.close();
-});
+test(
+  'socket.io: clients are disconnected during drain, with the reason "io server disconnect"',
+  { timeout: 30_000 },
+  async () => {
+    const server = http.createServer();
+    const ioServer = new SocketIo(server);
+    const life = createLifecycle(quietLifecycle);
+    life.add('http', httpServer(server, { onUpgraded: () => ioServer.disconnectSockets(true) }));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    await life.start();
+    const client = connectSocketIo(`http://127.0.0.1:${server.address().port}`, {
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    await once(client, 'connect');
+    const disconnected = once(client, 'disconnect');
+    const report = await life.shutdown('test');
+    assert.deepEqual(await disconnected, ['io server disconnect', undefined]);
+    assert.equal(report.outcome, 'clean');
+    ioServer.close();
+  },
+);

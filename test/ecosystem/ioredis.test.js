@@ -2,32 +2,38 @@
 // recipe stops a consumer blocked in BRPOP without losing the job it holds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import Redis from 'ioredis';
 import { createLifecycle } from 'lastcall';
-import { startRedis } from '../helpers/servers.js';
-import { quietLifecycle } from '../helpers/http.js';
 
-test('ioredis client as a resource: replies pending at shutdown are delivered (QUIT, not a disconnect)', { timeout: 20_000 }, async (t) => {
-  const server = await startRedis();
-  if (server.skip) return t.skip(server.skip);
-  t.after(server.stop);
-  const redis = new Redis(server.url);
-  await redis.ping();
-  const life = createLifecycle(quietLifecycle);
-  life.add('cache', redis);
-  await life.start();
-  // BLPOP on an empty list holds the connection for 300 ms: its reply is pending when the close runs.
-  const pending = [redis.set('k', 'v'), redis.blpop('empty', 0.3), redis.get('k')];
-  const report = await life.shutdown('test');
-  assert.deepEqual(await Promise.allSettled(pending), [
-    { status: 'fulfilled', value: 'OK' },
-    { status: 'fulfilled', value: null },
-    { status: 'fulfilled', value: 'v' },
-  ]);
-  assert.equal(report.outcome, 'clean');
-  // QUIT's reply settles the step; the socket closes right after it.
-  if (redis.status !== 'end') await new Promise((resolve) => redis.once('end', resolve));
-});
+import { quietLifecycle } from '../helpers/http.js';
+import { startRedis } from '../helpers/servers.js';
+
+test(
+  'ioredis client as a resource: replies pending at shutdown are delivered (QUIT, not a disconnect)',
+  { timeout: 20_000 },
+  async (t) => {
+    const server = await startRedis();
+    if (server.skip) return t.skip(server.skip);
+    t.after(server.stop);
+    const redis = new Redis(server.url);
+    await redis.ping();
+    const life = createLifecycle(quietLifecycle);
+    life.add('cache', redis);
+    await life.start();
+    // BLPOP on an empty list holds the connection for 300 ms: its reply is pending when the close runs.
+    const pending = [redis.set('k', 'v'), redis.blpop('empty', 0.3), redis.get('k')];
+    const report = await life.shutdown('test');
+    assert.deepEqual(await Promise.allSettled(pending), [
+      { status: 'fulfilled', value: 'OK' },
+      { status: 'fulfilled', value: null },
+      { status: 'fulfilled', value: 'v' },
+    ]);
+    assert.equal(report.outcome, 'clean');
+    // QUIT's reply settles the step; the socket closes right after it.
+    if (redis.status !== 'end') await new Promise((resolve) => redis.once('end', resolve));
+  },
+);
 
 test('recipe: a BRPOP consumer stops at drain, finishes the job it holds, leaves the rest queued', async (t) => {
   const server = await startRedis();

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
 import { missingPackage } from '../helpers/packages.js';
 import { freePort } from '../helpers/servers.js';
 
@@ -53,7 +54,10 @@ http {
 }
 
 async function startBackend(port) {
-  const child = spawn(process.execPath, [backendScript], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [backendScript], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8');
   await new Promise((resolve, reject) => {
@@ -96,7 +100,9 @@ async function rollingRestart(settings) {
   const nginxPort = await freePort();
   const backends = await Promise.all(ports.map(startBackend));
   await writeFile(path.join(dir, 'nginx.conf'), config(dir, nginxPort, ports, settings));
-  const nginx = spawn(NGINX, ['-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'inherit' });
+  const nginx = spawn(NGINX, ['-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], {
+    stdio: 'inherit',
+  });
   try {
     for (let i = 0; i < 200 && !(await reachable(nginxPort)); i++) await new Promise((r) => setTimeout(r, 25));
     const traffic = load(nginxPort, 8);
@@ -122,13 +128,17 @@ const reachable = (port) =>
     req.on('error', () => resolve(false));
   });
 
-test('nginx recipe: three upstreams restarted back to back under load, no request lost', { timeout: 120_000 }, async (t) => {
-  const skip = missingPackage(NGINX, 'nginx');
-  if (skip) return t.skip(skip);
-  const passive = await rollingRestart(PASSIVE);
-  const recipe = await rollingRestart(RECIPE);
-  t.diagnostic(`max_fails=1 fail_timeout=10s: ${passive.failed} of ${passive.ok + passive.failed} requests failed`);
-  t.diagnostic(`recipe: ${recipe.failed} of ${recipe.ok + recipe.failed} requests failed`);
-  assert.ok(recipe.ok > 100, `the recipe served ${recipe.ok} requests`);
-  assert.equal(recipe.failed, 0);
-});
+test(
+  'nginx recipe: three upstreams restarted back to back under load, no request lost',
+  { timeout: 120_000 },
+  async (t) => {
+    const skip = missingPackage(NGINX, 'nginx');
+    if (skip) return t.skip(skip);
+    const passive = await rollingRestart(PASSIVE);
+    const recipe = await rollingRestart(RECIPE);
+    t.diagnostic(`max_fails=1 fail_timeout=10s: ${passive.failed} of ${passive.ok + passive.failed} requests failed`);
+    t.diagnostic(`recipe: ${recipe.failed} of ${recipe.ok + recipe.failed} requests failed`);
+    assert.ok(recipe.ok > 100, `the recipe served ${recipe.ok} requests`);
+    assert.equal(recipe.failed, 0);
+  },
+);

@@ -2,10 +2,12 @@
 // every connection (checked from the server's side).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pg from 'pg';
+
 import { createLifecycle } from 'lastcall';
-import { startPostgres } from '../helpers/servers.js';
+import pg from 'pg';
+
 import { quietLifecycle } from '../helpers/http.js';
+import { startPostgres } from '../helpers/servers.js';
 
 test('pg Pool as a resource: queries in flight finish, then end() leaves no connection open', async (t) => {
   const server = await startPostgres();
@@ -18,12 +20,17 @@ test('pg Pool as a resource: queries in flight finish, then end() leaves no conn
   const queries = [1, 2, 3, 4].map((i) => pool.query('select pg_sleep(0.3), $1::int as i', [i]));
   for (const query of queries) life.track(query);
   const report = await life.shutdown('test');
-  assert.deepEqual((await Promise.all(queries)).map((r) => r.rows[0].i), [1, 2, 3, 4]);
+  assert.deepEqual(
+    (await Promise.all(queries)).map((r) => r.rows[0].i),
+    [1, 2, 3, 4],
+  );
   assert.equal(report.outcome, 'clean');
   assert.equal(pool.ended, true);
   const monitor = new pg.Client({ connectionString: server.url });
   await monitor.connect();
-  const { rows } = await monitor.query("select count(*)::int as n from pg_stat_activity where application_name = 'lastcall-app'");
+  const { rows } = await monitor.query(
+    "select count(*)::int as n from pg_stat_activity where application_name = 'lastcall-app'",
+  );
   await monitor.end();
   assert.equal(rows[0].n, 0, 'the server sees no connection of the pool');
 });
@@ -50,6 +57,8 @@ test('pg: a bound pool.end as the close hook is named in a warning when added', 
   if (!pool.ended) await pool.end();
   // A client added as itself, or a closure, is not warned about.
   const other = new pg.Pool({ connectionString: server.url, max: 1 });
-  createLifecycle({ ...quietLifecycle, logger }).add('a', other).add('b', { close: () => other.end() });
+  createLifecycle({ ...quietLifecycle, logger })
+    .add('a', other)
+    .add('b', { close: () => other.end() });
   assert.equal(warnings.filter((line) => line.includes('bound')).length, 1, JSON.stringify(warnings));
 });

@@ -32,32 +32,47 @@ async function withPm2(t, extraEnv = {}) {
   return { pm2, waitForLog, log };
 }
 
-test('PM2 with its default kill_timeout (1600 ms) and a 25 s deadline given: warned once at start', { timeout: 60_000 }, async (t) => {
-  const { pm2, waitForLog } = await withPm2(t, { LASTCALL_DEADLINE_MS: '25000', LASTCALL_PLATFORM: '' });
-  await pm2('start', service, '--name', 'svc', '--no-autorestart');
-  await waitForLog('svc-out.log', /READY/);
-  const errors = await waitForLog('svc-error.log', /kill_timeout/);
-  assert.match(errors, /pm2 \(pm_id\), which SIGKILLs 1600 ms after its stop signal: the 25000 ms shutdown deadline \(LASTCALL_DEADLINE_MS\)/);
-  assert.equal(errors.match(/SIGKILLs/g).length, 1);
-});
+test(
+  'PM2 with its default kill_timeout (1600 ms) and a 25 s deadline given: warned once at start',
+  { timeout: 60_000 },
+  async (t) => {
+    const { pm2, waitForLog } = await withPm2(t, { LASTCALL_DEADLINE_MS: '25000', LASTCALL_PLATFORM: '' });
+    await pm2('start', service, '--name', 'svc', '--no-autorestart');
+    await waitForLog('svc-out.log', /READY/);
+    const errors = await waitForLog('svc-error.log', /kill_timeout/);
+    assert.match(
+      errors,
+      /pm2 \(pm_id\), which SIGKILLs 1600 ms after its stop signal: the 25000 ms shutdown deadline \(LASTCALL_DEADLINE_MS\)/,
+    );
+    assert.equal(errors.match(/SIGKILLs/g).length, 1);
+  },
+);
 
-test('PM2 and no deadline given: the deadline is taken from its kill_timeout, and pm2 stop lets the shutdown finish', { timeout: 60_000 }, async (t) => {
-  const { pm2, waitForLog, log } = await withPm2(t, { LASTCALL_PLATFORM: '' });
-  await pm2('start', service, '--name', 'svc', '--no-autorestart', '--kill-timeout', '4000');
-  await waitForLog('svc-out.log', /READY/);
-  await pm2('stop', 'svc');
-  const out = await waitForLog('svc-out.log', /EXIT/);
-  assert.match(out, /deadline 3600 ms from pm2/);
-  assert.match(out, /CLOSED db\n(.*\n)*EXIT 0/);
-  assert.doesNotMatch(await log('svc-error.log'), /SIGKILLs/);
-});
+test(
+  'PM2 and no deadline given: the deadline is taken from its kill_timeout, and pm2 stop lets the shutdown finish',
+  { timeout: 60_000 },
+  async (t) => {
+    const { pm2, waitForLog, log } = await withPm2(t, { LASTCALL_PLATFORM: '' });
+    await pm2('start', service, '--name', 'svc', '--no-autorestart', '--kill-timeout', '4000');
+    await waitForLog('svc-out.log', /READY/);
+    await pm2('stop', 'svc');
+    const out = await waitForLog('svc-out.log', /EXIT/);
+    assert.match(out, /deadline 3600 ms from pm2/);
+    assert.match(out, /CLOSED db\n(.*\n)*EXIT 0/);
+    assert.doesNotMatch(await log('svc-error.log'), /SIGKILLs/);
+  },
+);
 
-test('PM2 with kill_timeout above the deadline: no warning, pm2 stop lets the shutdown finish', { timeout: 60_000 }, async (t) => {
-  const { pm2, waitForLog, log } = await withPm2(t, { LASTCALL_DEADLINE_MS: '3000' });
-  await pm2('start', service, '--name', 'svc', '--no-autorestart', '--kill-timeout', '5000');
-  await waitForLog('svc-out.log', /READY/);
-  await pm2('stop', 'svc');
-  const out = await waitForLog('svc-out.log', /EXIT/);
-  assert.match(out, /CLOSED db\n(.*\n)*EXIT 0/);
-  assert.doesNotMatch(await log('svc-error.log'), /kill_timeout/);
-});
+test(
+  'PM2 with kill_timeout above the deadline: no warning, pm2 stop lets the shutdown finish',
+  { timeout: 60_000 },
+  async (t) => {
+    const { pm2, waitForLog, log } = await withPm2(t, { LASTCALL_DEADLINE_MS: '3000' });
+    await pm2('start', service, '--name', 'svc', '--no-autorestart', '--kill-timeout', '5000');
+    await waitForLog('svc-out.log', /READY/);
+    await pm2('stop', 'svc');
+    const out = await waitForLog('svc-out.log', /EXIT/);
+    assert.match(out, /CLOSED db\n(.*\n)*EXIT 0/);
+    assert.doesNotMatch(await log('svc-error.log'), /kill_timeout/);
+  },
+);

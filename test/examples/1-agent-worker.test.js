@@ -2,6 +2,7 @@
 // SIGKILL); jobs take 250 ms. See examples/incidents/1-agent-worker/README.md.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { figures, runIncident } from '../../examples/incidents/runner/incidents.js';
 
 test('broken: the stop signal never reaches the drain, the worker takes new jobs until SIGKILL', async (t) => {

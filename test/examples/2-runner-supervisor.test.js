@@ -3,6 +3,7 @@
 // loop are only reported (how many fit depends on how fast node starts on a loaded machine).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { figures, runIncident } from '../../examples/incidents/runner/incidents.js';
 
 test('broken: restarts a crashing runner at once, blocks its event loop in cleanup, orphans the tree', async (t) => {
@@ -21,6 +22,9 @@ test('fixed: backoff before restarting, health answered throughout, the runner t
   assert.ok(r.restartDelayMs >= 1500, `restart delay ${r.restartDelayMs} ms`);
   assert.equal(r.killed, false);
   assert.equal(r.code, 0);
-  assert.ok(r.longestHealthGapMs < 2500, `longest health gap ${r.longestHealthGapMs} ms: never blocked as the broken one is (≥ 2.5 s)`);
+  assert.ok(
+    r.longestHealthGapMs < 2500,
+    `longest health gap ${r.longestHealthGapMs} ms: never blocked as the broken one is (≥ 2.5 s)`,
+  );
   assert.equal(r.orphans, 0);
 });

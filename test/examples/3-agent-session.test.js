@@ -2,6 +2,7 @@
 // acknowledges its shutdown.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { figures, runIncident } from '../../examples/incidents/runner/incidents.js';
 
 test("broken: one hung step and 'close' never fires; the recording is never finalized", async (t) => {

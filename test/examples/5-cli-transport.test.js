@@ -2,6 +2,7 @@
 // SIGTERM → 1 s → SIGKILL), so the broken close takes ~2 s instead of ~10 s.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { figures, runIncident } from '../../examples/incidents/runner/incidents.js';
 
 test('broken: the CLI blocked on a full stdout pipe needs SIGKILL; its tool server is orphaned', async (t) => {

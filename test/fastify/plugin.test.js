@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import Fastify from 'fastify';
-import WebSocket, { WebSocketServer } from 'ws';
 import { createLifecycle } from 'lastcall';
 import { lastcallFastify } from 'lastcall/fastify';
+import WebSocket, { WebSocketServer } from 'ws';
+
 import { get, quietLifecycle, rawClient, waitForClosedListener } from '../helpers/http.js';
 
 /** A Fastify app with a /slow route held until `release()`, and an onClose hook that records when it ran. */

@@ -9,7 +9,10 @@ import { startLoad } from './load.js';
  */
 export async function runUnderLoad(app, { preload, env = {}, clients = 20, path = '/work/20', capMs = 8000 } = {}) {
   const nodeOptions = preload ? `--${preload} lastcall/auto` : '';
-  const fixture = await startFixture(`auto/${app}`, { env: { NODE_OPTIONS: nodeOptions, LASTCALL_DEADLINE_MS: '5000', ...env }, readyTimeoutMs: 20_000 });
+  const fixture = await startFixture(`auto/${app}`, {
+    env: { NODE_OPTIONS: nodeOptions, LASTCALL_DEADLINE_MS: '5000', ...env },
+    readyTimeoutMs: 20_000,
+  });
   const port = Number(/^READY (\d+)$/m.exec(fixture.stdout)[1]);
   const load = startLoad(port, { clients, path });
   await load.warm();

@@ -13,7 +13,11 @@ export const doctorFixture = (name) => path.join(root, 'test', 'fixtures', 'doct
 /** `lastcall <args>`: resolves { code, stdout, stderr } (never rejects; killed after `timeoutMs`). */
 export function runCli(args, { timeoutMs = 60_000, env = {} } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));

@@ -1,8 +1,8 @@
 // Spawns a fixture script as a real process and waits for READY. Tests use this instead of sleeping.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 export const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -31,7 +31,10 @@ export async function startFixture(name, { args = [], env = {}, readyTimeoutMs =
     return { code, signal, atMs: performance.now() };
   });
   const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name}: no READY in ${readyTimeoutMs} ms\n${fixture.stderr}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${name}: no READY in ${readyTimeoutMs} ms\n${fixture.stderr}`)),
+      readyTimeoutMs,
+    );
     const check = () => {
       if (/^READY\b/m.test(fixture.stdout)) {
         clearTimeout(timer);

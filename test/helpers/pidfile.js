@@ -23,7 +23,12 @@ export function tempDir(t) {
 /** Spawns `node fixtures/pidfile/<name> ...args` (optionally through a wrapper command such as setpriv). */
 export function startProcess(name, args = [], { wrapper = [] } = {}) {
   const command = wrapper.length > 0 ? wrapper[0] : process.execPath;
-  const argv = [...wrapper.slice(1), ...(wrapper.length > 0 ? [process.execPath] : []), path.join(fixtures, name), ...args];
+  const argv = [
+    ...wrapper.slice(1),
+    ...(wrapper.length > 0 ? [process.execPath] : []),
+    path.join(fixtures, name),
+    ...args,
+  ];
   const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   const proc = { child, pid: child.pid, lines: [], stderr: '' };
@@ -54,7 +59,10 @@ export function startProcess(name, args = [], { wrapper = [] } = {}) {
         fn(value);
       };
       const check = (line) => re.test(line) && done(resolve, line);
-      const timer = setTimeout(() => done(reject, new Error(`${name}: no line ${re} in ${timeoutMs} ms\n${proc.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(reject, new Error(`${name}: no line ${re} in ${timeoutMs} ms\n${proc.stderr}`)),
+        timeoutMs,
+      );
       waiters.add(check);
       proc.exited.then(({ code, signal }) =>
         done(reject, new Error(`${name} exited (${code ?? signal}) before ${re}\n${proc.stderr}`)),

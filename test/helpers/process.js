@@ -9,7 +9,10 @@ export const node = process.execPath;
 export function waitForLine(stream, re, timeoutMs = 5000) {
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => done(new Error(`no line matching ${re} within ${timeoutMs} ms; got ${JSON.stringify(buf.slice(-200))}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`no line matching ${re} within ${timeoutMs} ms; got ${JSON.stringify(buf.slice(-200))}`)),
+      timeoutMs,
+    );
     const onData = (chunk) => {
       buf += chunk.toString('utf8');
       const line = buf.split('\n').find((l) => re.test(l));

@@ -3,12 +3,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const section = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'cli-run.md'), 'utf8');
+const section = readFileSync(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'cli-run.md'),
+  'utf8',
+);
 
 /** The first line of the section's recipes that starts with `prefix` (after indentation). */
 export function recipeLine(prefix, after = '## Recipes') {
   const from = section.indexOf(after);
-  const line = section.slice(from).split('\n').find((l) => l.trim().startsWith(prefix));
+  const line = section
+    .slice(from)
+    .split('\n')
+    .find((l) => l.trim().startsWith(prefix));
   if (!line) throw new Error(`docs/cli-run.md: no recipe line starting with ${prefix}`);
   return line.trim().slice(prefix.length).trim();
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+
 import { isAlive } from './process.js';
 
 export { isAlive };
@@ -41,7 +42,11 @@ export function tempDir(t) {
  */
 export function startRun(args, { env = {}, prefix = [], stdout = 'pipe', detached = false, raw = false } = {}) {
   const argv = raw ? args : [...prefix, NODE, CLI, 'run', ...args];
-  const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'pipe'], detached });
+  const child = spawn(argv[0], argv.slice(1), {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', stdout, 'pipe'],
+    detached,
+  });
   live.add(child);
   const run = { child, pid: child.pid, stdout: '', stderr: '' };
   const waiters = new Set();
@@ -64,7 +69,13 @@ export function startRun(args, { env = {}, prefix = [], stdout = 'pipe', detache
         if (m) return done(() => resolve(m));
         if (closed) done(() => reject(new Error(`exited before ${re}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`)));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${re} within ${timeoutMs} ms\nstdout: ${run.stdout}\nstderr: ${run.stderr}`))), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          done(() =>
+            reject(new Error(`no ${re} within ${timeoutMs} ms\nstdout: ${run.stdout}\nstderr: ${run.stderr}`)),
+          ),
+        timeoutMs,
+      );
       const done = (fn) => (clearTimeout(timer), waiters.delete(w), fn());
       waiters.add(w);
       w();

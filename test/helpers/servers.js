@@ -2,10 +2,11 @@
 // port, stopped after the test. Missing binaries skip the test with the package to install, except
 // under CI=true, where .ci/run installs them and a missing one is a failure.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
 import { missingPackage } from './packages.js';
 
 export async function freePort() {
@@ -38,9 +39,13 @@ export async function startRedis() {
   const skip = missing('/usr/bin/redis-server', 'redis-server');
   if (skip) return { skip };
   const port = await freePort();
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    '/usr/bin/redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   await waitUntil(() => canConnect(port), 'redis-server');
   return { port, url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
@@ -57,7 +62,10 @@ export async function startPostgres() {
   if (asRoot) chownSync(dir, uidOf('postgres'), gidOf('postgres'));
   // initdb and postgres refuse to run as root: run them as postgres, signalled directly (no runuser between).
   const as = asRoot ? { uid: uidOf('postgres'), gid: gidOf('postgres'), cwd: dir } : {};
-  const init = spawnSync(`${bin}/initdb`, ['-D', `${dir}/data`, '-A', 'trust', '-U', user], { encoding: 'utf8', ...as });
+  const init = spawnSync(`${bin}/initdb`, ['-D', `${dir}/data`, '-A', 'trust', '-U', user], {
+    encoding: 'utf8',
+    ...as,
+  });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
   const args = ['-D', `${dir}/data`, '-p', String(port), '-h', '127.0.0.1', '-k', dir];

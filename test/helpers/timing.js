@@ -10,5 +10,8 @@ export function guardMs(expectedMs) {
 /** `actualMs` is under the guard for `expectedMs` (a hang or an unbounded wait, not a slow machine). */
 export function assertGuard(actualMs, expectedMs, what) {
   const bound = guardMs(expectedMs);
-  assert.ok(actualMs < bound, `${what}: ${Math.round(actualMs)} ms, over the ${bound} ms guard (expected about ${expectedMs} ms)`);
+  assert.ok(
+    actualMs < bound,
+    `${what}: ${Math.round(actualMs)} ms, over the ${bound} ms guard (expected about ${expectedMs} ms)`,
+  );
 }

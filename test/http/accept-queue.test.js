@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
 import { rawClient } from '../helpers/http.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/http/accept-queue.js', import.meta.url));
@@ -38,7 +39,12 @@ test(`connections in the accept queue when drain begins are served with Connecti
   // send their request, and wait in the accept queue.
   const queued = Array.from({ length: QUEUED }, () => rawClient(port));
   await Promise.all(queued.map((client) => client.connected));
-  await Promise.all(queued.map((client, i) => new Promise((resolve) => client.socket.write(`GET /q${i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, resolve))));
+  await Promise.all(
+    queued.map(
+      (client, i) =>
+        new Promise((resolve) => client.socket.write(`GET /q${i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, resolve)),
+    ),
+  );
   child.stdin.write('go\n');
 
   const responses = await Promise.all(queued.map((client) => client.response()));

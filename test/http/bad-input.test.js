@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { test } from 'node:test';
+
 import express from 'express';
 import { httpServer } from 'lastcall/http';
 

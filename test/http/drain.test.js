@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import { httpServer } from 'lastcall/http';
+
 import { gate, get, listen, rawClient, waitForClosedListener } from '../helpers/http.js';
 
 test('in-flight requests complete, with Connection: close, and drain waits for them', async () => {

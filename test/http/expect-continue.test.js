@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import { httpServer } from 'lastcall/http';
+
 import { gate, keptAliveClient, listen } from '../helpers/http.js';
 
 test('Expect: 100-continue with an app checkContinue listener: Connection: close, and drain ends', async () => {
@@ -18,7 +20,9 @@ test('Expect: 100-continue with an app checkContinue listener: Connection: close
   const client = await keptAliveClient(port);
 
   const drain = handle.drain(AbortSignal.timeout(4000));
-  client.socket.write('POST /slow-upload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n');
+  client.socket.write(
+    'POST /slow-upload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n',
+  );
   await new Promise((resolve) => setTimeout(resolve, 20));
   client.socket.write('hi');
   await arrivals(1);
@@ -51,7 +55,9 @@ for (const mode of ['node sends the 100', 'app checkContinue listener']) {
     const port = await listen(server);
     const client = await keptAliveClient(port);
     const drain = handle.drain(AbortSignal.timeout(4000));
-    client.socket.write('POST /slow-upload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n');
+    client.socket.write(
+      'POST /slow-upload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n',
+    );
     while (!client.state.buffer.includes('100 Continue')) {
       assert.equal(client.state.closed || client.state.fin, false, 'socket ended before the 100');
       await new Promise((resolve) => setTimeout(resolve, 2));

@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 import { probes } from 'lastcall/http';
+
 import { get, listen, quietLifecycle } from '../helpers/http.js';
 
 const json = async (port, path, options) => {
@@ -37,7 +39,10 @@ test('readiness runs the checks: JSON with each status, 503 when one fails; prob
   const before = await json(probe.port, '/readyz');
   assert.equal(before.status, 503);
   assert.deepEqual(before.json, {
-    status: 'not-ready', probe: 'readiness', state: 'idle', reason: 'idle',
+    status: 'not-ready',
+    probe: 'readiness',
+    state: 'idle',
+    reason: 'idle',
     checks: { db: { status: 'skipped' }, cache: { status: 'skipped' } },
   });
   await life.start();
@@ -100,7 +105,7 @@ test('a check returning false fails; a check times out with its signal aborted; 
   await life.start();
   const started = performance.now();
   const res = await json(probe.port, '/readyz');
-  assert.ok(performance.now() - started < 2000, 'answered at the hung check\'s timeout, not later');
+  assert.ok(performance.now() - started < 2000, "answered at the hung check's timeout, not later");
   assert.equal(res.status, 503);
   assert.deepEqual(res.json.checks.flag.status, 'failed');
   assert.equal(res.json.checks.flag.error, 'the check returned false');
@@ -142,7 +147,10 @@ test('with a short interval, a long storm starts the check at most once per inte
   assert.ok(db.starts.length >= 2, 'the check ran again once its interval passed');
   // The check reads the clock a little after the cache does: allow 1 ms of that jitter.
   for (let i = 1; i < db.starts.length; i++) {
-    assert.ok(db.starts[i] - db.starts[i - 1] >= intervalMs - 1, `runs ${i - 1} and ${i} are ${db.starts[i] - db.starts[i - 1]} ms apart`);
+    assert.ok(
+      db.starts[i] - db.starts[i - 1] >= intervalMs - 1,
+      `runs ${i - 1} and ${i} are ${db.starts[i] - db.starts[i - 1]} ms apart`,
+    );
   }
   agent.destroy();
   await life.shutdown('test');
@@ -206,7 +214,10 @@ test('during shutdown and while marked not ready, readiness is 503 without runni
   const [readyz, livez] = await during;
   assert.equal(readyz.status, 503);
   assert.deepEqual(readyz.json, {
-    status: 'not-ready', probe: 'readiness', state: 'draining', reason: 'draining',
+    status: 'not-ready',
+    probe: 'readiness',
+    state: 'draining',
+    reason: 'draining',
     checks: { db: { status: 'skipped' }, disk: { status: 'skipped' } },
   });
   assert.equal(livez.status, 200, 'liveness holds during drain');
@@ -274,8 +285,14 @@ test('every check option is validated with a typed error naming it', async () =>
     assert.throws(() => probes.handler(life, options), { code: 'ERR_INVALID_OPTION', option }, JSON.stringify(options));
     await assert.rejects(probes(life, { port: 0, ...options }), { code: 'ERR_INVALID_OPTION', option });
   }
-  assert.throws(() => probes.handler(life, { checks: { db: { run() {}, timeout: 5 } } }), { code: 'ERR_UNKNOWN_OPTION', option: 'timeout' });
-  assert.throws(() => probes.handler(life, { checkTimeoutMs: '1s' }), /Expected "checkTimeoutMs" to be a finite number > 0, got "1s" \(string\)/);
+  assert.throws(() => probes.handler(life, { checks: { db: { run() {}, timeout: 5 } } }), {
+    code: 'ERR_UNKNOWN_OPTION',
+    option: 'timeout',
+  });
+  assert.throws(
+    () => probes.handler(life, { checkTimeoutMs: '1s' }),
+    /Expected "checkTimeoutMs" to be a finite number > 0, got "1s" \(string\)/,
+  );
   assert.throws(() => probes.handler(life, { check: {} }), { code: 'ERR_UNKNOWN_OPTION', option: 'check' });
   // Nothing was added to the lifecycle by the failed calls: the step name is still free.
   const probe = await probes(life, { port: 0, checks: { db: () => {} } });

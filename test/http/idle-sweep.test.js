@@ -6,7 +6,9 @@ import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
 import { httpServer } from 'lastcall/http';
+
 import { listen, rawClient } from '../helpers/http.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/http/idle-server.js', import.meta.url));
@@ -26,11 +28,13 @@ async function servedClient(t) {
 async function servedClients(t, port, count) {
   const clients = Array.from({ length: count }, () => rawClient(port));
   t.after(() => clients.forEach((client) => client.destroy()));
-  await Promise.all(clients.map(async (client) => {
-    await client.connected;
-    client.send('/');
-    await client.response();
-  }));
+  await Promise.all(
+    clients.map(async (client) => {
+      await client.connected;
+      client.send('/');
+      await client.response();
+    }),
+  );
   return clients;
 }
 
@@ -131,7 +135,12 @@ test('the idle sweep looks itself only at sockets no request arrived on', async 
   const { get } = Object.getOwnPropertyDescriptor(net.Socket.prototype, 'bytesRead');
   let reads = 0;
   for (const socket of accepted.filter((s) => get.call(s) > 0)) {
-    Object.defineProperty(socket, 'bytesRead', { get() { reads++; return get.call(this); } });
+    Object.defineProperty(socket, 'bytesRead', {
+      get() {
+        reads++;
+        return get.call(this);
+      },
+    });
   }
   await handle.drain();
   for (const client of [...served, unused]) {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { once } from 'node:events';
+import http from 'node:http';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 import { httpServer, probes } from 'lastcall/http';
+
 import { gate, get, listen, quietLifecycle, rawClient } from '../helpers/http.js';
 
 test('readiness flips before the listener closes; liveness stays up through drain', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import { httpServer } from 'lastcall/http';
+
 import { gate, keptAliveClient, listen, rawClient } from '../helpers/http.js';
 
 const pipelined = (paths) => paths.map((path) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join('');
@@ -28,7 +30,10 @@ test('pipelined requests in flight when drain begins: all answered, counted in i
     ['done /slow1', 'done /slow2', 'done /slow3'],
     `all answered (fin=${client.state.fin}, reset=${client.state.reset})`,
   );
-  assert.deepEqual(responses.map((res) => res.headers.connection === 'close'), [false, false, true]);
+  assert.deepEqual(
+    responses.map((res) => res.headers.connection === 'close'),
+    [false, false, true],
+  );
   await drain;
   await client.waitForEnd();
   assert.equal(client.state.reset, false);

@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 import { httpServer, probes } from 'lastcall/http';
+
 import { get, listen, quietLifecycle } from '../helpers/http.js';
 
 async function service(options) {
@@ -32,17 +34,24 @@ function balancer(port, { checkMs, everyMs }) {
   let routing = true;
   let failedChecks = 0;
   const check = setInterval(() => {
-    get(port, '/readyz').then(
-      (r) => (failedChecks = r.status === 503 ? failedChecks + 1 : 0),
-      () => (failedChecks += 1),
-    ).then(() => {
-      if (failedChecks >= 2) routing = false;
-    });
+    get(port, '/readyz')
+      .then(
+        (r) => (failedChecks = r.status === 503 ? failedChecks + 1 : 0),
+        () => (failedChecks += 1),
+      )
+      .then(() => {
+        if (failedChecks >= 2) routing = false;
+      });
   }, checkMs);
   const send = setInterval(() => {
     if (!routing) return;
     const sentAt = performance.now();
-    results.push(get(port, '/work', { agent: false }).then((r) => ({ sentAt, status: r.status }), (error) => ({ sentAt, error: error.code ?? error.message })));
+    results.push(
+      get(port, '/work', { agent: false }).then(
+        (r) => ({ sentAt, status: r.status }),
+        (error) => ({ sentAt, error: error.code ?? error.message }),
+      ),
+    );
   }, everyMs);
   return {
     get routing() {
@@ -58,29 +67,41 @@ function balancer(port, { checkMs, everyMs }) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-for (const [kind, everyMs, checkMs] of [['dense', 10, 100], ['sparse', 400, 500]]) {
-  test(`${kind} traffic (a request every ${everyMs} ms, health check every ${checkMs} ms, fall 2): nothing refused, the pre-stop ends a quiet window after the last request`, { timeout: 30_000 }, async () => {
-    const { life, server, arrivals } = await service({ preStopDelayMs: 10_000, preStopQuietMs: 300 });
-    const lb = balancer(server.address().port, { checkMs, everyMs });
-    await sleep(2000); // traffic before the stop: what the gap rule measures
-    const began = performance.now();
-    const report = await life.shutdown('test');
-    // The balancer goes on until it decides by itself (a refused check counts as failed too).
-    while (lb.routing) await sleep(20);
-    const results = await lb.stop();
+for (const [kind, everyMs, checkMs] of [
+  ['dense', 10, 100],
+  ['sparse', 400, 500],
+]) {
+  test(
+    `${kind} traffic (a request every ${everyMs} ms, health check every ${checkMs} ms, fall 2): nothing refused, the pre-stop ends a quiet window after the last request`,
+    { timeout: 30_000 },
+    async () => {
+      const { life, server, arrivals } = await service({ preStopDelayMs: 10_000, preStopQuietMs: 300 });
+      const lb = balancer(server.address().port, { checkMs, everyMs });
+      await sleep(2000); // traffic before the stop: what the gap rule measures
+      const began = performance.now();
+      const report = await life.shutdown('test');
+      // The balancer goes on until it decides by itself (a refused check counts as failed too).
+      while (lb.routing) await sleep(20);
+      const results = await lb.stop();
 
-    const failed = results.filter((r) => r.error !== undefined || r.status !== 200);
-    assert.deepEqual(failed, [], `${failed.length} of ${results.length} requests failed`);
-    const { preStop } = report;
-    assert.equal(preStop.reason, 'quiet', JSON.stringify(preStop));
-    const lastArrival = arrivals.at(-1) - began;
-    assert.ok(lastArrival > 0, 'requests kept arriving, and were served, during the pre-stop');
-    // It ended after the quiet window following the last request, and not long after (generous guard).
-    assert.ok(preStop.durationMs >= lastArrival + preStop.quietMs - 5, `ended ${preStop.durationMs - lastArrival} ms after the last request, window ${preStop.quietMs}`);
-    assert.ok(preStop.durationMs <= lastArrival + preStop.quietMs + 3000, JSON.stringify(preStop));
-    if (kind === 'sparse') assert.ok(preStop.quietMs >= 3 * 300, `the window grew with the gaps: ${preStop.quietMs} ms`);
-    else assert.ok(preStop.durationMs < 5000, `dense traffic: no need for the 10 s maximum (${preStop.durationMs} ms)`);
-  });
+      const failed = results.filter((r) => r.error !== undefined || r.status !== 200);
+      assert.deepEqual(failed, [], `${failed.length} of ${results.length} requests failed`);
+      const { preStop } = report;
+      assert.equal(preStop.reason, 'quiet', JSON.stringify(preStop));
+      const lastArrival = arrivals.at(-1) - began;
+      assert.ok(lastArrival > 0, 'requests kept arriving, and were served, during the pre-stop');
+      // It ended after the quiet window following the last request, and not long after (generous guard).
+      assert.ok(
+        preStop.durationMs >= lastArrival + preStop.quietMs - 5,
+        `ended ${preStop.durationMs - lastArrival} ms after the last request, window ${preStop.quietMs}`,
+      );
+      assert.ok(preStop.durationMs <= lastArrival + preStop.quietMs + 3000, JSON.stringify(preStop));
+      if (kind === 'sparse')
+        assert.ok(preStop.quietMs >= 3 * 300, `the window grew with the gaps: ${preStop.quietMs} ms`);
+      else
+        assert.ok(preStop.durationMs < 5000, `dense traffic: no need for the 10 s maximum (${preStop.durationMs} ms)`);
+    },
+  );
 }
 
 test('no watched server: the whole preStopDelayMs, reason no-server', async () => {

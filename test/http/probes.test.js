@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import express from 'express';
 import { createLifecycle } from 'lastcall';
 import { probes } from 'lastcall/http';
+
 import { get, listen, quietLifecycle } from '../helpers/http.js';
 
 test('startup and readiness follow the lifecycle; liveness is always 200', async () => {
@@ -62,9 +64,16 @@ test('probes() rejects bad input with typed errors', async () => {
   const life = createLifecycle(quietLifecycle);
   await assert.rejects(probes({}, { port: 0 }), { code: 'ERR_INVALID_OPTION', option: 'life' });
   await assert.rejects(probes(life, {}), { code: 'ERR_INVALID_OPTION', option: 'port' });
-  await assert.rejects(probes(life, { port: '9000' }), /Expected "port" to be an integer from 0 to 65535, got "9000" \(string\)/);
+  await assert.rejects(
+    probes(life, { port: '9000' }),
+    /Expected "port" to be an integer from 0 to 65535, got "9000" \(string\)/,
+  );
   for (const port of [70000, 65536, -1, 1.5, NaN, Infinity]) {
-    await assert.rejects(probes(life, { port }), { code: 'ERR_INVALID_OPTION', name: 'InvalidOptionError', option: 'port' });
+    await assert.rejects(probes(life, { port }), {
+      code: 'ERR_INVALID_OPTION',
+      name: 'InvalidOptionError',
+      option: 'port',
+    });
   }
   await assert.rejects(probes(life, { port: 0, hots: 'x' }), { code: 'ERR_UNKNOWN_OPTION', option: 'hots' });
   await assert.rejects(probes(life, { port: 0, paths: { ready: '/r' } }), { code: 'ERR_UNKNOWN_OPTION' });

@@ -3,48 +3,56 @@ import { once } from 'node:events';
 import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
-import tls from 'node:tls';
 import { test } from 'node:test';
+import tls from 'node:tls';
+
 import express from 'express';
-import { WebSocket, WebSocketServer } from 'ws';
 import { httpServer } from 'lastcall/http';
+import { WebSocket, WebSocketServer } from 'ws';
+
 import { gate, get, listen, selfSignedCert, waitForClosedListener } from '../helpers/http.js';
 
 const { cert, noCert } = selfSignedCert();
 
-test('HTTPS: in-flight request completes with Connection: close; idle TLS socket gets FIN', { skip: noCert }, async () => {
-  const { handler, release, arrivals } = gate();
-  const server = https.createServer(cert, handler);
-  const handle = httpServer(server);
-  const port = await listen(server);
-  const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });
-  const idle = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
-  await once(idle, 'secureConnect');
-  let idleFin = false;
-  let idleError;
-  idle.on('end', () => (idleFin = true));
-  idle.on('error', (error) => (idleError = error));
-  const idleClosed = once(idle, 'close');
-  const slow = new Promise((resolve, reject) => {
-    https.get({ host: '127.0.0.1', port, path: '/slow', agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res));
-    }).on('error', reject);
-  });
-  await arrivals(1);
-  while (handle.sockets < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-  const drain = handle.drain();
-  await waitForClosedListener(server); // the drain proper: in-flight responses get Connection: close
-  release();
-  const res = await slow;
-  assert.equal(res.statusCode, 200);
-  assert.equal(res.headers.connection, 'close');
-  await drain;
-  await idleClosed;
-  assert.equal(idleFin, true, 'the idle TLS socket was ended');
-  assert.equal(idleError, undefined);
-  agent.destroy();
-});
+test(
+  'HTTPS: in-flight request completes with Connection: close; idle TLS socket gets FIN',
+  { skip: noCert },
+  async () => {
+    const { handler, release, arrivals } = gate();
+    const server = https.createServer(cert, handler);
+    const handle = httpServer(server);
+    const port = await listen(server);
+    const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });
+    const idle = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
+    await once(idle, 'secureConnect');
+    let idleFin = false;
+    let idleError;
+    idle.on('end', () => (idleFin = true));
+    idle.on('error', (error) => (idleError = error));
+    const idleClosed = once(idle, 'close');
+    const slow = new Promise((resolve, reject) => {
+      https
+        .get({ host: '127.0.0.1', port, path: '/slow', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res));
+        })
+        .on('error', reject);
+    });
+    await arrivals(1);
+    while (handle.sockets < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    const drain = handle.drain();
+    await waitForClosedListener(server); // the drain proper: in-flight responses get Connection: close
+    release();
+    const res = await slow;
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers.connection, 'close');
+    await drain;
+    await idleClosed;
+    assert.equal(idleFin, true, 'the idle TLS socket was ended');
+    assert.equal(idleError, undefined);
+    agent.destroy();
+  },
+);
 
 test('HTTP/2: sessions get GOAWAY, the in-flight stream completes', async () => {
   const { handler, release, arrivals } = gate();

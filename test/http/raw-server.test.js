@@ -5,15 +5,22 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import { test } from 'node:test';
+
 import Fastify from 'fastify';
-import { WebSocket, WebSocketServer } from 'ws';
 import { createLifecycle } from 'lastcall';
+import { WebSocket, WebSocketServer } from 'ws';
+
 import { gate, get, keptAliveClient, listen } from '../helpers/http.js';
 
 const logged = (options = {}) => {
   const lines = [];
   const log = (level) => (obj, msg) => lines.push(`${level} ${msg}`);
-  const life = createLifecycle({ signals: false, exit: false, logger: { info: log('info'), warn: log('warn'), error: log('error') }, ...options });
+  const life = createLifecycle({
+    signals: false,
+    exit: false,
+    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    ...options,
+  });
   return { life, lines };
 };
 const step = (report, name, phase = 'close') => report.steps.find((s) => s.name === name && s.phase === phase);
@@ -34,7 +41,10 @@ test('raw http.Server: slow requests in flight are answered, idle keep-alive soc
   for (const client of idle) assert.equal(client.state.reset, false);
   release();
   const answers = await Promise.all(slow);
-  assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200]);
+  assert.deepEqual(
+    answers.map((a) => a.status),
+    [200, 200, 200, 200, 200],
+  );
   for (const a of answers) assert.equal(a.headers.connection, 'close');
   const report = await shutdown;
   assert.equal(report.outcome, 'clean', JSON.stringify(report.steps));
@@ -102,7 +112,10 @@ test('5xx answered during the drain: counted, the step failed (not clean), one w
   const probe = get(port, '/slow/probe');
   await arrivals(4);
   const report = await life.shutdown('test');
-  assert.deepEqual((await Promise.all(slow)).map((a) => a.status), [500, 500, 500]);
+  assert.deepEqual(
+    (await Promise.all(slow)).map((a) => a.status),
+    [500, 500, 500],
+  );
   assert.equal((await probe).status, 503);
   const http1 = step(report, 'http');
   assert.deepEqual(http1.requests.cut, 0);
@@ -114,7 +127,10 @@ test('5xx answered during the drain: counted, the step failed (not clean), one w
   assert.equal(report.exitCode, 1);
   const warning = lines.filter((line) => /answered .* during shutdown/.test(line));
   assert.equal(warning.length, 1, lines.join('\n'));
-  assert.match(warning[0], /^warn http: 4 requests answered 5xx during shutdown, after db \(client\) (?:drained|began draining) at \+\d+ ms$/);
+  assert.match(
+    warning[0],
+    /^warn http: 4 requests answered 5xx during shutdown, after db \(client\) (?:drained|began draining) at \+\d+ ms$/,
+  );
   assert.match(lines.at(-1), /http \(close\) failed/, 'the summary names the step');
 });
 

@@ -5,6 +5,7 @@ import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
 import { get, rawClient } from '../helpers/http.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/http/server.js', import.meta.url));
@@ -43,7 +44,10 @@ test('a real SIGTERM: in-flight request answered, idle socket FIN, exit 0', asyn
   assert.equal(idle.state.fin, true);
   assert.equal(idle.state.reset, false);
   const steps = JSON.parse((await reportLine).slice('REPORT '.length));
-  assert.deepEqual(steps.filter((step) => step.startsWith('http')), ['http:drain:ok', 'http:close:ok']);
+  assert.deepEqual(
+    steps.filter((step) => step.startsWith('http')),
+    ['http:drain:ok', 'http:close:ok'],
+  );
   const [code, signal] = await exited;
   assert.equal(signal, null);
   assert.equal(code, 0);

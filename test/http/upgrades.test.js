@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import { test } from 'node:test';
-import { WebSocket, WebSocketServer } from 'ws';
+
 import { createLifecycle } from 'lastcall';
 import { httpServer } from 'lastcall/http';
+import { WebSocket, WebSocketServer } from 'ws';
+
 import { gate, get, listen, quietLifecycle, waitForClosedListener } from '../helpers/http.js';
 import { assertGuard } from '../helpers/timing.js';
 

@@ -2,26 +2,31 @@
 // tables in README.md and docs/*.md come from them (`npm run docs:tables` regenerates the docs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { blockNames, generators, markdownFiles, rewrite } from '../../scripts/docs-tables.js';
+
+import { DOCTOR_FLAGS } from '../../build/modules/cli/doctor/flags.js';
+import { DOCTOR_USAGE, parseDoctorArgs } from '../../build/modules/cli/doctor/options.js';
+import { parseCount, parseDuration } from '../../build/modules/cli/duration.js';
 import { flagDefault, flagUsage } from '../../build/modules/cli/flags.js';
-import { parseDuration, parseCount } from '../../build/modules/cli/duration.js';
+import { exitCodeFor, RUN_EXIT_TABLE } from '../../build/modules/cli/run/exit-codes.js';
 import { RUN_FLAGS } from '../../build/modules/cli/run/flags.js';
 import { RUN_HELP } from '../../build/modules/cli/run/help.js';
 import { parseRunOptions } from '../../build/modules/cli/run/options.js';
-import { DOCTOR_FLAGS } from '../../build/modules/cli/doctor/flags.js';
-import { DOCTOR_USAGE, parseDoctorArgs } from '../../build/modules/cli/doctor/options.js';
-import { RUN_EXIT_TABLE, exitCodeFor } from '../../build/modules/cli/run/exit-codes.js';
+import { blockNames, generators, markdownFiles, rewrite } from '../../scripts/docs-tables.js';
 
 const tables = await generators();
 const files = markdownFiles();
 
 test('every lastcall:… table in README.md and docs/ is what the source tables generate (npm run docs:tables)', () => {
-  for (const { path, text } of files) assert.equal(rewrite(text, tables), text, `${path} is stale: run npm run docs:tables`);
+  for (const { path, text } of files)
+    assert.equal(rewrite(text, tables), text, `${path} is stale: run npm run docs:tables`);
 });
 
 test("every command's table has a block somewhere in the docs", () => {
   const found = new Set(files.flatMap(({ text }) => blockNames(text)));
-  assert.deepEqual([...tables.keys()].filter((name) => !found.has(name)), []);
+  assert.deepEqual(
+    [...tables.keys()].filter((name) => !found.has(name)),
+    [],
+  );
 });
 
 test('a stale or unknown block is caught', () => {
@@ -33,10 +38,14 @@ test('a stale or unknown block is caught', () => {
 });
 
 test('--help lists every flag of its table, with its default', () => {
-  for (const [table, help] of [[RUN_FLAGS, RUN_HELP], [DOCTOR_FLAGS, DOCTOR_USAGE]]) {
+  for (const [table, help] of [
+    [RUN_FLAGS, RUN_HELP],
+    [DOCTOR_FLAGS, DOCTOR_USAGE],
+  ]) {
     for (const flag of table) {
       assert.ok(help.includes(flagUsage(flag)), flagUsage(flag));
-      if (flag.default !== undefined) assert.ok(help.includes(`[default: ${flag.default}`), `${flag.name}: ${flag.default}`);
+      if (flag.default !== undefined)
+        assert.ok(help.includes(`[default: ${flag.default}`), `${flag.name}: ${flag.default}`);
     }
   }
   for (const row of RUN_EXIT_TABLE) assert.match(RUN_HELP, new RegExp(`\\b${row.outcome}\\b`));
@@ -48,7 +57,13 @@ test("the options' defaults are the tables' (no literal default left in the opti
   assert.equal(run.deadlineMs, parseDuration('', d('deadline')));
   assert.equal(run.stopSignal, d('stop-signal'));
   assert.equal(run.restart, d('restart'));
-  assert.equal(`${run.backoffMinMs}..${run.backoffMaxMs}`, d('backoff').split('..').map((v) => parseDuration('', v)).join('..'));
+  assert.equal(
+    `${run.backoffMinMs}..${run.backoffMaxMs}`,
+    d('backoff')
+      .split('..')
+      .map((v) => parseDuration('', v))
+      .join('..'),
+  );
   assert.equal(run.maxRestarts, parseCount('', d('max-restarts')));
   assert.equal(run.restartWindowMs, parseDuration('', d('restart-window')));
   assert.equal(run.resetAfterMs, parseDuration('', d('reset-after')));
@@ -64,7 +79,7 @@ test("the options' defaults are the tables' (no literal default left in the opti
   assert.equal(doctor.runs, parseCount('', dd('runs')));
 });
 
-test('the exit codes the runner uses are the table\'s', () => {
+test("the exit codes the runner uses are the table's", () => {
   for (const row of RUN_EXIT_TABLE) {
     if (row.outcome === 'usage') continue;
     const expected = row.code ?? 0;

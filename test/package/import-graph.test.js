@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -118,7 +119,10 @@ test('the checker sees what it must: a circle, a type-only import, a reach into 
   ]);
   assert.deepEqual(cycles(planted), [['http/a.ts', 'http/b.ts'], ['core/c.ts']]);
   const typeOnly = ts.preProcessFile("import type { X } from './x.js';\nexport * from './y.js';", true, true);
-  assert.deepEqual(typeOnly.importedFiles.map((f) => f.fileName), ['./x.js', './y.js']);
+  assert.deepEqual(
+    typeOnly.importedFiles.map((f) => f.fileName),
+    ['./x.js', './y.js'],
+  );
   assert.match(forbidden('http/drain.ts', 'process/kill-tree.ts'), /internals/);
   assert.match(forbidden('core/lifecycle.ts', 'http/index.ts'), /core/);
   assert.equal(forbidden('cli/run/session.ts', 'process/index.ts'), undefined);

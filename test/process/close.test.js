@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { spawnManaged } from 'lastcall/process';
+
 import { fixture, isAlive, node, waitForLine } from '../helpers/process.js';
 import { assertGuard } from '../helpers/timing.js';
 
@@ -71,16 +73,25 @@ test('await using / Symbol.asyncDispose closes the child', async () => {
 });
 
 test('a command that does not exist is a typed error, not a crash', () => {
-  assert.throws(() => spawnManaged('lastcall-no-such-command-xyz'), (error) => {
-    assert.equal(error.code, 'ERR_SPAWN');
-    assert.equal(error.errno, 'ENOENT');
-    return true;
-  });
-  assert.throws(() => spawnManaged('./README.md'), (error) => error.code === 'ERR_SPAWN' && error.errno === 'EACCES');
+  assert.throws(
+    () => spawnManaged('lastcall-no-such-command-xyz'),
+    (error) => {
+      assert.equal(error.code, 'ERR_SPAWN');
+      assert.equal(error.errno, 'ENOENT');
+      return true;
+    },
+  );
+  assert.throws(
+    () => spawnManaged('./README.md'),
+    (error) => error.code === 'ERR_SPAWN' && error.errno === 'EACCES',
+  );
 });
 
 test('options are checked at the call site', () => {
-  assert.throws(() => spawnManaged('sleep', ['1'], { graceMs: '5s' }), /Expected "graceMs" to be a finite non-negative number, got "5s" \(string\)/);
+  assert.throws(
+    () => spawnManaged('sleep', ['1'], { graceMs: '5s' }),
+    /Expected "graceMs" to be a finite non-negative number, got "5s" \(string\)/,
+  );
   assert.throws(() => spawnManaged('sleep', ['1'], { termMs: -1 }), { code: 'ERR_INVALID_OPTION' });
   assert.throws(() => spawnManaged('sleep', ['1'], { gracems: 1 }), { code: 'ERR_UNKNOWN_OPTION' });
   assert.throws(() => spawnManaged('sleep', ['1'], { stdio: 'bogus' }), { code: 'ERR_INVALID_OPTION' });

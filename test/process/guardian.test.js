@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
+
 import { fixture, isAlive, killAll, node, waitForLine, waitUntil } from '../helpers/process.js';
 
 function startParent(args = []) {
@@ -60,7 +61,11 @@ function tagged(tag) {
   const found = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`BURST_TAG=${tag}`) && isAlive(Number(pid))) found.push(Number(pid));
+      if (
+        readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`BURST_TAG=${tag}`) &&
+        isAlive(Number(pid))
+      )
+        found.push(Number(pid));
     } catch {
       // Gone meanwhile, or not ours to read.
     }
@@ -73,7 +78,12 @@ function guardiansOf(pid) {
   return readdirSync('/proc').filter((name) => {
     try {
       const cmdline = readFileSync(`/proc/${name}/cmdline`, 'latin1');
-      return /^\d+$/.test(name) && cmdline.includes('lastcall-guardian') && cmdline.includes(`\0${pid}-`) && isAlive(Number(name));
+      return (
+        /^\d+$/.test(name) &&
+        cmdline.includes('lastcall-guardian') &&
+        cmdline.includes(`\0${pid}-`) &&
+        isAlive(Number(name))
+      );
     } catch {
       return false;
     }
@@ -81,23 +91,27 @@ function guardiansOf(pid) {
 }
 
 // Issue 20 item 16: no instant in which a managed child exists and nothing would kill it with its parent.
-test('a parent SIGKILLed at random points of its first spawnManaged() calls leaves no child, over many rounds', { timeout: 600_000 }, async () => {
-  const survivors = [];
-  for (let round = 0; round < 30; round++) {
-    const tag = `burst-${process.pid}-${round}`;
-    const parent = spawn(node, [fixture('spawn-burst.js'), '10', tag], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await waitForLine(parent.stdout, /^STARTING/);
-    // Somewhere in the burst: the first spawn (before the guardian existed) takes a few ms.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
-    parent.kill('SIGKILL');
-    await new Promise((resolve) => parent.once('exit', resolve));
-    // The guardian's work is over when it exits (its rounds may take seconds on a loaded machine); a
-    // child forked when the parent died shows its tag only once it has exec'd, so nothing sooner says
-    // it is gone.
-    await waitUntil(() => guardiansOf(parent.pid).length === 0, 30_000);
-    const left = tagged(tag);
-    if (left.length > 0) survivors.push(`round ${round}: ${left.join(' ')}`);
-    killAll(left);
-  }
-  assert.deepEqual(survivors, []);
-});
+test(
+  'a parent SIGKILLed at random points of its first spawnManaged() calls leaves no child, over many rounds',
+  { timeout: 600_000 },
+  async () => {
+    const survivors = [];
+    for (let round = 0; round < 30; round++) {
+      const tag = `burst-${process.pid}-${round}`;
+      const parent = spawn(node, [fixture('spawn-burst.js'), '10', tag], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await waitForLine(parent.stdout, /^STARTING/);
+      // Somewhere in the burst: the first spawn (before the guardian existed) takes a few ms.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
+      parent.kill('SIGKILL');
+      await new Promise((resolve) => parent.once('exit', resolve));
+      // The guardian's work is over when it exits (its rounds may take seconds on a loaded machine); a
+      // child forked when the parent died shows its tag only once it has exec'd, so nothing sooner says
+      // it is gone.
+      await waitUntil(() => guardiansOf(parent.pid).length === 0, 30_000);
+      const left = tagged(tag);
+      if (left.length > 0) survivors.push(`round ${round}: ${left.join(' ')}`);
+      killAll(left);
+    }
+    assert.deepEqual(survivors, []);
+  },
+);

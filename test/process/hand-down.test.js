@@ -4,13 +4,18 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 import { spawnManaged } from 'lastcall/process';
 
-const PRINT = 'console.log(JSON.stringify([process.env.LASTCALL_DEADLINE_MS, process.env.LASTCALL_PARENT_DEADLINE_MS]))';
+const PRINT =
+  'console.log(JSON.stringify([process.env.LASTCALL_DEADLINE_MS, process.env.LASTCALL_PARENT_DEADLINE_MS]))';
 
 async function childEnv(options) {
-  const child = spawnManaged(process.execPath, ['-e', PRINT], { env: { ...process.env, LASTCALL_DEADLINE_MS: '60000' }, ...options });
+  const child = spawnManaged(process.execPath, ['-e', PRINT], {
+    env: { ...process.env, LASTCALL_DEADLINE_MS: '60000' },
+    ...options,
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
   await once(child.stdout, 'end');
@@ -38,13 +43,22 @@ test('without handDownDeadline the environment is left as given', async () => {
 
 test('bad handDownDeadline values throw at the call site', () => {
   for (const value of ['yes', 5, {}, { deadlineMs: -1 }, null]) {
-    assert.throws(() => spawnManaged('true', [], { handDownDeadline: value }), { code: 'ERR_INVALID_OPTION', option: 'handDownDeadline' }, String(value));
+    assert.throws(
+      () => spawnManaged('true', [], { handDownDeadline: value }),
+      { code: 'ERR_INVALID_OPTION', option: 'handDownDeadline' },
+      String(value),
+    );
   }
-  assert.throws(() => spawnManaged('true', [], { graceMs: 3000, handDownDeadline: { deadlineMs: 2000 } }), { code: 'ERR_INVALID_OPTION' });
+  assert.throws(() => spawnManaged('true', [], { graceMs: 3000, handDownDeadline: { deadlineMs: 2000 } }), {
+    code: 'ERR_INVALID_OPTION',
+  });
 });
 
-test('a Node child with lifecycle defaults and a 5 s step, closed with termMs 1500 and handDownDeadline: it times out by itself, no SIGKILL', { timeout: 20_000 }, async () => {
-  const script = `
+test(
+  'a Node child with lifecycle defaults and a 5 s step, closed with termMs 1500 and handDownDeadline: it times out by itself, no SIGKILL',
+  { timeout: 20_000 },
+  async () => {
+    const script = `
     import { createLifecycle } from 'lastcall';
     const life = createLifecycle({ logger: false });
     life.add('slow', { close: () => new Promise((r) => setTimeout(r, 5000)) });
@@ -52,11 +66,17 @@ test('a Node child with lifecycle defaults and a 5 s step, closed with termMs 15
     await life.start();
     setInterval(() => {}, 60_000);
     console.log('READY');`;
-  const child = spawnManaged(process.execPath, ['--input-type=module', '-e', script], { graceMs: 0, termMs: 1500, handDownDeadline: true, env: { ...process.env, LASTCALL_PLATFORM: 'none' } });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
-  while (!out.includes('READY')) await once(child.stdout, 'data');
-  const result = await child.close();
-  assert.notEqual(result.escalation, 'sigkill', out);
-  assert.match(out, /OUTCOME timed-out parent/);
-});
+    const child = spawnManaged(process.execPath, ['--input-type=module', '-e', script], {
+      graceMs: 0,
+      termMs: 1500,
+      handDownDeadline: true,
+      env: { ...process.env, LASTCALL_PLATFORM: 'none' },
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+    while (!out.includes('READY')) await once(child.stdout, 'data');
+    const result = await child.close();
+    assert.notEqual(result.escalation, 'sigkill', out);
+    assert.match(out, /OUTCOME timed-out parent/);
+  },
+);

@@ -2,7 +2,9 @@
 // the first) must find the helper, and no result may say "none left" while it lives.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { killTree, spawnManaged } from 'lastcall/process';
+
 import { fixture, isAlive, killAll, waitForLine } from '../helpers/process.js';
 
 function start(args = []) {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { spawnManaged } from 'lastcall/process';
+
 import { fixture, node, waitForLine } from '../helpers/process.js';
 
 test('send() to a child that never reads its channel rejects with a typed timeout', async () => {

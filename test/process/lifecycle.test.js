@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
 import { spawnManaged, supervise } from 'lastcall/process';
+
 import { fixture, isAlive, node } from '../helpers/process.js';
 
-const crash = (code = 1, afterMs = 0) => () => spawnManaged(node, [fixture('crash.js'), String(code), String(afterMs)], { stdio: 'ignore' });
+const crash =
+  (code = 1, afterMs = 0) =>
+  () =>
+    spawnManaged(node, [fixture('crash.js'), String(code), String(afterMs)], { stdio: 'ignore' });
 const once = (emitter, event) => new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
 
 test('a give-up is a failed step in the lifecycle report; a clean stop is ok', async () => {

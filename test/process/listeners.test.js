@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
+
 import { spawnManaged } from 'lastcall/process';
+
 import { fixture, node, waitForLine } from '../helpers/process.js';
 
 function collectWarnings() {

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { test } from 'node:test';
+
 import { spawnManaged } from 'lastcall/process';
+
 import { fixture, isAlive, killAll, waitForLine } from '../helpers/process.js';
 
 const canChoosePid = (() => {
@@ -24,18 +26,26 @@ async function strangerWithPid(pid) {
   return line.split(' ').slice(1).map(Number);
 }
 
-test('a reused process-group id is never signalled: close() and signalTree() leave the stranger alone', { skip: !canChoosePid && 'needs root to choose a pid' }, async () => {
-  const child = spawnManaged('sleep', ['300'], { stdio: 'ignore' });
-  process.kill(child.pid, 'SIGKILL');
-  await child.waitForExit();
-  const stranger = await strangerWithPid(child.pid);
-  try {
-    assert.equal(stranger[0], child.pid, 'the stranger leads a group with the old pgid');
-    assert.deepEqual(await child.signalTree('SIGTERM'), { groups: [], pids: [] });
-    const result = await child.close();
-    assert.equal(result.escalation, 'exit');
-    assert.deepEqual(stranger.filter((pid) => !isAlive(pid)), [], 'the stranger and its group member live');
-  } finally {
-    killAll(stranger);
-  }
-});
+test(
+  'a reused process-group id is never signalled: close() and signalTree() leave the stranger alone',
+  { skip: !canChoosePid && 'needs root to choose a pid' },
+  async () => {
+    const child = spawnManaged('sleep', ['300'], { stdio: 'ignore' });
+    process.kill(child.pid, 'SIGKILL');
+    await child.waitForExit();
+    const stranger = await strangerWithPid(child.pid);
+    try {
+      assert.equal(stranger[0], child.pid, 'the stranger leads a group with the old pgid');
+      assert.deepEqual(await child.signalTree('SIGTERM'), { groups: [], pids: [] });
+      const result = await child.close();
+      assert.equal(result.escalation, 'exit');
+      assert.deepEqual(
+        stranger.filter((pid) => !isAlive(pid)),
+        [],
+        'the stranger and its group member live',
+      );
+    } finally {
+      killAll(stranger);
+    }
+  },
+);

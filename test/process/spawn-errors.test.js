@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+
 import { killTree, spawnManaged } from 'lastcall/process';
 
 /** The errno Node itself reports (asynchronously) for the same spawn. */
@@ -33,18 +34,24 @@ test('a failed spawn is a SpawnError with the errno the kernel gives (E2BIG, EAC
   ];
   for (const [what, command, expected] of cases) {
     assert.equal(await nodeErrno(command), expected, `${what}: what the system says`);
-    assert.throws(() => spawnManaged(command), (error) => {
-      assert.equal(error.code, 'ERR_SPAWN', what);
-      assert.equal(error.errno, expected, what);
-      return true;
-    });
+    assert.throws(
+      () => spawnManaged(command),
+      (error) => {
+        assert.equal(error.code, 'ERR_SPAWN', what);
+        assert.equal(error.errno, expected, what);
+        return true;
+      },
+    );
   }
-  assert.throws(() => spawnManaged('true', ['x'.repeat(4 * 1024 * 1024)]), (error) => {
-    assert.equal(error.code, 'ERR_SPAWN');
-    assert.equal(error.errno, 'E2BIG');
-    assert.equal(error.cause?.code, 'E2BIG');
-    return true;
-  });
+  assert.throws(
+    () => spawnManaged('true', ['x'.repeat(4 * 1024 * 1024)]),
+    (error) => {
+      assert.equal(error.code, 'ERR_SPAWN');
+      assert.equal(error.errno, 'E2BIG');
+      assert.equal(error.cause?.code, 'E2BIG');
+      return true;
+    },
+  );
 });
 
 test('signal names are checked against os.constants.signals up front, also for a pid that is gone', async () => {

@@ -1,17 +1,34 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { backoffDelay, spawnManaged, supervise } from 'lastcall/process';
+
 import { fixture, isAlive, node } from '../helpers/process.js';
 
-const crash = (code = 1, afterMs = 0) => () => spawnManaged(node, [fixture('crash.js'), String(code), String(afterMs)], { stdio: 'ignore' });
+const crash =
+  (code = 1, afterMs = 0) =>
+  () =>
+    spawnManaged(node, [fixture('crash.js'), String(code), String(afterMs)], { stdio: 'ignore' });
 const once = (emitter, event) => new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
 
 test('backoffDelay: exponential, capped, jitter within bounds', () => {
   const o = { initialMs: 100, factor: 2, maxMs: 1000, jitter: 0.2 };
-  assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, { ...o, jitter: 0 })), [100, 200, 400, 800, 1000, 1000]);
-  assert.equal(backoffDelay(2, o, () => 0), 160);
-  assert.equal(backoffDelay(2, o, () => 1), 240);
-  assert.equal(backoffDelay(9, o, () => 1), 1000); // jitter never goes above maxMs
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, { ...o, jitter: 0 })),
+    [100, 200, 400, 800, 1000, 1000],
+  );
+  assert.equal(
+    backoffDelay(2, o, () => 0),
+    160,
+  );
+  assert.equal(
+    backoffDelay(2, o, () => 1),
+    240,
+  );
+  assert.equal(
+    backoffDelay(9, o, () => 1),
+    1000,
+  ); // jitter never goes above maxMs
 });
 
 test('a crash loop restarts on the backoff schedule, then gives up', async () => {
@@ -25,13 +42,19 @@ test('a crash loop restarts on the backoff schedule, then gives up', async () =>
   assert.equal(error.code, 'ERR_SUPERVISE_GIVE_UP');
   assert.equal(error.restarts, 4);
   assert.equal(sup.state, 'gave-up');
-  assert.deepEqual(events.map((e) => e.type).join(','), 'spawn,exit,restart,spawn,exit,restart,spawn,exit,restart,spawn,exit,restart,spawn,exit');
+  assert.deepEqual(
+    events.map((e) => e.type).join(','),
+    'spawn,exit,restart,spawn,exit,restart,spawn,exit,restart,spawn,exit,restart,spawn,exit',
+  );
   const restarts = events.filter((e) => e.type === 'restart');
   const spawns = events.filter((e) => e.type === 'spawn');
   restarts.forEach((r, i) => {
     const base = Math.min(200, 40 * 2 ** i);
     assert.equal(r.attempt, i + 1);
-    assert.ok(r.delayMs >= base * 0.75 && r.delayMs <= Math.min(200, base * 1.25), `restart ${i + 1}: ${r.delayMs} ms vs base ${base}`);
+    assert.ok(
+      r.delayMs >= base * 0.75 && r.delayMs <= Math.min(200, base * 1.25),
+      `restart ${i + 1}: ${r.delayMs} ms vs base ${base}`,
+    );
     // The next spawn happened no earlier than the announced delay (timestamps, not sleeps).
     const gap = spawns[i + 1].at - r.at;
     assert.ok(gap >= r.delayMs - 2, `spawn ${i + 2} came ${gap} ms after restart, delay was ${r.delayMs}`);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { test } from 'node:test';
+
 import { killTree, spawnManaged } from 'lastcall/process';
+
 import { fixture, isAlive, killAll, node, waitForLine } from '../helpers/process.js';
 
 const hasSetsid = (() => {
@@ -14,21 +16,25 @@ const hasSetsid = (() => {
 })();
 
 for (const variant of ['setsid', 'python']) {
-  test(`close() kills grandchildren, including one that left the group (${variant})`, { skip: variant === 'setsid' && !hasSetsid }, async () => {
-    const args = variant === 'python' ? ['--python'] : [];
-    const child = spawnManaged(node, [fixture('tree.js'), ...args], { graceMs: 50, termMs: 200 });
-    const grandchildren = (await waitForLine(child.stdout, /^READY/)).split(' ').slice(1).map(Number);
-    try {
-      assert.equal(grandchildren.length, 2);
-      assert.ok(grandchildren.every(isAlive));
-      const result = await child.close();
-      // tree.js exits on SIGTERM; its grandchildren ignore it and need SIGKILL.
-      assert.equal(result.escalation, 'sigkill');
-      assert.deepEqual(grandchildren.filter(isAlive), []);
-    } finally {
-      killAll(grandchildren);
-    }
-  });
+  test(
+    `close() kills grandchildren, including one that left the group (${variant})`,
+    { skip: variant === 'setsid' && !hasSetsid },
+    async () => {
+      const args = variant === 'python' ? ['--python'] : [];
+      const child = spawnManaged(node, [fixture('tree.js'), ...args], { graceMs: 50, termMs: 200 });
+      const grandchildren = (await waitForLine(child.stdout, /^READY/)).split(' ').slice(1).map(Number);
+      try {
+        assert.equal(grandchildren.length, 2);
+        assert.ok(grandchildren.every(isAlive));
+        const result = await child.close();
+        // tree.js exits on SIGTERM; its grandchildren ignore it and need SIGKILL.
+        assert.equal(result.escalation, 'sigkill');
+        assert.deepEqual(grandchildren.filter(isAlive), []);
+      } finally {
+        killAll(grandchildren);
+      }
+    },
+  );
 }
 
 // Left behind when the child exited by itself: a setsid'd orphan (found by the environment marker), and

@@ -1,7 +1,8 @@
 // The worker as it ran in production: SIGTERM is turned into an exception inside the current poll,
 // and the loop's generic error handler takes it for a network blip and polls again.
 import { setTimeout as delay } from 'node:timers/promises';
-import { DispatcherError, dispatcherClient, startJob, waitForFreeSlot } from './jobs.js';
+
+import { dispatcherClient, DispatcherError, startJob, waitForFreeSlot } from './jobs.js';
 
 class StopRequested extends Error {}
 const SLOTS = 2;

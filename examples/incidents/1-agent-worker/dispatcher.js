@@ -1,7 +1,7 @@
 // The peer: a job dispatcher over HTTP that workers long-poll. It records every job it hands out and
 // every job reported done, so the runner can count work taken after SIGTERM and work lost.
-import http from 'node:http';
 import { EventEmitter, once } from 'node:events';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 /** Starts the dispatcher on 127.0.0.1:0. Jobs come from `publish()`, or endlessly after `openBacklog()`. */

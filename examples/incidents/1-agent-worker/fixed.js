@@ -1,6 +1,8 @@
 // The same worker with lastcall: the loop runs on life.signal, jobs are tracked, deregistration is a step.
-import { createLifecycle } from 'lastcall';
 import { setTimeout as delay } from 'node:timers/promises';
+
+import { createLifecycle } from 'lastcall';
+
 import { dispatcherClient, startJob, waitForFreeSlot } from './jobs.js';
 
 const SLOTS = 2;

@@ -2,6 +2,7 @@
 // keep arriving. Counts jobs handed out after the signal and jobs never finished.
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+
 import { countOrphans, startService } from '../runner/service-manager.js';
 import { startDispatcher } from './dispatcher.js';
 
@@ -16,7 +17,9 @@ export async function run(variant, { graceMs = 3000, jobMs = 250 } = {}) {
   const script = fileURLToPath(new URL(`./${variant}.js`, import.meta.url));
   let service;
   try {
-    service = await startService(script, { env: { DISPATCHER_URL: dispatcher.url, DEADLINE_MS: String(graceMs - 500) } });
+    service = await startService(script, {
+      env: { DISPATCHER_URL: dispatcher.url, DEADLINE_MS: String(graceMs - 500) },
+    });
     // State driven by messages: one job running, the second slot long-polling. Then the signal.
     const secondPoll = once(dispatcher.events, 'parked');
     dispatcher.publish(1);

@@ -3,6 +3,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
+
 import { apiHandler, createJobQueue, runnerPath } from './api.js';
 
 const queue = createJobQueue();

@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+
 import { startHealthChecker } from '../runner/health-checker.js';
 import { countOrphans, startService } from '../runner/service-manager.js';
 
@@ -32,7 +33,10 @@ export async function run(variant, { graceMs = 3000, crashWindowMs = 1000 } = {}
     const restarts = count(service.lines, /^RUNNER-SPAWN /) - spawnsBefore;
     await post(`${api}/jobs/clear`);
     const readyBefore = count(service.lines, /^RUNNER-READY$/);
-    const newReady = { test: () => count(service.lines, /^RUNNER-READY$/) > readyBefore, toString: () => 'a new RUNNER-READY' };
+    const newReady = {
+      test: () => count(service.lines, /^RUNNER-READY$/) > readyBefore,
+      toString: () => 'a new RUNNER-READY',
+    };
     await service.waitForLine(newReady, 15_000);
     await post(`${api}/jobs?kind=long`);
     await service.waitForLine(/^JOB-STARTED /);

@@ -1,6 +1,6 @@
 // The session as it ran in production: close() awaits each step in turn, with no bound. The tool
 // server never acknowledges, so 'close' never fires and nothing downstream of it runs.
-import { openSession, onSessionClosed } from './session.js';
+import { onSessionClosed, openSession } from './session.js';
 
 const dir = process.env.SESSION_DIR;
 const session = await openSession({ roomUrl: process.env.ROOM_URL, toolsPort: Number(process.env.TOOLS_PORT), dir });

@@ -1,7 +1,8 @@
 // The same session with lastcall: every close is a bounded step, independent ones run concurrently,
 // 'closed' fires exactly once within the deadline and names the hung step; its late failure is logged.
 import { createLifecycle } from 'lastcall';
-import { openSession, onSessionClosed } from './session.js';
+
+import { onSessionClosed, openSession } from './session.js';
 
 const dir = process.env.SESSION_DIR;
 const session = await openSession({ roomUrl: process.env.ROOM_URL, toolsPort: Number(process.env.TOOLS_PORT), dir });

@@ -1,7 +1,8 @@
 // The peers a voice-agent session talks to: a room server (WebSocket) and a tool server (line-delimited
 // JSON over TCP) that answers calls but never acknowledges a shutdown request: the step that hangs.
-import net from 'node:net';
 import { once } from 'node:events';
+import net from 'node:net';
+
 import { WebSocketServer } from 'ws';
 
 export async function startPeers() {

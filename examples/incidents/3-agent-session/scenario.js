@@ -4,13 +4,14 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { countOrphans, startService } from '../runner/service-manager.js';
 import { startPeers } from './peers.js';
 
 export const incident = {
   id: '3-agent-session',
   title: "session 'close' never fires",
-  original: "session close hung on one step; its close event never fired",
+  original: 'session close hung on one step; its close event never fired',
 };
 
 export async function run(variant, { graceMs = 3000 } = {}) {
@@ -19,7 +20,9 @@ export async function run(variant, { graceMs = 3000 } = {}) {
   const script = fileURLToPath(new URL(`./${variant}.js`, import.meta.url));
   let service;
   try {
-    service = await startService(script, { env: { ...peers.env, SESSION_DIR: dir, DEADLINE_MS: String(graceMs - 500) } });
+    service = await startService(script, {
+      env: { ...peers.env, SESSION_DIR: dir, DEADLINE_MS: String(graceMs - 500) },
+    });
     const stop = await service.stop(graceMs);
     const files = await readdir(dir);
     const stderr = service.stderr();

@@ -1,10 +1,11 @@
 // Business code shared by both variants: a voice-agent session and the four things it must close.
 // Each close takes an optional AbortSignal; without one, a peer that never answers holds it forever.
 import { EventEmitter, once } from 'node:events';
-import { writeFileSync, renameSync, appendFileSync } from 'node:fs';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+
 import WebSocket from 'ws';
 
 const aborted = (signal) =>

@@ -2,6 +2,7 @@
 // the platform's users and waits for its acknowledgement; disconnect() runs the WebSocket closing
 // handshake. Both take an optional AbortSignal; without one they wait as long as the platform does.
 import { once } from 'node:events';
+
 import WebSocket from 'ws';
 
 const aborted = (signal) =>

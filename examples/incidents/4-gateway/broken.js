@@ -2,6 +2,7 @@
 // that notifies and disconnects each platform in turn, without a bound. One wedged platform holds it
 // until the service manager's SIGKILL; the PID file stays and the next start is refused.
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+
 import { connectAll } from './adapters.js';
 
 const pidPath = process.env.PID_FILE;

@@ -3,6 +3,7 @@
 // costs its timeout, not the sum. The PID file is removed in the finish phase.
 import { createLifecycle } from 'lastcall';
 import { acquirePidFile } from 'lastcall/pidfile';
+
 import { connectAll } from './adapters.js';
 
 const life = createLifecycle({ deadlineMs: Number(process.env.DEADLINE_MS ?? 25_000) });

@@ -2,6 +2,7 @@
 // its own latency. `wedge(name)` makes one stop reading its sockets: it never answers again, not even
 // the WebSocket closing handshake.
 import { once } from 'node:events';
+
 import { WebSocketServer } from 'ws';
 
 const LATENCY_MS = { chatwave: 20, relaynet: 150, threadly: 250, pagerchat: 50 };
@@ -26,10 +27,17 @@ export async function startPlatforms() {
   }
   return {
     /** PLATFORMS=name=url,… for the gateway. */
-    env: { PLATFORMS: Object.entries(platforms).map(([name, p]) => `${name}=${p.url}`).join(',') },
+    env: {
+      PLATFORMS: Object.entries(platforms)
+        .map(([name, p]) => `${name}=${p.url}`)
+        .join(','),
+    },
     noticesDelivered: () => noticed.size,
     /** Why each platform without the notice lacks it: wedged (it reads nothing, no code can reach it) or never sent. */
-    noticesMissed: () => Object.keys(platforms).filter((name) => !noticed.has(name)).map((name) => ({ name, why: wedged.has(name) ? 'wedged' : 'never sent' })),
+    noticesMissed: () =>
+      Object.keys(platforms)
+        .filter((name) => !noticed.has(name))
+        .map((name) => ({ name, why: wedged.has(name) ? 'wedged' : 'never sent' })),
     count: Object.keys(LATENCY_MS).length,
     wedge(name) {
       wedged.add(name);

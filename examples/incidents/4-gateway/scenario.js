@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { countOrphans, startService } from '../runner/service-manager.js';
 import { startPlatforms } from './platforms.js';
 
@@ -21,7 +22,12 @@ export async function run(variant, { graceMs = 3000 } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lastcall-gateway-'));
   const pidFile = path.join(dir, 'gateway.pid');
   const script = fileURLToPath(new URL(`./${variant}.js`, import.meta.url));
-  const env = { ...platforms.env, PID_FILE: pidFile, DEADLINE_MS: String(graceMs - 500), STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS) };
+  const env = {
+    ...platforms.env,
+    PID_FILE: pidFile,
+    DEADLINE_MS: String(graceMs - 500),
+    STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS),
+  };
   const services = [];
   try {
     const service = await startService(script, { env });
@@ -32,7 +38,9 @@ export async function run(variant, { graceMs = 3000 } = {}) {
     const missed = platforms.count - platforms.noticesDelivered();
     // The wedged platform reads nothing, so no gateway can deliver its notice: say so, next to any
     // notice that was simply never sent.
-    const why = platforms.noticesMissed().map(({ name, why }) => (why === 'wedged' ? `${name} wedged, unreachable` : `${name} never sent`));
+    const why = platforms
+      .noticesMissed()
+      .map(({ name, why }) => (why === 'wedged' ? `${name} wedged, unreachable` : `${name} never sent`));
     const phases = /^PHASES drain=(\d+) close=(\d+)$/.exec(service.lines.find((l) => l.startsWith('PHASES ')) ?? '');
     const orphans = await countOrphans(service);
 

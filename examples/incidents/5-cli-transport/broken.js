@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+
 import { cliPath, runTurn } from './transport.js';
 
 const STEP_MS = Number(process.env.STEP_MS ?? 5000);

@@ -1,6 +1,7 @@
 // Incident 5, run once: a client finished a turn with its CLI subprocess and stopped reading; the
 // CLI has more to write. SIGTERM: how long does closing the CLI take, and is its tool server left?
 import { fileURLToPath } from 'node:url';
+
 import { countOrphans, startService } from '../runner/service-manager.js';
 
 export const incident = {

@@ -49,6 +49,9 @@ export function describeExit(row) {
 export function figures(row) {
   return Object.entries(row)
     .filter(([key]) => !['incident', 'title', 'variant', 'happened'].includes(key))
-    .map(([key, value]) => `${key}=${typeof value === 'number' ? Math.round(value) : Array.isArray(value) ? value.join(',') || '-' : value}`)
+    .map(
+      ([key, value]) =>
+        `${key}=${typeof value === 'number' ? Math.round(value) : Array.isArray(value) ? value.join(',') || '-' : value}`,
+    )
     .join(' ');
 }

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+
 import { killMarked, killMarkedNow, MARKER, waitForNoneMarked } from './processes.js';
 
 // Runs not yet cleaned up: if this process ends early (a failed assertion), nothing of them survives it.
@@ -77,7 +78,13 @@ export async function startService(script, { env = {}, token = newRunToken(), re
     clearTimeout(timer);
     // INCIDENTS_DEBUG=1: what the service said on stderr (lastcall's own lines included).
     if (process.env.INCIDENTS_DEBUG) process.stderr.write(`--- ${script}\n${service.stderrText}`);
-    return { code: exit.code, signal: exit.signal, killed: exit.signal === 'SIGKILL', exitMs: exit.atMs - sentAt, sentAt };
+    return {
+      code: exit.code,
+      signal: exit.signal,
+      killed: exit.signal === 'SIGKILL',
+      exitMs: exit.atMs - sentAt,
+      sentAt,
+    };
   };
 
   /** Kills whatever is left of this run, the service included (idempotent; for `finally` blocks). */

@@ -48,30 +48,46 @@ export const CHECKS = [
       'doctor had to SIGKILL it; the message names what it was doing (still serving new connections, still answering on open connections, not serving with a child process still alive (pid, command: what was seen, not a guessed cause), requests unanswered, idle but alive) and, with `--explain`, what kept its event loop alive; the fix fits the service (a Node service without lastcall: `createLifecycle`; one already on lastcall: its own deadline; any other: `lastcall run`); a service that printed `EADDRINUSE` is said so',
     outcomes: {
       'not-ready': SKIP_NOT_READY,
-      early: { status: 'fail', message: (v) => `exited by itself ${v.after} after becoming ready, before ${v.signal} was sent${v.inUse}` },
-      exited: { status: 'pass', message: (v) => `exited ${v.after} after ${v.signal}, inside the ${v.deadline} deadline` },
+      early: {
+        status: 'fail',
+        message: (v) => `exited by itself ${v.after} after becoming ready, before ${v.signal} was sent${v.inUse}`,
+      },
+      exited: {
+        status: 'pass',
+        message: (v) => `exited ${v.after} after ${v.signal}, inside the ${v.deadline} deadline`,
+      },
       killed: {
         status: 'fail',
         // The fix depends on the service (advice.ts): Node, Node on lastcall, or any other.
-        message: (v) => `still running ${v.deadline} after ${v.signal}, so doctor SIGKILLed its whole tree; at the deadline it was ${v.stuck}${v.explain}. Fix: ${v.fix}`,
+        message: (v) =>
+          `still running ${v.deadline} after ${v.signal}, so doctor SIGKILLed its whole tree; at the deadline it was ${v.stuck}${v.explain}. Fix: ${v.fix}`,
       },
     },
   },
   {
     id: 'exit-code',
     passes: '0',
-    failsWhen: "**warn** for 128+signal or death by a signal (how systemd, Docker and Kubernetes read it); **fail** for any other code or doctor's SIGKILL (137)",
+    failsWhen:
+      "**warn** for 128+signal or death by a signal (how systemd, Docker and Kubernetes read it); **fail** for any other code or doctor's SIGKILL (137)",
     outcomes: {
       'not-ready': SKIP_NOT_READY,
       'no-exit': { status: 'skip', message: () => 'no exit was observed' },
-      killed: { status: 'fail', message: () => 'SIGKILLed at the deadline (137): systemd marks the unit failed, Docker and Kubernetes record exit 137' },
+      killed: {
+        status: 'fail',
+        message: () =>
+          'SIGKILLed at the deadline (137): systemd marks the unit failed, Docker and Kubernetes record exit 137',
+      },
       zero: { status: 'pass', message: () => 'exit code 0' },
       'signal-death': {
         status: 'warn',
         message: (v) =>
           `${v.how} (128+signal): Docker and Kubernetes show ${v.code} as an error exit, and systemd counts it as success only for SIGTERM/SIGINT/SIGHUP/SIGPIPE (or with SuccessExitStatus=). Handle ${v.signal} and exit 0 after a clean shutdown`,
       },
-      failure: { status: 'fail', message: (v) => `exit code ${v.code}: a failure to systemd (Restart=on-failure restarts it), Docker and Kubernetes` },
+      failure: {
+        status: 'fail',
+        message: (v) =>
+          `exit code ${v.code}: a failure to systemd (Restart=on-failure restarts it), Docker and Kubernetes`,
+      },
     },
   },
   {
@@ -83,10 +99,14 @@ export const CHECKS = [
     outcomes: {
       'not-ready': SKIP_NOT_READY,
       'no-signal': SKIP_NO_SIGNAL,
-      'exited-first': { status: 'pass', message: (v) => `exited ${v.after} after the signal, before the first new-connection probe` },
+      'exited-first': {
+        status: 'pass',
+        message: (v) => `exited ${v.after} after the signal, before the first new-connection probe`,
+      },
       served: {
         status: 'fail',
-        message: (v) => `new connections were still served ${v.after} after the signal, until ${v.until}: a stopping instance keeps taking work`,
+        message: (v) =>
+          `new connections were still served ${v.after} after the signal, until ${v.until}: a stopping instance keeps taking work`,
         fix: 'on the signal, fail readiness and close the listener (lastcall/http httpServer does)',
       },
       unanswered: {
@@ -101,7 +121,10 @@ export const CHECKS = [
           `new connections stopped being served ${v.after} after the signal, but the readiness endpoint never answered non-2xx before the listener closed, so a load balancer learns of the stop only from refused connections`,
         fix: 'fail readiness first (a pre-stop delay), then close',
       },
-      stopped: { status: 'pass', message: (v) => `new connections stopped being served ${v.after} after the signal (${v.probe})` },
+      stopped: {
+        status: 'pass',
+        message: (v) => `new connections stopped being served ${v.after} after the signal (${v.probe})`,
+      },
     },
   },
   {
@@ -115,7 +138,8 @@ export const CHECKS = [
       answered: { status: 'pass', message: (v) => `all ${v.total} requests in flight at the signal were answered` },
       failed: {
         status: 'fail',
-        message: (v) => `${v.bad} of ${v.total} requests in flight at the signal failed (${v.reset} reset, ${v['5xx']} 5xx, ${v.error} other): finish in-flight requests before closing their sockets`,
+        message: (v) =>
+          `${v.bad} of ${v.total} requests in flight at the signal failed (${v.reset} reset, ${v['5xx']} 5xx, ${v.error} other): finish in-flight requests before closing their sockets`,
       },
     },
   },
@@ -135,7 +159,8 @@ export const CHECKS = [
       },
       reused: {
         status: 'fail',
-        message: (v) => `${v.reused} requests sent on existing keep-alive connections after the signal were reset${v.alsoFresh}: the client cannot know whether they ran`,
+        message: (v) =>
+          `${v.reused} requests sent on existing keep-alive connections after the signal were reset${v.alsoFresh}: the client cannot know whether they ran`,
         fix: 'answer with Connection: close and close a keep-alive socket only after a response, never while a request may be arriving (lastcall/http keeps idle sockets briefly)',
       },
     },
@@ -148,21 +173,27 @@ export const CHECKS = [
     outcomes: {
       'not-ready': SKIP_NOT_READY,
       unchecked: { status: 'skip', message: () => 'the process tree could not be walked' },
-      none: { status: 'pass', message: (v) => `none of the ${v.seen} processes seen in its tree was alive 1 s after exit` },
+      none: {
+        status: 'pass',
+        message: (v) => `none of the ${v.seen} processes seen in its tree was alive 1 s after exit`,
+      },
       found: {
         status: 'fail',
-        message: (v) => `${v.count} ${v.count === 1 ? 'process' : 'processes'} of its tree ${v.count === 1 ? 'was' : 'were'} alive 1 s after it exited${v.chain}: ${v.list}; doctor killed them. Fix: ${v.fix}`,
+        message: (v) =>
+          `${v.count} ${v.count === 1 ? 'process' : 'processes'} of its tree ${v.count === 1 ? 'was' : 'were'} alive 1 s after it exited${v.chain}: ${v.list}; doctor killed them. Fix: ${v.fix}`,
       },
       'group-left': {
         status: 'fail',
-        message: (v) => `its process group still had members 1 s after it exited, each too short-lived to be named (short-lived processes kept forking); doctor killed the group. Fix: ${v.fix}`,
+        message: (v) =>
+          `its process group still had members 1 s after it exited, each too short-lived to be named (short-lived processes kept forking); doctor killed the group. Fix: ${v.fix}`,
       },
     },
   },
   {
     id: 'files',
     passes: 'each `--pidfile`/`--file` is gone after exit',
-    failsWhen: "**fail** per file left, saying whether its PID is dead, reused by another process, or still the service's",
+    failsWhen:
+      "**fail** per file left, saying whether its PID is dead, reused by another process, or still the service's",
     outcomes: {
       'not-ready': SKIP_NOT_READY,
       'no-files': { status: 'skip', message: () => 'no --pidfile/--file given' },
@@ -180,9 +211,16 @@ export const CHECKS = [
     failsWhen: 'still running; **skip** when it exited before the second signal was due',
     outcomes: {
       'not-ready': SKIP_NOT_READY,
-      'exited-first': { status: 'skip', message: (v) => `exited before the second ${v.signal} was due (500 ms after the first)` },
+      'exited-first': {
+        status: 'skip',
+        message: (v) => `exited before the second ${v.signal} was due (500 ms after the first)`,
+      },
       exited: { status: 'pass', message: (v) => `exited ${v.after} after the second ${v.signal}` },
-      'still-running': { status: 'fail', message: (v) => `still running ${v.after} after the second ${v.signal}: a second signal must force the exit at once` },
+      'still-running': {
+        status: 'fail',
+        message: (v) =>
+          `still running ${v.after} after the second ${v.signal}: a second signal must force the exit at once`,
+      },
     },
   },
 ] as const satisfies readonly CheckEntry[];
@@ -191,10 +229,20 @@ export type CheckId = (typeof CHECKS)[number]['id'];
 type OutcomeOf<I extends CheckId> = keyof Extract<(typeof CHECKS)[number], { id: I }>['outcomes'];
 
 /** The check `id` with the outcome the evaluation decided, its message built from `vars`. */
-export function checkResult<I extends CheckId>(id: I, outcome: OutcomeOf<I> & string, vars: CheckVars = {}, value: number | null = null): Check {
+export function checkResult<I extends CheckId>(
+  id: I,
+  outcome: OutcomeOf<I> & string,
+  vars: CheckVars = {},
+  value: number | null = null,
+): Check {
   const entry: CheckEntry = CHECKS.find((c) => c.id === id) as CheckEntry;
   const o = entry.outcomes[outcome] as Outcome;
-  return { id, status: o.status, message: o.fix === undefined ? o.message(vars) : `${o.message(vars)}. Fix: ${o.fix}`, value };
+  return {
+    id,
+    status: o.status,
+    message: o.fix === undefined ? o.message(vars) : `${o.message(vars)}. Fix: ${o.fix}`,
+    value,
+  };
 }
 
 /** The checks as the docs' markdown table: id, passes when, fails (or warns) when. */

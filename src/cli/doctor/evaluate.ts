@@ -1,11 +1,11 @@
 // Observations of one run → the checks: this file decides each check's outcome and gathers what its
 // message quotes; the words are in checks.ts.
+import { signalExitCode } from '../signals.js';
 import { exitFix, orphansFix, type ServiceKind, serviceKind } from './advice.js';
 import { type Check, checkResult } from './checks.js';
 import { summarizeDump } from './explain.js';
 import type { ProbeRecord } from './probe.js';
 import type { RunObservation } from './run.js';
-import { signalExitCode } from '../signals.js';
 
 const served = (p: ProbeRecord): boolean => p.status > 0 && p.status < 500 && !p.closing;
 const ms = (n: number): string => `${Math.round(n)} ms`;
@@ -14,7 +14,9 @@ const kindOf = (obs: RunObservation): ServiceKind => serviceKind(obs.command, ob
 export function evaluateRun(obs: RunObservation, signal: string, files: readonly string[]): Check[] {
   if (!obs.ready.ok) {
     const tail = obs.outputTail ? `; last output: ${obs.outputTail.replaceAll('\n', ' | ')}` : '';
-    const skipped = (['exit', 'exit-code', 'intake', 'in-flight', 'resets', 'orphans', 'files'] as const).map((id) => checkResult(id, 'not-ready'));
+    const skipped = (['exit', 'exit-code', 'intake', 'in-flight', 'resets', 'orphans', 'files'] as const).map((id) =>
+      checkResult(id, 'not-ready'),
+    );
     return [checkResult('ready', 'not-ready', { error: obs.ready.error ?? 'not ready', tail }), ...skipped];
   }
   return [
@@ -36,11 +38,18 @@ function exitCheck(obs: RunObservation, signal: string): Check {
     return checkResult('exit', 'early', { after: ms((exit?.atMs ?? 0) - obs.ready.atMs), signal, inUse });
   }
   const after = exit.atMs - obs.signalMs;
-  if (!exit.killedByDoctor) return checkResult('exit', 'exited', { after: ms(after), signal, deadline: ms(obs.deadlineMs) }, Math.round(after));
+  if (!exit.killedByDoctor)
+    return checkResult('exit', 'exited', { after: ms(after), signal, deadline: ms(obs.deadlineMs) }, Math.round(after));
   const dumps = obs.explain.map((d) => `pid ${d.pid}: ${summarizeDump(d)}`).join('; ');
-  const silent = obs.explainAsked && !dumps ? '; --explain got no answer: its event loop is likely blocked in synchronous code' : '';
+  const silent =
+    obs.explainAsked && !dumps ? '; --explain got no answer: its event loop is likely blocked in synchronous code' : '';
   const explain = dumps ? `; keeping its event loop alive: ${dumps}` : silent;
-  return checkResult('exit', 'killed', { deadline: ms(obs.deadlineMs), signal, stuck: obs.stuck ?? 'alive', explain, fix: exitFix(kindOf(obs), signal) }, Math.round(after));
+  return checkResult(
+    'exit',
+    'killed',
+    { deadline: ms(obs.deadlineMs), signal, stuck: obs.stuck ?? 'alive', explain, fix: exitFix(kindOf(obs), signal) },
+    Math.round(after),
+  );
 }
 
 function exitCodeCheck(obs: RunObservation, signal: string): Check {
@@ -50,7 +59,12 @@ function exitCodeCheck(obs: RunObservation, signal: string): Check {
   const code = exit.code ?? signalExitCode(exit.signal ?? '');
   if (code === 0) return checkResult('exit-code', 'zero', {}, 0);
   if (exit.signal !== null || code === signalExitCode(signal)) {
-    return checkResult('exit-code', 'signal-death', { how: exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${code}`, code, signal }, code);
+    return checkResult(
+      'exit-code',
+      'signal-death',
+      { how: exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${code}`, code, signal },
+      code,
+    );
   }
   return checkResult('exit-code', 'failure', { code }, code);
 }
@@ -60,7 +74,8 @@ function intakeCheck(obs: RunObservation): Check {
   if (signalMs === undefined || !obs.exit) return checkResult('intake', 'no-signal');
   const probes = obs.intake.filter((p) => p.atMs >= signalMs);
   const endMs = obs.exit.atMs;
-  if (probes.length === 0) return checkResult('intake', 'exited-first', { after: ms(endMs - signalMs) }, Math.round(endMs - signalMs));
+  if (probes.length === 0)
+    return checkResult('intake', 'exited-first', { after: ms(endMs - signalMs) }, Math.round(endMs - signalMs));
   const lastServed = probes.map(served).lastIndexOf(true);
   if (lastServed === probes.length - 1) {
     const until = obs.exit.killedByDoctor ? 'the deadline' : 'its exit';
@@ -68,8 +83,10 @@ function intakeCheck(obs: RunObservation): Check {
   }
   const stopMs = (probes[lastServed + 1]?.atMs ?? signalMs) - signalMs;
   const after = ms(stopMs);
-  if (probes[probes.length - 1]?.failure === 'timeout') return checkResult('intake', 'unanswered', { after }, Math.round(stopMs));
-  if (!readinessFlippedFirst(obs, signalMs, probes)) return checkResult('intake', 'readiness-late', { after }, Math.round(stopMs));
+  if (probes[probes.length - 1]?.failure === 'timeout')
+    return checkResult('intake', 'unanswered', { after }, Math.round(stopMs));
+  if (!readinessFlippedFirst(obs, signalMs, probes))
+    return checkResult('intake', 'readiness-late', { after }, Math.round(stopMs));
   return checkResult('intake', 'stopped', { after, probe: describeProbe(probes[lastServed + 1]) }, Math.round(stopMs));
 }
 
@@ -96,7 +113,13 @@ function inFlightCheck(obs: RunObservation): Check {
   const bad = inFlight.filter((r) => r.outcome === 'reset' || r.outcome === '5xx' || r.outcome === 'error');
   if (bad.length === 0) return checkResult('in-flight', 'answered', { total: inFlight.length }, inFlight.length);
   const count = (o: string): number => bad.filter((r) => r.outcome === o).length;
-  const vars = { bad: bad.length, total: inFlight.length, reset: count('reset'), '5xx': count('5xx'), error: count('error') };
+  const vars = {
+    bad: bad.length,
+    total: inFlight.length,
+    reset: count('reset'),
+    '5xx': count('5xx'),
+    error: count('error'),
+  };
   return checkResult('in-flight', 'failed', vars, inFlight.length);
 }
 
@@ -109,7 +132,12 @@ function resetsCheck(obs: RunObservation): Check {
   if (resets.length === 0) return checkResult('resets', 'none', { total: after.length }, 0);
   const fresh = resets.length - reused;
   if (reused === 0) return checkResult('resets', 'new-only', { fresh }, 0);
-  return checkResult('resets', 'reused', { reused, alsoFresh: fresh ? ` (and ${fresh} on new connections)` : '' }, reused);
+  return checkResult(
+    'resets',
+    'reused',
+    { reused, alsoFresh: fresh ? ` (and ${fresh} on new connections)` : '' },
+    reused,
+  );
 }
 
 function orphansCheck(obs: RunObservation): Check {
@@ -119,17 +147,27 @@ function orphansCheck(obs: RunObservation): Check {
   if (orphans.length === 0 && obs.groupLeft) return checkResult('orphans', 'group-left', { fix }, 1);
   if (orphans.length === 0) return checkResult('orphans', 'none', { seen: obs.processes.length }, 0);
   const list = orphans.map((p) => `pid ${p.pid} (${p.command})`).join(', ');
-  const chain = obs.bornAfterExit > 1 ? ` (${obs.bornAfterExit} processes were started after it exited: short-lived processes kept forking)` : '';
+  const chain =
+    obs.bornAfterExit > 1
+      ? ` (${obs.bornAfterExit} processes were started after it exited: short-lived processes kept forking)`
+      : '';
   return checkResult('orphans', 'found', { count: orphans.length, list, chain, fix }, orphans.length);
 }
 
-const PID_STATES = { dead: 'its PID is dead (stale)', reused: 'its PID now belongs to another process', ours: "its PID is still the service's process", none: 'no PID in it' };
+const PID_STATES = {
+  dead: 'its PID is dead (stale)',
+  reused: 'its PID now belongs to another process',
+  ours: "its PID is still the service's process",
+  none: 'no PID in it',
+};
 
 function filesCheck(obs: RunObservation, files: readonly string[]): Check {
   if (files.length === 0) return checkResult('files', 'no-files');
   const left = obs.files.filter((f) => f.present);
   if (left.length === 0) return checkResult('files', 'gone', { count: files.length }, 0);
-  const list = left.map((f) => `${f.path}${f.pid === undefined ? '' : ` (pid ${f.pid})`}: ${PID_STATES[f.pidState ?? 'none']}`).join('; ');
+  const list = left
+    .map((f) => `${f.path}${f.pid === undefined ? '' : ` (pid ${f.pid})`}: ${PID_STATES[f.pidState ?? 'none']}`)
+    .join('; ');
   return checkResult('files', 'left', { count: left.length, list }, left.length);
 }
 
@@ -137,6 +175,7 @@ export function secondSignalCheck(obs: RunObservation, signal: string): Check {
   if (!obs.ready.ok) return checkResult('second-signal', 'not-ready');
   if (obs.secondSignalMs === undefined) return checkResult('second-signal', 'exited-first', { signal });
   const after = (obs.exit?.atMs ?? 0) - obs.secondSignalMs;
-  if (obs.exit && !obs.exit.killedByDoctor && after <= 1000) return checkResult('second-signal', 'exited', { after: ms(after), signal }, Math.round(after));
+  if (obs.exit && !obs.exit.killedByDoctor && after <= 1000)
+    return checkResult('second-signal', 'exited', { after: ms(after), signal }, Math.round(after));
   return checkResult('second-signal', 'still-running', { after: ms(after), signal }, Math.round(after));
 }

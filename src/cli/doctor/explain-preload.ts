@@ -19,7 +19,8 @@ interface HandleLike {
 
 function describeHandle(handle: HandleLike): string {
   const type = handle.constructor?.name ?? 'handle';
-  if (typeof handle.remotePort === 'number') return `${type} ${handle.localAddress}:${handle.localPort} -> ${handle.remoteAddress}:${handle.remotePort}`;
+  if (typeof handle.remotePort === 'number')
+    return `${type} ${handle.localAddress}:${handle.localPort} -> ${handle.remoteAddress}:${handle.remotePort}`;
   if (typeof handle.pid === 'number') return `child process ${handle.pid} (${handle.spawnfile ?? '?'})`;
   try {
     const address = typeof handle.address === 'function' ? handle.address() : undefined;

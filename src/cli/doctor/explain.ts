@@ -51,7 +51,10 @@ export function summarizeDump(dump: ExplainDump): string {
   for (const r of dump.resources) counts.set(r, (counts.get(r) ?? 0) + 1);
   const described = dump.handles.filter((h) => h.includes(' '));
   const sockets = described.filter((h) => h.startsWith('Socket '));
-  const handles = [...described.filter((h) => !h.startsWith('Socket ')), ...(sockets.length ? [`${sockets.length} open socket(s), e.g. ${sockets[0]?.slice(7)}`] : [])];
+  const handles = [
+    ...described.filter((h) => !h.startsWith('Socket ')),
+    ...(sockets.length ? [`${sockets.length} open socket(s), e.g. ${sockets[0]?.slice(7)}`] : []),
+  ];
   const resources = [...counts].map(([name, n]) => (n > 1 ? `${n} × ${name}` : name)).join(', ');
   if (handles.length === 0 && resources === '') return 'nothing active';
   return [...handles, resources && `resources: ${resources}`].filter(Boolean).join('; ');

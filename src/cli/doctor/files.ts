@@ -1,5 +1,6 @@
 // The `files` check's evidence: each --pidfile/--file after exit, and what its PID now points at.
 import { readFileSync } from 'node:fs';
+
 import { readProcStat } from '../../internal/proc-stat.js';
 import type { WatchedProcess } from '../../process/index.js';
 
@@ -24,7 +25,8 @@ export function inspectFiles(paths: readonly string[], tree: readonly WatchedPro
     if (!match) return { path, present: true, pidState: 'none' };
     const pid = Number(match[1]);
     const stat = readProcStat(pid);
-    if (stat === undefined || stat.state === 'Z' || stat.state === 'X') return { path, present: true, pid, pidState: 'dead' };
+    if (stat === undefined || stat.state === 'Z' || stat.state === 'X')
+      return { path, present: true, pid, pidState: 'dead' };
     const ours = tree.some((p) => p.pid === pid && p.startTime === stat.startTime);
     return { path, present: true, pid, pidState: ours ? 'ours' : 'reused' };
   });

@@ -3,6 +3,7 @@
 // whether it was sent on a socket that had already served one. Raw `net` keeps the client light
 // enough that the service, not doctor, is the bottleneck (bench doctor-cost).
 import { connect, type Socket } from 'node:net';
+
 import { ResponseParser } from './response.js';
 
 export type RequestOutcome = 'ok' | 'closing' | 'refused' | 'reset' | '5xx' | 'error';
@@ -55,7 +56,10 @@ export class LoadClients {
     const u = new URL(url);
     this.#host = u.hostname.replace(/^\[|\]$/g, '');
     this.#port = Number(u.port || 80);
-    this.#request = Buffer.from(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUser-Agent: lastcall-doctor\r\n\r\n`, 'latin1');
+    this.#request = Buffer.from(
+      `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUser-Agent: lastcall-doctor\r\n\r\n`,
+      'latin1',
+    );
     this.#originMs = originMs;
     this.#conns = Array.from({ length: connections }, () => undefined);
   }
@@ -84,7 +88,11 @@ export class LoadClients {
     if (this.#stopped) return;
     const existing = this.#conns[client];
     const conn = existing && !existing.socket.destroyed ? existing : this.#open(client);
-    conn.current = { startMs: performance.now() - this.#originMs, reused: conn.served > 0, parser: new ResponseParser() };
+    conn.current = {
+      startMs: performance.now() - this.#originMs,
+      reused: conn.served > 0,
+      parser: new ResponseParser(),
+    };
     this.#pending += 1;
     conn.socket.write(this.#request);
   }
@@ -123,7 +131,13 @@ export class LoadClients {
       if (this.#conns[client] === conn) this.#conns[client] = undefined;
     }
     if (this.#stopped) return;
-    this.records.push({ client, startMs: request.startMs, endMs: performance.now() - this.#originMs, outcome, reused: request.reused });
+    this.records.push({
+      client,
+      startMs: request.startMs,
+      endMs: performance.now() - this.#originMs,
+      outcome,
+      reused: request.reused,
+    });
     if (outcome === 'ok' || outcome === '5xx' || outcome === 'closing') this.#send(client);
     else setTimeout(() => this.#send(client), RETRY_PAUSE_MS).unref();
   }

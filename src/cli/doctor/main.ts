@@ -1,15 +1,16 @@
 // `lastcall doctor [options] -- <command> [args...]`: audit any service's shutdown from outside.
 import { writeFileSync } from 'node:fs';
+
+import { messageOf } from '../../internal/describe.js';
+import { doctorDoc } from '../render/doctor.js';
+import { renderHtml } from '../render/html.js';
+import { renderText } from '../render/text.js';
 import type { Check } from './checks.js';
 import { evaluateRun, secondSignalCheck } from './evaluate.js';
 import { DOCTOR_USAGE, parseDoctorArgs, withPort } from './options.js';
 import { combineChecks, type DoctorResult, timelineOf, verdictOf } from './result.js';
 import { type RunObservation, runOnce } from './run.js';
 import { findFreePort, stopLiveServices } from './service.js';
-import { messageOf } from '../../internal/describe.js';
-import { doctorDoc } from '../render/doctor.js';
-import { renderHtml } from '../render/html.js';
-import { renderText } from '../render/text.js';
 
 /** Doctor's own failure (not the service's): the service is stopped, the exit code says so. */
 export const DOCTOR_ERROR_EXIT = 3;
@@ -38,7 +39,11 @@ export async function main(argv: string[]): Promise<number> {
     const message = `internal error: ${messageOf(error)}`;
     leave(DOCTOR_ERROR_EXIT, message, { verdict: 'error', command: options.command, error: message, checks: [] });
   };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('uncaughtException', onCrash).on('unhandledRejection', onCrash);
+  process
+    .on('SIGINT', onSignal)
+    .on('SIGTERM', onSignal)
+    .on('uncaughtException', onCrash)
+    .on('unhandledRejection', onCrash);
   try {
     const perRun: Check[][] = [];
     let first: RunObservation | undefined;
@@ -58,7 +63,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     // The command as the first run (the one drawn) ran it: `{port}` replaced.
     const command = firstPort === undefined ? options.command : options.command.map((arg) => withPort(arg, firstPort));
-    const result: DoctorResult = { verdict: verdictOf(checks), command, checks, timeline: first ? timelineOf(first, options.signal) : [], runs: perRun.length };
+    const result: DoctorResult = {
+      verdict: verdictOf(checks),
+      command,
+      checks,
+      timeline: first ? timelineOf(first, options.signal) : [],
+      runs: perRun.length,
+    };
     if (options.html !== undefined) writeFileSync(options.html, renderHtml(doctorDoc(result)));
     if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stderr.write(renderText(doctorDoc(result)));
@@ -68,6 +79,11 @@ export async function main(argv: string[]): Promise<number> {
     onCrash(error);
     return await new Promise<never>(() => {}); // leave() exits
   } finally {
-    if (!leaving) process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('uncaughtException', onCrash).off('unhandledRejection', onCrash);
+    if (!leaving)
+      process
+        .off('SIGINT', onSignal)
+        .off('SIGTERM', onSignal)
+        .off('uncaughtException', onCrash)
+        .off('unhandledRejection', onCrash);
   }
 }

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+
 import { listFlag, parseCommandLine, stringFlag } from '../args.js';
-import { exitCodesHelp, flagDefault, helpText } from '../flags.js';
-import { DOCTOR_EXIT_CODES, DOCTOR_FLAGS } from './flags.js';
 import { parseCount, parseDuration } from '../duration.js';
+import { UsageError } from '../errors.js';
+import { exitCodesHelp, flagDefault, helpText } from '../flags.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
-import { UsageError } from '../errors.js';
+import { DOCTOR_EXIT_CODES, DOCTOR_FLAGS } from './flags.js';
 
 export { DOCTOR_FLAGS } from './flags.js';
 
@@ -43,9 +44,12 @@ export interface DoctorOptions {
 export function parseDoctorArgs(argv: readonly string[]): DoctorOptions | undefined {
   const { values, command, positionals } = parseCommandLine(argv, DOCTOR_FLAGS);
   if (values.help === true) return undefined;
-  if (positionals.length > 0) throw new UsageError(`doctor: unexpected argument "${positionals[0]}"; put the command after --`);
-  if (command.length === 0) throw new UsageError('doctor: missing the command to audit: lastcall doctor [options] -- <command> [args...]');
-  if (values.explain === true && values['no-explain'] === true) throw new UsageError('doctor: --explain and --no-explain contradict each other');
+  if (positionals.length > 0)
+    throw new UsageError(`doctor: unexpected argument "${positionals[0]}"; put the command after --`);
+  if (command.length === 0)
+    throw new UsageError('doctor: missing the command to audit: lastcall doctor [options] -- <command> [args...]');
+  if (values.explain === true && values['no-explain'] === true)
+    throw new UsageError('doctor: --explain and --no-explain contradict each other');
   const str = (name: string): string | undefined => stringFlag(values, name);
   /** The given value, else the table's default. */
   const d = (name: string): string => str(name) ?? flagDefault(DOCTOR_FLAGS, name);
@@ -89,7 +93,9 @@ const FD_RESERVE = 64;
 function validateConnections(n: number): number {
   const limit = openFileLimit();
   if (limit !== undefined && n + FD_RESERVE > limit) {
-    throw new UsageError(`--connections: ${n} clients need about ${n + FD_RESERVE} open files, above this process's limit of ${limit} (ulimit -n); use at most ${Math.max(1, limit - FD_RESERVE)} or raise the limit`);
+    throw new UsageError(
+      `--connections: ${n} clients need about ${n + FD_RESERVE} open files, above this process's limit of ${limit} (ulimit -n); use at most ${Math.max(1, limit - FD_RESERVE)} or raise the limit`,
+    );
   }
   return n;
 }
@@ -105,7 +111,8 @@ function openFileLimit(): number | undefined {
 }
 
 function validateUrl(flag: string, url: string): void {
-  if (!/^http:\/\//.test(url) || !URL.canParse(url.replaceAll('{port}', '1'))) throw new UsageError(`${flag}: expected an http:// URL, got "${url}"`);
+  if (!/^http:\/\//.test(url) || !URL.canParse(url.replaceAll('{port}', '1')))
+    throw new UsageError(`${flag}: expected an http:// URL, got "${url}"`);
 }
 
 function isNodeCommand(program: string): boolean {

@@ -18,7 +18,12 @@ export function listeningInodes(port: number): Set<string> {
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
       const local = f[1];
-      if (local === undefined || f[3] !== LISTEN || Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) !== port) continue;
+      if (
+        local === undefined ||
+        f[3] !== LISTEN ||
+        Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) !== port
+      )
+        continue;
       if (f[9] !== undefined && f[9] !== '0') inodes.add(f[9]);
     }
   }

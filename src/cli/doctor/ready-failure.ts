@@ -27,11 +27,21 @@ const LOOKS_READY = /\b(ready|listening|started|serving|running on|accepting con
 /** The reason for "not ready within the timeout", naming what was polled and how. */
 export function describeNotReady(spec: ReadySpec, timeoutMs: number, tries: ReadyTries, output: string): string {
   const base = `not ready within ${timeoutMs} ms`;
-  const target = spec.kind === 'http' ? `GET ${spec.url}` : spec.kind === 'tcp' ? `connect to ${spec.host}:${spec.port}` : undefined;
-  const polled = target === undefined ? '' : `: ${target} never succeeded (${tries.total} tries, each given up after ${READY_TRY_MS} ms: ${tries.describe() || 'none finished'})`;
-  const line = output.split('\n').reverse().find((l) => LOOKS_READY.test(l));
+  const target =
+    spec.kind === 'http' ? `GET ${spec.url}` : spec.kind === 'tcp' ? `connect to ${spec.host}:${spec.port}` : undefined;
+  const polled =
+    target === undefined
+      ? ''
+      : `: ${target} never succeeded (${tries.total} tries, each given up after ${READY_TRY_MS} ms: ${tries.describe() || 'none finished'})`;
+  const line = output
+    .split('\n')
+    .reverse()
+    .find((l) => LOOKS_READY.test(l));
   const word = line === undefined ? undefined : LOOKS_READY.exec(line)?.[0];
-  const hint = line === undefined || word === undefined || spec.kind === 'log' ? '' : `; the output says "${line.trim().slice(0, 80)}": if that line marks readiness, use --ready 'log:${escapeRegex(word)}'`;
+  const hint =
+    line === undefined || word === undefined || spec.kind === 'log'
+      ? ''
+      : `; the output says "${line.trim().slice(0, 80)}": if that line marks readiness, use --ready 'log:${escapeRegex(word)}'`;
   return `${base}${polled}${hint}`;
 }
 

@@ -47,7 +47,9 @@ export function verdictOf(checks: readonly Check[]): DoctorResult['verdict'] {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
 }
 
 export function timelineOf(obs: RunObservation, signal: string): TimelineEvent[] {
@@ -58,7 +60,8 @@ export function timelineOf(obs: RunObservation, signal: string): TimelineEvent[]
     events.push({ kind: 'signal', atMs: r(obs.signalMs), label: signal });
     events.push({ kind: 'deadline', atMs: r(obs.signalMs + obs.deadlineMs), label: 'deadline' });
   }
-  if (obs.secondSignalMs !== undefined) events.push({ kind: 'second-signal', atMs: r(obs.secondSignalMs), label: `second ${signal}` });
+  if (obs.secondSignalMs !== undefined)
+    events.push({ kind: 'second-signal', atMs: r(obs.secondSignalMs), label: `second ${signal}` });
   const clients = new Map<number, typeof obs.requests>();
   for (const req of obs.requests) {
     const list = clients.get(req.client) ?? [];
@@ -66,23 +69,46 @@ export function timelineOf(obs: RunObservation, signal: string): TimelineEvent[]
     clients.set(req.client, list);
   }
   for (const [client, reqs] of [...clients].sort((a, b) => a[0] - b[0])) {
-    for (const seg of merge(reqs.map((q) => ({ startMs: q.startMs, endMs: q.endMs, outcome: q.outcome })))) events.push({ kind: 'requests', client, ...seg, startMs: r(seg.startMs), endMs: r(seg.endMs) });
+    for (const seg of merge(reqs.map((q) => ({ startMs: q.startMs, endMs: q.endMs, outcome: q.outcome }))))
+      events.push({ kind: 'requests', client, ...seg, startMs: r(seg.startMs), endMs: r(seg.endMs) });
   }
-  const probeOutcome = (p: { status: number; closing: boolean; failure?: string }): string => p.failure ?? (p.status >= 500 ? '5xx' : p.closing ? 'closing' : 'served');
-  for (const seg of merge(obs.intake.map((p) => ({ startMs: p.atMs, endMs: p.atMs, outcome: probeOutcome(p) })))) events.push({ kind: 'intake', ...seg });
-  const readyOutcome = (p: { status: number; failure?: string }): string => p.failure ?? (p.status >= 200 && p.status < 300 ? '2xx' : `non-2xx`);
-  for (const seg of merge(obs.readiness.map((p) => ({ startMs: p.atMs, endMs: p.atMs, outcome: readyOutcome(p) })))) events.push({ kind: 'readiness', ...seg });
+  const probeOutcome = (p: { status: number; closing: boolean; failure?: string }): string =>
+    p.failure ?? (p.status >= 500 ? '5xx' : p.closing ? 'closing' : 'served');
+  for (const seg of merge(obs.intake.map((p) => ({ startMs: p.atMs, endMs: p.atMs, outcome: probeOutcome(p) }))))
+    events.push({ kind: 'intake', ...seg });
+  const readyOutcome = (p: { status: number; failure?: string }): string =>
+    p.failure ?? (p.status >= 200 && p.status < 300 ? '2xx' : `non-2xx`);
+  for (const seg of merge(obs.readiness.map((p) => ({ startMs: p.atMs, endMs: p.atMs, outcome: readyOutcome(p) }))))
+    events.push({ kind: 'readiness', ...seg });
   for (const [atMs, open] of obs.connections) events.push({ kind: 'connections', atMs: r(atMs), open });
-  for (const p of obs.processes) events.push({ kind: 'process', pid: p.pid, ppid: p.ppid, command: p.command, startMs: r(p.firstSeenMs), endMs: r(p.lastSeenMs), orphan: p.orphan });
+  for (const p of obs.processes)
+    events.push({
+      kind: 'process',
+      pid: p.pid,
+      ppid: p.ppid,
+      command: p.command,
+      startMs: r(p.firstSeenMs),
+      endMs: r(p.lastSeenMs),
+      orphan: p.orphan,
+    });
   if (obs.exit) {
     const { atMs, code, signal: killedBy, killedByDoctor } = obs.exit;
-    events.push({ kind: 'exit', atMs: r(atMs), label: killedByDoctor ? 'SIGKILL (doctor)' : `exit ${code ?? killedBy ?? '?'}`, code, signal: killedBy, killedByDoctor });
+    events.push({
+      kind: 'exit',
+      atMs: r(atMs),
+      label: killedByDoctor ? 'SIGKILL (doctor)' : `exit ${code ?? killedBy ?? '?'}`,
+      code,
+      signal: killedBy,
+      killedByDoctor,
+    });
   }
   return events;
 }
 
 /** Consecutive items with the same outcome become one segment with a count. */
-function merge(items: Array<{ startMs: number; endMs: number; outcome: string }>): Array<{ startMs: number; endMs: number; outcome: string; count: number }> {
+function merge(
+  items: Array<{ startMs: number; endMs: number; outcome: string }>,
+): Array<{ startMs: number; endMs: number; outcome: string; count: number }> {
   const out: Array<{ startMs: number; endMs: number; outcome: string; count: number }> = [];
   for (const item of items.sort((a, b) => a.startMs - b.startMs)) {
     const last = out[out.length - 1];

@@ -2,15 +2,15 @@
 // the exit and the tree, SIGKILL the whole tree at the deadline, then look for orphans and files.
 import { waitForSettled, waitForTimeout } from '../../internal/wait.js';
 import type { WatchedProcess } from '../../process/index.js';
+import { waitForReady } from '../ready-spec.js';
 import { Explain, type ExplainDump } from './explain.js';
 import { type FileState, inspectFiles } from './files.js';
 import { LoadClients, type RequestRecord } from './load.js';
 import { type DoctorOptions, readySpecFor, withPort } from './options.js';
-import { Poller, type ProbeRecord } from './probe.js';
-import { type ServiceExit, Service } from './service.js';
-import { waitForReady } from '../ready-spec.js';
-import { describeNotReady, ReadyTries } from './ready-failure.js';
 import { strangerOnPort } from './port-owner.js';
+import { Poller, type ProbeRecord } from './probe.js';
+import { describeNotReady, ReadyTries } from './ready-failure.js';
+import { Service, type ServiceExit } from './service.js';
 
 export interface RunObservation {
   /** The service's command line ({port} replaced). */
@@ -54,31 +54,76 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
   const explain = options.explain ? new Explain() : undefined;
   const { spec, anyHttpStatus } = readySpecFor(options, port);
   const env = { ...process.env, PORT: String(port), ...explain?.env(process.env) };
-  const service = new Service(options.command.map((arg) => withPort(arg, port)), env, origin, spec.kind === 'fd' ? spec.fd - 2 : 0);
-  const obs: RunObservation = { command: options.command.map((arg) => withPort(arg, port)), port, deadlineMs: options.deadlineMs, ready: { ok: false, atMs: 0 }, requests: [], intake: [], readiness: [], connections: [], processes: [], orphansChecked: false, bornAfterExit: 0, groupLeft: false, files: [], explain: [], explainAsked: false, outputTail: '', endMs: 0 };
+  const service = new Service(
+    options.command.map((arg) => withPort(arg, port)),
+    env,
+    origin,
+    spec.kind === 'fd' ? spec.fd - 2 : 0,
+  );
+  const obs: RunObservation = {
+    command: options.command.map((arg) => withPort(arg, port)),
+    port,
+    deadlineMs: options.deadlineMs,
+    ready: { ok: false, atMs: 0 },
+    requests: [],
+    intake: [],
+    readiness: [],
+    connections: [],
+    processes: [],
+    orphansChecked: false,
+    bornAfterExit: 0,
+    groupLeft: false,
+    files: [],
+    explain: [],
+    explainAsked: false,
+    outputTail: '',
+    endMs: 0,
+  };
   const load = new LoadClients(withPort(options.url, port), options.connections, origin);
   const intake = new Poller(withPort(options.url, port), SAMPLE_MS, origin);
-  const readiness = options.readiness === undefined ? undefined : new Poller(withPort(options.readiness, port), SAMPLE_MS, origin);
+  const readiness =
+    options.readiness === undefined ? undefined : new Poller(withPort(options.readiness, port), SAMPLE_MS, origin);
   const sampler = setInterval(() => obs.connections.push([now(), load.openSockets()]), SAMPLE_MS);
   sampler.unref();
   try {
     await service.startWatching();
-    const source = { stdout: service.child.stdout, stderr: service.child.stderr, stdio: service.child.stdio, exited: service.exited };
+    const source = {
+      stdout: service.child.stdout,
+      stderr: service.child.stderr,
+      stdio: service.child.stdio,
+      exited: service.exited,
+    };
     const tries = new ReadyTries();
     try {
       await waitForReady(spec, source, { timeoutMs: options.readyTimeoutMs, anyHttpStatus, onTry: tries.record });
-      const stranger = await strangerAnswering(service, [withPort(options.url, port), spec.kind === 'http' ? spec.url : '', spec.kind === 'tcp' ? `tcp://${spec.host}:${spec.port}` : '']);
+      const stranger = await strangerAnswering(service, [
+        withPort(options.url, port),
+        spec.kind === 'http' ? spec.url : '',
+        spec.kind === 'tcp' ? `tcp://${spec.host}:${spec.port}` : '',
+      ]);
       if (stranger !== undefined) throw new Error(stranger);
       obs.ready = { ok: true, atMs: now() };
     } catch (error) {
       // Doctor words it itself: the readiness module's messages are its own business.
       const exit = service.exit;
-      const holder = /EADDRINUSE/.test(service.outputTail(20)) ? (strangerOnPort(port, []) ?? 'another process') : undefined;
+      const holder = /EADDRINUSE/.test(service.outputTail(20))
+        ? (strangerOnPort(port, []) ?? 'another process')
+        : undefined;
       const inUse = holder === undefined ? '' : `: its output says EADDRINUSE: port ${port} is held by ${holder}`;
-      const exited = exit ? `exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})${inUse}` : undefined;
-      const timedOut = now() >= options.readyTimeoutMs ? describeNotReady(spec, options.readyTimeoutMs, tries, service.outputTail(20)) : undefined;
+      const exited = exit
+        ? `exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})${inUse}`
+        : undefined;
+      const timedOut =
+        now() >= options.readyTimeoutMs
+          ? describeNotReady(spec, options.readyTimeoutMs, tries, service.outputTail(20))
+          : undefined;
       const answered = error instanceof Error && error.message.startsWith('port ') ? error.message : undefined;
-      const why = service.spawnError?.message ?? answered ?? exited ?? timedOut ?? (error instanceof Error ? error.message : String(error));
+      const why =
+        service.spawnError?.message ??
+        answered ??
+        exited ??
+        timedOut ??
+        (error instanceof Error ? error.message : String(error));
       obs.ready = { ok: false, atMs: now(), error: why };
       await finish(service, obs, options, now, true);
       return obs;
@@ -92,8 +137,15 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
       const deadlineAt = obs.signalMs + options.deadlineMs;
       const timers = [
         setTimeout(() => intake.start(), INTAKE_START_MS),
-        second ? setTimeout(() => service.signal(options.signal) && (obs.secondSignalMs = now()), SECOND_SIGNAL_MS) : undefined,
-        explain ? setTimeout(() => service.exit === undefined && (explain.trigger(), (obs.explainAsked = true)), options.deadlineMs / 2) : undefined,
+        second
+          ? setTimeout(() => service.signal(options.signal) && (obs.secondSignalMs = now()), SECOND_SIGNAL_MS)
+          : undefined,
+        explain
+          ? setTimeout(
+              () => service.exit === undefined && (explain.trigger(), (obs.explainAsked = true)),
+              options.deadlineMs / 2,
+            )
+          : undefined,
       ];
       const exited = await waitForSettled(service.exited, deadlineAt - now(), undefined, true);
       timers.forEach((timer) => clearTimeout(timer));
@@ -127,7 +179,13 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
 }
 
 /** After the exit (or at the deadline: kill first): wait 1 s, walk the tree with the marker, kill what is left. */
-async function finish(service: Service, obs: RunObservation, options: DoctorOptions, now: () => number, kill: boolean): Promise<void> {
+async function finish(
+  service: Service,
+  obs: RunObservation,
+  options: DoctorOptions,
+  now: () => number,
+  kill: boolean,
+): Promise<void> {
   if (kill) await service.watch?.killAll();
   const exit = await service.exited;
   obs.exit = { ...exit, killedByDoctor: kill && obs.ready.ok };
@@ -141,7 +199,8 @@ async function finish(service: Service, obs: RunObservation, options: DoctorOpti
       for (const p of await service.watch.walk()) if (p.pid !== service.child.pid) orphans.add(p.pid);
     }
     for (const p of service.watch.processes) {
-      if (p.pid !== service.child.pid && p.lastSeenMs - service.originMs >= exit.atMs + ORPHAN_WAIT_MS) orphans.add(p.pid);
+      if (p.pid !== service.child.pid && p.lastSeenMs - service.originMs >= exit.atMs + ORPHAN_WAIT_MS)
+        orphans.add(p.pid);
     }
     // The group answers for members no walk could catch: a chain whose generations live a few ms.
     obs.groupLeft = service.groupAlive();
@@ -149,8 +208,14 @@ async function finish(service: Service, obs: RunObservation, options: DoctorOpti
     obs.files = inspectFiles(options.files, service.watch.processes);
     if (orphans.size > 0 || obs.groupLeft) await service.stopTree();
   }
-  const lastSeen = (p: WatchedProcess): number => (p.pid === service.child.pid ? exit.atMs : Math.max(p.lastSeenMs - service.originMs, orphans.has(p.pid) ? now() : 0));
-  obs.processes = (service.watch?.processes ?? []).map((p) => ({ ...p, firstSeenMs: p.firstSeenMs - service.originMs, lastSeenMs: lastSeen(p), orphan: orphans.has(p.pid) }));
+  const lastSeen = (p: WatchedProcess): number =>
+    p.pid === service.child.pid ? exit.atMs : Math.max(p.lastSeenMs - service.originMs, orphans.has(p.pid) ? now() : 0);
+  obs.processes = (service.watch?.processes ?? []).map((p) => ({
+    ...p,
+    firstSeenMs: p.firstSeenMs - service.originMs,
+    lastSeenMs: lastSeen(p),
+    orphan: orphans.has(p.pid),
+  }));
   obs.bornAfterExit = obs.processes.filter((p) => p.firstSeenMs > exit.atMs).length;
   obs.endMs = now();
   service.release();
@@ -166,21 +231,33 @@ async function strangerAnswering(service: Service, urls: readonly string[]): Pro
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     const stranger = strangerOnPort(port, ours);
     if (stranger !== undefined) {
-      const died = service.exit ? ` (the service exited: ${service.exit.signal ?? `exit code ${service.exit.code}`}${/EADDRINUSE/.test(service.outputTail(20)) ? ', EADDRINUSE' : ''})` : '';
+      const died = service.exit
+        ? ` (the service exited: ${service.exit.signal ?? `exit code ${service.exit.code}`}${/EADDRINUSE/.test(service.outputTail(20)) ? ', EADDRINUSE' : ''})`
+        : '';
       return `port ${port} answered, but it is held by ${stranger}, a process outside the service's tree${died}: its answers do not count`;
     }
   }
   return undefined;
 }
 
-function describeStuck(load: LoadClients, intake: readonly ProbeRecord[], tree: readonly WatchedProcess[], rootPid: number | undefined, atMs: number): string {
+function describeStuck(
+  load: LoadClients,
+  intake: readonly ProbeRecord[],
+  tree: readonly WatchedProcess[],
+  rootPid: number | undefined,
+  atMs: number,
+): string {
   const lastProbe = intake[intake.length - 1];
-  if (lastProbe && lastProbe.status > 0 && lastProbe.status < 500 && !lastProbe.closing) return 'still serving new connections';
-  const recent = load.records.filter((r) => r.endMs > atMs - 500 && (r.outcome === 'ok' || r.outcome === 'closing')).length;
+  if (lastProbe && lastProbe.status > 0 && lastProbe.status < 500 && !lastProbe.closing)
+    return 'still serving new connections';
+  const recent = load.records.filter(
+    (r) => r.endMs > atMs - 500 && (r.outcome === 'ok' || r.outcome === 'closing'),
+  ).length;
   if (recent > 0) return `still answering requests on open connections (${recent} in the last 500 ms)`;
   const children = tree.filter((p) => p.pid !== rootPid && p.lastSeenMs >= performance.now() - 1000);
   // What was seen, not a guess at the cause (a non-daemon thread can hold a process as well as a child).
-  if (children.length > 0) return `not serving, and a child process is still alive: ${children.map((p) => `${p.pid} (${p.command.slice(0, 80)})`).join(', ')}`;
+  if (children.length > 0)
+    return `not serving, and a child process is still alive: ${children.map((p) => `${p.pid} (${p.command.slice(0, 80)})`).join(', ')}`;
   if (load.pending() > 0) return `not serving, ${load.pending()} request(s) unanswered`;
   return 'idle but alive: no request answered in the last 500 ms and no child process';
 }

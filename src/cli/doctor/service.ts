@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+
 import { createTreeMarker, guardGroup, type TreeWatch, watchTree } from '../../process/index.js';
 
 export interface ServiceExit {
@@ -48,19 +49,32 @@ export class Service {
   #walking = false;
   #unguard: () => void = () => {};
 
-  constructor(command: readonly string[], env: NodeJS.ProcessEnv, readonly originMs: number, extraFds: number) {
+  constructor(
+    command: readonly string[],
+    env: NodeJS.ProcessEnv,
+    readonly originMs: number,
+    extraFds: number,
+  ) {
     const stdio: StdioOptions = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extraFds }, () => 'pipe' as const)];
-    this.child = spawn(command[0] as string, command.slice(1), { detached: true, stdio, env: { ...env, [this.marker.name]: this.marker.value } });
+    this.child = spawn(command[0] as string, command.slice(1), {
+      detached: true,
+      stdio,
+      env: { ...env, [this.marker.name]: this.marker.value },
+    });
     if (this.child.pid !== undefined) this.#unguard = guardGroup(this.child.pid);
     for (const stream of [this.child.stdout, this.child.stderr]) {
-      stream?.setEncoding('utf8').on('data', (chunk: string) => (this.#output = (this.#output + chunk).slice(-TAIL_CHARS)));
+      stream
+        ?.setEncoding('utf8')
+        .on('data', (chunk: string) => (this.#output = (this.#output + chunk).slice(-TAIL_CHARS)));
     }
     this.exited = new Promise((resolve) => {
       this.child.once('error', (error) => {
         this.spawnError = error;
         resolve((this.exit = { atMs: performance.now() - originMs, code: null, signal: null }));
       });
-      this.child.once('exit', (code, signal) => resolve((this.exit = { atMs: performance.now() - originMs, code, signal })));
+      this.child.once('exit', (code, signal) =>
+        resolve((this.exit = { atMs: performance.now() - originMs, code, signal })),
+      );
     });
     live.add(this);
   }

@@ -1,8 +1,8 @@
 // A doctor result → the render model: signal, readiness, intake, one lane per client, open
 // connections, one bar per process (orphans marked), and the exit.
 import type { DoctorResult, TimelineEvent } from '../doctor/result.js';
-import type { RenderBar, RenderDoc, RenderLane } from './model.js';
 import { UsageError } from '../errors.js';
+import type { RenderBar, RenderDoc, RenderLane } from './model.js';
 import { validateMs } from './report.js';
 
 /** Beyond this many clients the page would be mostly client lanes; the JSON keeps them all. */
@@ -25,8 +25,10 @@ export function validateDoctorLike(result: DoctorResult, source: string): Doctor
   result.checks.forEach((check: unknown, i) => {
     const c = check as Record<string, unknown> | null;
     if (typeof c !== 'object' || c === null) return fail(`checks[${i}] is not an object`);
-    for (const key of ['id', 'status', 'message']) if (typeof c[key] !== 'string') fail(`checks[${i}].${key} is not a string`);
-    if (c.value !== null && (typeof c.value !== 'number' || !Number.isFinite(c.value))) fail(`checks[${i}].value is not a number or null`);
+    for (const key of ['id', 'status', 'message'])
+      if (typeof c[key] !== 'string') fail(`checks[${i}].${key} is not a string`);
+    if (c.value !== null && (typeof c.value !== 'number' || !Number.isFinite(c.value)))
+      fail(`checks[${i}].value is not a number or null`);
   });
   return result;
 }
@@ -43,7 +45,15 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
   });
   const lanes: RenderLane[] = [];
   const signals = [...pick('signal'), ...pick('second-signal')];
-  lanes.push({ label: 'signal', bars: signals.map((s) => ({ startMs: s.atMs, endMs: s.atMs, kind: 'signal', title: `${s.label} at ${Math.round(s.atMs)} ms` })) });
+  lanes.push({
+    label: 'signal',
+    bars: signals.map((s) => ({
+      startMs: s.atMs,
+      endMs: s.atMs,
+      kind: 'signal',
+      title: `${s.label} at ${Math.round(s.atMs)} ms`,
+    })),
+  });
   const readiness = pick('readiness');
   if (readiness.length) lanes.push({ label: 'readiness probe', bars: readiness.map((e) => segment('readiness', e)) });
   lanes.push({ label: 'new connections', bars: pick('intake').map((e) => segment('intake', e)) });
@@ -55,15 +65,36 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
   }
   const drawn = [...clients].sort((a, b) => a[0] - b[0]);
   for (const [client, bars] of drawn.slice(0, MAX_CLIENT_LANES)) lanes.push({ label: `client ${client}`, bars });
-  if (drawn.length > MAX_CLIENT_LANES) lanes.push({ label: `(${drawn.length - MAX_CLIENT_LANES} more clients not drawn)`, bars: [] });
+  if (drawn.length > MAX_CLIENT_LANES)
+    lanes.push({ label: `(${drawn.length - MAX_CLIENT_LANES} more clients not drawn)`, bars: [] });
   for (const p of pick('process')) {
     lanes.push({
       label: `pid ${p.pid}${p.orphan ? ' (orphan)' : ''}: ${shortCommand(p.command)}`,
-      bars: [{ startMs: p.startMs, endMs: p.endMs, kind: p.orphan ? 'proc orphan' : 'proc', title: `pid ${p.pid} (parent ${p.ppid}): ${oneLine(p.command)}`, data: { pid: String(p.pid) } }],
+      bars: [
+        {
+          startMs: p.startMs,
+          endMs: p.endMs,
+          kind: p.orphan ? 'proc orphan' : 'proc',
+          title: `pid ${p.pid} (parent ${p.ppid}): ${oneLine(p.command)}`,
+          data: { pid: String(p.pid) },
+        },
+      ],
     });
   }
   const exit = pick('exit')[0];
-  lanes.push({ label: 'exit', bars: exit ? [{ startMs: exit.atMs, endMs: exit.atMs, kind: exit.killedByDoctor ? 'exit killed' : 'exit', title: `${exit.label} at ${Math.round(exit.atMs)} ms` }] : [] });
+  lanes.push({
+    label: 'exit',
+    bars: exit
+      ? [
+          {
+            startMs: exit.atMs,
+            endMs: exit.atMs,
+            kind: exit.killedByDoctor ? 'exit killed' : 'exit',
+            title: `${exit.label} at ${Math.round(exit.atMs)} ms`,
+          },
+        ]
+      : [],
+  });
   const failed = result.checks.filter((c) => c.status === 'fail').map((c) => c.id);
   return {
     title: `lastcall doctor: ${result.command.join(' ')}`,
@@ -72,7 +103,11 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
     rowsTitle: 'checks',
     rows: result.checks,
     lanes,
-    marks: [...signals.map((s) => ({ atMs: s.atMs, label: s.label, kind: 'signal' })), ...pick('deadline').map((d) => ({ atMs: d.atMs, label: 'deadline', kind: 'deadline' })), ...(exit ? [{ atMs: exit.atMs, label: exit.label, kind: 'exit' }] : [])],
+    marks: [
+      ...signals.map((s) => ({ atMs: s.atMs, label: s.label, kind: 'signal' })),
+      ...pick('deadline').map((d) => ({ atMs: d.atMs, label: 'deadline', kind: 'deadline' })),
+      ...(exit ? [{ atMs: exit.atMs, label: exit.label, kind: 'exit' }] : []),
+    ],
     legend: [
       ['ok / served / alive', '#43a047'],
       ['Connection: close', '#9ccc65'],
@@ -93,7 +128,15 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
 
 /** A command on one line: control characters (a newline would split a log line) escaped as \n, \t, \xNN. */
 export function oneLine(command: string): string {
-  return command.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return command.replace(/[\x00-\x1f\x7f]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /** One line, at most 80 characters: a longer command is cut, with an ellipsis saying so. */

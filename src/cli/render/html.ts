@@ -24,7 +24,10 @@ svg .step.failed { fill: #e53935; } svg .step.timed-out { fill: #fb8c00; } svg .
 
 export function renderHtml(doc: RenderDoc): string {
   const rows = doc.rows
-    .map((r) => `<tr class="row" data-id="${escapeXml(r.id)}"><td>${escapeXml(r.id)}</td><td class="status s-${escapeXml(r.status)}">${escapeXml(r.status)}</td><td>${r.value ?? ''}</td><td>${escapeXml(r.message)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr class="row" data-id="${escapeXml(r.id)}"><td>${escapeXml(r.id)}</td><td class="status s-${escapeXml(r.status)}">${escapeXml(r.status)}</td><td>${r.value ?? ''}</td><td>${escapeXml(r.message)}</td></tr>`,
+    )
     .join('\n');
   const legend = doc.legend
     .map(([label, color, line]) =>

@@ -1,8 +1,8 @@
 // A shutdown report (the library's ShutdownReport as JSON, or `lastcall run --report`) → the render
 // model: one bar per step on the report's time axis, the steps as the table.
+import { describeDeadline, describePreStop } from '../../core/deadline-text.js';
 import { UsageError } from '../errors.js';
 import type { RenderDoc, RenderRow } from './model.js';
-import { describeDeadline, describePreStop } from '../../core/deadline-text.js';
 
 /** The common subset of the library's report and the run report: steps, plus optional fields. */
 export interface StepLike {
@@ -57,7 +57,8 @@ export function validateReportLike(value: unknown, source: string): ReportLike {
   steps.forEach((step: unknown, i) => {
     const s = step as Record<string, unknown> | null;
     if (typeof s !== 'object' || s === null) return fail(`steps[${i}] is not an object`);
-    for (const key of ['name', 'phase', 'status']) if (typeof s[key] !== 'string') fail(`steps[${i}].${key} is not a string`);
+    for (const key of ['name', 'phase', 'status'])
+      if (typeof s[key] !== 'string') fail(`steps[${i}].${key} is not a string`);
     for (const key of ['startMs', 'durationMs']) validateMs(fail, `steps[${i}].${key}`, s[key], false);
   });
   for (const key of TOP_MS) validateMs(fail, key, report[key], true);
@@ -66,14 +67,16 @@ export function validateReportLike(value: unknown, source: string): ReportLike {
     fail(`exitCode is not an exit code (0-255), got ${shown(code)}`);
   }
   for (const key of ['reason', 'outcome', 'startedAt']) {
-    if (report[key] !== undefined && typeof report[key] !== 'string') fail(`${key} is not a string, got ${shown(report[key])}`);
+    if (report[key] !== undefined && typeof report[key] !== 'string')
+      fail(`${key} is not a string, got ${shown(report[key])}`);
   }
   return value as ReportLike;
 }
 
 export function validateMs(fail: (why: string) => never, field: string, value: unknown, optional: boolean): void {
   if (optional && (value === undefined || value === null)) return;
-  if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`${field} is not a number, got ${shown(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return fail(`${field} is not a number, got ${shown(value)}`);
   if (value < 0) fail(`${field} is negative (${value})`);
   if (value > MAX_MS) fail(`${field} is too large (${value} ms; at most ${MAX_MS})`);
 }
@@ -103,14 +106,30 @@ export function reportDoc(report: ReportLike): RenderDoc {
   const stopMs = typeof report.stopMs === 'number' ? report.stopMs : 0;
   const deadlineMs = typeof report.deadlineMs === 'number' ? report.deadlineMs : undefined;
   const endMs = report.durationMs === undefined ? undefined : stopMs + report.durationMs;
-  const end = Math.max(1, endMs ?? 0, deadlineMs === undefined ? 0 : stopMs + deadlineMs, ...report.steps.map((s) => s.startMs + s.durationMs));
+  const end = Math.max(
+    1,
+    endMs ?? 0,
+    deadlineMs === undefined ? 0 : stopMs + deadlineMs,
+    ...report.steps.map((s) => s.startMs + s.durationMs),
+  );
   const marks = [
-    ...(typeof report.stopMs === 'number' ? [{ atMs: stopMs, label: report.reason ? `stop (${report.reason})` : 'stop', kind: 'signal' }] : []),
+    ...(typeof report.stopMs === 'number'
+      ? [{ atMs: stopMs, label: report.reason ? `stop (${report.reason})` : 'stop', kind: 'signal' }]
+      : []),
     ...(endMs === undefined ? [] : [{ atMs: endMs, label: `end (exit ${report.exitCode ?? '?'})`, kind: 'exit' }]),
     ...(deadlineMs === undefined ? [] : [{ atMs: stopMs + deadlineMs, label: 'deadline', kind: 'deadline' }]),
-    ...(typeof (report.preStop as { durationMs?: unknown } | undefined)?.durationMs === 'number' ? [{ atMs: stopMs + (report.preStop as { durationMs: number }).durationMs, label: 'pre-stop end', kind: 'deadline' }] : []),
+    ...(typeof (report.preStop as { durationMs?: unknown } | undefined)?.durationMs === 'number'
+      ? [
+          {
+            atMs: stopMs + (report.preStop as { durationMs: number }).durationMs,
+            label: 'pre-stop end',
+            kind: 'deadline',
+          },
+        ]
+      : []),
   ];
-  const outcome = report.outcome ?? (report.steps.some((s) => s.status !== 'ok' && s.status !== 'skipped') ? 'failed' : 'clean');
+  const outcome =
+    report.outcome ?? (report.steps.some((s) => s.status !== 'ok' && s.status !== 'skipped') ? 'failed' : 'clean');
   const duration = report.durationMs === undefined ? '' : ` in ${Math.round(report.durationMs)} ms`;
   const deadline = deadlineMs === undefined ? undefined : describeDeadline(deadlineMs, report.deadlineSource as never);
   const timing = [deadline, describePreStop(report.preStop as never), handedDown(report)].filter(Boolean);
@@ -122,7 +141,14 @@ export function reportDoc(report: ReportLike): RenderDoc {
     rows,
     lanes: report.steps.map((s) => ({
       label: `${s.name} (${s.phase})`,
-      bars: [{ startMs: s.startMs, endMs: s.startMs + s.durationMs, kind: `step ${s.status}`, title: `${s.name} (${s.phase}): ${s.status}, ${Math.round(s.durationMs)} ms${errorText(s.error) ? ` — ${errorText(s.error)}` : ''}` }],
+      bars: [
+        {
+          startMs: s.startMs,
+          endMs: s.startMs + s.durationMs,
+          kind: `step ${s.status}`,
+          title: `${s.name} (${s.phase}): ${s.status}, ${Math.round(s.durationMs)} ms${errorText(s.error) ? ` — ${errorText(s.error)}` : ''}`,
+        },
+      ],
     })),
     marks,
     legend: [

@@ -21,15 +21,23 @@ export function renderSvg(doc: RenderDoc): string {
   const seriesH = doc.series && doc.series.points.length ? SERIES_H : 0;
   const lanesTop = AXIS_H + seriesH;
   const height = lanesTop + doc.lanes.length * LANE_H + 10;
-  const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="timeline">`];
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="timeline">`,
+  ];
   for (const tick of ticks(doc.startMs, doc.endMs)) {
-    out.push(`<line class="grid" x1="${f(x(tick))}" y1="${AXIS_H - 4}" x2="${f(x(tick))}" y2="${height}"/>`, `<text class="tick" x="${f(x(tick))}" y="${AXIS_H - 8}">${tick} ms</text>`);
+    out.push(
+      `<line class="grid" x1="${f(x(tick))}" y1="${AXIS_H - 4}" x2="${f(x(tick))}" y2="${height}"/>`,
+      `<text class="tick" x="${f(x(tick))}" y="${AXIS_H - 8}">${tick} ms</text>`,
+    );
   }
   if (doc.series && seriesH) {
     const max = Math.max(1, ...doc.series.points.map(([, v]) => v));
     const y = (v: number): number => AXIS_H + seriesH - 6 - (v / max) * (seriesH - 12);
     const path = doc.series.points.map(([t, v], i) => `${i === 0 ? 'M' : 'L'}${f(x(t))},${f(y(v))}`).join(' ');
-    out.push(`<text class="label" x="4" y="${AXIS_H + seriesH / 2}">${escapeXml(doc.series.label)} (max ${max})</text>`, `<path class="series" d="${path}"/>`);
+    out.push(
+      `<text class="label" x="4" y="${AXIS_H + seriesH / 2}">${escapeXml(doc.series.label)} (max ${max})</text>`,
+      `<path class="series" d="${path}"/>`,
+    );
   }
   doc.lanes.forEach((lane, i) => {
     const top = lanesTop + i * LANE_H;
@@ -37,13 +45,19 @@ export function renderSvg(doc: RenderDoc): string {
     for (const bar of lane.bars) {
       const left = x(bar.startMs);
       const width = Math.max(2, x(bar.endMs) - left);
-      const data = Object.entries(bar.data ?? {}).map(([k, v]) => ` data-${k}="${escapeXml(v)}"`).join('');
-      out.push(`<rect class="bar ${escapeXml(bar.kind)}"${data} x="${f(left)}" y="${top + 2}" width="${f(width)}" height="${LANE_H - 4}"><title>${escapeXml(bar.title)}</title></rect>`);
+      const data = Object.entries(bar.data ?? {})
+        .map(([k, v]) => ` data-${k}="${escapeXml(v)}"`)
+        .join('');
+      out.push(
+        `<rect class="bar ${escapeXml(bar.kind)}"${data} x="${f(left)}" y="${top + 2}" width="${f(width)}" height="${LANE_H - 4}"><title>${escapeXml(bar.title)}</title></rect>`,
+      );
     }
     out.push('</g>');
   });
   for (const mark of doc.marks) {
-    out.push(`<line class="mark ${escapeXml(mark.kind)}" x1="${f(x(mark.atMs))}" y1="${AXIS_H}" x2="${f(x(mark.atMs))}" y2="${height}"><title>${escapeXml(mark.label)} at ${Math.round(mark.atMs)} ms</title></line>`);
+    out.push(
+      `<line class="mark ${escapeXml(mark.kind)}" x1="${f(x(mark.atMs))}" y1="${AXIS_H}" x2="${f(x(mark.atMs))}" y2="${height}"><title>${escapeXml(mark.label)} at ${Math.round(mark.atMs)} ms</title></line>`,
+    );
   }
   out.push('</svg>');
   return out.join('\n');

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
+
 import { UsageError } from '../errors.js';
 
 /** `node`, `nodejs`, `node20`, `/usr/bin/node`: commands --adopt knows are Node itself. */

@@ -15,8 +15,16 @@ interface ExitCodeRow {
 
 /** `lastcall run`'s exit codes, stated once: exitCodeFor(), `--help` and the docs' table come from it. */
 export const RUN_EXIT_TABLE = [
-  { outcome: 'exited', when: 'the child exited on its own and is not restarted', codeText: "the child's (signal death 128+n)" },
-  { outcome: 'stopped', when: 'a stop signal; the whole tree exited before the deadline', codeText: "the child's (143 for a SIGTERM death)" },
+  {
+    outcome: 'exited',
+    when: 'the child exited on its own and is not restarted',
+    codeText: "the child's (signal death 128+n)",
+  },
+  {
+    outcome: 'stopped',
+    when: 'a stop signal; the whole tree exited before the deadline',
+    codeText: "the child's (143 for a SIGTERM death)",
+  },
   { outcome: 'timed-out', when: 'the tree was SIGKILLed at the deadline', code: 124 },
   { outcome: 'forced', when: 'a second stop signal SIGKILLed the tree', code: 125 },
   { outcome: 'gave-up', when: 'more than `--max-restarts` within `--restart-window`', code: 123 },
@@ -24,7 +32,16 @@ export const RUN_EXIT_TABLE = [
   { outcome: 'survivors', when: 'processes outlived SIGKILL (D state, or not ours to signal)', code: 1 },
   { outcome: 'spawn-failed', when: 'command not found / not executable', code: 127, codeText: '127 / 126' },
   { outcome: 'pidfile-held', when: '`--pidfile` is held by a live instance (the message names its pid)', code: 75 },
-  { outcome: 'pidfile-failed', when: '`--pidfile` cannot be created (no directory, no permission, a file lastcall will not judge)', code: 73 },
+  {
+    outcome: 'pidfile-failed',
+    when: '`--pidfile` cannot be created (no directory, no permission, a file lastcall will not judge)',
+    code: 73,
+  },
+  {
+    outcome: 'listen-failed',
+    when: 'a `--listen` socket cannot be bound (the message names it: `EADDRINUSE` a taken port, `EACCES` a privileged one), or `LISTEN_FDS` names an fd that is not a socket; no child is started',
+    code: 98,
+  },
   { outcome: 'usage', when: 'a bad flag or value', code: 2 },
 ] as const satisfies readonly ExitCodeRow[];
 
@@ -35,7 +52,9 @@ export const RUN_EXIT_CODES = Object.fromEntries(
   RUN_EXIT_TABLE.flatMap((row: ExitCodeRow) => (row.code === undefined ? [] : [[row.outcome, row.code]])),
 ) as Record<FixedOutcome, number>;
 
-const OUTCOMES: readonly RunOutcome[] = RUN_EXIT_TABLE.flatMap((row: ExitCodeRow) => (row.outcome === 'usage' ? [] : [row.outcome]));
+const OUTCOMES: readonly RunOutcome[] = RUN_EXIT_TABLE.flatMap((row: ExitCodeRow) =>
+  row.outcome === 'usage' ? [] : [row.outcome],
+);
 
 /** The exit codes as a markdown table: outcome, when, exit code. */
 export function markdownExitCodeTable(): string {
@@ -55,9 +74,12 @@ export function exitCodeHelp(): string {
 }
 
 /** The library outcome each run outcome is, for the exit presets (core's EXIT_PRESETS, one table). */
-const PRESET_OUTCOMES = { stopped: 'clean', 'gave-up': 'failed', 'timed-out': 'timed-out', forced: 'forced' } as const satisfies Partial<
-  Record<RunOutcome, Outcome>
->;
+const PRESET_OUTCOMES = {
+  stopped: 'clean',
+  'gave-up': 'failed',
+  'timed-out': 'timed-out',
+  forced: 'forced',
+} as const satisfies Partial<Record<RunOutcome, Outcome>>;
 
 /** A preset's codes by run outcome: a stop the manager asked for is a success, whatever signal the child died of. */
 export function runExitPreset(preset: ExitPreset): Partial<Record<RunOutcome, number>> {
@@ -71,17 +93,23 @@ export function runExitPreset(preset: ExitPreset): Partial<Record<RunOutcome, nu
 }
 
 /** `--exit-preset` then `--exit-code outcome=code` (later wins). */
-export function parseExitCodeMap(preset: string | undefined, pairs: readonly string[]): Partial<Record<RunOutcome, number>> {
+export function parseExitCodeMap(
+  preset: string | undefined,
+  pairs: readonly string[],
+): Partial<Record<RunOutcome, number>> {
   const map: Partial<Record<RunOutcome, number>> = {};
   if (preset !== undefined) {
-    if (!isExitPreset(preset)) throw new UsageError(`--exit-preset: expected one of ${EXIT_PRESET_NAMES.join(', ')}, got "${preset}"`);
+    if (!isExitPreset(preset))
+      throw new UsageError(`--exit-preset: expected one of ${EXIT_PRESET_NAMES.join(', ')}, got "${preset}"`);
     Object.assign(map, runExitPreset(preset));
   }
   for (const pair of pairs) {
     const m = /^([a-z-]+)=(\d{1,3})$/.exec(pair);
     const outcome = m?.[1] as RunOutcome | undefined;
     if (!m || !outcome || !OUTCOMES.includes(outcome) || Number(m[2]) > 255) {
-      throw new UsageError(`--exit-code: expected <outcome>=<0-255> with outcome one of ${OUTCOMES.join(', ')}, got "${pair}"`);
+      throw new UsageError(
+        `--exit-code: expected <outcome>=<0-255> with outcome one of ${OUTCOMES.join(', ')}, got "${pair}"`,
+      );
     }
     map[outcome] = Number(m[2]);
   }
@@ -90,7 +118,11 @@ export function parseExitCodeMap(preset: string | undefined, pairs: readonly str
 
 /** The runner's exit code: the mapped code, else the child's own (signal death → 128+n; 126/127 for a
  * failed spawn), else the table. */
-export function exitCodeFor(outcome: RunOutcome, childCode: number | undefined, map: Partial<Record<RunOutcome, number>>): number {
+export function exitCodeFor(
+  outcome: RunOutcome,
+  childCode: number | undefined,
+  map: Partial<Record<RunOutcome, number>>,
+): number {
   const mapped = map[outcome];
   if (mapped !== undefined) return mapped;
   const passThrough = outcome === 'exited' || outcome === 'stopped' || outcome === 'spawn-failed';

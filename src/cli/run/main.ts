@@ -1,16 +1,18 @@
-import { type LongTimer, setLongTimeout } from '../../internal/long-timer.js';
 import { writeFileSync } from 'node:fs';
-import type { PidFileHandle } from '../../pidfile/index.js';
+
 import { PidFileHeldError } from '../../errors.js';
 import { messageOf } from '../../internal/describe.js';
+import { type LongTimer, setLongTimeout } from '../../internal/long-timer.js';
+import type { PidFileHandle } from '../../pidfile/index.js';
+import { exitCodeFor } from './exit-codes.js';
 import { FORWARDED_SIGNALS, isSignalPending } from './forward.js';
 import { RUN_HELP } from './help.js';
-import { finishOutput, runOutput, say, setPrivateOutput } from './output.js';
-import { exitCodeFor } from './exit-codes.js';
-import { describeStopProcesses } from './stop.js';
+import { openListenSockets } from './listen.js';
 import { parseRunOptions, type RunOptions } from './options.js';
+import { finishOutput, runOutput, say, setPrivateOutput } from './output.js';
 import type { RunOutcome, RunReport } from './report.js';
 import { type RunResult, RunSession } from './session.js';
+import { describeStopProcesses } from './stop.js';
 
 /** One line, for when lastcall itself runs as PID 1 (a container's entrypoint): see README "PID 1". */
 export const PID1_WARNING =
@@ -36,9 +38,23 @@ export async function main(argv: string[]): Promise<number> {
   setPrivateOutput(o.ready?.kind === 'log' ? [1, 2] : []);
   const startedAt = new Date();
   const report: RunReport = {
-    kind: 'run', command: [o.command, ...o.args], reason: '', outcome: 'exited', exitCode: 0,
-    startedAt: startedAt.toISOString(), durationMs: 0, stopMs: 0, lifeMs: 0, deadlineMs: o.deadlineMs, steps: [], runs: [], restarts: 0,
-    notify: 'not-requested', forwarded: [], warnings: [], deadlineSource: o.deadlineSource,
+    kind: 'run',
+    command: [o.command, ...o.args],
+    reason: '',
+    outcome: 'exited',
+    exitCode: 0,
+    startedAt: startedAt.toISOString(),
+    durationMs: 0,
+    stopMs: 0,
+    lifeMs: 0,
+    deadlineMs: o.deadlineMs,
+    steps: [],
+    runs: [],
+    restarts: 0,
+    notify: 'not-requested',
+    forwarded: [],
+    warnings: [],
+    deadlineSource: o.deadlineSource,
   };
   for (const warning of o.warnings) {
     say(warning.replace(/^lastcall: /, ''));
@@ -64,8 +80,19 @@ export async function main(argv: string[]): Promise<number> {
       process.exit(code);
     }
   }
-  const session = new RunSession(o, report);
-  const removeHandlers = installSignals(session, report);
+  let sockets: Awaited<ReturnType<typeof openListenSockets>> | undefined;
+  if (o.listen.length > 0 || o.activated > 0) {
+    try {
+      sockets = await openListenSockets(o, report);
+    } catch (error) {
+      say(messageOf(error));
+      const code = finish(o, report, { outcome: 'listen-failed' }, startedAt, pidfile, undefined);
+      await finishOutput(OUTPUT_FLUSH_MS, STUCK_OUTPUT_MS);
+      process.exit(code);
+    }
+  }
+  const session = new RunSession(o, report, sockets?.fds);
+  const removeHandlers = installSignals(session, report, o.reloadSignal);
   // Whatever the tree does, the runner is gone by the deadline (+ the time to write the report).
   let hardTimer: LongTimer | undefined;
   let stopAt: number | undefined;
@@ -88,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     report.stop.processes = session.child?.closedProcesses ?? []; // what it had reached so far
   }
   removeHandlers();
+  sockets?.release();
   const code = finish(o, report, result, startedAt, pidfile, stopAt);
   // Exit as soon as the report is out (bounded: a stalled reader, or a tree that could not be confirmed
   // gone, does not hold it): letting Node wind down its handles on its own adds milliseconds to every stop.
@@ -98,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
   process.exit(code);
 }
 
-function installSignals(session: RunSession, report: RunReport): () => void {
+function installSignals(session: RunSession, report: RunReport, reloadSignal: NodeJS.Signals | undefined): () => void {
   // Still ours until exit, but inert once the run is over: a late signal is ignored, not a default
   // death that skips the report (and no handler is re-installed: each costs a sigaction round trip).
   let active = true;
@@ -119,20 +147,31 @@ function installSignals(session: RunSession, report: RunReport): () => void {
     }
   };
   for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, onStop);
-  for (const s of FORWARDED_SIGNALS) process.on(s, onForward);
+  for (const s of FORWARDED_SIGNALS) if (s !== reloadSignal) process.on(s, onForward);
+  if (reloadSignal) process.on(reloadSignal, (signal: NodeJS.Signals) => active && session.reload(signal));
   return () => {
     active = false;
   };
 }
 
-function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: Date, pidfile: PidFileHandle | undefined, stopAt: number | undefined): number {
+function finish(
+  o: RunOptions,
+  report: RunReport,
+  result: RunResult,
+  startedAt: Date,
+  pidfile: PidFileHandle | undefined,
+  stopAt: number | undefined,
+): number {
   report.outcome = result.outcome;
   report.exitCode = exitCodeFor(result.outcome, result.childCode, o.exitCodes);
   // One meaning across the report family: durationMs runs from the stop request, as the library's.
   report.lifeMs = Date.now() - startedAt.getTime();
   const last = report.runs.at(-1);
   const endedAt = last?.uptimeMs === undefined ? report.lifeMs : last.startMs + last.uptimeMs;
-  report.stopMs = Math.max(0, stopAt === undefined ? Math.min(endedAt, report.lifeMs) : report.lifeMs - (performance.now() - stopAt));
+  report.stopMs = Math.max(
+    0,
+    stopAt === undefined ? Math.min(endedAt, report.lifeMs) : report.lifeMs - (performance.now() - stopAt),
+  );
   report.durationMs = report.lifeMs - report.stopMs;
   const stopLine = report.stop ? describeStopProcesses(report.stop, report.runs.at(-1)?.pid) : '';
   report.steps = stepsOf(report, stopLine);
@@ -144,7 +183,12 @@ function finish(o: RunOptions, report: RunReport, result: RunResult, startedAt: 
     report.warnings.push(`could not remove ${o.pidfile}: ${messageOf(error)}`);
   }
   // Sub-millisecond digits are noise in a report; one decimal keeps it readable.
-  const json = JSON.stringify(report, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 10) / 10 : value), 2);
+  const json = JSON.stringify(
+    report,
+    (_key, value: unknown) =>
+      typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 10) / 10 : value,
+    2,
+  );
   if (o.report !== undefined) {
     try {
       writeFileSync(o.report, `${json}\n`);
@@ -162,14 +206,38 @@ function stepsOf(report: RunReport, stopLine: string): RunReport['steps'] {
   const steps: RunReport['steps'] = report.runs.map((run) => ({
     name: `run #${run.attempt}`,
     phase: 'run',
-    status: run.readyError ? 'timed-out' : run.exitSignal === null && (run.exitCode ?? 0) === 0 ? 'ok' : stoppedRun(report, run) ? 'ok' : 'failed',
+    status: run.readyError
+      ? 'timed-out'
+      : run.exitSignal === null && (run.exitCode ?? 0) === 0
+        ? 'ok'
+        : stoppedRun(report, run)
+          ? 'ok'
+          : 'failed',
     startMs: run.startMs,
     durationMs: run.uptimeMs ?? report.lifeMs - run.startMs,
     ...(run.readyError ? { error: { message: run.readyError } } : {}),
   }));
+  for (const r of report.reloads ?? []) {
+    const status = r.result === 'ok' ? 'ok' : r.result === 'failed' ? 'failed' : 'skipped';
+    const name = `reload #${r.reload} (${r.signal}${r.old?.escalation === 'sigkill' ? ', old child SIGKILLed' : ''})`;
+    const durationMs = (r.readyMs ?? 0) + (r.old?.durationMs ?? 0);
+    steps.push({
+      name,
+      phase: 'run',
+      status,
+      startMs: r.atMs,
+      durationMs,
+      ...(r.error ? { error: { message: r.error } } : {}),
+    });
+  }
   const stop = report.stop;
   if (stop) {
-    const status = stop.survivors === null || stop.survivors.length > 0 ? 'failed' : stop.escalation === 'sigkill' ? 'timed-out' : 'ok';
+    const status =
+      stop.survivors === null || stop.survivors.length > 0
+        ? 'failed'
+        : stop.escalation === 'sigkill'
+          ? 'timed-out'
+          : 'ok';
     steps.push({
       name: `stop (${stop.stopSignal}${stop.escalation === 'sigkill' ? ' → SIGKILL' : ''})`,
       phase: 'close',
@@ -182,11 +250,17 @@ function stepsOf(report: RunReport, stopLine: string): RunReport['steps'] {
   return steps;
 }
 
-/** The last run ended by our own stop: its signal death is the stop working, not a failure. */
+/** A run ended by our own stop (the final one, or a reload's): its signal death is the stop working. */
 function stoppedRun(report: RunReport, run: RunReport['runs'][number]): boolean {
+  // A reload's old child, stopped once the new one was ready, is the same: stopped, not failed.
+  const reload = report.reloads?.find((r) => r.old?.pid === run.pid);
+  if (reload?.old) return reload.old.escalation !== 'sigkill';
   return report.stop !== undefined && report.stop.escalation !== 'sigkill' && report.runs.at(-1) === run;
 }
 
 function settledSoon(promise: Promise<unknown>): Promise<boolean> {
-  return Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
+  return Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(false))),
+  ]);
 }

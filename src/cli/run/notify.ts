@@ -14,9 +14,11 @@ export function notifySystemd(state: string, env: NodeJS.ProcessEnv = process.en
     const child = execFile('systemd-notify', args, { env, timeout: 2000 }, (error, _out, stderr) => {
       if (!error) return resolve('sent');
       const code = (error as NodeJS.ErrnoException).code;
-      resolve(code === 'ENOENT'
-        ? 'not-sent: NOTIFY_SOCKET is set but systemd-notify is not installed (Node cannot send unix datagrams itself)'
-        : `not-sent: systemd-notify failed (${stderr.trim() || error.message})`);
+      resolve(
+        code === 'ENOENT'
+          ? 'not-sent: NOTIFY_SOCKET is set but systemd-notify is not installed (Node cannot send unix datagrams itself)'
+          : `not-sent: systemd-notify failed (${stderr.trim() || error.message})`,
+      );
     });
     child.stdin?.end();
   });

@@ -1,6 +1,7 @@
 import { createWriteStream, fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
+
 import { waitForSettled } from '../../internal/wait.js';
 
 // process.stdout/stderr are blocking for pipes on Linux: a reader that stalls would freeze the
@@ -23,7 +24,8 @@ function open(fd: number): Writable {
   let stream: Writable;
   try {
     const stat = fstatSync(fd);
-    if (stat.isFIFO()) stream = new Socket({ fd: openSync(`/proc/self/fd/${fd}`, 'w'), readable: false, writable: true });
+    if (stat.isFIFO())
+      stream = new Socket({ fd: openSync(`/proc/self/fd/${fd}`, 'w'), readable: false, writable: true });
     else if (stat.isSocket() && privateFds.has(fd)) stream = new Socket({ fd, readable: false, writable: true });
     else {
       stream = createWriteStream('', { fd, autoClose: false });
@@ -50,7 +52,9 @@ export function say(line: string): void {
 /** true once everything written so far is out; false if a stalled reader holds it past `ms`. */
 export function waitForOutput(ms: number): Promise<boolean> {
   if (!streams) return Promise.resolve(true);
-  const flushed = [streams.out, streams.err].map((s) => new Promise<void>((resolve) => (s.writable ? s.write('', () => resolve()) : resolve())));
+  const flushed = [streams.out, streams.err].map(
+    (s) => new Promise<void>((resolve) => (s.writable ? s.write('', () => resolve()) : resolve())),
+  );
   return waitForSettled(Promise.all(flushed), ms);
 }
 

@@ -24,7 +24,9 @@ export type RunOutcome =
   /** --pidfile is held by a live instance. */
   | 'pidfile-held'
   /** --pidfile could not be created (no directory, no permission, a corrupt file lastcall will not judge). */
-  | 'pidfile-failed';
+  | 'pidfile-failed'
+  /** A --listen socket could not be bound (the port is taken, a privileged port, a bad path). */
+  | 'listen-failed';
 
 /** How a session ended, before the report is finished. */
 export interface RunResult {
@@ -58,10 +60,43 @@ export interface RunAttempt {
   exitCode: number | null;
   exitSignal: string | null;
   uptimeMs?: number;
+  /** ms since the runner started, when its exit (and its leftovers' cleanup) was handled. */
+  endMs?: number;
   /** The backoff chosen before the next attempt, when it was restarted. */
   restartDelayMs?: number;
   /** Leftover descendants after the child exited on its own: 'exit' none, else the signal needed. */
   cleanup?: 'exit' | 'sigterm' | 'sigkill';
+  /** Started by this reload (its number in `reloads`), not by the first start or a restart. */
+  reload?: number;
+}
+
+/** A listening socket the runner holds and every child gets (`--listen`, or socket activation). */
+export interface RunListenSocket {
+  /** As given (`tcp:0`), or `activated` for one the runner was handed. */
+  spec: string;
+  name: string;
+  /** Where it listens (`127.0.0.1:41234`, a path), '' for an activated one. */
+  bound: string;
+  /** Its fd in every child. */
+  childFd: number;
+}
+
+/** One `--reload-signal`: a new child on the same sockets; once it is ready, the old one is stopped. */
+export interface RunReload {
+  reload: number;
+  signal: string;
+  /** ms since the runner started. */
+  atMs: number;
+  /** The new child (undefined: it could not be spawned). */
+  pid?: number;
+  /** ms from spawn to ready. */
+  readyMs?: number;
+  /** ok: the new child serves, the old one was stopped; failed: the new one was not ready (stopped,
+   * the old one serves on); aborted: a stop signal came first (both were stopped). */
+  result: 'in-progress' | 'ok' | 'failed' | 'aborted';
+  error?: string;
+  /** The old child's stop: the stop signal, then SIGKILL at the deadline, the whole tree. */
+  old?: { pid: number; escalation: 'exit' | 'sigterm' | 'sigkill' | 'none'; durationMs: number; survivors: number[] };
 }
 
 export interface RunStop {
@@ -118,4 +153,8 @@ export interface RunReport {
   /** Signals forwarded to the child's group, and those not sent again because the group already had them. */
   forwarded: { signal: string; action: 'sent' | 'already-pending' | 'no-child' }[];
   warnings: string[];
+  /** --listen and activated sockets (absent when there are none). */
+  listen?: RunListenSocket[];
+  /** Every reload (absent without --reload-signal). */
+  reloads?: RunReload[];
 }

@@ -1,16 +1,26 @@
 import type { Readable } from 'node:stream';
-import { waitForSettled } from '../../internal/wait.js';
+
 import { ReadinessTimeoutError, SpawnError } from '../../errors.js';
 import { messageOf } from '../../internal/describe.js';
+import { waitForSettled } from '../../internal/wait.js';
+import {
+  type ListenFd,
+  type ManagedChild,
+  spawnManaged,
+  supervise,
+  type Supervisor,
+  type SupervisorExit,
+} from '../../process/index.js';
 import { ReadyExitedError } from '../errors.js';
-import { type ManagedChild, spawnManaged, supervise, type Supervisor, type SupervisorExit } from '../../process/index.js';
-import { adoptEnv } from './adopt.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
+import { adoptEnv } from './adopt.js';
+import { childStdio, copyChildOutput } from './child-stdio.js';
 import { notifySystemd } from './notify.js';
-import { copyOutput, runOutput, say } from './output.js';
 import type { RunOptions } from './options.js';
-import type { RunAttempt, RunReport, RunResult } from './report.js';
+import { say } from './output.js';
+import { reloadChild } from './reload.js';
+import type { RunAttempt, RunReload, RunReport, RunResult } from './report.js';
 
 export type { RunResult } from './report.js';
 import { killReserveMs, runStop } from './stop.js';
@@ -33,10 +43,17 @@ export class RunSession {
   #outputRead: Promise<unknown> = Promise.resolve();
   /** Called once, when the stop begins (the runner arms its hard deadline). */
   onStop: () => void = () => {};
+  /** The listening sockets every child gets as fds 3, 4, ... */
+  readonly #sockets: readonly ListenFd[];
+  readonly #runs = new WeakMap<ManagedChild, RunAttempt>();
+  /** A reload's children outside the supervisor: the one getting ready, the old one stopping. */
+  readonly #extra = new Set<ManagedChild>();
+  #reloading: Promise<void> | undefined;
 
-  constructor(o: RunOptions, report: RunReport) {
+  constructor(o: RunOptions, report: RunReport, sockets: readonly ListenFd[] = []) {
     this.#o = o;
     this.report = report;
+    this.#sockets = sockets;
     this.done = new Promise((resolve) => (this.#finish = resolve));
     const termMs = Math.max(0, o.deadlineMs - killReserveMs(o.deadlineMs));
     const stdio = childStdio(o);
@@ -65,12 +82,25 @@ export class RunSession {
     return performance.now() - this.#t0;
   }
 
+  /** Every child, the first, a restart's or a reload's: same command, same sockets, same hand-down. */
+  #spawnChild(stdio: (string | number)[], termMs: number): ManagedChild {
+    const listen = this.#sockets.length > 0 ? { listenFds: this.#sockets } : {};
+    const env = this.#o.adopt ? { env: adoptEnv() } : {};
+    const o = {
+      stdio: stdio as never,
+      graceMs: 0,
+      termMs,
+      stopSignal: this.#o.stopSignal,
+      handDownDeadline: this.#o.handDownDeadline,
+    };
+    const child = spawnManaged(this.#o.command, this.#o.args, { ...o, ...env, ...listen });
+    if (child.childDeadlineMs !== undefined) this.report.childDeadlineMs = child.childDeadlineMs;
+    return child;
+  }
+
   #spawn(stdio: (string | number)[], termMs: number): ManagedChild {
     try {
-      const env = this.#o.adopt ? { env: adoptEnv() } : {};
-      const child = spawnManaged(this.#o.command, this.#o.args, { stdio: stdio as never, graceMs: 0, termMs, stopSignal: this.#o.stopSignal, handDownDeadline: this.#o.handDownDeadline, ...env });
-      if (child.childDeadlineMs !== undefined) this.report.childDeadlineMs = child.childDeadlineMs;
-      return child;
+      return this.#spawnChild(stdio, termMs);
     } catch (error) {
       // A command that cannot start is not restarted: one line, a documented code.
       void this.#sup.close();
@@ -81,37 +111,49 @@ export class RunSession {
     }
   }
 
-  #onSpawn(child: ManagedChild): void {
-    const run: RunAttempt = { attempt: this.report.runs.length + 1, pid: child.pid, startMs: this.#now(), exitCode: null, exitSignal: null };
+  /** Records a new child in the report and copies its piped output through. */
+  #attach(child: ManagedChild, reload?: number): RunAttempt {
+    const run: RunAttempt = {
+      attempt: this.report.runs.length + 1,
+      pid: child.pid,
+      startMs: this.#now(),
+      exitCode: null,
+      exitSignal: null,
+    };
+    if (reload !== undefined) run.reload = reload;
     this.report.runs.push(run);
+    this.#runs.set(child, run);
     this.report.pid ??= child.pid;
+    this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
+    copyChildOutput(child);
+    return run;
+  }
+
+  #onSpawn(child: ManagedChild): void {
+    const run = this.#attach(child);
     const out = child.stdout;
     const err = child.stderr;
-    this.#outputRead = new Promise((resolve) => child.process.once('close', resolve));
-    const sigpipe = (): void => {
-      try {
-        if (!child.exited) process.kill(child.pid, 'SIGPIPE');
-      } catch {
-        // gone meanwhile: nothing to tell
-      }
-    };
-    if (out) copyOutput(out, runOutput().out, sigpipe);
-    if (err) copyOutput(err, runOutput().err, sigpipe);
     const spec = this.#o.ready;
     if (!spec) return void this.#markReady(run, false);
     const extra = spec.kind === 'fd' ? (child.process.stdio[spec.fd] as Readable | null | undefined) : undefined;
-    waitForReady(spec, { stdout: out, stderr: err, stdio: child.process.stdio, exited: child.waitForExit() }, {
-      timeoutMs: this.#o.readyTimeoutMs,
-      signal: this.#stopAbort.signal,
-    }).then(
-      () => this.#markReady(run, true),
-      (error: unknown) => {
-        if (this.#stopping || error instanceof ReadyExitedError && child.exited) return;
-        run.readyError = messageOf(error);
-        say(`${run.readyError}; stopping the child`);
-        void child.close().catch(() => {});
+    waitForReady(
+      spec,
+      { stdout: out, stderr: err, stdio: child.process.stdio, exited: child.waitForExit() },
+      {
+        timeoutMs: this.#o.readyTimeoutMs,
+        signal: this.#stopAbort.signal,
       },
-    ).finally(() => extra?.resume()); // keep the readiness fd drained so the child never blocks on it
+    )
+      .then(
+        () => this.#markReady(run, true),
+        (error: unknown) => {
+          if (this.#stopping || (error instanceof ReadyExitedError && child.exited)) return;
+          run.readyError = messageOf(error);
+          say(`${run.readyError}; stopping the child`);
+          void child.close().catch(() => {});
+        },
+      )
+      .finally(() => extra?.resume()); // keep the readiness fd drained so the child never blocks on it
   }
 
   #markReady(run: RunAttempt, announce: boolean): void {
@@ -129,18 +171,26 @@ export class RunSession {
   }
 
   #onExit(exit: SupervisorExit): void {
-    const run = this.report.runs.at(-1);
     const child = this.#sup.child;
+    const run = child ? this.#runs.get(child) : undefined;
     if (run?.readyError !== undefined && !this.#stopping) {
       // A readiness timeout is a failed run even if the child exited 0 when stopped: the supervisor
       // reads `exit.error` right after this event to choose whether to restart.
-      exit.error ??= new ReadinessTimeoutError(undefined, this.#o.readyTimeoutMs, this.#o.ready ? describeReadySpec(this.#o.ready) : '?');
+      exit.error ??= new ReadinessTimeoutError(
+        undefined,
+        this.#o.readyTimeoutMs,
+        this.#o.ready ? describeReadySpec(this.#o.ready) : '?',
+      );
     }
     if (run) {
       run.exitCode = exit.code;
       run.exitSignal = exit.signal;
       run.uptimeMs = exit.uptimeMs;
-      void child?.close().then((r) => (run.cleanup = r.escalation), () => (run.cleanup = 'sigkill'));
+      run.endMs = this.#now();
+      void child?.close().then(
+        (r) => (run.cleanup = r.escalation),
+        () => (run.cleanup = 'sigkill'),
+      );
     }
     if (this.#stopping) return;
     const childCode = exit.signal ? signalExitCode(exit.signal) : (exit.code ?? 1);
@@ -156,10 +206,41 @@ export class RunSession {
   }
 
   #onRestart(delayMs: number): void {
-    const run = this.report.runs.at(-1);
+    const child = this.#sup.child;
+    const run = child ? this.#runs.get(child) : undefined;
     if (run) run.restartDelayMs = delayMs;
     this.report.restarts += 1;
-    say(`child exited (${run ? describeExit({ code: run.exitCode, signal: run.exitSignal }) : '?'}); restart #${this.report.restarts} in ${delayMs} ms`);
+    say(
+      `child exited (${run ? describeExit({ code: run.exitCode, signal: run.exitSignal }) : '?'}); restart #${this.report.restarts} in ${delayMs} ms`,
+    );
+  }
+
+  /** --reload-signal: a new child on the same sockets, then the old one stopped (see reload.ts). */
+  reload(signal: NodeJS.Signals): void {
+    if (this.#finished || this.#stopping) return;
+    if (this.#reloading) return say(`reload already in progress; ${signal} ignored`);
+    const entry: RunReload = {
+      reload: (this.report.reloads?.length ?? 0) + 1,
+      signal,
+      atMs: this.#now(),
+      result: 'in-progress',
+    };
+    (this.report.reloads ??= []).push(entry);
+    const termMs = Math.max(0, this.#o.deadlineMs - killReserveMs(this.#o.deadlineMs));
+    const ctx = {
+      options: this.#o,
+      supervisor: this.#sup,
+      spawn: () => this.#spawnChild(childStdio(this.#o), termMs),
+      attach: (child: ManagedChild, reload: number) => this.#attach(child, reload),
+      runOf: (child: ManagedChild) => this.#runs.get(child),
+      stopping: this.#stopAbort.signal,
+      force: this.#force.signal,
+      extra: this.#extra,
+      now: () => this.#now(),
+    };
+    this.#reloading = reloadChild(ctx, entry)
+      .catch((error: unknown) => void Object.assign(entry, { result: 'failed', error: messageOf(error) }))
+      .finally(() => (this.#reloading = undefined));
   }
 
   /** The first stop signal: stop-signal to the tree, wait for all of it, SIGKILL at the deadline. */
@@ -171,10 +252,27 @@ export class RunSession {
     void notifySystemd('STOPPING=1');
     const child = this.#sup.child;
     // Filled in when the stop completes; if the runner's deadline comes first, this is what it knew.
-    this.report.stop = { received, sender: 'unknown', stopSignal: this.#o.stopSignal, escalation: 'none', forced: false, durationMs: 0, survivors: null, processes: [] };
-    const target = { supervisor: this.#sup, child: child && !child.exited ? child : undefined, options: this.#o, received, force: this.#force };
-    runStop(target).then(
-      ({ stop, result }) => {
+    this.report.stop = {
+      received,
+      sender: 'unknown',
+      stopSignal: this.#o.stopSignal,
+      escalation: 'none',
+      forced: false,
+      durationMs: 0,
+      survivors: null,
+      processes: [],
+    };
+    const target = {
+      supervisor: this.#sup,
+      child: child && !child.exited ? child : undefined,
+      options: this.#o,
+      received,
+      force: this.#force,
+    };
+    // A reload's other children (the one getting ready, the old one stopping) stop alongside.
+    const extra = [...this.#extra].map((c) => c.close({ signal: this.#force.signal }).catch(() => {}));
+    Promise.all([runStop(target), ...extra]).then(
+      ([{ stop, result }]) => {
         this.report.stop = stop;
         this.#end(result, `${received} received`);
       },
@@ -203,15 +301,4 @@ export class RunSession {
 
 function describeExit(exit: { code: number | null; signal: string | null }): string {
   return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-}
-
-/** Inherit the runner's stdio; pipe (and copy through) what readiness must read. */
-function childStdio(o: RunOptions): (string | number)[] {
-  const spec = o.ready;
-  if (spec?.kind === 'log') return ['inherit', 'pipe', 'pipe'];
-  if (spec?.kind !== 'fd') return ['inherit', 'inherit', 'inherit'];
-  const stdio: (string | number)[] = ['inherit', 'inherit', 'inherit'];
-  while (stdio.length < spec.fd) stdio.push('ignore');
-  stdio.push('pipe');
-  return stdio;
 }

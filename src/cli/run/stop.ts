@@ -1,5 +1,5 @@
-import { setLongTimeout } from '../../internal/long-timer.js';
 import { ProcessSurvivorsError } from '../../errors.js';
+import { setLongTimeout } from '../../internal/long-timer.js';
 import type { ManagedChild, Supervisor } from '../../process/index.js';
 import { signalExitCode } from '../signals.js';
 import type { RunOptions } from './options.js';
@@ -29,7 +29,10 @@ export interface StopTarget {
  */
 export async function runStop(t: StopTarget): Promise<{ stop: RunStop; result: RunResult }> {
   const started = performance.now();
-  const timer = setLongTimeout(() => t.force.abort('deadline'), t.options.deadlineMs - killReserveMs(t.options.deadlineMs));
+  const timer = setLongTimeout(
+    () => t.force.abort('deadline'),
+    t.options.deadlineMs - killReserveMs(t.options.deadlineMs),
+  );
   const closing = t.child?.close({ signal: t.force.signal });
   const supervisorClosed = t.supervisor.close({ signal: t.force.signal }).catch(() => {});
   let escalation: RunStop['escalation'] = 'none';
@@ -50,7 +53,8 @@ export async function runStop(t: StopTarget): Promise<{ stop: RunStop; result: R
   timer.clear();
   const processes = t.child?.closedProcesses ?? [];
   const forced = t.force.signal.aborted && t.force.signal.reason === 'second-signal';
-  const outcome = survivors.length > 0 ? 'survivors' : escalation !== 'sigkill' ? 'stopped' : forced ? 'forced' : 'timed-out';
+  const outcome =
+    survivors.length > 0 ? 'survivors' : escalation !== 'sigkill' ? 'stopped' : forced ? 'forced' : 'timed-out';
   const stop: RunStop = {
     received: t.received,
     sender: 'unknown',

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+
 import { callerLocation } from '../../internal/call-site.js';
 import { processWide } from '../../internal/process-wide.js';
 

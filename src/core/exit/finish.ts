@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
+
 import { messageOf } from '../../internal/describe.js';
+import { waitForSettled, waitForTimeout } from '../../internal/wait.js';
 import type { InternalLogger } from '../logger.js';
 import type { OnReport, ShutdownReport } from '../types.js';
-import { waitForSettled, waitForTimeout } from '../../internal/wait.js';
 import type { Watchdog } from './watchdog.js';
 
 const MAX_FLUSH_MS = 1_000;

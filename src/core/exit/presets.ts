@@ -24,5 +24,6 @@ export function isExitPreset(value: unknown): value is ExitPreset {
 
 /** Throws naming the valid presets. */
 export function validateExitPreset(option: string, value: unknown): asserts value is ExitPreset {
-  if (!isExitPreset(value)) throw new InvalidOptionError(option, `one of ${EXIT_PRESET_NAMES.map((name) => `"${name}"`).join(', ')}`, value);
+  if (!isExitPreset(value))
+    throw new InvalidOptionError(option, `one of ${EXIT_PRESET_NAMES.map((name) => `"${name}"`).join(', ')}`, value);
 }

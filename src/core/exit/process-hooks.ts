@@ -38,7 +38,8 @@ const crashListeners: Record<CrashKind, (error: unknown) => void> = {
   unhandledRejection: (error) => dispatchError('unhandledRejection', error),
 };
 // Adoption of foreign signal listeners recognises these as lastcall's, whichever copy installed them.
-for (const listener of [dispatchSignal, ...Object.values(crashListeners)]) Object.defineProperty(listener, OWN_LISTENER, { value: true });
+for (const listener of [dispatchSignal, ...Object.values(crashListeners)])
+  Object.defineProperty(listener, OWN_LISTENER, { value: true });
 
 /** Installs exactly the process listeners the current members need, and removes the others. */
 function sync(): void {

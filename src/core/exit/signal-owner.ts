@@ -31,7 +31,8 @@ const state = processWide('signal-owner', () => ({
   taken: new Set<string>(),
 }));
 
-const isOwn = (fn: unknown): boolean => typeof fn === 'function' && (fn as { [OWN_LISTENER]?: boolean })[OWN_LISTENER] === true;
+const isOwn = (fn: unknown): boolean =>
+  typeof fn === 'function' && (fn as { [OWN_LISTENER]?: boolean })[OWN_LISTENER] === true;
 const isAdopted = (fn: unknown): fn is Adopted => typeof fn === 'function' && ADOPTED in fn;
 const claimed = (type: string): boolean => (state.claims.get(type) ?? 0) > 0;
 
@@ -44,7 +45,8 @@ function watchRegistrations(): void {
   if (state.watching) return;
   state.watching = true;
   const onNewListener = (type: unknown, listener: unknown): void => {
-    if (typeof type !== 'string' || !type.startsWith('SIG') || typeof listener !== 'function' || isOwn(listener)) return;
+    if (typeof type !== 'string' || !type.startsWith('SIG') || typeof listener !== 'function' || isOwn(listener))
+      return;
     const where = callerLocation(onNewListener);
     if (where !== undefined) state.where.set(listener, where);
     if (claimed(type)) queueMicrotask(() => wrapAll(type));

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as WorkerThreads from 'node:worker_threads';
+
 import { WATCHDOG_SOURCE } from './watchdog-source.js';
 
 /** Shared with the thread: flags [mode (0 armed, 1 stopped, 2 report final), bytes, running, exit code], then the list. */
@@ -111,6 +112,9 @@ function park(): Parked {
 
 /** node:worker_threads (and the stream modules it pulls in) is loaded when a thread is first needed, not at import. */
 function loadWorkerThreads(): typeof WorkerThreads {
-  const builtin = (process as { getBuiltinModule?: (id: 'node:worker_threads') => typeof WorkerThreads }).getBuiltinModule;
-  return builtin ? builtin('node:worker_threads') : (createRequire(process.execPath)('node:worker_threads') as typeof WorkerThreads);
+  const builtin = (process as { getBuiltinModule?: (id: 'node:worker_threads') => typeof WorkerThreads })
+    .getBuiltinModule;
+  return builtin
+    ? builtin('node:worker_threads')
+    : (createRequire(process.execPath)('node:worker_threads') as typeof WorkerThreads);
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+
 import { checkOf, doctor, doctorFixture, withTempDir } from '../../helpers/doctor.js';
 
 const FAST = ['--after', '500ms', '--deadline', '1500ms'];
@@ -61,7 +62,10 @@ test('a service that leaves setsid children and a double-forked daemon behind: o
 test('a python3 service SIGKILLed at the deadline leaves its PID file: files fails and says the PID is dead', async () => {
   await withTempDir(async (dir) => {
     const pidfile = path.join(dir, 'left.pid');
-    const { code, result } = await doctor([...FAST, '--pidfile', pidfile], ['python3', doctorFixture('pidfile-left.py'), pidfile]);
+    const { code, result } = await doctor(
+      [...FAST, '--pidfile', pidfile],
+      ['python3', doctorFixture('pidfile-left.py'), pidfile],
+    );
     assert.equal(code, 1);
     const files = checkOf(result, 'files');
     assert.equal(files.status, 'fail', files.message);
@@ -99,7 +103,16 @@ test('a service that closes keep-alive sockets under arriving requests: resets f
 });
 
 test('python3 -m http.server dies of SIGTERM: exit-code warns (143), and {port} reaches its arguments', async () => {
-  const { result } = await doctor(FAST, ['python3', '-m', 'http.server', '{port}', '--bind', '127.0.0.1', '--directory', doctorFixture('')]);
+  const { result } = await doctor(FAST, [
+    'python3',
+    '-m',
+    'http.server',
+    '{port}',
+    '--bind',
+    '127.0.0.1',
+    '--directory',
+    doctorFixture(''),
+  ]);
   const exitCode = checkOf(result, 'exit-code');
   assert.equal(exitCode.status, 'warn', exitCode.message);
   assert.equal(exitCode.value, 143);
@@ -143,12 +156,14 @@ test('a tree that keeps forking short-lived processes after the exit: orphans fa
   // The chain runs 30 s on its own: before, doctor saw "pass" and waited for it (~31 s).
   assert.ok(tookMs < 20_000, `doctor took ${Math.round(tookMs)} ms`);
   const { readdirSync } = await import('node:fs');
-  const left = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('fork-chain.py');
-    } catch {
-      return false;
-    }
-  });
+  const left = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('fork-chain.py');
+      } catch {
+        return false;
+      }
+    });
   assert.deepEqual(left, [], 'no generation of the chain survives doctor');
 });

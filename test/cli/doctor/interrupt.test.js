@@ -7,12 +7,29 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+
 import { cli, doctorFixture, withTempDir } from '../../helpers/doctor.js';
 import { isAlive, waitGone } from '../../helpers/run.js';
 
 async function startDoctor(dir) {
   const pids = path.join(dir, 'pids');
-  const child = spawn(process.execPath, [cli, 'doctor', '--json', '--ready', 'log:NEVER', '--ready-timeout', '120s', '--', 'sh', doctorFixture('never-ready-daemon.sh'), pids], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'doctor',
+      '--json',
+      '--ready',
+      'log:NEVER',
+      '--ready-timeout',
+      '120s',
+      '--',
+      'sh',
+      doctorFixture('never-ready-daemon.sh'),
+      pids,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
   const closed = once(child, 'close');
@@ -25,7 +42,10 @@ async function startDoctor(dir) {
   return { child, closed, service, daemon, stderr: () => stderr };
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   test(`doctor's own ${signal} while waiting for readiness ends the service and its setsid'd daemon`, () =>
     withTempDir(async (dir) => {
       const d = await startDoctor(dir);
@@ -39,7 +59,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
     }));
 }
 
-test('doctor SIGKILLed: the guardian ends the service and its setsid\'d daemon', () =>
+test("doctor SIGKILLed: the guardian ends the service and its setsid'd daemon", () =>
   withTempDir(async (dir) => {
     const d = await startDoctor(dir);
     d.child.kill('SIGKILL');
@@ -48,13 +68,23 @@ test('doctor SIGKILLed: the guardian ends the service and its setsid\'d daemon',
   }));
 
 test('--connections above the open-file limit: a usage error naming the limit, nothing started', async () => {
-  const child = spawn('sh', ['-c', `ulimit -n 256 && exec "${process.execPath}" "${cli}" doctor --connections 300 -- sh -c 'echo STARTED >&2; sleep 30'`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      `ulimit -n 256 && exec "${process.execPath}" "${cli}" doctor --connections 300 -- sh -c 'echo STARTED >&2; sleep 30'`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
   const [code] = await once(child, 'close');
   assert.equal(code, 2, stderr);
   assert.equal(stderr.trim().split('\n').length, 1, stderr);
-  assert.match(stderr, /--connections: 300 clients need about \d+ open files, above this process's limit of 256 \(ulimit -n\)/);
+  assert.match(
+    stderr,
+    /--connections: 300 clients need about \d+ open files, above this process's limit of 256 \(ulimit -n\)/,
+  );
 });
 
 test('an error of doctor itself: the service is stopped, exit 3, and the JSON says so', () =>
@@ -62,7 +92,25 @@ test('an error of doctor itself: the service is stopped, exit 3, and the JSON sa
     // The page cannot be written (its directory does not exist): doctor fails after the audit.
     const html = path.join(dir, 'missing', 'page.html');
     const pids = path.join(dir, 'pids');
-    const child = spawn(process.execPath, [cli, 'doctor', '--json', '--html', html, '--ready', 'log:NEVER', '--ready-timeout', '1s', '--', 'sh', doctorFixture('never-ready-daemon.sh'), pids], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'doctor',
+        '--json',
+        '--html',
+        html,
+        '--ready',
+        'log:NEVER',
+        '--ready-timeout',
+        '1s',
+        '--',
+        'sh',
+        doctorFixture('never-ready-daemon.sh'),
+        pids,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));

@@ -1,10 +1,11 @@
 // Doctor's raw-socket load client against real servers: every way a response can end is read, and
 // outcomes (ok, closing, 5xx, refused, reset) are told apart.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
-import { once } from 'node:events';
 import { test } from 'node:test';
+
 import { LoadClients } from '../../../build/modules/cli/doctor/load.js';
 
 async function listen(server) {

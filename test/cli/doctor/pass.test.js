@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+
 import { checkOf, doctor, doctorFixture, withTempDir } from '../../helpers/doctor.js';
 
 function assertAllPass(result, code, ids) {
@@ -19,18 +20,32 @@ test('a lastcall service (createLifecycle + httpServer + probes + PID file) pass
   await withTempDir(async (dir) => {
     const pidfile = path.join(dir, 'svc.pid');
     const command = [process.execPath, doctorFixture('lastcall-service.js'), pidfile];
-    const { code, result } = await doctor(['--after', '500ms', '--deadline', '5s', '--pidfile', pidfile, '--second-signal'], command, { env: { PRE_STOP_MS: '1000' } });
+    const { code, result } = await doctor(
+      ['--after', '500ms', '--deadline', '5s', '--pidfile', pidfile, '--second-signal'],
+      command,
+      { env: { PRE_STOP_MS: '1000' } },
+    );
     assertAllPass(result, code, [...CHECKS, 'second-signal']);
     assert.equal(existsSync(pidfile), false);
     assert.deepEqual(result.command, command);
     assert.equal(result.runs, 1);
     const kinds = new Set(result.timeline.map((e) => e.kind));
-    for (const kind of ['ready', 'signal', 'requests', 'intake', 'connections', 'process', 'exit']) assert.ok(kinds.has(kind), kind);
+    for (const kind of ['ready', 'signal', 'requests', 'intake', 'connections', 'process', 'exit'])
+      assert.ok(kinds.has(kind), kind);
   });
 });
 
 test('the readiness endpoint of a lastcall service turns non-2xx before its listener closes (--ready log:, --signal SIGINT)', async () => {
-  const flags = ['--after', '500ms', '--readiness', 'http://127.0.0.1:{port}/readyz', '--ready', 'log:^READY$', '--signal', 'SIGINT'];
+  const flags = [
+    '--after',
+    '500ms',
+    '--readiness',
+    'http://127.0.0.1:{port}/readyz',
+    '--ready',
+    'log:^READY$',
+    '--signal',
+    'SIGINT',
+  ];
   const { result } = await doctor(flags, [process.execPath, doctorFixture('lastcall-service.js')]);
   assert.equal(result.verdict, 'pass', JSON.stringify(result.checks));
   assert.equal(result.timeline.find((e) => e.kind === 'signal').label, 'SIGINT');
@@ -42,7 +57,10 @@ test('the readiness endpoint of a lastcall service turns non-2xx before its list
 test('a plain python3 asyncio server that drains correctly passes every check, over 2 runs', async () => {
   await withTempDir(async (dir) => {
     const pidfile = path.join(dir, 'py.pid');
-    const { code, result } = await doctor(['--after', '500ms', '--deadline', '5s', '--file', pidfile, '--runs', '2'], ['python3', doctorFixture('asyncio-drain.py'), pidfile]);
+    const { code, result } = await doctor(
+      ['--after', '500ms', '--deadline', '5s', '--file', pidfile, '--runs', '2'],
+      ['python3', doctorFixture('asyncio-drain.py'), pidfile],
+    );
     assertAllPass(result, code, CHECKS);
     assert.equal(result.runs, 2);
     assert.match(checkOf(result, 'exit').message, /worst of 2 runs/);

@@ -2,6 +2,7 @@
 // exit 2 too, with a failed `ready` check in the JSON and nothing left running.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { checkOf, doctor, runCli } from '../../helpers/doctor.js';
 
 for (const [args, pattern] of [
@@ -31,13 +32,33 @@ for (const [args, pattern] of [
 test('doctor --help prints every flag and exits 0', async () => {
   const { code, stdout } = await runCli(['doctor', '--help']);
   assert.equal(code, 0);
-  for (const flag of ['--port', '--url', '--ready', '--ready-timeout', '--connections', '--signal', '--after', '--deadline', '--pidfile', '--file', '--readiness', '--second-signal', '--runs', '--explain', '--json', '--html']) {
+  for (const flag of [
+    '--port',
+    '--url',
+    '--ready',
+    '--ready-timeout',
+    '--connections',
+    '--signal',
+    '--after',
+    '--deadline',
+    '--pidfile',
+    '--file',
+    '--readiness',
+    '--second-signal',
+    '--runs',
+    '--explain',
+    '--json',
+    '--html',
+  ]) {
     assert.ok(stdout.includes(flag), flag);
   }
 });
 
 test('a service that never becomes ready: exit 2, ready fails, the rest is skipped, and it is killed', async () => {
-  const { code, result } = await doctor(['--ready-timeout', '1s'], [process.execPath, '-e', 'console.log("listening nowhere"); setInterval(() => {}, 1000)']);
+  const { code, result } = await doctor(
+    ['--ready-timeout', '1s'],
+    [process.execPath, '-e', 'console.log("listening nowhere"); setInterval(() => {}, 1000)'],
+  );
   assert.equal(code, 2);
   const ready = checkOf(result, 'ready');
   assert.equal(ready.status, 'fail');
@@ -50,7 +71,15 @@ test('a service that never becomes ready: exit 2, ready fails, the rest is skipp
 });
 
 test('without --json the result is text on stderr, nothing on stdout', async () => {
-  const { code, stdout, stderr } = await runCli(['doctor', '--ready-timeout', '500ms', '--', process.execPath, '-e', 'setTimeout(() => {}, 5000)']);
+  const { code, stdout, stderr } = await runCli([
+    'doctor',
+    '--ready-timeout',
+    '500ms',
+    '--',
+    process.execPath,
+    '-e',
+    'setTimeout(() => {}, 5000)',
+  ]);
   assert.equal(code, 2);
   assert.equal(stdout, '');
   assert.match(stderr, /^lastcall doctor: /);
@@ -65,7 +94,10 @@ test('a command that does not exist: exit 2 and the spawn error in the ready che
 });
 
 test('a service that exits before it is ready: exit 2, and the ready check says how it exited', async () => {
-  const { code, result } = await doctor([], [process.execPath, '-e', 'console.error("boom: no config"); process.exit(3)']);
+  const { code, result } = await doctor(
+    [],
+    [process.execPath, '-e', 'console.error("boom: no config"); process.exit(3)'],
+  );
   assert.equal(code, 2);
   assert.match(checkOf(result, 'ready').message, /exited before it was ready \(exit code 3\).*boom: no config/);
 });
@@ -81,12 +113,19 @@ test('--ready fd:3: doctor opens the pipe and the service signals readiness on i
 });
 
 test('--url never answering in time: the message names the URL, the per-try timeout, and --ready log: when the output says ready', async () => {
-  const slow = 'require("http").createServer((q, r) => setTimeout(() => r.end("ok"), 3000)).listen(process.env.PORT, () => console.log("READY on " + process.env.PORT))';
-  const { code, result } = await doctor(['--ready-timeout', '3s', '--url', 'http://127.0.0.1:{port}/slow'], [process.execPath, '-e', slow]);
+  const slow =
+    'require("http").createServer((q, r) => setTimeout(() => r.end("ok"), 3000)).listen(process.env.PORT, () => console.log("READY on " + process.env.PORT))';
+  const { code, result } = await doctor(
+    ['--ready-timeout', '3s', '--url', 'http://127.0.0.1:{port}/slow'],
+    [process.execPath, '-e', slow],
+  );
   assert.equal(code, 2);
   const ready = checkOf(result, 'ready');
   assert.equal(ready.status, 'fail');
-  assert.match(ready.message, /not ready within 3000 ms: GET http:\/\/127\.0\.0\.1:\d+\/slow never succeeded \(\d+ tries, each given up after 1000 ms: .*timed out/);
+  assert.match(
+    ready.message,
+    /not ready within 3000 ms: GET http:\/\/127\.0\.0\.1:\d+\/slow never succeeded \(\d+ tries, each given up after 1000 ms: .*timed out/,
+  );
   assert.match(ready.message, /use --ready 'log:READY'/);
 });
 
@@ -101,12 +140,22 @@ test('a port already taken by a stranger: its answers do not count, and EADDRINU
     assert.equal(idle.code, 2);
     const ready = checkOf(idle.result, 'ready');
     assert.equal(ready.status, 'fail');
-    assert.match(ready.message, new RegExp(`port ${port} answered, but it is held by pid ${process.pid} \\(.*\\), a process outside the service's tree`));
+    assert.match(
+      ready.message,
+      new RegExp(
+        `port ${port} answered, but it is held by pid ${process.pid} \\(.*\\), a process outside the service's tree`,
+      ),
+    );
     // A service that dies of EADDRINUSE: said so, with who holds the port.
     const listen = 'require("http").createServer().listen(Number(process.env.PORT), "127.0.0.1")';
     const dies = await doctor(['--port', port, '--ready-timeout', '10s'], [process.execPath, '-e', listen]);
     assert.equal(dies.code, 2);
-    assert.match(checkOf(dies.result, 'ready').message, new RegExp(`(EADDRINUSE: port ${port} is held by pid ${process.pid}|port ${port} answered, but it is held by pid ${process.pid})`));
+    assert.match(
+      checkOf(dies.result, 'ready').message,
+      new RegExp(
+        `(EADDRINUSE: port ${port} is held by pid ${process.pid}|port ${port} answered, but it is held by pid ${process.pid})`,
+      ),
+    );
   } finally {
     stranger.close();
   }

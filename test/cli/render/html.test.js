@@ -4,11 +4,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
 import { chromium } from 'playwright-core';
-import { missingPackage } from '../../helpers/packages.js';
+
 import { doctor, doctorFixture, root, runCli, withTempDir } from '../../helpers/doctor.js';
+import { missingPackage } from '../../helpers/packages.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Without chromium the page tests skip with the package to install (a failure under CI=true).
@@ -69,40 +71,57 @@ async function screenshotSpread(page) {
 test('doctor --html: the checks table above an SVG with one bar per process, orphans marked', { skip }, async () => {
   await withTempDir(async (dir) => {
     const html = path.join(dir, 'doctor.html');
-    const { result } = await doctor(['--after', '500ms', '--deadline', '1500ms', '--html', html], [process.execPath, doctorFixture('setsid-children.js')]);
+    const { result } = await doctor(
+      ['--after', '500ms', '--deadline', '1500ms', '--html', html],
+      [process.execPath, doctorFixture('setsid-children.js')],
+    );
     const processes = result.timeline.filter((e) => e.kind === 'process');
     const orphans = processes.filter((p) => p.orphan);
     assert.ok(processes.length >= 4 && orphans.length === 3, JSON.stringify(processes));
     const { page, problems } = await open(html);
     assert.equal(await page.locator('svg.timeline rect.proc').count(), processes.length);
     assert.equal(await page.locator('svg.timeline rect.proc.orphan').count(), orphans.length);
-    const pids = await page.locator('svg.timeline rect.proc').evaluateAll((rects) => rects.map((r) => Number(r.dataset.pid)));
+    const pids = await page
+      .locator('svg.timeline rect.proc')
+      .evaluateAll((rects) => rects.map((r) => Number(r.dataset.pid)));
     assert.deepEqual(pids.sort(), processes.map((p) => p.pid).sort());
     assert.equal(await page.locator('table.checks tbody tr').count(), result.checks.length);
-    const tableAboveSvg = await page.evaluate(() => document.querySelector('table.checks').getBoundingClientRect().bottom <= document.querySelector('svg.timeline').getBoundingClientRect().top);
+    const tableAboveSvg = await page.evaluate(
+      () =>
+        document.querySelector('table.checks').getBoundingClientRect().bottom <=
+        document.querySelector('svg.timeline').getBoundingClientRect().top,
+    );
     assert.ok(tableAboveSvg, 'the checks table is above the timeline');
-    assert.ok(await page.locator('svg.timeline rect.seg').count() > 0, 'client request lanes are drawn');
-    assert.ok(await page.locator('svg.timeline line.mark.signal').count() >= 1, 'the signal is marked');
+    assert.ok((await page.locator('svg.timeline rect.seg').count()) > 0, 'client request lanes are drawn');
+    assert.ok((await page.locator('svg.timeline line.mark.signal').count()) >= 1, 'the signal is marked');
     assert.ok((await screenshotSpread(page)) > 10, 'the screenshot is not blank');
     assert.deepEqual(problems, []);
     await page.close();
   });
 });
 
-test('lastcall report --html: a real ShutdownReport draws one bar per step on the same renderer', { skip }, async () => {
-  await withTempDir(async (dir) => {
-    const json = path.join(dir, 'report.json');
-    const { spawnSync } = await import('node:child_process');
-    const out = spawnSync(process.execPath, [path.join(root, 'test', 'fixtures', 'report', 'write-report.js'), json], { cwd: root, encoding: 'utf8' });
-    assert.equal(out.status, 0, out.stderr);
-    const report = JSON.parse(readFileSync(json, 'utf8'));
-    const html = path.join(dir, 'report.html');
-    assert.equal((await runCli(['report', json, '--html', html])).code, 0);
-    const { page, problems } = await open(html);
-    assert.equal(await page.locator('svg.timeline rect.step').count(), report.steps.length);
-    assert.equal(await page.locator('table.steps tbody tr').count(), report.steps.length);
-    assert.ok((await screenshotSpread(page)) > 10, 'the screenshot is not blank');
-    assert.deepEqual(problems, []);
-    await page.close();
-  });
-});
+test(
+  'lastcall report --html: a real ShutdownReport draws one bar per step on the same renderer',
+  { skip },
+  async () => {
+    await withTempDir(async (dir) => {
+      const json = path.join(dir, 'report.json');
+      const { spawnSync } = await import('node:child_process');
+      const out = spawnSync(
+        process.execPath,
+        [path.join(root, 'test', 'fixtures', 'report', 'write-report.js'), json],
+        { cwd: root, encoding: 'utf8' },
+      );
+      assert.equal(out.status, 0, out.stderr);
+      const report = JSON.parse(readFileSync(json, 'utf8'));
+      const html = path.join(dir, 'report.html');
+      assert.equal((await runCli(['report', json, '--html', html])).code, 0);
+      const { page, problems } = await open(html);
+      assert.equal(await page.locator('svg.timeline rect.step').count(), report.steps.length);
+      assert.equal(await page.locator('table.steps tbody tr').count(), report.steps.length);
+      assert.ok((await screenshotSpread(page)) > 10, 'the screenshot is not blank');
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  },
+);

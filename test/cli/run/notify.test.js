@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import test from 'node:test';
+
 import { fixture, NODE, readJson, startRun, tempDir } from '../../helpers/run.js';
 
 const hasNotify = spawnSync('sh', ['-c', 'command -v systemd-notify']).status === 0;
@@ -13,35 +14,51 @@ function listen(socketPath) {
   let out = '';
   const waiters = new Set();
   child.stdout.setEncoding('utf8').on('data', (c) => ((out += c), waiters.forEach((w) => w())));
-  const waitFor = (re) => new Promise((resolve) => {
-    const w = () => re.test(out) && (waiters.delete(w), resolve(out));
-    waiters.add(w);
-    w();
-  });
-  return { child, waitFor, get out() { return out; } };
+  const waitFor = (re) =>
+    new Promise((resolve) => {
+      const w = () => re.test(out) && (waiters.delete(w), resolve(out));
+      waiters.add(w);
+      w();
+    });
+  return {
+    child,
+    waitFor,
+    get out() {
+      return out;
+    },
+  };
 }
 
-test('READY=1 with MAINPID of the runner, once ready; STOPPING=1 on stop', { skip: !hasNotify && 'systemd-notify is not installed (Debian package systemd)' }, async (t) => {
-  const dir = tempDir(t);
-  const socketPath = path.join(dir, 'notify');
-  const listener = listen(socketPath);
-  t.after(() => listener.child.kill());
-  await listener.waitFor(/BOUND/);
-  const report = path.join(dir, 'r.json');
-  const run = startRun(['--ready', 'log:listening', '--report', report, '--', 'python3', fixture('log-ready.py'), '0.2'], { env: { NOTIFY_SOCKET: socketPath } });
-  await listener.waitFor(/READY=1/);
-  assert.match(listener.out, new RegExp(`MAINPID=${run.pid}\\b`));
-  assert.match(run.stderr, /lastcall: ready \(log:listening\)/, 'ready was announced before systemd was told');
-  run.signal('SIGTERM');
-  await listener.waitFor(/STOPPING=1/);
-  await run.exited;
-  assert.equal(readJson(report).notify, 'sent');
-});
+test(
+  'READY=1 with MAINPID of the runner, once ready; STOPPING=1 on stop',
+  { skip: !hasNotify && 'systemd-notify is not installed (Debian package systemd)' },
+  async (t) => {
+    const dir = tempDir(t);
+    const socketPath = path.join(dir, 'notify');
+    const listener = listen(socketPath);
+    t.after(() => listener.child.kill());
+    await listener.waitFor(/BOUND/);
+    const report = path.join(dir, 'r.json');
+    const run = startRun(
+      ['--ready', 'log:listening', '--report', report, '--', 'python3', fixture('log-ready.py'), '0.2'],
+      { env: { NOTIFY_SOCKET: socketPath } },
+    );
+    await listener.waitFor(/READY=1/);
+    assert.match(listener.out, new RegExp(`MAINPID=${run.pid}\\b`));
+    assert.match(run.stderr, /lastcall: ready \(log:listening\)/, 'ready was announced before systemd was told');
+    run.signal('SIGTERM');
+    await listener.waitFor(/STOPPING=1/);
+    await run.exited;
+    assert.equal(readJson(report).notify, 'sent');
+  },
+);
 
 test('NOTIFY_SOCKET without systemd-notify: one line, the report says why', async (t) => {
   const dir = tempDir(t);
   const report = path.join(dir, 'r.json');
-  const run = startRun(['--report', report, '--', NODE, fixture('signals.js')], { env: { NOTIFY_SOCKET: path.join(dir, 'none'), PATH: dir } });
+  const run = startRun(['--report', report, '--', NODE, fixture('signals.js')], {
+    env: { NOTIFY_SOCKET: path.join(dir, 'none'), PATH: dir },
+  });
   await run.waitFor(/systemd not-sent/);
   run.signal('SIGTERM');
   await run.exited;

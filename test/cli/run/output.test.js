@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import test from 'node:test';
+
 import { CLI, fixture, NODE } from '../../helpers/run.js';
 
 async function shell(script) {
@@ -23,7 +24,9 @@ test('`run --ready log: … | head -1` ends as without --ready: the child dies o
     assert.equal(r.stdout, 'y\nrc=141\n', `${ready}: ${r.stderr}`);
   }
   // A child that ignores SIGPIPE gets the error on its next write instead, and ends on its own.
-  const ignoring = await shell(`timeout 20 ${NODE} ${CLI} run --ready log:y -- sh -c 'trap "" PIPE; exec yes' | head -1; echo "rc=\${PIPESTATUS[0]}"`);
+  const ignoring = await shell(
+    `timeout 20 ${NODE} ${CLI} run --ready log:y -- sh -c 'trap "" PIPE; exec yes' | head -1; echo "rc=\${PIPESTATUS[0]}"`,
+  );
   assert.match(ignoring.stdout, /^y\nrc=1\n$/, ignoring.stderr);
 });
 
@@ -31,7 +34,18 @@ test('`run --ready log: … | head -1` ends as without --ready: the child dies o
 for (const json of [true, false]) {
   test(`the runner exits within its deadline when its stdout/stderr is a socket nobody reads${json ? ' (--json)' : ' (SIGKILL, stop line)'}`, async () => {
     const child = json ? ['yes'] : ['sh', '-c', 'trap "" TERM; exec yes'];
-    const args = ['python3', fixture('unread-socket.py'), NODE, CLI, 'run', '--deadline', '2s', ...(json ? ['--json'] : []), '--', ...child];
+    const args = [
+      'python3',
+      fixture('unread-socket.py'),
+      NODE,
+      CLI,
+      'run',
+      '--deadline',
+      '2s',
+      ...(json ? ['--json'] : []),
+      '--',
+      ...child,
+    ];
     const parent = spawn(args[0], args.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     parent.stdout.setEncoding('utf8').on('data', (c) => (out += c));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import test from 'node:test';
+
 import { CLI, fixture, NODE, startRun } from '../../helpers/run.js';
 import { recipeArray } from '../../helpers/run-recipes.js';
 
@@ -30,19 +31,26 @@ test('lastcall as PID 1: one warning with the fix; the orphans stay zombies (mea
 test("the README's Dockerfile entrypoint (/bin/sh as PID 1): 0 zombies, no warning", { skip }, async () => {
   const entry = entrypoint();
   assert.equal(entry[0], '/bin/sh');
-  const r = spawnSync(UNSHARE[0], [...UNSHARE.slice(1), ...entry, fixture('orphans.sh'), '100'], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(UNSHARE[0], [...UNSHARE.slice(1), ...entry, fixture('orphans.sh'), '100'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /ZOMBIES 0\b/);
   assert.doesNotMatch(r.stderr, /PID 1/);
 });
 
-test("the Dockerfile entrypoint passes SIGTERM to lastcall once, and the child's code comes back", { skip }, async () => {
-  const run = startRun([...UNSHARE, ...entrypoint(), NODE, fixture('signals.js')], { raw: true });
-  // The namespace's PID 1 is unshare's only child.
-  await run.waitFor(/READY/);
-  const pid1 = Number(readFileSync(`/proc/${run.pid}/task/${run.pid}/children`, 'utf8').trim().split(' ')[0]);
-  process.kill(pid1, 'SIGTERM');
-  const exit = await run.exited;
-  assert.equal(exit.code, 0, run.stderr);
-  assert.equal((run.stdout.match(/GOT SIGTERM/g) ?? []).length, 1);
-});
+test(
+  "the Dockerfile entrypoint passes SIGTERM to lastcall once, and the child's code comes back",
+  { skip },
+  async () => {
+    const run = startRun([...UNSHARE, ...entrypoint(), NODE, fixture('signals.js')], { raw: true });
+    // The namespace's PID 1 is unshare's only child.
+    await run.waitFor(/READY/);
+    const pid1 = Number(readFileSync(`/proc/${run.pid}/task/${run.pid}/children`, 'utf8').trim().split(' ')[0]);
+    process.kill(pid1, 'SIGTERM');
+    const exit = await run.exited;
+    assert.equal(exit.code, 0, run.stderr);
+    assert.equal((run.stdout.match(/GOT SIGTERM/g) ?? []).length, 1);
+  },
+);

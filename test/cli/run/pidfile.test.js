@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
+
 import { fixture, NODE, runToEnd, startRun, tempDir } from '../../helpers/run.js';
 
 test('held for the whole run (across restarts), removed on exit', async (t) => {
@@ -61,10 +62,15 @@ test('20 concurrent `lastcall run --pidfile`: exactly one runs, 19 exit 75 namin
   const runs = Array.from({ length: 20 }, () => startRun(['--pidfile', file, '--', NODE, fixture('signals.js')]));
   const refused = [];
   const winners = [];
-  await Promise.all(runs.map(async (run) => {
-    const outcome = await Promise.race([run.waitFor(/READY/, 60_000).then(() => 'ran'), run.exited.then(() => 'exited')]);
-    (outcome === 'ran' ? winners : refused).push(run);
-  }));
+  await Promise.all(
+    runs.map(async (run) => {
+      const outcome = await Promise.race([
+        run.waitFor(/READY/, 60_000).then(() => 'ran'),
+        run.exited.then(() => 'exited'),
+      ]);
+      (outcome === 'ran' ? winners : refused).push(run);
+    }),
+  );
   assert.equal(winners.length, 1, `winners: ${winners.length}`);
   const [winner] = winners;
   for (const run of refused) {

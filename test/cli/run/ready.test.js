@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import test from 'node:test';
+
 import { fixture, NODE, readJson, startRun, tempDir } from '../../helpers/run.js';
 
 function freePort() {
@@ -24,15 +25,26 @@ async function readyThenStop(t, args, pattern = /lastcall: ready/) {
 }
 
 test('log:<regex> on stderr: ready after the line, not before', async (t) => {
-  const { run, exit, report } = await readyThenStop(t, ['--ready', 'log:listening on \\d+', '--', 'python3', fixture('log-ready.py'), '0.3']);
+  const { run, exit, report } = await readyThenStop(t, [
+    '--ready',
+    'log:listening on \\d+',
+    '--',
+    'python3',
+    fixture('log-ready.py'),
+    '0.3',
+  ]);
   assert.equal(exit.code, 0);
-  assert.ok(run.stderr.indexOf('listening on') < run.stderr.indexOf('lastcall: ready'), 'the child line is copied through first');
+  assert.ok(
+    run.stderr.indexOf('listening on') < run.stderr.indexOf('lastcall: ready'),
+    'the child line is copied through first',
+  );
   assert.ok(report.readyMs >= 250, `${report.readyMs}`);
   assert.ok(report.runs[0].readyMs >= 250);
 });
 
 test('log:<regex>: everything the child writes up to its exit is copied through before the runner exits', async (t) => {
-  const script = 'trap \'i=0; while [ $i -lt 30000 ]; do echo "line $i"; i=$((i+1)); done; echo BYE; exit 0\' TERM; ' +
+  const script =
+    'trap \'i=0; while [ $i -lt 30000 ]; do echo "line $i"; i=$((i+1)); done; echo BYE; exit 0\' TERM; ' +
     'echo READY; while :; do sleep 1 & wait $!; done';
   const { run, exit } = await readyThenStop(t, ['--ready', 'log:^READY$', '--', 'sh', '-c', script]);
   assert.equal(exit.code, 0);
@@ -43,7 +55,15 @@ test('tcp:<port> and http://…: ready once the server answers', async (t) => {
   for (const kind of ['tcp', 'http']) {
     const port = await freePort();
     const spec = kind === 'tcp' ? `tcp:${port}` : `http://127.0.0.1:${port}/health`;
-    const { run, report } = await readyThenStop(t, ['--ready', spec, '--', NODE, fixture('server.js'), String(port), '300']);
+    const { run, report } = await readyThenStop(t, [
+      '--ready',
+      spec,
+      '--',
+      NODE,
+      fixture('server.js'),
+      String(port),
+      '300',
+    ]);
     assert.ok(run.stdout.indexOf('LISTENING') !== -1);
     assert.ok(report.readyMs >= 250, `${kind}: ${report.readyMs}`);
   }
@@ -57,7 +77,17 @@ test('fd:<n>: ready when the child writes a newline to fd n', async (t) => {
 
 test('--ready-timeout: the child is stopped and the runner exits 122', async (t) => {
   const report = path.join(tempDir(t), 'r.json');
-  const run = startRun(['--ready', 'log:never printed', '--ready-timeout', '300ms', '--report', report, '--', 'python3', fixture('log-ready.py')]);
+  const run = startRun([
+    '--ready',
+    'log:never printed',
+    '--ready-timeout',
+    '300ms',
+    '--report',
+    report,
+    '--',
+    'python3',
+    fixture('log-ready.py'),
+  ]);
   const exit = await run.exited;
   assert.equal(exit.code, 122, run.stderr);
   assert.match(run.stderr, /Not ready \(log:never printed\) within 300 ms/);
@@ -67,8 +97,21 @@ test('--ready-timeout: the child is stopped and the runner exits 122', async (t)
 });
 
 test('--ready-timeout with --restart on-failure restarts the child, then gives up', async () => {
-  const run = startRun(['--ready', 'log:never', '--ready-timeout', '1500ms', '--restart', 'on-failure', '--backoff', '10ms..10ms',
-    '--max-restarts', '1', '--', 'python3', fixture('log-ready.py')]);
+  const run = startRun([
+    '--ready',
+    'log:never',
+    '--ready-timeout',
+    '1500ms',
+    '--restart',
+    'on-failure',
+    '--backoff',
+    '10ms..10ms',
+    '--max-restarts',
+    '1',
+    '--',
+    'python3',
+    fixture('log-ready.py'),
+  ]);
   const exit = await run.exited;
   assert.equal(exit.code, 123);
   assert.equal((run.stdout.match(/starting up/g) ?? []).length, 2);
@@ -76,7 +119,18 @@ test('--ready-timeout with --restart on-failure restarts the child, then gives u
 
 test('SIGTERM before ready: a plain stop, no ready line, no restart', async (t) => {
   const report = path.join(tempDir(t), 'r.json');
-  const run = startRun(['--ready', 'log:listening', '--restart', 'always', '--report', report, '--', 'python3', fixture('log-ready.py'), '30']);
+  const run = startRun([
+    '--ready',
+    'log:listening',
+    '--restart',
+    'always',
+    '--report',
+    report,
+    '--',
+    'python3',
+    fixture('log-ready.py'),
+    '30',
+  ]);
   await run.waitFor(/starting up/);
   run.signal('SIGTERM');
   const exit = await run.exited;
@@ -97,14 +151,28 @@ test('parseReadySpec: the forms it accepts, and a UsageError naming the flag oth
   assert.equal(parseReadySpec('--ready', 'log:up (\\d+)').pattern.source, 'up (\\d+)');
   assert.deepEqual(parseReadySpec('--ready', 'fd:3'), { kind: 'fd', fd: 3 });
   for (const bad of ['tcp:0', 'tcp:70000', 'tcp:x', 'fd:2', 'fd:x', 'log:', 'log:[', 'unix:/x', '8080', 'http://']) {
-    assert.throws(() => parseReadySpec('--probe', bad), (e) => e.code === 'ERR_USAGE' && e.message.startsWith('--probe:'), bad);
+    assert.throws(
+      () => parseReadySpec('--probe', bad),
+      (e) => e.code === 'ERR_USAGE' && e.message.startsWith('--probe:'),
+      bad,
+    );
   }
 });
 
 test('a --ready-timeout above the 2^31-1 ms timer limit means what it says (not 1 ms)', async (t) => {
   const port = await freePort();
   // Ready after 300 ms; with the timeout clamped to 1 ms by Node, the run would fail first (exit 122).
-  const { exit, report } = await readyThenStop(t, ['--ready', `tcp:${port}`, '--ready-timeout', '1000h', '--', NODE, fixture('server.js'), String(port), '300']);
+  const { exit, report } = await readyThenStop(t, [
+    '--ready',
+    `tcp:${port}`,
+    '--ready-timeout',
+    '1000h',
+    '--',
+    NODE,
+    fixture('server.js'),
+    String(port),
+    '300',
+  ]);
   assert.equal(exit.code, 0);
   assert.ok(report.readyMs >= 250, `${report.readyMs}`);
 });

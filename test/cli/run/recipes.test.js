@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import test from 'node:test';
+
 import { CLI, fixture, NODE, startRun, tempDir } from '../../helpers/run.js';
 import { recipeArray, recipeLine } from '../../helpers/run-recipes.js';
 
@@ -48,12 +49,16 @@ test('systemd unit: READY=1 once ready, PID file held and removed, a stop exits 
   const exec = recipeLine('ExecStart=', '**systemd unit**').split(' ');
   const python = exec.indexOf('/usr/bin/python3');
   const argv = [...substitute(exec.slice(0, python), port, { '/run/worker/worker.pid': pidfile }), ...worker(port)];
-  assert.ok(recipeLine('Type=', '**systemd unit**') === 'notify' && recipeLine('KillMode=', '**systemd unit**') === 'mixed');
+  assert.ok(
+    recipeLine('Type=', '**systemd unit**') === 'notify' && recipeLine('KillMode=', '**systemd unit**') === 'mixed',
+  );
   const hasNotify = spawnSync('sh', ['-c', 'command -v systemd-notify']).status === 0;
   const socketPath = path.join(dir, 'notify');
   let notified = '';
   if (hasNotify) {
-    const listener = spawn('python3', [fixture('notify-listener.py'), socketPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const listener = spawn('python3', [fixture('notify-listener.py'), socketPath], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     t.after(() => listener.kill());
     listener.stdout.setEncoding('utf8').on('data', (c) => (notified += c));
     while (!notified.includes('BOUND')) await new Promise((r) => setTimeout(r, 20));

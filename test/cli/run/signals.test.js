@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
+
 import { fixture, NODE, readJson, startRun, tempDir } from '../../helpers/run.js';
 
 function statOf(pid) {
@@ -40,7 +41,10 @@ test('each forwarded signal sent to the runner reaches the child exactly once', 
   for (const sig of signals) assert.equal(count(run.stdout, sig), 1, sig);
   run.signal('SIGTERM');
   await run.exited;
-  assert.deepEqual(readJson(report).forwarded.map((f) => f.action), signals.map(() => 'sent'));
+  assert.deepEqual(
+    readJson(report).forwarded.map((f) => f.action),
+    signals.map(() => 'sent'),
+  );
 });
 
 test("a signal sent to the child's group from outside (kill -- -pgid) is not sent again", async (t) => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import test from 'node:test';
+
 import { fixture, isAlive, NODE, readJson, startRun, tempDir, waitGone } from '../../helpers/run.js';
 import { assertGuard } from '../../helpers/timing.js';
 
@@ -20,7 +21,10 @@ test('SIGTERM: the child exits on it; the runner exits with its code and reports
   assert.equal(r.stop.received, 'SIGTERM');
   assert.equal(r.stop.escalation, 'sigterm');
   assert.deepEqual(r.stop.survivors, []);
-  assert.deepEqual(r.stop.processes.map((p) => [p.pid, p.signal, p.survived]), [[r.pid, 'SIGTERM', false]]);
+  assert.deepEqual(
+    r.stop.processes.map((p) => [p.pid, p.signal, p.survived]),
+    [[r.pid, 'SIGTERM', false]],
+  );
   assert.match(r.stop.processes[0].command, /signals\.js/);
   assert.doesNotMatch(run.stderr, /lastcall: stop:/, 'a lone child exiting on the stop signal is not worth a line');
   assert.equal(r.steps.at(-1).phase, 'close');
@@ -51,13 +55,17 @@ test("setsid'd and double-forked grandchildren are all gone when the runner exit
   assert.deepEqual(r.stop.survivors, []);
   // Each process the stop found is listed with its pid, command and what it took, also for people.
   const found = new Map(r.stop.processes.map((p) => [p.pid, p]));
-  assert.deepEqual({ ...found.get(r.pid), command: undefined }, { pid: r.pid, command: undefined, signal: 'SIGTERM', survived: false });
+  assert.deepEqual(
+    { ...found.get(r.pid), command: undefined },
+    { pid: r.pid, command: undefined, signal: 'SIGTERM', survived: false },
+  );
   for (const pid of pids) {
     assert.equal(found.get(pid)?.signal, 'SIGKILL', `grandchild ${pid}: ${JSON.stringify(r.stop.processes)}`);
     assert.match(found.get(pid).command, /tree\.py/);
     assert.equal(found.get(pid).survived, false);
   }
-  for (const pid of [r.pid, ...pids]) assert.match(run.stderr, new RegExp(`lastcall: stop: .*\\b${pid} \\([^)]*tree\\.py\\)`));
+  for (const pid of [r.pid, ...pids])
+    assert.match(run.stderr, new RegExp(`lastcall: stop: .*\\b${pid} \\([^)]*tree\\.py\\)`));
   assert.match(r.steps.at(-1).error.message, new RegExp(`${pids[0]} .*SIGKILL`));
 });
 
@@ -139,7 +147,10 @@ test("a stalled reader of the runner's own stdout cannot freeze the runner (--re
   await new Promise((r) => setTimeout(r, 500)); // both pipes (child → runner → test) are full by now
   const sentAt = run.signal('SIGTERM');
   let timer;
-  const exit = await Promise.race([run.exited, new Promise((r) => (timer = setTimeout(() => r({ code: 'hung', atMs: 0 }), 8000)))]);
+  const exit = await Promise.race([
+    run.exited,
+    new Promise((r) => (timer = setTimeout(() => r({ code: 'hung', atMs: 0 }), 8000))),
+  ]);
   clearTimeout(timer);
   assert.notEqual(exit.code, 'hung', 'the runner answered SIGTERM');
   assert.equal(exit.code, 143);

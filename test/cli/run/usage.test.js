@@ -2,12 +2,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
+
 import { CLI, fixture, NODE, runToEnd, tempDir } from '../../helpers/run.js';
 
-const oneLine = (stderr) => stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+const oneLine = (stderr) =>
+  stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('npm warn'));
 
 test('a bad flag or value is one line naming it, exit 2', async () => {
   for (const args of [
@@ -40,12 +45,23 @@ test('a bad flag or value is one line naming it, exit 2', async () => {
 });
 
 test('a duration with no unit below 1000 is a usage error suggesting seconds, for every duration flag', async () => {
-  for (const [flag, value] of [['--deadline', '30'], ['--ready-timeout', '5'], ['--reset-after', '60'], ['--restart-window', '600'], ['--backoff', '1..60s'], ['--backoff', '1s..60']]) {
+  for (const [flag, value] of [
+    ['--deadline', '30'],
+    ['--ready-timeout', '5'],
+    ['--reset-after', '60'],
+    ['--restart-window', '600'],
+    ['--backoff', '1..60s'],
+    ['--backoff', '1s..60'],
+  ]) {
     const r = await runToEnd([flag, value, '--', 'true']);
     assert.equal(r.code, 2, `${flag} ${value}: ${r.stderr}`);
     const lines = oneLine(r.stderr);
     assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0], new RegExp(`^lastcall: ${flag}: .*no unit; write (\\d+)s for seconds \\(or \\1ms`), lines[0]);
+    assert.match(
+      lines[0],
+      new RegExp(`^lastcall: ${flag}: .*no unit; write (\\d+)s for seconds \\(or \\1ms`),
+      lines[0],
+    );
   }
   // Explicit units, 0 and 1000 or more stay accepted; the env variable's name says milliseconds.
   const ok = await runToEnd(['--json', '--deadline', '30000', '--backoff', '0..2s', '--', 'true']);
@@ -81,8 +97,23 @@ test('not found → 127, not executable → 126, each one line', async (t) => {
 test('--help prints every flag and exits 0', async () => {
   const r = await runToEnd(['--help']);
   assert.equal(r.code, 0);
-  for (const flag of ['--deadline', '--stop-signal', '--restart', '--backoff', '--max-restarts', '--restart-window', '--reset-after',
-    '--no-restart-on', '--pidfile', '--ready', '--ready-timeout', '--report', '--json', '--exit-code', '--exit-preset']) {
+  for (const flag of [
+    '--deadline',
+    '--stop-signal',
+    '--restart',
+    '--backoff',
+    '--max-restarts',
+    '--restart-window',
+    '--reset-after',
+    '--no-restart-on',
+    '--pidfile',
+    '--ready',
+    '--ready-timeout',
+    '--report',
+    '--json',
+    '--exit-code',
+    '--exit-preset',
+  ]) {
     assert.ok(r.stdout.includes(flag), flag);
   }
 });
@@ -111,7 +142,10 @@ test('argv and environment pass as UTF-8 text: invalid bytes become U+FFFD, vali
   child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
   const [code] = await once(child, 'close');
   assert.equal(code, 0);
-  const [argv, env] = out.trim().split('\n').map((l) => l.trim());
+  const [argv, env] = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim());
   assert.equal(argv, '61 ef bf bd 62 c3 a9', 'the invalid byte is replaced, é (c3 a9) is exact');
   assert.equal(env, '61 ef bf bd 62');
 });

@@ -1,12 +1,16 @@
 // A crash while shutting down is part of the report, never lost to the exit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { startFixture } from '../../helpers/fixture.js';
 
 const run = (spec) => startFixture('core/service.js', { args: [JSON.stringify(spec)] });
 
 test('an uncaughtException from a timer while close hooks run makes the outcome failed, exit 1', async () => {
-  const fixture = await run({ options: { deadlineMs: 3000 }, steps: [{ name: 'db', hooks: { close: 'crash-while' } }] });
+  const fixture = await run({
+    options: { deadlineMs: 3000 },
+    steps: [{ name: 'db', hooks: { close: 'crash-while' } }],
+  });
   const exit = await fixture.signalAndWait('SIGTERM');
   assert.equal(exit.code, 1);
   const report = fixture.report();

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
+
 import { setLongTimeout } from '../../../build/modules/internal/long-timer.js';
 
 const collect = () => {
@@ -34,9 +36,14 @@ test('the pre-stop delay is capped at half the deadline, with one warning at cre
   const { lines, logger } = collect();
   const life = createLifecycle({ deadlineMs: 3000, preStopDelayMs: 5000, signals: false, logger });
   assert.equal(life.preStopDelayMs, 1500);
-  assert.deepEqual(lines, ['preStopDelayMs 5000 ms would take more than half of the 3000 ms deadline and leave draining and closing without time; using 1500 ms']);
+  assert.deepEqual(lines, [
+    'preStopDelayMs 5000 ms would take more than half of the 3000 ms deadline and leave draining and closing without time; using 1500 ms',
+  ]);
   const quiet = collect();
-  assert.equal(createLifecycle({ deadlineMs: 30_000, preStopDelayMs: 5000, signals: false, logger: quiet.logger }).preStopDelayMs, 5000);
+  assert.equal(
+    createLifecycle({ deadlineMs: 30_000, preStopDelayMs: 5000, signals: false, logger: quiet.logger }).preStopDelayMs,
+    5000,
+  );
   assert.deepEqual(quiet.lines, []);
 });
 

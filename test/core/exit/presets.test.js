@@ -3,11 +3,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+
 import { createLifecycle } from 'lastcall';
-import { EXIT_PRESETS } from '../../../build/modules/core/exit/presets.js';
+
 import { RUN_EXIT_CODES } from '../../../build/modules/cli/run/exit-codes.js';
-import { fixture, NODE, startRun } from '../../helpers/run.js';
+import { EXIT_PRESETS } from '../../../build/modules/core/exit/presets.js';
 import { startFixture } from '../../helpers/fixture.js';
+import { fixture, NODE, startRun } from '../../helpers/run.js';
 
 const LIBRARY_DEFAULTS = { clean: 0, failed: 1, 'timed-out': 1, forced: 1 };
 
@@ -52,21 +54,41 @@ async function waitForOutput(service, re) {
 
 // The library's outcome each `lastcall run` outcome stands for in the table.
 const CLI_OUTCOME = { clean: 'stopped', failed: 'gave-up', 'timed-out': 'timed-out', forced: 'forced' };
-const CLI_DEFAULTS = { stopped: 143, 'gave-up': RUN_EXIT_CODES['gave-up'], 'timed-out': RUN_EXIT_CODES['timed-out'], forced: RUN_EXIT_CODES.forced };
+const CLI_DEFAULTS = {
+  stopped: 143,
+  'gave-up': RUN_EXIT_CODES['gave-up'],
+  'timed-out': RUN_EXIT_CODES['timed-out'],
+  forced: RUN_EXIT_CODES.forced,
+};
 
 for (const [preset, codes] of Object.entries(EXIT_PRESETS)) {
-  test(`exit preset ${preset}: the library and lastcall run exit with the table's code for each outcome`, { timeout: 60_000 }, async () => {
-    await Promise.all(
-      Object.entries(CLI_OUTCOME).map(async ([outcome, cliOutcome]) => {
-        const [library, cli] = await Promise.all([libraryExit({ exitPreset: preset }, outcome), cliExit(['--exit-preset', preset], cliOutcome)]);
-        assert.equal(library.outcome, outcome, `${preset} ${outcome}: the library's outcome`);
-        assert.equal(library.code, codes[outcome] ?? LIBRARY_DEFAULTS[outcome], `${preset} ${outcome}: library exit code`);
-        assert.equal(cli.code, codes[outcome] ?? CLI_DEFAULTS[cliOutcome], `${preset} ${cliOutcome}: lastcall run exit code`);
-        // Where the table says, both say the same.
-        if (codes[outcome] !== undefined) assert.equal(library.code, cli.code);
-      }),
-    );
-  });
+  test(
+    `exit preset ${preset}: the library and lastcall run exit with the table's code for each outcome`,
+    { timeout: 60_000 },
+    async () => {
+      await Promise.all(
+        Object.entries(CLI_OUTCOME).map(async ([outcome, cliOutcome]) => {
+          const [library, cli] = await Promise.all([
+            libraryExit({ exitPreset: preset }, outcome),
+            cliExit(['--exit-preset', preset], cliOutcome),
+          ]);
+          assert.equal(library.outcome, outcome, `${preset} ${outcome}: the library's outcome`);
+          assert.equal(
+            library.code,
+            codes[outcome] ?? LIBRARY_DEFAULTS[outcome],
+            `${preset} ${outcome}: library exit code`,
+          );
+          assert.equal(
+            cli.code,
+            codes[outcome] ?? CLI_DEFAULTS[cliOutcome],
+            `${preset} ${cliOutcome}: lastcall run exit code`,
+          );
+          // Where the table says, both say the same.
+          if (codes[outcome] !== undefined) assert.equal(library.code, cli.code);
+        }),
+      );
+    },
+  );
 }
 
 test('exitCodes entries win over the preset; the table is not changed by it', { timeout: 30_000 }, async () => {
@@ -79,7 +101,10 @@ test('a bad exitPreset is a typed error naming the valid presets; next to an exi
   for (const value of ['upstart', 'Systemd', '', 3, 'toString', '__proto__']) {
     assert.throws(
       () => createLifecycle({ signals: false, exitPreset: value }),
-      (error) => error.code === 'ERR_INVALID_OPTION' && error.option === 'exitPreset' && /"systemd", "launchd", "kubernetes"/.test(error.message),
+      (error) =>
+        error.code === 'ERR_INVALID_OPTION' &&
+        error.option === 'exitPreset' &&
+        /"systemd", "launchd", "kubernetes"/.test(error.message),
       String(value),
     );
   }
@@ -92,9 +117,20 @@ test('a bad exitPreset is a typed error naming the valid presets; next to an exi
 test("docs/api.md's table is the table", () => {
   const api = readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8');
   const section = api.slice(api.indexOf('## Exit codes by service manager'));
-  const rows = [...section.slice(0, section.indexOf('\n\n', section.indexOf('| outcome'))).matchAll(/^\| `([\w-]+)` \/ `([\w-]+)` \| [^|]+ \| (.+) \|$/gm)];
-  assert.deepEqual(rows.map((row) => [row[1], row[2]]), Object.entries(CLI_OUTCOME));
-  const header = /^\| outcome: .*$/m.exec(section)[0].split('|').slice(3, -1).map((cell) => cell.trim().replaceAll('`', ''));
+  const rows = [
+    ...section
+      .slice(0, section.indexOf('\n\n', section.indexOf('| outcome')))
+      .matchAll(/^\| `([\w-]+)` \/ `([\w-]+)` \| [^|]+ \| (.+) \|$/gm),
+  ];
+  assert.deepEqual(
+    rows.map((row) => [row[1], row[2]]),
+    Object.entries(CLI_OUTCOME),
+  );
+  const header = /^\| outcome: .*$/m
+    .exec(section)[0]
+    .split('|')
+    .slice(3, -1)
+    .map((cell) => cell.trim().replaceAll('`', ''));
   assert.deepEqual(header, Object.keys(EXIT_PRESETS));
   for (const [, outcome, , cells] of rows) {
     const documented = cells.split('|').map((cell) => cell.trim());
@@ -103,10 +139,21 @@ test("docs/api.md's table is the table", () => {
   }
 });
 
-test('the watchdog exits with the preset\'s timed-out code when a step blocks the event loop past the deadline', { timeout: 30_000 }, async () => {
-  const spec = { lifecycles: [{ options: { deadlineMs: 600, exitPreset: 'kubernetes' }, steps: [{ name: 'stuck', hooks: { close: 'spin' } }] }] };
-  const service = await startFixture('core/exit-service.js', { args: [JSON.stringify(spec)] });
-  const exit = await service.signalAndWait('SIGTERM');
-  assert.equal(exit.code, EXIT_PRESETS.kubernetes['timed-out']);
-  assert.ok(exit.elapsedMs < 5_000, `ended near the deadline (${Math.round(exit.elapsedMs)} ms; generous guard)`);
-});
+test(
+  "the watchdog exits with the preset's timed-out code when a step blocks the event loop past the deadline",
+  { timeout: 30_000 },
+  async () => {
+    const spec = {
+      lifecycles: [
+        {
+          options: { deadlineMs: 600, exitPreset: 'kubernetes' },
+          steps: [{ name: 'stuck', hooks: { close: 'spin' } }],
+        },
+      ],
+    };
+    const service = await startFixture('core/exit-service.js', { args: [JSON.stringify(spec)] });
+    const exit = await service.signalAndWait('SIGTERM');
+    assert.equal(exit.code, EXIT_PRESETS.kubernetes['timed-out']);
+    assert.ok(exit.elapsedMs < 5_000, `ended near the deadline (${Math.round(exit.elapsedMs)} ms; generous guard)`);
+  },
+);

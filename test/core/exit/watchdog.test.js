@@ -10,18 +10,27 @@ const GUARD = { timeout: 20_000, skip: !existsSync('/proc/self/status') && 'coun
 function runFixture(options, mode) {
   return new Promise((resolve) => {
     const startedAt = Date.now();
-    execFile(process.execPath, [fixture, JSON.stringify(options), ...(mode ? [mode] : [])], { timeout: 15_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (error.code ?? error.signal) : 0, stdout, stderr, ms: Date.now() - startedAt });
-    });
+    execFile(
+      process.execPath,
+      [fixture, JSON.stringify(options), ...(mode ? [mode] : [])],
+      { timeout: 15_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (error.code ?? error.signal) : 0, stdout, stderr, ms: Date.now() - startedAt });
+      },
+    );
   });
 }
 
-test('the watchdog thread starts parked with the lifecycle; the process still exits when its work is done', GUARD, async () => {
-  const { code, stdout } = await runFixture({});
-  assert.equal(code, 0);
-  const { before, after } = JSON.parse(stdout);
-  assert.equal(after, before + 1, 'one thread more: the parked watchdog');
-});
+test(
+  'the watchdog thread starts parked with the lifecycle; the process still exits when its work is done',
+  GUARD,
+  async () => {
+    const { code, stdout } = await runFixture({});
+    assert.equal(code, 0);
+    const { before, after } = JSON.parse(stdout);
+    assert.equal(after, before + 1, 'one thread more: the parked watchdog');
+  },
+);
 
 test('exit: false and watchdog: false start no watchdog thread', GUARD, async () => {
   for (const options of [{ exit: false }, { watchdog: false }, { signals: false, exit: false }]) {
@@ -32,9 +41,13 @@ test('exit: false and watchdog: false start no watchdog thread', GUARD, async ()
   }
 });
 
-test('shutdown right after createLifecycle, then the event loop blocked for good: the parked thread ends it at the deadline', GUARD, async () => {
-  const { code, stderr, ms } = await runFixture({ deadlineMs: 300 }, 'spin');
-  assert.equal(code, 1);
-  assert.match(stderr, /deadline of 300 ms exceeded .*exiting with code 1/);
-  assert.ok(ms < 10_000, `ended after ${ms} ms`);
-});
+test(
+  'shutdown right after createLifecycle, then the event loop blocked for good: the parked thread ends it at the deadline',
+  GUARD,
+  async () => {
+    const { code, stderr, ms } = await runFixture({ deadlineMs: 300 }, 'spin');
+    assert.equal(code, 1);
+    assert.match(stderr, /deadline of 300 ms exceeded .*exiting with code 1/);
+    assert.ok(ms < 10_000, `ended after ${ms} ms`);
+  },
+);
