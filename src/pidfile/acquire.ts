@@ -1,7 +1,15 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { AbortedError, PidFileHeldError, type PidFileKind } from '../errors.js';
-import { validateBoolean, validateDuration, validateInteger, validateOptions, validateSignal, validateString } from '../internal/validate.js';
+import {
+  validateBoolean,
+  validateDuration,
+  validateInteger,
+  validateOptions,
+  validateSignal,
+  validateString,
+} from '../internal/validate.js';
 import { attemptAcquire } from './attempt.js';
 import { PidFileHandle } from './handle.js';
 import { DEFAULT_LEASE_MS } from './lease.js';
@@ -26,7 +34,12 @@ const POLL_MS = 50;
 // A live claimer finishes in microseconds; one that stays busy this long is stopped or wedged.
 const BUSY_LIMIT_MS = 5000;
 
-export async function acquire(path: unknown, options: unknown, kind: PidFileKind, where: string): Promise<PidFileHandle> {
+export async function acquire(
+  path: unknown,
+  options: unknown,
+  kind: PidFileKind,
+  where: string,
+): Promise<PidFileHandle> {
   validateString('path', path);
   validateOptions(options, KNOWN, where);
   const given = options as Record<string, unknown> | undefined;

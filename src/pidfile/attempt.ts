@@ -1,8 +1,9 @@
+import { basename } from 'node:path';
+
 import { PidFileCorruptError, PidFileHeldError, type PidFileKind } from '../errors.js';
 import { classify, type Machine, type StaleReason } from './classify.js';
-import { basename } from 'node:path';
-import { linkExclusive, readInstance, recordText, removeQuietly, writeTemp, type Instance } from './fs-ops.js';
-import { readBootTimeMs, ownIdentity } from './identity.js';
+import { type Instance, linkExclusive, readInstance, recordText, removeQuietly, writeTemp } from './fs-ops.js';
+import { ownIdentity, readBootTimeMs } from './identity.js';
 import { formatIdentityName, newNonce, notAPidFile, parseRecord } from './record.js';
 import { sweepIdentityLinks } from './sweep.js';
 import { removeStale } from './takeover.js';
@@ -25,7 +26,12 @@ const MAX_TAKEOVERS = 16;
  * One try: judge what is at the path. Nothing → link our record into place (EEXIST: judge again).
  * Held → report it; stale → take it over (see takeover.ts) and try again; corrupt → throw. Never blocks.
  */
-export function attemptAcquire(path: string, kind: PidFileKind, createDirectory: boolean, leaseMs: number): AttemptResult {
+export function attemptAcquire(
+  path: string,
+  kind: PidFileKind,
+  createDirectory: boolean,
+  leaseMs: number,
+): AttemptResult {
   const machine: Machine = { self: ownIdentity(), bootTimeMs: readBootTimeMs() };
   // Our identity link doubles as the temp file: linked into place, it stays as the file's second name.
   let temp: string | undefined;

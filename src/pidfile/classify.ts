@@ -1,6 +1,6 @@
-import { isAlive, readSinceMs, readStartTime, type ProcessIdentity } from './identity.js';
-import { checkOtherNamespace, INIT_PID_NAMESPACE, readNamespaceStartMs } from './namespace.js';
+import { isAlive, type ProcessIdentity, readSinceMs, readStartTime } from './identity.js';
 import { leaseExpired } from './lease.js';
+import { checkOtherNamespace, INIT_PID_NAMESPACE, readNamespaceStartMs } from './namespace.js';
 import type { PidRecord } from './record.js';
 
 /** Why a file is held, stale, or unusable. */
@@ -10,7 +10,14 @@ export type Verdict =
   | { status: 'corrupt'; reason: string };
 
 export type HeldReason = 'alive' | 'other-host' | 'other-pid-namespace';
-export type StaleReason = 'dead' | 'pid-reused' | 'rebooted' | 'previous-boot' | 'pid-namespace-gone' | 'pid-namespace-restarted' | 'lease-expired';
+export type StaleReason =
+  | 'dead'
+  | 'pid-reused'
+  | 'rebooted'
+  | 'previous-boot'
+  | 'pid-namespace-gone'
+  | 'pid-namespace-restarted'
+  | 'lease-expired';
 
 export interface FileFacts {
   mtimeMs: number;
@@ -61,7 +68,14 @@ export function classify(record: PidRecord, file: FileFacts, machine: Machine): 
  * every process in our namespace, so its writer's namespace ended before ours began — or when the
  * file declares a lease its holder stopped refreshing (same kernel: one clock). Else held.
  */
-function classifyOtherNamespace(pid: number, record: PidRecord, file: FileFacts, self: ProcessIdentity, ours: string, theirs: string): Verdict {
+function classifyOtherNamespace(
+  pid: number,
+  record: PidRecord,
+  file: FileFacts,
+  self: ProcessIdentity,
+  ours: string,
+  theirs: string,
+): Verdict {
   if (record.boot === undefined || record.boot !== self.boot) return foreign(pid, record, 'other-pid-namespace');
   const evidence = checkOtherNamespace(theirs, pid, record.start, ours);
   if (evidence.status === 'alive') {
@@ -72,7 +86,8 @@ function classifyOtherNamespace(pid: number, record: PidRecord, file: FileFacts,
   if (evidence.status === 'gone') return { status: 'stale', reason: 'pid-namespace-gone' };
   const ourStartMs = readNamespaceStartMs();
   const restarted = theirs !== INIT_PID_NAMESPACE && record.host === self.host && ourStartMs !== undefined;
-  if (restarted && file.mtimeMs < ourStartMs - START_SLACK_MS) return { status: 'stale', reason: 'pid-namespace-restarted' };
+  if (restarted && file.mtimeMs < ourStartMs - START_SLACK_MS)
+    return { status: 'stale', reason: 'pid-namespace-restarted' };
   if (leaseExpired(record.leaseMs, file.mtimeMs)) return { status: 'stale', reason: 'lease-expired' };
   return foreign(pid, record, 'other-pid-namespace');
 }
@@ -83,7 +98,8 @@ function classifyBare(pid: number, file: FileFacts, fromEarlierBoot: boolean): V
   if (!isAlive(pid)) return { status: 'stale', reason: 'dead' };
   const start = readStartTime(pid);
   const sinceMs = readSinceMs(pid, start);
-  if (sinceMs !== undefined && sinceMs > file.mtimeMs + START_SLACK_MS) return { status: 'stale', reason: 'pid-reused' };
+  if (sinceMs !== undefined && sinceMs > file.mtimeMs + START_SLACK_MS)
+    return { status: 'stale', reason: 'pid-reused' };
   return held(pid, start, undefined);
 }
 

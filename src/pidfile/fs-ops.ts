@@ -1,5 +1,21 @@
-import { closeSync, constants, fchmodSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+
 import { PidFileAccessError, PidFileDirectoryError, PidFileNotAFileError } from '../errors.js';
 import { identityLineOf, identityPrefix, newNonce } from './record.js';
 
@@ -45,7 +61,13 @@ export function readInstance(path: string, anyType = false): Instance | undefine
   let fd: number;
   try {
     const stat = lstatSync(path);
-    const type: NodeType = stat.isFile() ? 'file' : stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'directory' : 'other';
+    const type: NodeType = stat.isFile()
+      ? 'file'
+      : stat.isSymbolicLink()
+        ? 'symlink'
+        : stat.isDirectory()
+          ? 'directory'
+          : 'other';
     if (type !== 'file') {
       if (!anyType) throw new PidFileNotAFileError(path, type);
       const text = type === 'symlink' ? readlinkSync(path) : '';
@@ -99,7 +121,9 @@ function findIdentityLink(path: string, dev: number, ino: number): string | unde
 
 /** The record text to parse: the file's content plus the identity its link's name carries. */
 export function recordText(path: string, instance: Instance): string {
-  return instance.identity === undefined ? instance.text : `${instance.text}\n${identityLineOf(basename(path), instance.identity)}`;
+  return instance.identity === undefined
+    ? instance.text
+    : `${instance.text}\n${identityLineOf(basename(path), instance.identity)}`;
 }
 
 /** True when `b` is still exactly the instance `a`: same inode, content and identity (with its nonce). */
@@ -109,7 +133,14 @@ export function sameInstance(a: Instance, b: Instance | undefined): boolean {
 
 /** Same node, same content, same mtime: only the identity link may differ (an operator removed it). */
 export function sameInode(a: Instance, b: Instance | undefined): boolean {
-  return b !== undefined && a.type === b.type && a.dev === b.dev && a.ino === b.ino && a.text === b.text && a.mtimeMs === b.mtimeMs;
+  return (
+    b !== undefined &&
+    a.type === b.type &&
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.text === b.text &&
+    a.mtimeMs === b.mtimeMs
+  );
 }
 
 /**

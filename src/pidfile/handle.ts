@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
+
+import { type HooksProvider, lifecycleHooks, type ResourceHooks } from '../core/types.js';
 import type { PidFileKind } from '../errors.js';
-import { lifecycleHooks, type HooksProvider, type ResourceHooks } from '../core/types.js';
 import type { Takeover } from './attempt.js';
-import { readInstance, remove, sameInode, sameNode, type Instance } from './fs-ops.js';
+import { type Instance, readInstance, remove, sameInode, sameNode } from './fs-ops.js';
 import { refreshLease } from './lease.js';
 
 interface Acquired {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+
 import { readProcStat } from '../internal/proc-stat.js';
 
 /** What identifies a process beyond its PID: a PID alone is reused, a start time and boot id are not. */

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, futimesSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sameNode, type Instance } from './fs-ops.js';
+
+import { type Instance, sameNode } from './fs-ops.js';
 
 /** How often a holder refreshes its file's mtime (the `leaseMs` option's default). */
 export const DEFAULT_LEASE_MS = 5000;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import type { ProcessIdentity } from './identity.js';
 
 /** What a file says: `pidfile` and `lock` are owned files; `claim` marks a takeover in progress. */
@@ -57,7 +58,13 @@ export function identityPrefix(base: string): string {
  * The PID/lock file holds only `<pid>\n`, so `kill $(cat file)` works; its identity is the name of a
  * second hard link to the same inode: `.<base>.lastcall.pid=1,kind=pidfile,start=...,nonce=...`.
  */
-export function formatIdentityName(base: string, identity: ProcessIdentity, kind: RecordKind, nonce: string, leaseMs?: number): string {
+export function formatIdentityName(
+  base: string,
+  identity: ProcessIdentity,
+  kind: RecordKind,
+  nonce: string,
+  leaseMs?: number,
+): string {
   return `${identityPrefix(base)}${[`pid=${identity.pid}`, ...identityFields(identity, kind, nonce, leaseMs)].join(',')}`;
 }
 
@@ -107,7 +114,14 @@ export function parseRecord(text: string): PidRecord {
       if (/^\d+$/.test(value)) record.sinceMs = Number(value);
     } else if (key === 'lease') {
       if (/^[1-9]\d{0,8}$/.test(value)) record.leaseMs = Number(value);
-    } else if (key === 'kind' || key === 'start' || key === 'boot' || key === 'pidns' || key === 'host' || key === 'nonce') {
+    } else if (
+      key === 'kind' ||
+      key === 'start' ||
+      key === 'boot' ||
+      key === 'pidns' ||
+      key === 'host' ||
+      key === 'nonce'
+    ) {
       record[key] = value;
     }
   }

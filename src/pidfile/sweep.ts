@@ -1,7 +1,8 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+
 import { classify, type Machine } from './classify.js';
-import { removeQuietly, type Instance } from './fs-ops.js';
+import { type Instance, removeQuietly } from './fs-ops.js';
 import { identityLineOf, identityPrefix, parseRecord } from './record.js';
 
 /**

@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+
 import { PidFileCorruptError } from '../errors.js';
 import { classify, type Machine } from './classify.js';
-import { linkExclusive, moveAside, readInstance, recordText, remove, removeQuietly, sameInstance, writeTemp, type Instance } from './fs-ops.js';
+import {
+  type Instance,
+  linkExclusive,
+  moveAside,
+  readInstance,
+  recordText,
+  remove,
+  removeQuietly,
+  sameInstance,
+  writeTemp,
+} from './fs-ops.js';
 import { formatRecord, newNonce, notAPidFile, parseRecord } from './record.js';
 
 /** 'removed': we unlinked the stale instance. 'gone': someone else already did. busy: another process (PID) holds its claim. */
@@ -20,7 +31,9 @@ type ClaimVerdict = { status: 'live'; pid: number } | { status: 'stale' } | { st
  * its nonce), so claims for different instances never collide and a recycled inode never matches.
  */
 export function claimPathFor(base: string, name: string, instance: Instance): string {
-  const key = createHash('sha256').update(`${name}\0${instance.dev}:${instance.ino}\0${instance.text}\0${instance.identity ?? ''}`).digest('hex');
+  const key = createHash('sha256')
+    .update(`${name}\0${instance.dev}:${instance.ino}\0${instance.text}\0${instance.identity ?? ''}`)
+    .digest('hex');
   return join(dirname(base), `.${basename(base)}.takeover-${key.slice(0, 20)}`);
 }
 
@@ -51,7 +64,11 @@ export function removeStale(base: string, name: string, stale: Instance, machine
     if (verdict.status === 'live') return { busy: verdict.pid };
     // Not a valid live claim: cleared one level up by this same procedure, so never from under a live claimer.
     if (depth >= MAX_DEPTH) {
-      throw new PidFileCorruptError(claim, `${MAX_DEPTH} nested takeover claims are in the way (planted?)`, other.text.slice(0, 40));
+      throw new PidFileCorruptError(
+        claim,
+        `${MAX_DEPTH} nested takeover claims are in the way (planted?)`,
+        other.text.slice(0, 40),
+      );
     }
     removeStale(base, claim, other, machine, depth + 1);
     return { busy: undefined };
@@ -76,12 +93,14 @@ export function removeStale(base: string, name: string, stale: Instance, machine
  * same process. Anything else at a claim name (a symlink, a directory, foreign content) is a squatter.
  */
 function judgeClaim(path: string, instance: Instance, machine: Machine): ClaimVerdict {
-  if (instance.type !== 'file' || notAPidFile(instance.text, instance.size) !== undefined) return { status: 'squatter' };
+  if (instance.type !== 'file' || notAPidFile(instance.text, instance.size) !== undefined)
+    return { status: 'squatter' };
   const record = parseRecord(recordText(path, instance));
   if (!record.tagged || record.kind !== 'claim' || record.start === undefined) return { status: 'squatter' };
   const verdict = classify(record, instance, machine);
   if (verdict.status === 'corrupt') return { status: 'squatter' };
   if (verdict.status === 'stale') return { status: 'stale' };
-  if (verdict.reason === 'alive' || Date.now() - instance.mtimeMs < UNCHECKABLE_CLAIM_MS) return { status: 'live', pid: verdict.pid };
+  if (verdict.reason === 'alive' || Date.now() - instance.mtimeMs < UNCHECKABLE_CLAIM_MS)
+    return { status: 'live', pid: verdict.pid };
   return { status: 'stale' };
 }

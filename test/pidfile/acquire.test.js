@@ -1,12 +1,23 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import { acquireLock, acquirePidFile } from 'lastcall/pidfile';
+
 import { startReady, tempDir } from '../helpers/pidfile.js';
 
-test('the file holds only the PID; its identity is a hard link\'s name; mode 0644 whatever the umask', async (t) => {
+test("the file holds only the PID; its identity is a hard link's name; mode 0644 whatever the umask", async (t) => {
   const file = path.join(tempDir(t), 'app.pid');
   const previous = process.umask(0o077);
   let handle;
@@ -18,8 +29,17 @@ test('the file holds only the PID; its identity is a hard link\'s name; mode 064
   assert.equal(readFileSync(file, 'utf8'), `${process.pid}\n`, 'so `kill $(cat file)` works');
   const [identity, ...others] = readdirSync(path.dirname(file)).filter((name) => name !== 'app.pid');
   assert.deepEqual(others, []);
-  assert.match(identity, new RegExp(`^\\.app\\.pid\\.lastcall\\.pid=${process.pid},kind=pidfile,start=\\d+,boot=[0-9a-f-]+,pidns=\\d+,host=[^,]+,since=\\d+,lease=5000,nonce=[0-9a-f]{16}$`));
-  assert.equal(statSync(path.join(path.dirname(file), identity)).ino, statSync(file).ino, 'a second name of the same inode');
+  assert.match(
+    identity,
+    new RegExp(
+      `^\\.app\\.pid\\.lastcall\\.pid=${process.pid},kind=pidfile,start=\\d+,boot=[0-9a-f-]+,pidns=\\d+,host=[^,]+,since=\\d+,lease=5000,nonce=[0-9a-f]{16}$`,
+    ),
+  );
+  assert.equal(
+    statSync(path.join(path.dirname(file), identity)).ino,
+    statSync(file).ino,
+    'a second name of the same inode',
+  );
   assert.equal(statSync(file).nlink, 2);
   assert.equal(statSync(file).mode & 0o777, 0o644);
   const kill = spawnSync('sh', ['-c', `kill -0 $(cat ${file})`], { encoding: 'utf8' });
@@ -99,7 +119,10 @@ test('a symlink at the path is refused and its target left untouched', async (t)
   symlinkSync(target, file);
   await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_NOT_A_FILE', found: 'symlink', path: file });
   symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling.pid'));
-  await assert.rejects(acquirePidFile(path.join(dir, 'dangling.pid')), { code: 'ERR_PIDFILE_NOT_A_FILE', found: 'symlink' });
+  await assert.rejects(acquirePidFile(path.join(dir, 'dangling.pid')), {
+    code: 'ERR_PIDFILE_NOT_A_FILE',
+    found: 'symlink',
+  });
   assert.equal(readFileSync(target, 'utf8'), 'precious\n');
   assert.equal(existsSync(path.join(dir, 'nowhere')), false, 'a dangling link is not followed to create its target');
   assert.ok(lstatSync(file).isSymbolicLink());
@@ -108,7 +131,10 @@ test('a symlink at the path is refused and its target left untouched', async (t)
 test('a directory at the path, a missing directory and createDirectory', async (t) => {
   const dir = tempDir(t);
   mkdirSync(path.join(dir, 'taken.pid'));
-  await assert.rejects(acquirePidFile(path.join(dir, 'taken.pid')), { code: 'ERR_PIDFILE_NOT_A_FILE', found: 'directory' });
+  await assert.rejects(acquirePidFile(path.join(dir, 'taken.pid')), {
+    code: 'ERR_PIDFILE_NOT_A_FILE',
+    found: 'directory',
+  });
   const nested = path.join(dir, 'run', 'app', 'app.pid');
   await assert.rejects(acquirePidFile(nested), (error) => {
     assert.equal(error.code, 'ERR_PIDFILE_DIRECTORY');
@@ -123,7 +149,12 @@ test('a directory at the path, a missing directory and createDirectory', async (
 
 test('an empty or corrupt file without a PID is a typed error, never deleted', async (t) => {
   const dir = tempDir(t);
-  for (const [name, content] of [['empty.pid', ''], ['junk.pid', 'hello world\n'], ['zero.pid', '0\n'], ['neg.pid', '-1\n']]) {
+  for (const [name, content] of [
+    ['empty.pid', ''],
+    ['junk.pid', 'hello world\n'],
+    ['zero.pid', '0\n'],
+    ['neg.pid', '-1\n'],
+  ]) {
     const file = path.join(dir, name);
     writeFileSync(file, content);
     await assert.rejects(acquirePidFile(file), (error) => {

@@ -1,11 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import { acquirePidFile } from 'lastcall/pidfile';
+
 import { startReady, tempDir } from '../helpers/pidfile.js';
 
-test('release after a takeover leaves the new owner\'s file alone', async (t) => {
+test("release after a takeover leaves the new owner's file alone", async (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'app.pid');
   const mine = await acquirePidFile(file);

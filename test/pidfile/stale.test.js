@@ -1,11 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { test } from 'node:test';
+
 import { acquireLock, acquirePidFile } from 'lastcall/pidfile';
+
 import { identityOf, startProcess, startReady, tempDir } from '../helpers/pidfile.js';
 
 const pidns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))[1];
@@ -15,7 +17,10 @@ const host = hostname();
 function record(pid, fields) {
   const own = identityOf(pid);
   const all = { kind: 'pidfile', start: own.start, boot: own.boot, pidns, host, nonce: 'feedfacefeedface', ...fields };
-  const line = Object.entries(all).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ');
+  const line = Object.entries(all)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return `${pid}\nlastcall ${line}\n`;
 }
 
@@ -45,7 +50,7 @@ for (const kind of ['pidfile', 'lock']) {
     assert.ok(performance.now() - startedAt < 5000);
     assert.equal(readFileSync(file, 'utf8').split('\n')[0], String(process.pid));
     await handle.release();
-    assert.deepEqual(readdirSync(path.dirname(file)), [], 'the dead holder\'s identity link went with its file');
+    assert.deepEqual(readdirSync(path.dirname(file)), [], "the dead holder's identity link went with its file");
   });
 }
 
@@ -58,7 +63,11 @@ test('a PID reused by an unrelated live process (start time differs) is stale', 
   await assertTakesOver(file);
 
   writeFileSync(file, record(unrelated.pid, {}));
-  await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_HELD', pid: unrelated.pid }, 'the control: same start is held');
+  await assert.rejects(
+    acquirePidFile(file),
+    { code: 'ERR_PIDFILE_HELD', pid: unrelated.pid },
+    'the control: same start is held',
+  );
 });
 
 test('dead PIDs, earlier boots and foreign-format files', async (t) => {
@@ -115,8 +124,16 @@ test('a file from another host cannot be checked, so it is held', async (t) => {
 
 test('EPERM from kill(pid, 0) counts as alive (root-owned PID 1 checked by an unprivileged user)', async (t) => {
   const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
-  const probe = spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, '-e',
-    "try { process.kill(1, 0); console.log('OK') } catch (e) { console.log(e.code) }"], { encoding: 'utf8' });
+  const probe = spawnSync(
+    asNobody[0],
+    [
+      ...asNobody.slice(1),
+      process.execPath,
+      '-e',
+      "try { process.kill(1, 0); console.log('OK') } catch (e) { console.log(e.code) }",
+    ],
+    { encoding: 'utf8' },
+  );
   if (probe.status !== 0 || probe.stdout.trim() !== 'EPERM') {
     t.skip(`cannot run as an unprivileged user here (setpriv: ${probe.stdout.trim() || probe.stderr.trim()})`);
     return;

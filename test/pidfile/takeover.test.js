@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { identityOf, startAllReady, startProcess, tempDir } from '../helpers/pidfile.js';
 
 /** The claim file for an instance without identity link, as takeover.ts names it (pinned: it is the on-disk protocol). */
@@ -45,7 +46,10 @@ test('while a live process holds the claim on a stale file, nobody else removes 
   // and a racer may win the empty path in between, which is correct but not what this test checks.
   const own = identityOf(process.pid);
   const temp = path.join(dir, '.mine.tmp');
-  writeFileSync(temp, `${process.pid}\nlastcall kind=pidfile start=${own.start} boot=${own.boot} nonce=bbbbbbbbbbbbbbbb\n`);
+  writeFileSync(
+    temp,
+    `${process.pid}\nlastcall kind=pidfile start=${own.start} boot=${own.boot} nonce=bbbbbbbbbbbbbbbb\n`,
+  );
   renameSync(temp, file);
   unlinkSync(claim);
   const results = await Promise.all(racers.map((racer) => racer.waitForLine(/^(WON|HELD|ERR)\b/)));
@@ -53,18 +57,22 @@ test('while a live process holds the claim on a stale file, nobody else removes 
   unlinkSync(file);
 });
 
-test('a claim left by a claimer that died mid-takeover is itself taken over; one winner', { timeout: 30_000 }, async (t) => {
-  const dir = tempDir(t);
-  const file = path.join(dir, 'app.pid');
-  writeFileSync(file, `${await deadPid()}\nlastcall kind=pidfile start=1 nonce=cccccccccccccccc\n`);
-  writeFileSync(claimPath(file), recordOf(await deadPid(), 99));
-  const racers = await race(t, file);
-  const results = await Promise.all(racers.map((racer) => racer.waitForLine(/^(WON|HELD|ERR)\b/)));
-  const winners = results.filter((line) => line.startsWith('WON'));
-  assert.equal(winners.length, 1, results.join(' | '));
-  const winnerPid = winners[0].split(' ')[1];
-  assert.equal(results.filter((line) => line === `HELD ${winnerPid}`).length, racers.length - 1);
-  const left = readdirSync(dir).filter((name) => !name.startsWith(`.app.pid.lastcall.pid=${winnerPid},`));
-  assert.deepEqual(left, ['app.pid'], 'the dead claim and every temp file are gone');
-  assert.ok(existsSync(file));
-});
+test(
+  'a claim left by a claimer that died mid-takeover is itself taken over; one winner',
+  { timeout: 30_000 },
+  async (t) => {
+    const dir = tempDir(t);
+    const file = path.join(dir, 'app.pid');
+    writeFileSync(file, `${await deadPid()}\nlastcall kind=pidfile start=1 nonce=cccccccccccccccc\n`);
+    writeFileSync(claimPath(file), recordOf(await deadPid(), 99));
+    const racers = await race(t, file);
+    const results = await Promise.all(racers.map((racer) => racer.waitForLine(/^(WON|HELD|ERR)\b/)));
+    const winners = results.filter((line) => line.startsWith('WON'));
+    assert.equal(winners.length, 1, results.join(' | '));
+    const winnerPid = winners[0].split(' ')[1];
+    assert.equal(results.filter((line) => line === `HELD ${winnerPid}`).length, racers.length - 1);
+    const left = readdirSync(dir).filter((name) => !name.startsWith(`.app.pid.lastcall.pid=${winnerPid},`));
+    assert.deepEqual(left, ['app.pid'], 'the dead claim and every temp file are gone');
+    assert.ok(existsSync(file));
+  },
+);
