@@ -1,12 +1,6 @@
 import { EventEmitter } from 'node:events';
 
-import {
-  DuplicateStepError,
-  InvalidOptionError,
-  LastcallError,
-  LifecycleStateError,
-  ShutdownStartedError,
-} from '../errors.js';
+import { DuplicateStepError, InvalidOptionError, LifecycleStateError, ShutdownStartedError } from '../errors.js';
 import { messageOf } from '../internal/describe.js';
 import { isError, toError } from '../internal/thrown.js';
 import { normalizeOptionsObject, validateSignal } from '../internal/validate.js';
@@ -17,13 +11,14 @@ import { validateListener } from './events.js';
 import { prestartWatchdog } from './exit/watchdog.js';
 import { IN_FLIGHT_STEP, WorkTracker } from './in-flight.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
-import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
+import type { NormalizedOptions } from './options.js';
+import { readLifecycleOptions } from './read-options.js';
 import { ReadinessMark } from './readiness.js';
 import { describeStep } from './report.js';
 import { boundCloserWarning } from './resource.js';
 import { Shutdown } from './shutdown.js';
 import { runStart, type StartRun } from './start.js';
-import { createStep, type Step } from './step.js';
+import { annotateReport, createStep, type Step } from './step.js';
 import type {
   AddOptions,
   Lifecycle,
@@ -38,28 +33,7 @@ import type {
 
 /** Creates a lifecycle: the one place a service's shutdown is declared and run. */
 export function createLifecycle(options?: LifecycleOptions): Lifecycle {
-  let normalized: NormalizedOptions;
-  try {
-    const read = normalizeOptionsObject(options, 'any', 'createLifecycle()');
-    // `?? default` would read null as "not given": say so instead of silently using the default.
-    for (const [key, value] of Object.entries(read ?? {})) {
-      if (value === null) throw new InvalidOptionError(key, 'a value (leave the option out for its default)', null);
-    }
-    normalized = normalizeLifecycleOptions(read);
-  } catch (error) {
-    if (error instanceof LastcallError) throw error;
-    // A logger or exitCodes object whose getters throw, or a Proxy: typed, like any bad option.
-    throw new InvalidOptionError('createLifecycle()', 'options whose values can be read', options, error);
-  }
-  // One meaning of 0 for every duration is "no bound of its own"; a deadline must bound something.
-  if (normalized.deadlineMs === 0) {
-    throw new InvalidOptionError(
-      process.env.LASTCALL_DEADLINE_MS ? 'LASTCALL_DEADLINE_MS' : 'deadlineMs',
-      'a positive number of ms',
-      0,
-    );
-  }
-  return new LifecycleImpl(normalized);
+  return new LifecycleImpl(readLifecycleOptions(options));
 }
 
 class LifecycleImpl implements Lifecycle {
@@ -279,12 +253,7 @@ class LifecycleImpl implements Lifecycle {
   }
 
   #record(report: StepReport): void {
-    const step = this.#steps.get(report.name);
-    if (step && report.name !== IN_FLIGHT_STEP) {
-      report.kind = step.kind;
-      if (report.phase === 'close')
-        report.waitedFor = [...new Set([...step.waitsFor, ...step.dependents])].map((other) => other.name);
-    }
+    if (report.name !== IN_FLIGHT_STEP) annotateReport(report, this.#steps.get(report.name));
     this.#reports.push(report);
     const line = describeStep(report);
     if (line) {

@@ -1,18 +1,16 @@
 import { performance } from 'node:perf_hooks';
 
 import { DeadlineExceededError, PhaseTimeoutError, ProcessExitedError } from '../errors.js';
-import { messageOf } from '../internal/describe.js';
 import { normalizeTimeout } from '../internal/validate.js';
 import { waitForEach, waitForSettled } from '../internal/wait.js';
 import { channels, publish } from './channels.js';
 import { planCloseOrder } from './close-order.js';
-import { exitRequests, worseExitCode } from './exit/exit-guard.js';
-import { startWatchdog, type Watchdog } from './exit/watchdog.js';
-import { accountLosses } from './losses.js';
+import type { Watchdog } from './exit/watchdog.js';
+import { buildReport, startShutdownWatchdog } from './final-report.js';
 import { SharedBounds } from './phase-bound.js';
 import { waitForPreStop } from './pre-stop.js';
 import { describeOpen, startProgress } from './progress.js';
-import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } from './report.js';
+import { decideExitCode } from './report.js';
 import { runHook } from './run-hook.js';
 import type { ShutdownContext } from './shutdown-context.js';
 import type { Step } from './step.js';
@@ -49,7 +47,7 @@ export class Shutdown {
     const telemetry = [...ctx.steps.values()].some((step) => step.kind === 'telemetry');
     this.#closeEnd = this.#budgetEnd - (telemetry ? ctx.options.telemetryReserveMs : 0);
     this.#bounds = new SharedBounds(ctx.force);
-    if (ctx.options.watchdog) this.#startWatchdog();
+    if (ctx.options.watchdog) this.#watchdog = startShutdownWatchdog(ctx);
   }
 
   /** The final report of a process exiting mid-shutdown: steps still running are cut short. */
@@ -290,61 +288,13 @@ export class Shutdown {
     includeStart: boolean,
     extra: { failure?: Error; cut?: StepReport[] } = {},
   ): ShutdownReport {
-    const { options, force, logger } = this.#ctx;
-    const steps = sortSteps([
-      ...this.#ctx.reports.filter((step) => includeStart || step.phase !== 'start'),
-      ...(extra.cut ?? []),
-    ]);
-    for (const line of accountLosses(steps, this.#ctx.steps, this.#origin)) logger.log('warn', {}, line);
-    const crash = this.#ctx.crash() ?? extra.failure;
-    const partial: Omit<ShutdownReport, 'exitCode'> = {
+    return buildReport(this.#ctx, {
       reason,
-      outcome: decideOutcome(steps, force.aborted, crash !== undefined),
-      startedAt: this.#startedAt.toISOString(),
-      durationMs: performance.now() - this.#origin,
-      deadlineMs: options.deadlineMs,
-      deadlineSource: options.deadlineSource,
-      ...(this.#preStop ? { preStop: this.#preStop } : {}),
-      steps,
-    };
-    if (crash) partial.error = crash;
-    const requests = exitRequests();
-    if (requests.length > 0) {
-      partial.exitRequests = requests.map((request) => ({ ...request }));
-      for (const { code, at } of requests)
-        logger.log(
-          'info',
-          { code, at },
-          `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report`,
-        );
-    }
-    // The worse of lastcall's code and the codes asked for: a failure is never turned into 0.
-    const report = { ...partial, exitCode: worseExitCode(decideExitCode(options.exitCodes, partial, logger)) };
-    // Serialized: a logger such as pino would print the report's Error objects as `{}`.
-    logger.log(
-      report.outcome === 'clean' ? 'info' : 'warn',
-      logger.structured ? { report: serializeReport(report) } : {},
-      summarize(report),
-    );
-    return report;
-  }
-
-  #startWatchdog(): void {
-    const { options, logger } = this.#ctx;
-    // The code the watchdog exits with is decided now: once it fires, this thread may be stuck.
-    const { deadlineMs } = options;
-    const whenFired: Omit<ShutdownReport, 'exitCode'> = {
-      reason: 'deadline',
-      outcome: 'timed-out',
-      startedAt: '',
-      durationMs: deadlineMs,
-      deadlineMs,
-      steps: [],
-    };
-    try {
-      this.#watchdog = startWatchdog(deadlineMs, decideExitCode(options.exitCodes, whenFired, logger));
-    } catch (error) {
-      logger.log('warn', { err: error }, `watchdog thread could not start: ${messageOf(error)}`);
-    }
+      includeStart,
+      origin: this.#origin,
+      startedAt: this.#startedAt,
+      preStop: this.#preStop,
+      ...extra,
+    });
   }
 }

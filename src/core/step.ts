@@ -75,3 +75,11 @@ export function createStep(
     finishing: false,
   };
 }
+
+/** A step's report says what kind of step it is and, for a close, which steps it waited for. */
+export function annotateReport(report: StepReport, step: Step | undefined): void {
+  if (!step) return;
+  report.kind = step.kind;
+  if (report.phase === 'close')
+    report.waitedFor = [...new Set([...step.waitsFor, ...step.dependents])].map((other) => other.name);
+}

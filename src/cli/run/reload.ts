@@ -5,7 +5,7 @@ import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { notifySystemd } from './notify.js';
 import type { RunOptions } from './options.js';
 import { say } from './output.js';
-import type { RunAttempt, RunReload } from './report.js';
+import type { RunAttempt, RunReload, RunReport } from './report.js';
 
 export interface ReloadContext {
   options: RunOptions;
@@ -112,4 +112,11 @@ async function closeRecorded(
     run.uptimeMs ??= ctx.now() - run.startMs;
   }
   return r;
+}
+
+/** The report's entry for a reload that begins now. */
+export function openReload(report: RunReport, signal: NodeJS.Signals, atMs: number): RunReload {
+  const entry: RunReload = { reload: (report.reloads?.length ?? 0) + 1, signal, atMs, result: 'in-progress' };
+  (report.reloads ??= []).push(entry);
+  return entry;
 }

@@ -19,8 +19,8 @@ import { childStdio, copyChildOutput } from './child-stdio.js';
 import { notifySystemd } from './notify.js';
 import type { RunOptions } from './options.js';
 import { say } from './output.js';
-import { reloadChild } from './reload.js';
-import type { RunAttempt, RunReload, RunReport, RunResult } from './report.js';
+import { openReload, reloadChild } from './reload.js';
+import type { RunAttempt, RunReport, RunResult } from './report.js';
 
 export type { RunResult } from './report.js';
 import { killReserveMs, runStop } from './stop.js';
@@ -219,13 +219,7 @@ export class RunSession {
   reload(signal: NodeJS.Signals): void {
     if (this.#finished || this.#stopping) return;
     if (this.#reloading) return say(`reload already in progress; ${signal} ignored`);
-    const entry: RunReload = {
-      reload: (this.report.reloads?.length ?? 0) + 1,
-      signal,
-      atMs: this.#now(),
-      result: 'in-progress',
-    };
-    (this.report.reloads ??= []).push(entry);
+    const entry = openReload(this.report, signal, this.#now());
     const termMs = Math.max(0, this.#o.deadlineMs - killReserveMs(this.#o.deadlineMs));
     const ctx = {
       options: this.#o,
