@@ -71,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
       // Loaded only when asked for: every module read before the spawn delays the child's start.
       const { acquirePidFile } = await import('../../pidfile/index.js');
       pidfile = await acquirePidFile(o.pidfile, { waitMs: o.pidfileWaitMs });
+      const took = pidfile.takeover;
+      if (took) say(`took over ${o.pidfile}: its holder (PID ${took.pid}) was stale (${took.reason})`);
     } catch (error) {
       // The library's hint names its option; a CLI user has the flag.
       say(messageOf(error).replace('pass waitMs to wait for it', 'pass --pidfile-wait <duration> to wait for it'));

@@ -1,7 +1,8 @@
 // --pidfile: held for the runner's whole life, refused with a distinct code naming the holder,
 // removed on exit; 20 concurrent starts: exactly one runs.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 
@@ -40,6 +41,16 @@ test('--pidfile-wait: a second runner waits for the holder to stop, then runs', 
   const refused = await runToEnd(['--pidfile-wait', 'soon', '--', 'true']);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /--pidfile-wait/);
+});
+
+test('a stale PID file is taken over, and the runner says whose it was and why', async (t) => {
+  const file = path.join(tempDir(t), 'svc.pid');
+  const dead = spawnSync('true').pid; // exited and reaped: nothing runs under that PID now
+  writeFileSync(file, `${dead}\n`);
+  const r = await runToEnd(['--pidfile', file, '--', 'true']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`took over .*svc\\.pid: its holder \\(PID ${dead}\\) was stale \\(dead\\)`));
+  assert.equal(existsSync(file), false);
 });
 
 test('a PID file that cannot be created: one line, exit 73', async (t) => {
