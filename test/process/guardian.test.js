@@ -24,8 +24,8 @@ test('when the parent is SIGKILLed, the guardian kills every descendant (setsid 
     assert.match(cmdline, new RegExp(`^lastcall-guardian .*guarding-trees-of-pid-${parent.pid} `));
     assert.ok(cmdline.length < 160, cmdline);
     process.kill(parent.pid, 'SIGKILL');
-    assert.ok(await waitUntil(() => !descendants.some(isAlive), 5000), `alive: ${descendants.filter(isAlive)}`);
-    assert.ok(await waitUntil(() => !isAlive(guardian), 5000), 'the guardian exits after its work');
+    assert.ok(await waitUntil(() => !descendants.some(isAlive), 10_000), `alive: ${descendants.filter(isAlive)}`);
+    assert.ok(await waitUntil(() => !isAlive(guardian), 10_000), 'the guardian exits after its work');
   } finally {
     killAll([parent.pid, guardian, ...descendants]);
   }
@@ -36,7 +36,7 @@ test('a parent that exits without closing its children does not leave them behin
   try {
     const [code] = await new Promise((resolve) => parent.once('exit', (...a) => resolve(a)));
     assert.equal(code, 0);
-    assert.ok(await waitUntil(() => !descendants.some(isAlive), 5000), `alive: ${descendants.filter(isAlive)}`);
+    assert.ok(await waitUntil(() => !descendants.some(isAlive), 10_000), `alive: ${descendants.filter(isAlive)}`);
   } finally {
     killAll([guardian, ...descendants]);
   }
@@ -53,7 +53,7 @@ test('the guardian does not keep the parent alive once its children are closed',
   ]);
   killAll([child.pid]);
   assert.equal(exited, 0);
-  assert.ok(await waitUntil(() => !isAlive(Number(guardian)), 5000), 'the guardian saw EOF and exited');
+  assert.ok(await waitUntil(() => !isAlive(Number(guardian)), 10_000), 'the guardian saw EOF and exited');
 });
 
 /** Live processes whose environment holds BURST_TAG=<tag>. */
