@@ -144,6 +144,16 @@ export class ConnectionTracker {
     res.on('close', this.onResponseClose);
   }
 
+  /**
+   * A request answered before its body arrived keeps its socket busy (Node's parser is mid-message,
+   * so `closeIdleConnections` skips it) until the body ends: drain looks again then, or it would
+   * wait for that socket until its deadline.
+   */
+  settleAfterBody(req: IncomingLike | undefined): void {
+    if (req === undefined || req.complete !== false || req.destroyed === true) return;
+    req.once('end', () => this.onSettle?.(this.responses.size === 0));
+  }
+
   /** Keeps idle sockets open reuseGraceMs from now: a client may be (re)using one right now. */
   extendGrace(): void {
     if (this.draining) this.graceUntil = performance.now() + this.reuseGraceMs;
@@ -165,6 +175,7 @@ export class ConnectionTracker {
       const res = currentResponse(socket);
       if (res === undefined) {
         recent ||= now - (socket[kLastActiveAt] ?? -Infinity) < reuseGraceMs;
+        this.settleAfterBody(incomingOf(socket));
         continue;
       }
       if (res.headersSent) this.keepAliveAtDrain.add(res);
@@ -177,11 +188,23 @@ export class ConnectionTracker {
   }
 }
 
+/** The request Node's parser is reading on an HTTP/1 socket: set from its headers to its body's end. */
+interface IncomingLike {
+  readonly complete?: boolean;
+  readonly destroyed?: boolean;
+  once(event: 'end', listener: () => void): unknown;
+}
+
+function incomingOf(socket: TrackedSocket): IncomingLike | undefined {
+  return (socket as { parser?: { incoming?: IncomingLike | null } | null }).parser?.incoming ?? undefined;
+}
+
 function responseCloseListener(tracker: ConnectionTracker): (this: TrackedResponse) => void {
   return function onResponseClose(this: TrackedResponse): void {
     tracker.responses.delete(this);
     tracker.countClosed(this);
     if (tracker.keepAliveAtDrain.has(this)) tracker.extendGrace();
+    tracker.settleAfterBody(this.req as IncomingLike | undefined);
     tracker.onSettle?.(tracker.responses.size === 0);
   };
 }
