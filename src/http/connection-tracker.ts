@@ -12,6 +12,7 @@ import {
   type ResponseSocket,
   type TrackedResponse,
 } from './connection-close.js';
+import { afterBodyEnds, type IncomingLike, incomingOf } from './request-body.js';
 import type { ServerKind } from './server-kind.js';
 
 export type { TrackedResponse } from './connection-close.js';
@@ -144,14 +145,9 @@ export class ConnectionTracker {
     res.on('close', this.onResponseClose);
   }
 
-  /**
-   * A request answered before its body arrived keeps its socket busy (Node's parser is mid-message,
-   * so `closeIdleConnections` skips it) until the body ends: drain looks again then, or it would
-   * wait for that socket until its deadline.
-   */
+  /** Drain looks again when the body of an answered request has arrived (see afterBodyEnds). */
   settleAfterBody(req: IncomingLike | undefined): void {
-    if (req === undefined || req.complete !== false || req.destroyed === true) return;
-    req.once('end', () => this.onSettle?.(this.responses.size === 0));
+    afterBodyEnds(req, () => this.onSettle?.(this.responses.size === 0));
   }
 
   /** Keeps idle sockets open reuseGraceMs from now: a client may be (re)using one right now. */
@@ -186,17 +182,6 @@ export class ConnectionTracker {
     if (recent) this.extendGrace();
     this.listenFirst();
   }
-}
-
-/** The request Node's parser is reading on an HTTP/1 socket: set from its headers to its body's end. */
-interface IncomingLike {
-  readonly complete?: boolean;
-  readonly destroyed?: boolean;
-  once(event: 'end', listener: () => void): unknown;
-}
-
-function incomingOf(socket: TrackedSocket): IncomingLike | undefined {
-  return (socket as { parser?: { incoming?: IncomingLike | null } | null }).parser?.incoming ?? undefined;
 }
 
 function responseCloseListener(tracker: ConnectionTracker): (this: TrackedResponse) => void {

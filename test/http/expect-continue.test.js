@@ -85,3 +85,30 @@ for (const when of ['answered before drain', 'answer finished during drain']) {
     witness.destroy();
   });
 }
+
+// The same refusal during drain: its response carries `Connection: close`, and Node closes the socket
+// at once while the body is still coming: the client's next bytes get RST, and a client that sends its
+// whole body before reading (python's http.client) never sees the 413. The socket must stay open
+// until the body is in.
+test('an upload refused during drain before its body arrived: the client sends it all, reads the 413, no reset', async () => {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'POST') return res.end('ok');
+    res.statusCode = 413;
+    res.end('too big'); // the body is left to Node, which reads and drops it
+  });
+  server.keepAliveTimeout = 30_000;
+  const handle = httpServer(server, { reuseGraceMs: 2000 });
+  const port = await listen(server);
+  const client = await keptAliveClient(port);
+  const drain = handle.drain(AbortSignal.timeout(5000));
+  await waitForClosedListener(server);
+  const size = 8 * 1024 * 1024; // more than loopback's socket buffers hold
+  const sent = new Promise((resolve) => client.socket.write(upload('100-continue', size) + 'a'.repeat(size), (error) => resolve(error?.code ?? 'sent')),
+  );
+  assert.equal(await sent, 'sent', 'the whole body was sent without a reset');
+  assert.deepEqual([(await client.response())?.status, (await client.response())?.status], [100, 413]);
+  await drain;
+  await client.waitForEnd();
+  assert.equal(client.state.reset, false);
+  client.destroy();
+});
