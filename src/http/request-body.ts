@@ -24,8 +24,10 @@ export function afterBodyEnds(req: IncomingLike | undefined, then: () => void): 
   if (req === undefined || req.complete !== false || req.destroyed === true) return;
   const socket = req.socket as Socket | undefined;
   const closing = socket !== undefined && socket.writableEnded && !socket.destroyed;
-  const lingering = closing && socket.listeners('finish').includes(socket.destroy);
-  if (lingering) socket.removeListener('finish', socket.destroy);
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the very listener destroySoon() added
+  const destroy = socket?.destroy;
+  const lingering = closing && destroy !== undefined && socket.listeners('finish').includes(destroy);
+  if (lingering) socket.removeListener('finish', destroy);
   req.once('end', () => {
     if (lingering) socket.destroy(); // the FIN went out already; nothing is left unread now
     then();

@@ -103,7 +103,8 @@ test('an upload refused during drain before its body arrived: the client sends i
   const drain = handle.drain(AbortSignal.timeout(5000));
   await waitForClosedListener(server);
   const size = 8 * 1024 * 1024; // more than loopback's socket buffers hold
-  const sent = new Promise((resolve) => client.socket.write(upload('100-continue', size) + 'a'.repeat(size), (error) => resolve(error?.code ?? 'sent')),
+  const sent = new Promise((resolve) =>
+    client.socket.write(upload('100-continue', size) + 'a'.repeat(size), (error) => resolve(error?.code ?? 'sent')),
   );
   assert.equal(await sent, 'sent', 'the whole body was sent without a reset');
   assert.deepEqual([(await client.response())?.status, (await client.response())?.status], [100, 413]);
