@@ -19,6 +19,14 @@ const reports = (stdout) =>
     .filter((line) => line.startsWith('REPORT '))
     .map((line) => JSON.parse(line.slice('REPORT '.length).replace(/^\d+ /, '')));
 const status = (report, key) => report.steps.find((s) => `${s.name}:${s.phase}` === key)?.status;
+/** One lifecycle (step timeout 300 ms) whose `quitter` calls process.exit(0) from its close hook; SIGTERM. */
+async function quitterShutdown(before, after = []) {
+  const quitter = { name: 'quitter', hooks: { close: 'exit:0' } };
+  const fixture = await run({
+    lifecycles: [{ options: { stepTimeoutMs: 300 }, steps: [...before, quitter, ...after] }],
+  });
+  return { fixture, exit: await fixture.signalAndWait('SIGTERM') };
+}
 
 test('stderr closed (EPIPE): no loop, close hooks run, the process exits with the report code', GUARD, async () => {
   const fixture = await run({
@@ -152,18 +160,7 @@ test(
   'process.exit(0) from a close hook waits for the report: after another step failed, exit 1 and the call in the summary',
   GUARD,
   async () => {
-    const fixture = await run({
-      lifecycles: [
-        {
-          options: { stepTimeoutMs: 300 },
-          steps: [
-            { name: 'broken', hooks: { close: 'throw' } },
-            { name: 'quitter', hooks: { close: 'exit:0' } },
-          ],
-        },
-      ],
-    });
-    const exit = await fixture.signalAndWait('SIGTERM');
+    const { fixture, exit } = await quitterShutdown([{ name: 'broken', hooks: { close: 'throw' } }]);
     assert.equal(exit.code, 1);
     assert.match(
       fixture.stderr,
@@ -177,20 +174,11 @@ test(
   'process.exit from a close hook is deferred: the later tier still closes, and the summary counts and names every step',
   GUARD,
   async () => {
-    const fixture = await run({
-      lifecycles: [
-        {
-          options: { stepTimeoutMs: 300 },
-          steps: [
-            { name: 'http', hooks: { close: 'ok' }, options: { kind: 'server' } },
-            { name: 'quitter', hooks: { close: 'exit:0' } },
-            // A client closes after the `other` tier: the deferred exit waits for it.
-            { name: 'db', hooks: { close: 'ok' }, options: { kind: 'client' } },
-          ],
-        },
-      ],
-    });
-    const exit = await fixture.signalAndWait('SIGTERM');
+    const { fixture, exit } = await quitterShutdown(
+      [{ name: 'http', hooks: { close: 'ok' }, options: { kind: 'server' } }],
+      // A client closes after the `other` tier: the deferred exit waits for it.
+      [{ name: 'db', hooks: { close: 'ok' }, options: { kind: 'client' } }],
+    );
     assert.equal(exit.code, 1);
     assert.match(fixture.stdout, /HOOK quitter close\nHOOK db close/);
     assert.match(fixture.stderr, /: 2 ok, 0 failed, 1 timed out, 0 skipped \(quitter \(close\) timed-out\)/);
@@ -199,18 +187,7 @@ test(
 
 // Issue 20 item 19: the report of a shutdown a hook ended with process.exit() is final and emitted.
 test('process.exit(0) from a close hook: the closed event still fires once, with the final report', GUARD, async () => {
-  const fixture = await run({
-    lifecycles: [
-      {
-        options: { stepTimeoutMs: 300 },
-        steps: [
-          { name: 'done', hooks: { close: 'ok' } },
-          { name: 'quitter', hooks: { close: 'exit:0' } },
-        ],
-      },
-    ],
-  });
-  const exit = await fixture.signalAndWait('SIGTERM');
+  const { fixture, exit } = await quitterShutdown([{ name: 'done', hooks: { close: 'ok' } }]);
   assert.equal(exit.code, 1);
   const [report, ...more] = reports(fixture.stdout);
   assert.equal(more.length, 0);
