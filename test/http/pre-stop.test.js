@@ -4,9 +4,12 @@
 // /readyz and stops routing after two 503s in a row (fall 2), as HAProxy's httpchk does; every
 // request opens a new connection, so one sent after the listener closed would be refused.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
+import { once } from 'node:events';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 
 import { createLifecycle } from 'lastcall';
@@ -147,3 +150,40 @@ test('preStopQuietMs is validated', () => {
     assert.throws(() => createLifecycle({ ...quietLifecycle, preStopQuietMs: value }), { code: 'ERR_INVALID_OPTION' });
   }
 });
+
+test(
+  'a request that came while the process was stalled past the quiet window is served, not refused',
+  { timeout: 15_000 },
+  async () => {
+    const { life, port } = await service({ preStopDelayMs: 5000, preStopQuietMs: 300 });
+    // Another process (not stalled with this one) sends one request 200 ms after GO, on a new connection.
+    const client = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const http = require('node:http');
+       process.stdin.once('data', () => setTimeout(() => {
+         http.get({ host: '127.0.0.1', port: ${port}, path: '/work', agent: false }, (res) => {
+           res.resume();
+           res.on('end', () => console.log('STATUS ' + res.statusCode));
+         }).on('error', (error) => console.log('ERROR ' + error.code));
+       }, 200));
+       console.log('READY');`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const lines = createInterface({ input: client.stdout });
+    // Listening before the request goes out: the answer may come while shutdown() is still pending.
+    const outcome = new Promise((resolve) => lines.on('line', (line) => line !== 'READY' && resolve(line)));
+    await once(lines, 'line');
+    const shutdown = life.shutdown('test');
+    client.stdin.write('GO\n');
+    // A stall (GC, CPU throttling) longer than the quiet window: the request waits in the accept queue.
+    const until = performance.now() + 1000;
+    while (performance.now() < until);
+    const report = await shutdown;
+    assert.equal(await outcome, 'STATUS 200', JSON.stringify(report.preStop));
+    assert.ok(report.preStop.lastArrivalMs > 0, JSON.stringify(report.preStop));
+    client.kill();
+  },
+);
