@@ -169,7 +169,7 @@ test(
       fixture.stderr,
       /process\.exit\(0\) called at test\/fixtures\/core\/exit-service\.js:\d+ during shutdown: deferred until this report/,
     );
-    assert.match(fixture.stderr, /shutdown timed-out in \d+ ms \(exit 1\): 0 ok, 1 failed, 1 timed out/);
+    assert.match(fixture.stderr, /shutdown failed in \d+ ms \(exit 1\): 1 ok, 1 failed, 0 timed out/);
   },
 );
 
@@ -182,21 +182,22 @@ test(
       // A client closes after the `other` tier: the deferred exit waits for it.
       [{ name: 'db', hooks: { close: 'ok' }, options: { kind: 'client' } }],
     );
-    assert.equal(exit.code, 1);
+    assert.equal(exit.code, 0);
     assert.match(fixture.stdout, /HOOK quitter close\nHOOK db close/);
-    assert.match(fixture.stderr, /: 2 ok, 0 failed, 1 timed out, 0 skipped \(quitter \(close\) timed-out\)/);
+    assert.match(fixture.stderr, /: 3 ok, 0 failed, 0 timed out, 0 skipped/);
   },
 );
 
 // Issue 20 item 19: the report of a shutdown a hook ended with process.exit() is final and emitted.
 test('process.exit(0) from a close hook: the closed event still fires once, with the final report', GUARD, async () => {
   const { fixture, exit } = await quitterShutdown([{ name: 'done', hooks: { close: 'ok' } }]);
-  assert.equal(exit.code, 1);
+  // The exit call is the hook saying it is done (hook-exit.test.js): its step ends ok, the exit is 0.
+  assert.equal(exit.code, 0);
   const [report, ...more] = reports(fixture.stdout);
   assert.equal(more.length, 0);
-  assert.notEqual(report.outcome, 'clean');
+  assert.equal(report.outcome, 'clean');
   assert.equal(status(report, 'done:close'), 'ok');
-  assert.equal(status(report, 'quitter:close'), 'timed-out');
+  assert.equal(status(report, 'quitter:close'), 'ok');
   assert.deepEqual(
     report.exitRequests.map((r) => r.code),
     [0],
