@@ -1,3 +1,4 @@
+import { ServerResponse } from 'node:http';
 import type { Http2Session } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -124,6 +125,8 @@ export class ConnectionTracker {
   }
 
   inFlightResponses(): Set<TrackedResponse> {
+    // Once drain() walked the sockets, every request is tracked as it comes: no pass over them all.
+    if (this.#scanned) return new Set(this.responses);
     const seen = new Set(this.responses);
     for (const socket of this.sockets) {
       const res = currentResponse(socket);
@@ -190,8 +193,8 @@ export class ConnectionTracker {
     this.reuseGraceMs = reuseGraceMs;
     const recent = this.handshaking.size > 0 || performance.now() - this.#activeAt < reuseGraceMs;
     for (const res of this.responses) {
-      // HTTP/1 ones being written; an HTTP/2 stream's socket is a proxy with no `_httpMessage`.
-      const socket = res.req?.socket as TrackedSocket | undefined;
+      // HTTP/1 ones being written.
+      const socket = http1Socket(res);
       if (socket === undefined || currentResponse(socket) !== res) continue;
       if (res.headersSent) this.keepAliveAtDrain.add(res);
       const last = lastResponse(socket);
@@ -202,12 +205,17 @@ export class ConnectionTracker {
   }
 }
 
+/** An HTTP/1 response's socket (an HTTP/2 stream's is a proxy that throws once the stream is gone). */
+function http1Socket(res: TrackedResponse): TrackedSocket | undefined {
+  if (!(res instanceof ServerResponse)) return undefined;
+  return ((res as TrackedResponse).req?.socket ?? undefined) as TrackedSocket | undefined;
+}
+
 function responseCloseListener(tracker: ConnectionTracker): (this: TrackedResponse) => void {
   return function onResponseClose(this: TrackedResponse): void {
     tracker.responses.delete(this);
     // Its socket may be idle when the drain begins: as recent as its request.
-    if (tracker.stopping && !tracker.draining)
-      tracker.noteActive((this.req?.socket as TrackedSocket | undefined)?.[kLastActiveAt]);
+    if (tracker.stopping && !tracker.draining) tracker.noteActive(http1Socket(this)?.[kLastActiveAt]);
     tracker.countClosed(this);
     if (tracker.keepAliveAtDrain.has(this)) tracker.extendGrace();
     tracker.onSettle?.(tracker.responses.size === 0);
