@@ -19,8 +19,8 @@ const state = processWide('exit-guard', () => ({
   exit: undefined as Exit | undefined,
   kill: undefined as Kill | undefined,
   requests: [] as ExitRequest[],
-  /** Stop signals this process sent itself while a shutdown ran: not a second signal. */
-  selfSent: new Set<string>(),
+  /** Stop signals this process sent itself while a shutdown ran, counted (each is delivered): not a second signal. */
+  selfSent: new Map<string, number>(),
   /** Called at each request: adopted listeners that return nothing are done once they exit. */
   waiters: new Set<() => void>(),
 }));
@@ -50,7 +50,7 @@ export function holdExits(): void {
   const notedKill = function kill(pid: number, signal?: string | number): true {
     if (Number(pid) === process.pid) {
       const name = typeof signal === 'number' ? SIGNAL_NAMES.get(signal) : (signal ?? 'SIGTERM');
-      if (name !== undefined) state.selfSent.add(name);
+      if (name !== undefined) state.selfSent.set(name, (state.selfSent.get(name) ?? 0) + 1);
     }
     return (state.kill ?? kill).call(process, pid, signal);
   };
@@ -100,9 +100,13 @@ export function worseExitCode(code: number): number {
   return state.requests.reduce((worst, request) => (worst !== 0 ? worst : request.code), code);
 }
 
-/** true (once) when the process sent `signal` to itself during the shutdown. */
+/** true (once per signal sent) when the process sent `signal` to itself during the shutdown. */
 export function consumeSelfSignal(signal: string): boolean {
-  return state.selfSent.delete(signal);
+  const sent = state.selfSent.get(signal) ?? 0;
+  if (sent === 0) return false;
+  if (sent === 1) state.selfSent.delete(signal);
+  else state.selfSent.set(signal, sent - 1);
+  return true;
 }
 
 function normalizeCode(code: number): number {
