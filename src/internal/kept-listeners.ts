@@ -5,15 +5,15 @@ type Listener = (...args: never[]) => unknown;
 // Process-wide, so that the ESM and CommonJS builds loaded together keep one watcher.
 const state = processWide('kept-listeners', () => ({
   kept: new Map<string, Set<Listener>>(),
-  queued: false,
   watcher: undefined as ((type: unknown, listener: unknown) => void) | undefined,
 }));
 
 /**
  * Adds a process listener that stays while it is kept: a framework's
  * `process.removeAllListeners('SIGTERM')` (or `removeAllListeners()`) must not leave the process
- * deaf to its stop signal, nor lastcall blind to what it watches. A removed one is put back in a
- * microtask: a signal is delivered by the event loop, never between a removal and its microtasks.
+ * deaf to its stop signal, nor lastcall blind to what it watches. A removed one is put back at once,
+ * in the removal itself: the process may signal itself right after (`removeAllListeners(sig);
+ * process.kill(process.pid, sig)`), and with no listener left Node restores the default action.
  */
 export function keepListener(event: string, listener: Listener): void {
   let set = state.kept.get(event);
@@ -39,18 +39,9 @@ function watch(): void {
   if (state.watcher) return;
   const watcher = (type: unknown, listener: unknown): void => {
     if (typeof type !== 'string' || !state.kept.get(type)?.has(listener as Listener)) return;
-    if (state.queued) return;
-    state.queued = true;
-    queueMicrotask(restore);
+    if (process.rawListeners(type).includes(listener as Listener)) return;
+    process.on(type, listener as never);
   };
   state.watcher = watcher;
   process.on('removeListener', watcher);
-}
-
-function restore(): void {
-  state.queued = false;
-  for (const [event, set] of state.kept) {
-    const present = process.rawListeners(event);
-    for (const listener of set) if (!present.includes(listener)) process.on(event, listener as never);
-  }
 }

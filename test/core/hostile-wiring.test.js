@@ -33,6 +33,12 @@ test("a framework's process.removeAllListeners('SIGTERM') after the lifecycle do
   assert.ok(report.steps.some((step) => step.name.startsWith("process.on('SIGTERM', frameworkHandler)")));
 });
 
+test('an adopted handler that removes every SIGTERM listener and re-raises the signal does not kill the shutdown', async () => {
+  const fixture = await run({ reraise: true });
+  await assertCleanStop(fixture);
+  assert.match(fixture.stdout, /^RERAISE$/m);
+});
+
 test('process.exit() in a life.signal abort listener waits for the report', async () => {
   const fixture = await run({ exitOnAbort: true });
   const report = await assertCleanStop(fixture);
