@@ -105,8 +105,8 @@ function finished(entry: Entry, done: FinishedShutdown): void {
 
 async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
   const finishedAll = owners.map((owner) => owner.done).filter((done) => done !== undefined);
-  // A process.exit() someone called during the shutdown counts too: the worse code wins.
-  const exitCode = worseExitCode(Math.max(...finishedAll.map((done) => done.report.exitCode)));
+  // A process.exit() someone called during the shutdown, or a process.exitCode set since, counts too: the worse code wins.
+  const exitCode = worseExitCode(Math.max(...finishedAll.map((done) => done.report.exitCode)), true);
   // The last one's watchdog is the one still armed. From here it no longer reports a timeout:
   // should the deadline pass, it exits with this code.
   last.watchdog?.settle(exitCode);

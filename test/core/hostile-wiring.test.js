@@ -52,3 +52,13 @@ for (const selfKillAfterMs of [undefined, 20]) {
     assert.match(fixture.stdout, /^SELF-KILLED$/m);
   });
 }
+
+test('process.exitCode set by an adopted handler is the exit code, as Node would have exited with it', async () => {
+  const fixture = await run({ exitCode: 2 });
+  const exit = await fixture.signalAndWait('SIGTERM');
+  assert.equal(exit.code, 2, fixture.stderr);
+  const report = fixture.report();
+  assert.equal(report.outcome, 'clean');
+  assert.equal(report.exitCode, 2);
+  assert.match(fixture.stderr, /process\.exitCode was set to 2: the exit code is at least that/);
+});

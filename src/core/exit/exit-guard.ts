@@ -95,9 +95,22 @@ export function exitRequests(): readonly ExitRequest[] {
   return state.requests;
 }
 
-/** The worse of lastcall's code and every deferred request's: a failure is never turned into 0. */
-export function worseExitCode(code: number): number {
-  return state.requests.reduce((worst, request) => (worst !== 0 ? worst : request.code), code);
+/**
+ * The worse of lastcall's code and every deferred request's, and with `app`, the `process.exitCode`
+ * the app set (a handler that reports a failure that way): a failure is never turned into 0.
+ */
+export function worseExitCode(code: number, app = false): number {
+  const set = app ? appExitCode() : undefined;
+  const worst = state.requests.reduce((worst, request) => (worst !== 0 ? worst : request.code), code);
+  return worst === 0 && set !== undefined ? set : worst;
+}
+
+/** A non-zero `process.exitCode` someone set (lastcall sets it only once the report is final). */
+export function appExitCode(): number | undefined {
+  const set = process.exitCode;
+  if (set === undefined || set === null || set === '') return undefined;
+  const code = normalizeCode(Number(set));
+  return code === 0 ? undefined : code;
 }
 
 /** true (once per signal sent) when the process sent `signal` to itself during the shutdown. */
