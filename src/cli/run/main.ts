@@ -12,7 +12,8 @@ import { parseRunOptions, type RunOptions } from './options.js';
 import { finishOutput, runOutput, say, setPrivateOutput } from './output.js';
 import type { RunOutcome, RunReport } from './report.js';
 import { type RunResult, RunSession } from './session.js';
-import { describeStopProcesses } from './stop.js';
+import { describeStaleReason } from './stale-reason.js';
+import { describeStopProcesses, killGroupNow } from './stop.js';
 
 /** One line, for when lastcall itself runs as PID 1 (a container's entrypoint): see README "PID 1". */
 export const PID1_WARNING =
@@ -72,7 +73,8 @@ export async function main(argv: string[]): Promise<number> {
       const { acquirePidFile } = await import('../../pidfile/index.js');
       pidfile = await acquirePidFile(o.pidfile, { waitMs: o.pidfileWaitMs });
       const took = pidfile.takeover;
-      if (took) say(`took over ${o.pidfile}: its holder (PID ${took.pid}) was stale (${took.reason})`);
+      if (took)
+        say(`took over ${o.pidfile}: its holder (PID ${took.pid}) was stale ${describeStaleReason(took.reason)}`);
     } catch (error) {
       // The library's hint names its option; a CLI user has the flag.
       say(messageOf(error).replace('pass waitMs to wait for it', 'pass --pidfile-wait <duration> to wait for it'));
@@ -115,6 +117,8 @@ export async function main(argv: string[]): Promise<number> {
   if (report.stop && result.outcome === 'timed-out' && report.stop.survivors === null) {
     report.stop.durationMs = o.deadlineMs;
     report.stop.processes = session.child?.closedProcesses ?? []; // what it had reached so far
+    killGroupNow(session.child);
+    report.stop.escalation = 'sigkill'; // its kill point (deadline − reserve) has passed: exit 124's meaning
   }
   removeHandlers();
   sockets?.release();
