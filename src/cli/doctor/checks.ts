@@ -223,6 +223,25 @@ export const CHECKS = [
       },
     },
   },
+  {
+    id: 'platform',
+    passes:
+      "(only when the environment names a platform whose grace period lastcall cannot read: Kubernetes' `KUBERNETES_SERVICE_HOST`, or `LASTCALL_PLATFORM`) the service is handed `LASTCALL_DEADLINE_MS`",
+    failsWhen:
+      '**warn** when it is not: lastcall (in the service, or a `lastcall run` around it) falls back to its default deadline, which the grace period may cut; the advice says how to hand the grace period down',
+    outcomes: {
+      handed: {
+        status: 'pass',
+        message: (v) => `${v.where}: the service is handed LASTCALL_DEADLINE_MS=${v.given}`,
+      },
+      hidden: {
+        status: 'warn',
+        message: (v) =>
+          `${v.where}: its grace period (${v.setting}) is not visible to the service and no LASTCALL_DEADLINE_MS is set, so lastcall (the library in it, or a lastcall run around it) falls back to its default deadline, which the grace period may cut`,
+        fix: "hand the grace period down: set LASTCALL_DEADLINE_MS in the service's environment, next to the grace period, to it in ms less a margin (10%, 100 ms to 1 s); see docs/deadline.md",
+      },
+    },
+  },
 ] as const satisfies readonly CheckEntry[];
 
 export type CheckId = (typeof CHECKS)[number]['id'];
