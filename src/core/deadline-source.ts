@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-
+import { loadBuiltin } from '../internal/builtins.js';
 import { parseSystemdSpan, readSystemdStopTimeout, readSystemdUnit } from './systemd-stop-timeout.js';
 
 export type DeadlinePlatform = 'pm2' | 'systemd' | 'kubernetes' | 'cloud-run' | 'fly' | 'heroku' | 'ecs' | 'docker';
@@ -113,7 +112,7 @@ const ROWS: Row[] = [
     platform: 'docker',
     known: 'assumed',
     setting: '--stop-timeout / stop_grace_period',
-    detail: (_env, probe) => (existsSync(probe.dockerenvPath) ? probe.dockerenvPath : undefined),
+    detail: (_env, probe) => (loadBuiltin('node:fs').existsSync(probe.dockerenvPath) ? probe.dockerenvPath : undefined),
     graceMs: () => 10_000,
   },
 ];

@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { loadBuiltin } from '../internal/builtins.js';
 
 /** `systemctl show` answers over D-Bus in a few ms; a wedged bus must not hold start-up longer. */
 const SYSTEMCTL_TIMEOUT_MS = 1000;
@@ -29,7 +28,7 @@ export function normalizeSystemdUnit(cgroup: string): SystemdUnit | undefined {
 
 export function readSystemdUnit(cgroupPath = '/proc/self/cgroup'): SystemdUnit | undefined {
   try {
-    return normalizeSystemdUnit(readFileSync(cgroupPath, 'utf8'));
+    return normalizeSystemdUnit(loadBuiltin('node:fs').readFileSync(cgroupPath, 'utf8'));
   } catch {
     return undefined; // not Linux, or /proc not mounted: not under systemd as far as we can tell
   }
@@ -44,7 +43,7 @@ export function readSystemdUnit(cgroupPath = '/proc/self/cgroup'): SystemdUnit |
  */
 export function readSystemdStopTimeout(target: SystemdUnit, env: NodeJS.ProcessEnv): string | undefined {
   const args = [...(target.user ? ['--user'] : []), 'show', '-p', 'TimeoutStopUSec', '--value', target.unit];
-  const result = spawnSync('systemctl', args, {
+  const result = loadBuiltin('node:child_process').spawnSync('systemctl', args, {
     encoding: 'utf8',
     timeout: SYSTEMCTL_TIMEOUT_MS,
     env,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { loadBuiltin } from './builtins.js';
 
 /** The fields of /proc/<pid>/stat (Linux) that lastcall's modules need. */
 export interface ProcStat {
@@ -26,7 +26,7 @@ export function parseProcStat(text: string): ProcStat | undefined {
 /** Reads /proc/<pid>/stat synchronously (a few µs); undefined when the process is gone or unreadable. */
 export function readProcStat(pid: number): ProcStat | undefined {
   try {
-    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return parseProcStat(loadBuiltin('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }

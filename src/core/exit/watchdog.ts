@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type * as WorkerThreads from 'node:worker_threads';
 
+import { loadBuiltin } from '../../internal/builtins.js';
 import { WATCHDOG_SOURCE } from './watchdog-source.js';
 
 /** Shared with the thread: flags [mode (0 armed, 1 stopped, 2 report final), bytes, running, exit code], then the list. */
@@ -96,7 +96,9 @@ export function startWatchdog(deadlineMs: number, exitCode: number): Watchdog {
 
 function park(): Parked {
   const state = new SharedArrayBuffer(HEADER_BYTES + STATE_BYTES);
-  const worker = new (loadWorkerThreads().Worker)(WATCHDOG_SOURCE, {
+  // node:worker_threads (and the stream modules it pulls in) is loaded when a thread is first needed.
+  const { Worker } = loadBuiltin('node:worker_threads');
+  const worker = new Worker(WATCHDOG_SOURCE, {
     eval: true,
     workerData: { state, killGraceMs: 250, headerBytes: HEADER_BYTES },
     stdout: false,
@@ -108,13 +110,4 @@ function park(): Parked {
   worker.on('error', () => {});
   worker.on('exit', () => (parked.gone = true));
   return parked;
-}
-
-/** node:worker_threads (and the stream modules it pulls in) is loaded when a thread is first needed, not at import. */
-function loadWorkerThreads(): typeof WorkerThreads {
-  const builtin = (process as { getBuiltinModule?: (id: 'node:worker_threads') => typeof WorkerThreads })
-    .getBuiltinModule;
-  return builtin
-    ? builtin('node:worker_threads')
-    : (createRequire(process.execPath)('node:worker_threads') as typeof WorkerThreads);
 }
