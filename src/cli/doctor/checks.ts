@@ -175,7 +175,10 @@ export const CHECKS = [
       unchecked: { status: 'skip', message: () => 'the process tree could not be walked' },
       none: {
         status: 'pass',
-        message: (v) => `none of the ${v.seen} processes seen in its tree was alive 1 s after exit`,
+        message: (v) =>
+          v.seen === 1
+            ? 'the 1 process seen in its tree was not alive 1 s after exit'
+            : `none of the ${v.seen} processes seen in its tree was alive 1 s after exit`,
       },
       found: {
         status: 'fail',
