@@ -89,8 +89,9 @@ test('--connections above the open-file limit: a usage error naming the limit, n
 
 test('an error of doctor itself: the service is stopped, exit 3, and the JSON says so', () =>
   withTempDir(async (dir) => {
-    // The page cannot be written (its directory does not exist): doctor fails after the audit.
-    const html = path.join(dir, 'missing', 'page.html');
+    // The page cannot be written: doctor checks the path before it starts the service, so the service
+    // itself makes a directory there; writing the page after the audit then fails (EISDIR).
+    const html = path.join(dir, 'page.html');
     const pids = path.join(dir, 'pids');
     const child = spawn(
       process.execPath,
@@ -106,6 +107,9 @@ test('an error of doctor itself: the service is stopped, exit 3, and the JSON sa
         '1s',
         '--',
         'sh',
+        '-c',
+        'mkdir "$0" && exec sh "$1" "$2"',
+        html,
         doctorFixture('never-ready-daemon.sh'),
         pids,
       ],
@@ -117,7 +121,7 @@ test('an error of doctor itself: the service is stopped, exit 3, and the JSON sa
     child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
     const [code] = await once(child, 'close');
     assert.equal(code, 3, stderr);
-    assert.match(stderr, /internal error: .*ENOENT.*; the service was stopped/);
+    assert.match(stderr, /internal error: .*EISDIR.*; the service was stopped/);
     const result = JSON.parse(stdout);
     assert.equal(result.verdict, 'error');
     const [service, daemon] = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
