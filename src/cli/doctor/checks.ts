@@ -12,7 +12,7 @@ export interface Check {
 /** What a message is built from: counts, durations already formatted, names. */
 export type CheckVars = Record<string, string | number>;
 
-interface Outcome {
+export interface Outcome {
   readonly status: CheckStatus;
   readonly message: (v: CheckVars) => string;
   /** Appended as `. Fix: …`. */
@@ -248,27 +248,3 @@ export const CHECKS = [
 ] as const satisfies readonly CheckEntry[];
 
 export type CheckId = (typeof CHECKS)[number]['id'];
-type OutcomeOf<I extends CheckId> = keyof Extract<(typeof CHECKS)[number], { id: I }>['outcomes'];
-
-/** The check `id` with the outcome the evaluation decided, its message built from `vars`. */
-export function checkResult<I extends CheckId>(
-  id: I,
-  outcome: OutcomeOf<I> & string,
-  vars: CheckVars = {},
-  value: number | null = null,
-): Check {
-  const entry: CheckEntry = CHECKS.find((c) => c.id === id) as CheckEntry;
-  const o = entry.outcomes[outcome] as Outcome;
-  return {
-    id,
-    status: o.status,
-    message: o.fix === undefined ? o.message(vars) : `${o.message(vars)}. Fix: ${o.fix}`,
-    value,
-  };
-}
-
-/** The checks as the docs' markdown table: id, passes when, fails (or warns) when. */
-export function markdownChecksTable(): string {
-  const rows = CHECKS.map((c: CheckEntry) => `| \`${c.id}\` | ${c.passes} | ${c.failsWhen} |`);
-  return ['| id | passes when | fails (or warns) when |', '|---|---|---|', ...rows].join('\n');
-}

@@ -2,7 +2,8 @@
 // (Kubernetes' terminationGracePeriodSeconds is in the pod spec, not the pod) must be handed it as
 // LASTCALL_DEADLINE_MS, or lastcall inside it uses its default deadline and the grace period may cut it.
 import { normalizePlatformDeadline, platformMarginMs } from '../../core/deadline-source.js';
-import { type Check, checkResult } from './checks.js';
+import { checkResult } from './check-result.js';
+import type { Check } from './checks.js';
 
 const EXAMPLE: Record<string, string> = {
   kubernetes:
