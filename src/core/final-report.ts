@@ -45,11 +45,11 @@ export function buildReport(ctx: ShutdownContext, input: ReportInput): ShutdownR
   const requests = exitRequests();
   if (requests.length > 0) {
     partial.exitRequests = requests.map((request) => ({ ...request }));
-    for (const { code, at } of requests)
+    for (const { code, at, step } of requests)
       logger.log(
         'info',
-        { code, at },
-        `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report`,
+        { code, at, step },
+        `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report${step ? `; step "${step}" called it and ended there` : ''}`,
       );
   }
   // The worse of lastcall's code and the codes asked for: a failure is never turned into 0.

@@ -66,6 +66,7 @@ export function describeDetail(step: StepReport): string {
   const r = step.requests;
   if (r) parts.push(`${r.answered} answered (${r.serverErrors} 5xx), ${r.cut} cut`);
   if (step.work) parts.push(`work: ${step.work.finished} finished, ${step.work.failed} failed`);
+  if (step.exited !== undefined) parts.push(`called process.exit(${step.exited})`);
   return parts.join('; ');
 }
 

@@ -5,6 +5,7 @@ import { messageOf } from '../internal/describe.js';
 import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
 import { toError } from '../internal/thrown.js';
 import { onAbort } from '../internal/wait.js';
+import { endExitOwner, type ExitOwner, runAsExitOwner } from './exit/exit-owner.js';
 import type { InternalLogger } from './logger.js';
 import type { BoundListener, SharedBounds } from './phase-bound.js';
 import type { Hook, Phase, StepReport } from './types.js';
@@ -49,17 +50,27 @@ export function runHook(run: HookRun): StepReport | Promise<StepReport> {
   run.onStart?.(startedAt);
   // A hook declared without a parameter (see normalizeResource) never sees a signal: none is made.
   const controller = run.hook.length === 0 ? undefined : new AbortController();
+  // Shutdown hooks: a deferred process.exit() the hook makes ends its step (see exit-owner.ts).
+  const owner: ExitOwner | undefined = phase === 'start' ? undefined : { name, code: undefined, onExit: undefined };
+  const call = (): unknown => (controller ? run.hook(controller.signal) : (run.hook as () => unknown)());
   let result: unknown;
   try {
-    result = controller ? run.hook(controller.signal) : (run.hook as () => unknown)();
+    result = owner ? runAsExitOwner(owner, call) : call();
   } catch (error) {
+    if (owner) endExitOwner(owner);
     // toError here: `throw undefined` is still a failure with an error.
-    return ended(run, startedAt, 'failed', cutShort(run) ?? toError(error), controller);
+    return withExit(ended(run, startedAt, 'failed', cutShort(run) ?? toError(error), controller), owner);
   }
   // Only an object or a function can be a thenable: anything else means the hook is done.
   if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
-    return waitForHook(run, result, startedAt, boundMs, controller);
+    return waitForHook(run, result, startedAt, boundMs, controller, owner);
   }
+  if (owner) endExitOwner(owner);
+  return withExit(doneAt(run, startedAt, boundMs, controller), owner);
+}
+
+/** The report of a hook that ended on its own now: forced, overran, or ok. */
+function doneAt(run: HookRun, startedAt: number, boundMs: number, controller?: AbortController): StepReport {
   const endedAt = performance.now();
   const early = cutShort(run);
   if (early) return ended(run, startedAt, 'failed', early, controller, endedAt);
@@ -69,6 +80,11 @@ export function runHook(run: HookRun): StepReport | Promise<StepReport> {
   return ended(run, startedAt, 'ok', undefined, controller, endedAt);
 }
 
+function withExit(report: StepReport, owner: ExitOwner | undefined): StepReport {
+  if (owner?.code !== undefined) report.exited = owner.code;
+  return report;
+}
+
 /** The hook returned something that may be a promise: wait for it, under its bound. */
 function waitForHook(
   run: HookRun,
@@ -76,6 +92,7 @@ function waitForHook(
   startedAt: number,
   boundMs: number,
   controller: AbortController | undefined,
+  owner: ExitOwner | undefined,
 ): Promise<StepReport> {
   const { name, phase, logger } = run;
   return new Promise<StepReport>((resolve) => {
@@ -89,7 +106,16 @@ function waitForHook(
       timer?.clear();
       stopListening?.();
       stopCut?.();
-      resolve(ended(run, startedAt, status, error, controller, endedAt));
+      if (owner) endExitOwner(owner);
+      resolve(withExit(ended(run, startedAt, status, error, controller, endedAt), owner));
+    };
+    // Its process.exit() (deferred) is the hook saying it is done, even if its promise never settles.
+    const exited = (): void => {
+      const endedAt = performance.now();
+      const early = cutShort(run);
+      if (early) return finish('failed', early, endedAt);
+      const overran = endedAt - startedAt > boundMs;
+      finish(overran ? 'timed-out' : 'ok', overran ? timeoutError(run, startedAt, boundMs) : undefined, endedAt);
     };
     // Shutdown forced or the start cut off while the hook ran: its listeners were not there yet.
     const early = cutShort(run);
@@ -106,6 +132,8 @@ function waitForHook(
         stopListening = onAbort(run.force, () => onBound(true));
         timer = setLongTimeout(() => onBound(false), boundMs);
       }
+      if (owner?.code !== undefined) exited();
+      else if (owner) owner.onExit = exited;
     }
     settle(result).then(
       () => {

@@ -105,6 +105,8 @@ export interface StepReport {
   requests?: Omit<RequestCounts, 'firstServerErrorAt'> & { firstServerErrorMs?: number };
   /** The in-flight step: tracked work that settled during the shutdown. */
   work?: WorkCounts;
+  /** The hook called `process.exit(code)` (deferred): the step ended at that call. */
+  exited?: number;
 }
 
 export interface ShutdownReport {
@@ -122,7 +124,7 @@ export interface ShutdownReport {
   /** The uncaught error that started this shutdown, if one did. */
   error?: Error;
   /** `process.exit()` calls made by other code during the shutdown, deferred until this report; absent when none. */
-  exitRequests?: { code: number; at?: string }[];
+  exitRequests?: { code: number; at?: string; step?: string }[];
   steps: StepReport[];
 }
 

@@ -26,7 +26,7 @@ export class PidFileHeldError extends LastcallError {
     const self = pid === process.pid && reason === 'alive' ? ' — this process already holds it' : '';
     const where =
       reason === 'other-host'
-        ? ` on host "${host ?? '?'}", which cannot be checked from here; if that process is gone, delete the file`
+        ? ` on host "${host ?? '?'}", which cannot be checked from here (a file with a lease is taken over once its holder stops refreshing it); if that process is gone, delete the file`
         : reason === 'other-pid-namespace'
           ? ` in another PID namespace (container), which cannot be checked from here; if that process is gone, delete the file`
           : reason === 'takeover-in-progress'

@@ -1,4 +1,4 @@
-import { isAlive, type ProcessIdentity, readSinceMs, readStartTime } from './identity.js';
+import { isAlive, type ProcessIdentity, readCommand, readSinceMs, readStartTime } from './identity.js';
 import { leaseExpired } from './lease.js';
 import { checkOtherNamespace, INIT_PID_NAMESPACE, readNamespaceStartMs } from './namespace.js';
 import type { PidRecord } from './record.js';
@@ -33,9 +33,10 @@ const START_SLACK_MS = 1000;
 
 /**
  * Held: the recorded process is alive (EPERM counts) and is the same process (start time and boot id
- * match). Stale: dead, PID reused, or rebooted. A file from another host cannot be checked from here,
- * so it is held: two instances are worse than a refused start with a clear error. Another PID
- * namespace: see classifyOtherNamespace. Only called on what is provably a PID file (see notAPidFile).
+ * match; the command name when no start time can be compared). Stale: dead, PID reused, rebooted, or
+ * written before this boot. A file from another host cannot be checked from here, so it is held (two
+ * instances are worse than a refused start with a clear error) until a lease it declares runs out.
+ * Another PID namespace: see classifyOtherNamespace. Only called on what is provably a PID file (see notAPidFile).
  */
 export function classify(record: PidRecord, file: FileFacts, machine: Machine): Verdict {
   const { self, bootTimeMs } = machine;
@@ -46,19 +47,33 @@ export function classify(record: PidRecord, file: FileFacts, machine: Machine): 
 
   const sameHost = record.host === undefined || record.host === self.host;
   const sameBoot = record.boot === undefined || self.boot === undefined ? undefined : record.boot === self.boot;
-  if (sameBoot === false) {
-    return sameHost ? { status: 'stale', reason: 'rebooted' } : foreign(pid, record, 'other-host');
-  }
-  if (!sameHost && sameBoot !== true) return foreign(pid, record, 'other-host');
+  if (sameBoot === false) return sameHost ? { status: 'stale', reason: 'rebooted' } : otherHost(pid, record, file);
+  if (!sameHost && sameBoot !== true) return otherHost(pid, record, file);
+  // No boot id recorded (an older writer) but written before this boot: every process it named is gone.
+  if (record.boot === undefined && fromEarlierBoot) return { status: 'stale', reason: 'previous-boot' };
   if (record.pidns !== undefined && self.pidns !== undefined && record.pidns !== self.pidns) {
     return classifyOtherNamespace(pid, record, file, self, self.pidns, record.pidns);
   }
   if (!isAlive(pid)) return { status: 'stale', reason: 'dead' };
   const start = readStartTime(pid);
-  if (record.start !== undefined && start !== undefined && record.start !== start) {
-    return { status: 'stale', reason: 'pid-reused' };
+  if (record.start !== undefined && start !== undefined) {
+    if (record.start !== start) return { status: 'stale', reason: 'pid-reused' };
+  } else if (record.cmd !== undefined) {
+    // No start time to compare (not recorded, or not readable here): the command name is the check.
+    const cmd = readCommand(pid);
+    if (cmd !== undefined && cmd !== record.cmd) return { status: 'stale', reason: 'pid-reused' };
   }
   return held(pid, start, record.host);
+}
+
+/**
+ * Another host: its processes cannot be checked from here, so the file is held, unless it declares a
+ * lease its holder stopped refreshing. Its mtime comes from the other host's clock: 4 lease periods
+ * (20 s by default) leave room for clocks that agree to a few seconds (NTP).
+ */
+function otherHost(pid: number, record: PidRecord, file: FileFacts): Verdict {
+  if (leaseExpired(record.leaseMs, file.mtimeMs)) return { status: 'stale', reason: 'lease-expired' };
+  return foreign(pid, record, 'other-host');
 }
 
 /**

@@ -16,6 +16,8 @@ export interface ProcessIdentity {
   host: string;
   /** Wall-clock start (ms since epoch), for "running for" figures. */
   sinceMs?: number;
+  /** The command name (`/proc/<pid>/comm`, or `ps -o comm=`), URI-encoded: checked when a start time cannot be. */
+  cmd?: string;
 }
 
 // USER_HZ is 100 on every mainstream Linux ABI (/proc reports starttime in these units).
@@ -82,6 +84,16 @@ export function readStartTime(pid: number): string | undefined {
   return lstart ? lstart.replace(/\s+/g, '_') : undefined;
 }
 
+/** The command name of `pid`, URI-encoded (no space, comma or slash), or undefined when unreadable. */
+export function readCommand(pid: number): string | undefined {
+  const name = isLinux
+    ? readText(`/proc/${pid}/comm`)?.trim()
+    : run('ps', ['-o', 'comm=', '-p', String(pid)])
+        ?.split('/')
+        .pop();
+  return name ? encodeURIComponent(name) : undefined;
+}
+
 /** When `pid` started, in ms since epoch, or undefined. */
 export function readSinceMs(pid: number, start = readStartTime(pid)): number | undefined {
   if (start === undefined) return undefined;
@@ -116,6 +128,7 @@ export function ownIdentity(): ProcessIdentity {
   const sinceMs = readSinceMs(process.pid, start);
   const bootId = readBootId();
   const pidns = readPidNamespace();
+  const cmd = readCommand(process.pid);
   return {
     pid: process.pid,
     host: hostName(),
@@ -123,5 +136,6 @@ export function ownIdentity(): ProcessIdentity {
     ...(bootId !== undefined ? { boot: bootId } : {}),
     ...(pidns !== undefined ? { pidns } : {}),
     ...(sinceMs !== undefined ? { sinceMs: Math.round(sinceMs) } : {}),
+    ...(cmd !== undefined ? { cmd } : {}),
   };
 }

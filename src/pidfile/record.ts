@@ -16,6 +16,8 @@ export interface PidRecord {
   pidns?: string;
   host?: string;
   sinceMs?: number;
+  /** The holder's command name, URI-encoded; absent in older files. */
+  cmd?: string;
   /** The holder refreshes the file's mtime every `leaseMs` (see lease.ts); absent in older files. */
   leaseMs?: number;
   nonce?: string;
@@ -23,7 +25,7 @@ export interface PidRecord {
 
 // Linux caps PIDs at 2^22; anything above is not a PID we can check.
 const MAX_PID = 4_194_304;
-const KEYS = ['kind', 'start', 'boot', 'pidns', 'host', 'since', 'lease', 'nonce'] as const;
+const KEYS = ['kind', 'start', 'boot', 'pidns', 'host', 'since', 'cmd', 'lease', 'nonce'] as const;
 
 /** A fresh random token: every file lastcall writes is unique, so an inode reused later never matches. */
 export function newNonce(): string {
@@ -38,6 +40,7 @@ function identityFields(identity: ProcessIdentity, kind: RecordKind, nonce: stri
     pidns: identity.pidns,
     host: identity.host,
     since: identity.sinceMs,
+    cmd: identity.cmd,
     lease: leaseMs,
     nonce,
   };
@@ -120,6 +123,7 @@ export function parseRecord(text: string): PidRecord {
       key === 'boot' ||
       key === 'pidns' ||
       key === 'host' ||
+      key === 'cmd' ||
       key === 'nonce'
     ) {
       record[key] = value;

@@ -32,7 +32,7 @@ test("the file holds only the PID; its identity is a hard link's name; mode 0644
   assert.match(
     identity,
     new RegExp(
-      `^\\.app\\.pid\\.lastcall\\.pid=${process.pid},kind=pidfile,start=\\d+,boot=[0-9a-f-]+,pidns=\\d+,host=[^,]+,since=\\d+,lease=5000,nonce=[0-9a-f]{16}$`,
+      `^\\.app\\.pid\\.lastcall\\.pid=${process.pid},kind=pidfile,start=\\d+,boot=[0-9a-f-]+,pidns=\\d+,host=[^,]+,since=\\d+,cmd=[^,]+,lease=5000,nonce=[0-9a-f]{16}$`,
     ),
   );
   assert.equal(

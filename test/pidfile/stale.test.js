@@ -122,6 +122,54 @@ test('a file from another host cannot be checked, so it is held', async (t) => {
   // Other PID namespaces: test/pidfile/namespace.test.js, in real namespaces.
 });
 
+test('another host: held while its lease is fresh, taken over once not refreshed for 4 periods; no lease: held', async (t) => {
+  const file = path.join(tempDir(t), 'app.pid');
+  // A live PID here that is someone else: on another host the PID means nothing, alive or not.
+  const unrelated = await startReady('holder.js', [path.join(tempDir(t), 'other.pid')]);
+  t.after(() => unrelated.kill());
+  const elsewhere = { host: 'elsewhere', boot: 'another-boot', pidns: '4026531836', lease: 5000 };
+  const backdate = (ms) => utimesSync(file, new Date(Date.now() - ms), new Date(Date.now() - ms));
+  writeFileSync(file, record(unrelated.pid, elsewhere));
+  await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_HELD', reason: 'other-host', host: 'elsewhere' });
+  backdate(15_000); // 3 periods: one host's hiccup, or clocks a few seconds apart
+  await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_HELD', reason: 'other-host' });
+  backdate(30_000);
+  const handle = await acquirePidFile(file);
+  assert.deepEqual(handle.takeover, { pid: unrelated.pid, reason: 'lease-expired' });
+  await handle.release();
+
+  writeFileSync(file, record(unrelated.pid, { ...elsewhere, lease: undefined })); // an older writer: no lease
+  backdate(3600_000);
+  await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_HELD', reason: 'other-host' });
+});
+
+test('an earlier boot of this machine: stale even when its PID is alive now (no boot id recorded: by mtime)', async (t) => {
+  const file = path.join(tempDir(t), 'app.pid');
+  const unrelated = await startReady('holder.js', [path.join(tempDir(t), 'other.pid')]);
+  t.after(() => unrelated.kill());
+  writeFileSync(file, record(unrelated.pid, { boot: 'ed3055d1-0000-4000-8000-000000000000', start: '100' }));
+  assert.equal((await acquirePidFile(file).then(async (h) => (await h.release(), h))).takeover.reason, 'rebooted');
+  // Written by an older version (no boot=) before this boot, naming a PID alive now with the same start.
+  writeFileSync(file, record(unrelated.pid, { boot: undefined }));
+  utimesSync(file, new Date('2001-01-01'), new Date('2001-01-01'));
+  assert.equal((await acquirePidFile(file).then(async (h) => (await h.release(), h))).takeover.reason, 'previous-boot');
+  writeFileSync(file, record(unrelated.pid, { boot: undefined })); // the control: written in this boot
+  await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_HELD', pid: unrelated.pid });
+});
+
+test('no start time to compare: a live PID running another command is not the holder', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'app.pid');
+  const unrelated = await startReady('holder.js', [path.join(dir, 'other.pid')]); // a node process
+  t.after(() => unrelated.kill());
+  const own = readdirSync(dir).find((name) => name.startsWith('.other.pid.lastcall.'));
+  assert.match(own, /,cmd=node,/, 'the identity records the command name');
+  writeFileSync(file, record(unrelated.pid, { start: undefined, cmd: 'postgres' }));
+  assert.equal((await acquirePidFile(file).then(async (h) => (await h.release(), h))).takeover.reason, 'pid-reused');
+  writeFileSync(file, record(unrelated.pid, { start: undefined, cmd: 'node' })); // the control
+  await assert.rejects(acquirePidFile(file), { code: 'ERR_PIDFILE_HELD', pid: unrelated.pid });
+});
+
 test('EPERM from kill(pid, 0) counts as alive (root-owned PID 1 checked by an unprivileged user)', async (t) => {
   const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
   const probe = spawnSync(

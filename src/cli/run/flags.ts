@@ -121,7 +121,7 @@ export const RUN_FLAGS: FlagTable = [
     hint: '[<name>=]<spec>',
     repeatable: true,
     description:
-      "a listening socket the runner binds before the first start, holds for its whole life and passes to every child as fd 3, 4, … (systemd's `LISTEN_FDS`): `tcp:<port>` (every interface), `tcp:<host>:<port>` (`[::1]` for IPv6), `unix:<path>`; port 0 takes a free port (the runner prints it); `name` goes in `LISTEN_FDNAMES` (default `tcp`/`unix`)",
+      "a listening socket the runner binds before the first start, holds for its whole life and passes to every child as fd 3, 4, … (systemd's `LISTEN_FDS`): `tcp:<port>` (every interface), `tcp:<host>:<port>` (IPv6 in brackets: `tcp:[::1]:0`, `tcp:[::]:8080`; an IP literal may drop `tcp:`: `[::1]:0`), `unix:<path>`; port 0 takes a free port (the runner prints it); `name` goes in `LISTEN_FDNAMES` (default `tcp`/`unix`)",
   },
   {
     name: 'reload-signal',

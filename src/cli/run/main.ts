@@ -12,6 +12,7 @@ import { parseRunOptions, type RunOptions } from './options.js';
 import { finishOutput, runOutput, say, setPrivateOutput } from './output.js';
 import type { RunOutcome, RunReport } from './report.js';
 import { type RunResult, RunSession } from './session.js';
+import { describeStaleReason } from './stale-reason.js';
 import { describeStopProcesses } from './stop.js';
 
 /** One line, for when lastcall itself runs as PID 1 (a container's entrypoint): see README "PID 1". */
@@ -72,7 +73,8 @@ export async function main(argv: string[]): Promise<number> {
       const { acquirePidFile } = await import('../../pidfile/index.js');
       pidfile = await acquirePidFile(o.pidfile, { waitMs: o.pidfileWaitMs });
       const took = pidfile.takeover;
-      if (took) say(`took over ${o.pidfile}: its holder (PID ${took.pid}) was stale (${took.reason})`);
+      if (took)
+        say(`took over ${o.pidfile}: its holder (PID ${took.pid}) was stale ${describeStaleReason(took.reason)}`);
     } catch (error) {
       // The library's hint names its option; a CLI user has the flag.
       say(messageOf(error).replace('pass waitMs to wait for it', 'pass --pidfile-wait <duration> to wait for it'));

@@ -2,7 +2,7 @@ import { ProcessSurvivorsError } from '../../errors.js';
 import { messageOf } from '../../internal/describe.js';
 import type { ManagedChild, Supervisor } from '../../process/index.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
-import { notifySystemd } from './notify.js';
+import { notifySystemd, reloadingState } from './notify.js';
 import type { RunOptions } from './options.js';
 import { say } from './output.js';
 import type { RunAttempt, RunReload, RunReport } from './report.js';
@@ -32,7 +32,7 @@ export interface ReloadContext {
  */
 export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise<void> {
   const o = ctx.options;
-  void notifySystemd('RELOADING=1');
+  void notifySystemd(reloadingState(`reload #${entry.reload} (${entry.signal}): starting a new child`));
   let child: ManagedChild;
   try {
     child = ctx.spawn();
@@ -71,7 +71,7 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
   say(
     `reload #${entry.reload}: child ${child.pid} ready${ready} after ${Math.round(run.readyMs)} ms${old ? `; stopping the old child ${old.pid}` : ''}`,
   );
-  void notifySystemd('READY=1');
+  void notifySystemd(['READY=1', `STATUS=reload #${entry.reload}: child ${child.pid} serving`]);
   if (!old) return void (entry.result = 'ok');
   ctx.extra.add(old);
   const started = performance.now();
@@ -92,7 +92,9 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
 }
 
 function fail(entry: RunReload, why: string, servingPid: number | undefined): void {
-  void notifySystemd('READY=1'); // out of RELOADING=1: the old child still serves
+  // Out of RELOADING=1: the old child still serves.
+  const serving = servingPid === undefined ? 'no child is running' : `child ${servingPid} serving`;
+  void notifySystemd(['READY=1', `STATUS=reload #${entry.reload} failed; ${serving}`]);
   entry.result = 'failed';
   entry.error = why;
   say(

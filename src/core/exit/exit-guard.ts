@@ -2,12 +2,15 @@ import { constants } from 'node:os';
 
 import { callerLocation } from '../../internal/call-site.js';
 import { processWide } from '../../internal/process-wide.js';
+import { claimExit } from './exit-owner.js';
 
 /** A `process.exit()` someone called while a shutdown ran: deferred until the report was final. */
 export interface ExitRequest {
   code: number;
   /** `src/app.js:12`, or undefined when no frame of the caller could be read. */
   at?: string;
+  /** The shutdown step whose hook made the call (see exit-owner.ts); the step ended at it. */
+  step?: string;
 }
 
 type Exit = typeof process.exit;
@@ -40,10 +43,15 @@ export function holdExits(): void {
   state.exit = exit;
   state.kill = kill;
   const deferredExit = function exit(code?: number | string | null): void {
-    const asked = Number(code ?? process.exitCode ?? 0);
+    const asked = normalizeCode(Number(code ?? process.exitCode ?? 0));
+    const owner = claimExit(asked);
     if (state.requests.length < 10) {
       const at = callerLocation(deferredExit);
-      state.requests.push(at === undefined ? { code: normalizeCode(asked) } : { code: normalizeCode(asked), at });
+      state.requests.push({
+        code: asked,
+        ...(at === undefined ? {} : { at }),
+        ...(owner === undefined ? {} : { step: owner.name }),
+      });
     }
     for (const waiter of [...state.waiters]) waiter();
   };

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 
@@ -51,6 +52,33 @@ test('a stale PID file is taken over, and the runner says whose it was and why',
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, new RegExp(`took over .*svc\\.pid: its holder \\(PID ${dead}\\) was stale \\(dead\\)`));
   assert.equal(existsSync(file), false);
+});
+
+test('a file from an earlier boot naming a PID alive now (someone else): taken over, and the line says why', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'svc.pid');
+  // After a reboot the PID in the file may belong to an unrelated live process: this one.
+  const other = startRun(['--', NODE, fixture('signals.js')]);
+  await other.waitFor(/READY/);
+  t.after(() => other.signal('SIGKILL'));
+  const line = `lastcall kind=pidfile start=12 boot=ed3055d1-0000-4000-8000-000000000000 host=${hostname()} nonce=feedfacefeedface`;
+  writeFileSync(file, `${other.pid}\n${line}\n`);
+  const r = await runToEnd(['--pidfile', file, '--', 'true']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `its holder \\(PID ${other.pid}\\) was stale \\(rebooted\\): it was written in an earlier boot of this machine`,
+    ),
+  );
+  // Another host's file is held: the message says what would free it.
+  writeFileSync(
+    file,
+    `${other.pid}\nlastcall kind=pidfile boot=another-boot host=elsewhere lease=5000 nonce=feedfacefeedface\n`,
+  );
+  const held = await runToEnd(['--pidfile', file, '--', 'true']);
+  assert.equal(held.code, 75);
+  assert.match(held.stderr, /on host "elsewhere".*taken over once its holder stops refreshing it.*delete the file/);
 });
 
 test('a PID file that cannot be created: one line, exit 73', async (t) => {

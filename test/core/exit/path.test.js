@@ -169,7 +169,7 @@ test(
       fixture.stderr,
       /process\.exit\(0\) called at test\/fixtures\/core\/exit-service\.js:\d+ during shutdown: deferred until this report/,
     );
-    assert.match(fixture.stderr, /shutdown timed-out in \d+ ms \(exit 1\): 0 ok, 1 failed, 1 timed out/);
+    assert.match(fixture.stderr, /shutdown failed in \d+ ms \(exit 1\): 1 ok, 1 failed, 0 timed out/);
   },
 );
 
@@ -191,9 +191,9 @@ test(
       ],
     });
     const exit = await fixture.signalAndWait('SIGTERM');
-    assert.equal(exit.code, 1);
+    assert.equal(exit.code, 0);
     assert.match(fixture.stdout, /HOOK quitter close\nHOOK db close/);
-    assert.match(fixture.stderr, /: 2 ok, 0 failed, 1 timed out, 0 skipped \(quitter \(close\) timed-out\)/);
+    assert.match(fixture.stderr, /: 3 ok, 0 failed, 0 timed out, 0 skipped/);
   },
 );
 
@@ -211,12 +211,13 @@ test('process.exit(0) from a close hook: the closed event still fires once, with
     ],
   });
   const exit = await fixture.signalAndWait('SIGTERM');
-  assert.equal(exit.code, 1);
+  // The exit call is the hook saying it is done (hook-exit.test.js): its step ends ok, the exit is 0.
+  assert.equal(exit.code, 0);
   const [report, ...more] = reports(fixture.stdout);
   assert.equal(more.length, 0);
-  assert.notEqual(report.outcome, 'clean');
+  assert.equal(report.outcome, 'clean');
   assert.equal(status(report, 'done:close'), 'ok');
-  assert.equal(status(report, 'quitter:close'), 'timed-out');
+  assert.equal(status(report, 'quitter:close'), 'ok');
   assert.deepEqual(
     report.exitRequests.map((r) => r.code),
     [0],
