@@ -212,7 +212,7 @@ test("a doctor result's answer times: bad ones are exit 2 naming the field; abse
     assert.equal((await runCli(['report', good, '--html', path.join(dir, 'good.html')])).code, 0);
     assert.match(
       readFileSync(path.join(dir, 'good.html'), 'utf8'),
-      /class="bar seg 5xx after-signal" data-answered="after-signal"[^>]*><title>client 0: 2 × 5xx; sent from 50 ms, answered 200–300 ms, answered after SIGTERM</,
+      /class="bar seg 5xx after-signal" data-answered="after-signal"[^>]*><title>client 0: 2 × 5xx; sent from 50 ms, answered 200–300 ms \(after SIGTERM\)</,
     );
     const old = path.join(dir, 'old.json');
     writeFileSync(old, JSON.stringify(requests({})));

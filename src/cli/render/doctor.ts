@@ -144,10 +144,10 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
   };
 }
 
-const PHASE_TEXT: Record<string, string> = {
-  'before-signal': 'before',
-  'after-signal': 'after',
-  'after-deadline': 'after the deadline, after',
+const PHASE_TEXT: Record<string, (signal: string) => string> = {
+  'before-signal': (signal) => `before ${signal}`,
+  'after-signal': (signal) => `after ${signal}`,
+  'after-deadline': () => 'after the deadline',
 };
 
 /**
@@ -160,7 +160,7 @@ function answers(e: Of<'requests'>, signal: string): RenderBar {
   const from = old.firstAnswerMs ?? e.startMs;
   const to = old.lastAnswerMs ?? e.endMs;
   const phase = old.answered ?? '';
-  const when = PHASE_TEXT[phase] ? `, answered ${PHASE_TEXT[phase]} ${signal}` : '';
+  const when = PHASE_TEXT[phase] ? ` (${PHASE_TEXT[phase](signal)})` : '';
   return {
     startMs: from,
     endMs: to,

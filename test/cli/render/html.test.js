@@ -172,7 +172,7 @@ test(
           bar.left >= boxes.signal.left - 1,
           `a post-signal 5xx bar is right of the signal: ${JSON.stringify(bar)}`,
         );
-        assert.match(bar.title, /sent from \d+ ms, answered \d+–\d+ ms, answered after SIGTERM/);
+        assert.match(bar.title, /sent from \d+ ms, answered \d+–\d+ ms \(after SIGTERM\)$/);
         assert.equal(bar.fill, 'rgb(251, 140, 0)');
       }
       assert.ok(boxes.labels.length >= 4);
