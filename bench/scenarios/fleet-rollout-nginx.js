@@ -1,9 +1,9 @@
 // The fleet rollout of fleet-rollout.js behind nginx with passive checks (the recipe of
 // docs/integrations.md: max_fails=0, proxy_next_upstream error timeout http_502 http_503).
-import { nginxMissing, rollout, WORK_MS } from '../fixtures/fleet-rollout/_fleet.js';
-import { FLEET_FIGURES, FLEET_LIBRARIES } from './fleet-rollout.js';
+import { WORK_MS } from '../fixtures/fleet-rollout/_fleet.js';
+import { fleetScenario } from '../fleet-scenario.js';
 
-export const scenario = {
+export const scenario = fleetScenario({
   name: 'fleet-rollout-nginx',
   title: 'Rolling restart behind nginx (passive checks, the recipe) under keep-alive load',
   meaning:
@@ -13,13 +13,5 @@ export const scenario = {
     'nginx never checks readiness, so traffic to a stopping instance never stops by itself: a pre-stop that waits for ' +
     'the traffic to end runs to its maximum (5 s) here; with passive checks set preStopDelayMs: 0 and let the retries ' +
     'carry the refused connections. Failed: any status ≥ 500 or a client error. Rows as in fleet-rollout.',
-  libraries: FLEET_LIBRARIES,
-  figures: FLEET_FIGURES,
-  capMs: 48_000,
-  quickCapMs: 16_000,
-  run: ({ library, capMs }) => {
-    const missing = nginxMissing();
-    if (missing) throw new Error(missing);
-    return rollout(library, { load: { concurrency: 4 }, capMs, balancer: 'nginx' });
-  },
-};
+  rolloutOptions: { load: { concurrency: 4 }, balancer: 'nginx' },
+});

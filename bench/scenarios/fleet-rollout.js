@@ -1,47 +1,10 @@
 // A rolling restart of 3 instances behind HAProxy (active health checks on the readiness path),
 // under keep-alive load: requests failed, SIGTERM→exit per instance, the whole rollout.
-import {
-  CHECK_FALL,
-  CHECK_INTER_MS,
-  FLOOR_MS,
-  haproxyMissing,
-  rollout,
-  WORK_MS,
-} from '../fixtures/fleet-rollout/_fleet.js';
+import { FLEET_SETUP, fleetScenario } from '../fleet-scenario.js';
 
-export const FLEET_LIBRARIES = ['lastcall', 'lastcall-fixed', 'terminus', 'lightship', 'http-terminator', 'plain'];
-
-export const FLEET_FIGURES = {
-  failed: { label: 'requests failed', better: 'lower' },
-  exitMs: { label: 'SIGTERM→exit ms (median of 3)', better: 'lower' },
-  maxExitMs: { label: 'slowest SIGTERM→exit ms' },
-  rolloutMs: { label: 'rollout ms', better: 'lower' },
-  ok: { label: 'requests answered' },
-  failures: { label: 'failures', kind: 'set' },
-};
-
-export const FLEET_SETUP =
-  `HAProxy 2.x in front of 3 instances on 127.0.0.1 (roundrobin, \`option httpchk\` on the readiness path, inter ` +
-  `${CHECK_INTER_MS}ms fall ${CHECK_FALL} rise 1, HAProxy's default retries), requests of ${WORK_MS} ms. Rolling restart: ` +
-  'SIGTERM one instance, wait for its exit, start it again, wait until HAProxy has it UP, then the next. Failed: any ' +
-  'status ≥ 500 (HAProxy answers 503 when it had nowhere to send a request, 502 when the instance reset it) or a ' +
-  `client error (reset, refused). The physical floor of SIGTERM→exit is the balancer's detection time plus the ` +
-  `longest request: ${CHECK_INTER_MS} × ${CHECK_FALL} + ${WORK_MS} = ${FLOOR_MS} ms. Rows: lastcall (traffic-aware ` +
-  'pre-stop, at most 5 s), lastcall-fixed (the same with preStopQuietMs: Infinity, a fixed 5 s), terminus (readiness ' +
-  'health check, no beforeShutdown delay), lightship (its default shutdownDelay 5 s, /ready on its own port), ' +
-  'http-terminator and plain (no readiness: /readyz 200 until the listener closes). The stop of each instance is capped at 12 s.';
-
-export const scenario = {
+export const scenario = fleetScenario({
   name: 'fleet-rollout',
   title: 'Rolling restart behind HAProxy under keep-alive load',
   meaning: `${FLEET_SETUP} Load: 4 keep-alive clients in a closed loop through HAProxy.`,
-  libraries: FLEET_LIBRARIES,
-  figures: FLEET_FIGURES,
-  capMs: 48_000,
-  quickCapMs: 16_000,
-  run: ({ library, capMs }) => {
-    const missing = haproxyMissing();
-    if (missing) throw new Error(missing);
-    return rollout(library, { load: { concurrency: 4 }, capMs });
-  },
-};
+  rolloutOptions: { load: { concurrency: 4 } },
+});

@@ -1,7 +1,6 @@
 // 100 keep-alive clients (node:http Agent) in a closed loop; SIGTERM in the middle.
-import http from 'node:http';
-
-import { capProcess, hungLabel, sleep, spawnFixture } from '../lib.js';
+import { keepAliveLoadThenSigterm } from '../keep-alive-loop.js';
+import { hungLabel, spawnFixture } from '../lib.js';
 
 const CLIENTS = 100;
 
@@ -25,45 +24,17 @@ export const scenario = {
   quickCapMs: 2000,
   async run({ library, quick, capMs }) {
     const handle = spawnFixture('http-drain', library);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-    const counts = { ok: 0, okAfterSigterm: 0, reset: 0, refused: 0 };
-    let sigtermSent = false;
-    let stop = false;
     try {
-      const port = Number((await handle.waitForLine(/^READY \d+$/)).split(' ')[1]);
-      const client = async () => {
-        while (!stop) {
-          const outcome = await request(port, agent);
-          if (outcome === 'ok') {
-            counts.ok++;
-            if (sigtermSent) counts.okAfterSigterm++;
-          } else counts[outcome]++;
-          if (outcome === 'refused') return;
-        }
-      };
-      const clients = Array.from({ length: CLIENTS }, client);
-      await sleep(quick ? 500 : 2000);
-      sigtermSent = true;
-      const t0 = handle.signal('SIGTERM');
-      const exit = await capProcess(handle, capMs, t0);
-      stop = true;
-      await Promise.all(clients);
-      return { exitMs: exit.hung ? hungLabel(capMs) : exit.ms, ...counts };
+      const { exit, counts } = await keepAliveLoadThenSigterm(handle, {
+        clients: CLIENTS,
+        path: '/wait/5',
+        warmMs: quick ? 500 : 2000,
+        capMs,
+      });
+      const { ok, okAfterSigterm, reset, refused } = counts;
+      return { exitMs: exit.hung ? hungLabel(capMs) : exit.ms, ok, okAfterSigterm, reset, refused };
     } finally {
-      stop = true;
       handle.kill();
-      agent.destroy();
     }
   },
 };
-
-function request(port, agent) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/wait/5', agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve('ok'));
-      res.on('error', () => resolve('reset'));
-    });
-    req.on('error', (error) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'reset'));
-  });
-}

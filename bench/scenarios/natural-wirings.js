@@ -1,7 +1,6 @@
 // The wirings services really have, under keep-alive load: SIGTERM in the middle, requests counted.
-import http from 'node:http';
-
-import { capProcess, hungLabel, sleep, spawnFixture } from '../lib.js';
+import { keepAliveLoadThenSigterm } from '../keep-alive-loop.js';
+import { hungLabel, spawnFixture } from '../lib.js';
 
 const CLIENTS = 50;
 
@@ -27,27 +26,14 @@ export const scenario = {
   quickCapMs: 3000,
   async run({ library, quick, capMs }) {
     const handle = spawnFixture('natural-wirings', library, { env: { LASTCALL_DEADLINE_MS: '' } });
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-    const counts = { ok: 0, okAfterSigterm: 0, reset: 0, error5xx: 0, refused: 0 };
-    let sigtermSent = false;
-    let stop = false;
     try {
-      const port = Number((await handle.waitForLine(/^READY \d+$/)).split(' ')[1]);
-      const client = async () => {
-        while (!stop) {
-          const outcome = await request(port, agent);
-          counts[outcome]++;
-          if (outcome === 'ok' && sigtermSent) counts.okAfterSigterm++;
-          if (outcome === 'refused') return;
-        }
-      };
-      const clients = Array.from({ length: CLIENTS }, client);
-      await sleep(quick ? 300 : 1000);
-      sigtermSent = true;
-      const t0 = handle.signal('SIGTERM');
-      const exit = await capProcess(handle, capMs, t0);
-      stop = true;
-      await Promise.all(clients);
+      const { exit, counts } = await keepAliveLoadThenSigterm(handle, {
+        clients: CLIENTS,
+        path: '/work/20',
+        warmMs: quick ? 300 : 1000,
+        capMs,
+        serverErrorsLost: true,
+      });
       return {
         exitMs: exit.hung ? hungLabel(capMs) : exit.ms,
         lost: counts.reset + counts.error5xx,
@@ -56,20 +42,7 @@ export const scenario = {
         exitCode: exit.hung ? hungLabel(capMs) : (exit.code ?? exit.signal),
       };
     } finally {
-      stop = true;
       handle.kill();
-      agent.destroy();
     }
   },
 };
-
-function request(port, agent) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/work/20', agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode >= 500 ? 'error5xx' : 'ok'));
-      res.on('error', () => resolve('reset'));
-    });
-    req.on('error', (error) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'reset'));
-  });
-}

@@ -46,9 +46,22 @@ export async function waitForPreStop(input: PreStopInput): Promise<PreStopReport
     const now = performance.now();
     const extra = { quietMs: quiet, ...(last > start ? { lastArrivalMs: last - originMs } : {}) };
     if (force.aborted) return report('forced', extra);
-    if (now >= last + quiet) return report('quiet', extra);
+    if (now >= last + quiet) {
+      // A stalled process (GC, CPU throttling) wakes with requests waiting in the accept queue: let the
+      // loop accept and parse them (two turns: accept, then read) before calling the silence quiet.
+      await waitForIoTurns(2);
+      if (lastArrival() === last) return report('quiet', extra);
+      continue;
+    }
     if (now >= end) return report('maximum', extra);
     // Ref'd: the shutdown is awaiting it. Each wake-up re-reads the last arrival.
     await waitForTimeout(Math.min(last + quiet, end) - now, force, true);
   }
+}
+
+function waitForIoTurns(turns: number): Promise<void> {
+  return new Promise((resolve) => {
+    const turn = (left: number): void => void (left === 0 ? resolve() : setImmediate(turn, left - 1));
+    turn(turns);
+  });
 }

@@ -58,8 +58,10 @@ test(
     await pm2('stop', 'svc');
     const out = await waitForLog('svc-out.log', /EXIT/);
     assert.match(out, /deadline 3600 ms from pm2/);
-    assert.match(out, /CLOSED db\n(.*\n)*EXIT 0/);
-    assert.doesNotMatch(await log('svc-error.log'), /SIGKILLs/);
+    // Once seen under load: EXIT 0 with no CLOSED db. The service's stderr (lastcall's summary) says why.
+    const errors = await log('svc-error.log');
+    assert.match(out, /CLOSED db\n(.*\n)*EXIT 0/, `stdout:\n${out}\nstderr:\n${errors}`);
+    assert.doesNotMatch(errors, /SIGKILLs/);
   },
 );
 

@@ -1,5 +1,5 @@
 // Shared helpers for the process tests: fixture paths, line waiting, liveness from /proc.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const fixture = (name) => fileURLToPath(new URL(`../fixtures/process/${name}`, import.meta.url));
@@ -58,4 +58,29 @@ export function killAll(pids) {
       /* gone */
     }
   }
+}
+
+/** Pids of the lastcall guardians watching `pid` (cmdline `lastcall-guardian … guarding-trees-of-pid-<pid> …`). */
+export function guardiansOf(pid) {
+  const mark = `guarding-trees-of-pid-${pid}`;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+        return argv[0] === 'lastcall-guardian' && argv.includes(mark);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * Waits until the guardians have done their work and exited. A guardian's rounds read every /proc
+ * entry, so on a loaded box they take seconds: the test waits for the event, and `hangGuardMs` only
+ * catches a guardian that never ends. Resolves true when all exited.
+ */
+export function waitForGuardians(guardians, hangGuardMs = 60_000) {
+  return waitUntil(() => !guardians.some(isAlive), hangGuardMs);
 }

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 import { checkDockerfile, checkUnit } from '../helpers/deploy-files.js';
+import { guardiansOf, isAlive, waitForGuardians, waitUntil } from '../helpers/process.js';
 
 const source = fileURLToPath(new URL('../../examples/deploy/', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -195,14 +196,18 @@ test(
       `mount -t tmpfs tmpfs "$bin" && exec ${dir}/node ${fixture}`;
     const survivor = await runAndKill(t, ['unshare', '--mount', 'sh', '-c', hide]);
     assert.equal(survivor.warnings, 'LASTCALL_NO_GUARDIAN');
+    assert.equal(survivor.guardians, 0, 'no guardian process runs');
     assert.equal(survivor.alive, true, 'the child survives its SIGKILLed parent');
     // The control, with /bin/sh: the guardian removes the child.
     const guarded = await runAndKill(t, [process.execPath, fixture]);
-    assert.deepEqual([guarded.warnings, guarded.alive], ['no-warning', false]);
+    assert.deepEqual([guarded.warnings, guarded.guardians, guarded.alive], ['no-warning', 1, false]);
   },
 );
 
-/** Runs the fixture, SIGKILLs it (an OOM kill) once READY, and says whether its child is still alive 10 s later. */
+/**
+ * Runs the fixture, SIGKILLs it (an OOM kill) once READY, waits for its guardian (if any) to finish its
+ * work, and says whether its child is still alive then.
+ */
 async function runAndKill(t, [command, ...args]) {
   const parent = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -213,23 +218,17 @@ async function runAndKill(t, [command, ...args]) {
     exited.then(() => assert.fail(stderr)),
   ]);
   const [, childPid, warnings] = /^READY (\d+) (\S+)$/.exec(line);
-  const alive = () => {
-    try {
-      process.kill(Number(childPid), 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const alive = () => isAlive(Number(childPid));
   t.after(() => alive() && process.kill(Number(childPid), 'SIGKILL'));
+  // `unshare … sh -c 'exec node …'`: the READY line comes from the parent's own pid.
+  const guardians = guardiansOf(parent.pid);
   parent.kill('SIGKILL');
   await exited;
-  // A guardian acts within milliseconds on a quiet machine, but each of its rounds reads every
-  // /proc/<pid>/stat and environ, and it ends only after three quiet rounds: on a loaded 2-core box
-  // that took over 2 s. Give it ample time before calling the child a survivor.
-  for (let waited = 0; waited < 10_000 && alive(); waited += 50)
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  return { warnings, alive: alive() };
+  // A guardian's rounds read all of /proc (seconds on a loaded box): wait for it to end, not for a time.
+  assert.ok(await waitForGuardians(guardians), 'the guardian finished');
+  // Then the child is gone at once (the guard absorbs /proc lag), or, with no guardian, nothing will end it.
+  if (guardians.length > 0) await waitUntil(() => !alive(), 2000);
+  return { warnings, guardians: guardians.length, alive: alive() };
 }
 
 test(

@@ -166,14 +166,3 @@ test('an empty or corrupt file without a PID is a typed error, never deleted', a
     assert.equal(readFileSync(file, 'utf8'), content);
   }
 });
-
-test('options are validated', async () => {
-  await assert.rejects(acquirePidFile('/tmp/x.pid', { wait: 1 }), { code: 'ERR_UNKNOWN_OPTION' });
-  await assert.rejects(acquirePidFile('/tmp/x.pid', { waitMs: '5s' }), {
-    code: 'ERR_INVALID_OPTION',
-    message: 'Expected "waitMs" to be a non-negative number, got "5s" (string)',
-  });
-  await assert.rejects(acquirePidFile('/tmp/x.pid', { createDirectory: 'yes' }), { code: 'ERR_INVALID_OPTION' });
-  await assert.rejects(acquirePidFile('/tmp/x.pid', { signal: {} }), { code: 'ERR_INVALID_OPTION' });
-  await assert.rejects(acquirePidFile(''), { code: 'ERR_INVALID_OPTION' });
-});

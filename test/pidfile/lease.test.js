@@ -113,6 +113,4 @@ test('the lease timer never keeps the process alive, and stops at release', asyn
   assert.equal(handle.refreshing, true);
   await handle.release();
   assert.equal(handle.refreshing, false);
-  await assert.rejects(acquirePidFile(file, { leaseMs: 50 }), { code: 'ERR_INVALID_OPTION', message: /leaseMs/ });
-  await assert.rejects(acquirePidFile(file, { leaseMs: 1.5e3 + 0.5 }), { code: 'ERR_INVALID_OPTION' });
 });

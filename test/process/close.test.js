@@ -86,23 +86,3 @@ test('a command that does not exist is a typed error, not a crash', () => {
     (error) => error.code === 'ERR_SPAWN' && error.errno === 'EACCES',
   );
 });
-
-test('options are checked at the call site', () => {
-  assert.throws(
-    () => spawnManaged('sleep', ['1'], { graceMs: '5s' }),
-    /Expected "graceMs" to be a finite non-negative number, got "5s" \(string\)/,
-  );
-  assert.throws(() => spawnManaged('sleep', ['1'], { termMs: -1 }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => spawnManaged('sleep', ['1'], { gracems: 1 }), { code: 'ERR_UNKNOWN_OPTION' });
-  assert.throws(() => spawnManaged('sleep', ['1'], { stdio: 'bogus' }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => spawnManaged('sleep', ['1'], { cwd: '/no/such/dir' }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => spawnManaged('', []), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => spawnManaged('sleep', '1'), { code: 'ERR_INVALID_OPTION' });
-});
-
-test('close() validates its options', async () => {
-  const child = spawnManaged('sleep', ['30'], { stdio: 'ignore' });
-  assert.throws(() => child.close({ signal: 'SIGKILL' }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => child.close({ timeout: 1 }), { code: 'ERR_UNKNOWN_OPTION' });
-  await child.close();
-});

@@ -66,20 +66,6 @@ test("listenFds: LISTEN_PID is the child's own pid, LISTEN_FDS and LISTEN_FDNAME
   assert.equal((await output(child)).trim(), `${child.pid} 2 a:tcp socket`);
 });
 
-test('listenFds: bad values and a taken stdio slot throw; a missing command is still SpawnError', () => {
-  for (const listenFds of [[], [{ fd: -1 }], [{ fd: 3, name: 'a:b' }], ['3'], {}]) {
-    assert.throws(() => spawnManaged('true', [], { listenFds }), { code: 'ERR_INVALID_OPTION', option: 'listenFds' });
-  }
-  assert.throws(
-    () => spawnManaged('true', [], { listenFds: [{ fd: 0 }], stdio: ['ignore', 'ignore', 'ignore', 'pipe'] }),
-    { code: 'ERR_INVALID_OPTION', option: 'stdio' },
-  );
-  assert.throws(() => spawnManaged('no-such-command-lastcall', [], { listenFds: [{ fd: 0 }] }), {
-    code: 'ERR_SPAWN',
-    errno: 'ENOENT',
-  });
-});
-
 test("Supervisor#replace: the new child is current and ready; the old one's exit emits nothing and restarts nothing", async () => {
   const long = () => spawnManaged('sleep', ['30'], { stdio: 'ignore', graceMs: 0 });
   const sup = supervise(long, { restart: 'always', initialMs: 10, maxMs: 10 });

@@ -118,15 +118,3 @@ test('readiness by IPC message; a readiness timeout counts as a failure', async 
   assert.equal(error.cause?.code, 'ERR_READINESS_TIMEOUT');
   await silent.close();
 });
-
-test('supervise() options are checked at the call site', () => {
-  const f = crash(0);
-  assert.throws(() => supervise(f, { restart: 'sometimes' }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => supervise(f, { initialMs: -1 }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => supervise(f, { factor: 0.5 }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => supervise(f, { jitter: 2 }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => supervise(f, { maxRestarts: 1.5 }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => supervise(f, { readiness: {} }), { code: 'ERR_INVALID_OPTION' });
-  assert.throws(() => supervise(f, { backoff: {} }), { code: 'ERR_UNKNOWN_OPTION' });
-  assert.throws(() => supervise('node'), { code: 'ERR_INVALID_OPTION' });
-});

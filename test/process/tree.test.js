@@ -76,11 +76,8 @@ test('killTree(pid) signals the whole tree and confirms every death', async () =
   }
 });
 
-test('killTree() of a pid that is gone resolves empty; bad input throws', async () => {
+test('killTree() of a pid that is gone resolves empty', async () => {
   const child = spawn('true');
   await new Promise((resolve) => child.once('exit', resolve));
   assert.deepEqual(await killTree(child.pid), { pids: [], survivors: [] });
-  await assert.rejects(killTree(0), { code: 'ERR_INVALID_OPTION' });
-  await assert.rejects(killTree(process.pid, { signal: 'TERM' }), { code: 'ERR_INVALID_OPTION' });
-  await assert.rejects(killTree(process.pid, { wait: 1 }), { code: 'ERR_UNKNOWN_OPTION' });
 });

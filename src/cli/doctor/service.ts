@@ -83,20 +83,16 @@ export class Service {
    * waiting for a reaper do not count: a container's PID 1 may never reap them). */
   groupAlive(): boolean {
     const pgid = this.child.pid;
-    try {
-      if (pgid === undefined || !process.kill(-pgid, 0)) return false;
-    } catch {
-      return false;
-    }
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
+    // A fork-exit chain's member lives a few ms, and on a loaded box one pass over /proc takes longer:
+    // the one listed has exited and its child was born after the listing. So the newest pids are read
+    // first, and the group is listed again while kill(0) says it has members (zombies, or a newcomer).
+    for (let pass = 0; pass < GROUP_SCAN_PASSES; pass++) {
       try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') return true;
+        if (pgid === undefined || !process.kill(-pgid, 0)) return false;
       } catch {
-        // gone meanwhile
+        return false;
       }
+      if (liveMemberOf(pgid)) return true;
     }
     return false;
   }
@@ -163,4 +159,24 @@ export function findFreePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+const GROUP_SCAN_PASSES = 5;
+
+/** A live (not zombie) process in group `pgid`, newest pids first. */
+function liveMemberOf(pgid: number): boolean {
+  const pids = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .sort((a, b) => b - a);
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') return true;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return false;
 }

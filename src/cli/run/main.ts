@@ -13,7 +13,7 @@ import { finishOutput, runOutput, say, setPrivateOutput } from './output.js';
 import type { RunOutcome, RunReport } from './report.js';
 import { type RunResult, RunSession } from './session.js';
 import { describeStaleReason } from './stale-reason.js';
-import { describeStopProcesses } from './stop.js';
+import { describeStopProcesses, killGroupNow } from './stop.js';
 
 /** One line, for when lastcall itself runs as PID 1 (a container's entrypoint): see README "PID 1". */
 export const PID1_WARNING =
@@ -117,6 +117,8 @@ export async function main(argv: string[]): Promise<number> {
   if (report.stop && result.outcome === 'timed-out' && report.stop.survivors === null) {
     report.stop.durationMs = o.deadlineMs;
     report.stop.processes = session.child?.closedProcesses ?? []; // what it had reached so far
+    killGroupNow(session.child);
+    report.stop.escalation = 'sigkill'; // its kill point (deadline − reserve) has passed: exit 124's meaning
   }
   removeHandlers();
   sockets?.release();

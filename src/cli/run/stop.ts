@@ -76,3 +76,15 @@ export function describeStopProcesses(stop: RunStop, childPid: number | undefine
   const list = p.map((x) => `${x.pid} (${x.command || '?'}): ${x.survived ? 'SURVIVED SIGKILL' : x.signal}`);
   return `stop: ${p.length} process${p.length === 1 ? '' : 'es'} of the tree: ${list.join(', ')}`;
 }
+
+/** The runner's hard deadline cut the stop short (freezing and walking a tree took longer than the kill
+ * reserve on a loaded box): SIGKILL the child's own group now, synchronously, before the runner exits;
+ * the guardian, which sees the runner go, finishes the rest. Its pgid is still ours: it is not reaped. */
+export function killGroupNow(child: ManagedChild | undefined): void {
+  if (!child || child.exited) return;
+  try {
+    process.kill(-child.pgid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}

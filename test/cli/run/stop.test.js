@@ -130,13 +130,19 @@ test('a child blocked writing to a full pipe is stopped promptly', async () => {
   assert.equal(isAlive(Number(pid)), false);
 });
 
-test('the runner exits within the deadline even when SIGKILL cannot be confirmed soon (guard)', async () => {
+test('the runner exits within the deadline even when SIGKILL cannot be confirmed soon (guard)', async (t) => {
   const started = performance.now();
-  const run = startRun(['--deadline', '300ms', '--', fixture('ignore-term.sh')]);
-  await run.waitFor(/READY/);
+  const report = path.join(tempDir(t), 'r.json');
+  const run = startRun(['--deadline', '300ms', '--report', report, '--', fixture('ignore-term.sh')]);
+  const [, shPid, sleepPid] = await run.waitFor(/READY (\d+) (\d+)/);
   run.signal('SIGTERM');
-  await run.exited;
+  const exit = await run.exited;
   assert.ok(performance.now() - started < 10_000);
+  // Confirmed in time or cut short by the runner's deadline (100 ms of reserve; a loaded box), the
+  // tree was SIGKILLed, the report says so, and nothing of the child's group outlives the runner.
+  assert.equal(exit.code, 124);
+  assert.equal(readJson(report).stop.escalation, 'sigkill');
+  assert.deepEqual([Number(shPid), Number(sleepPid)].filter(isAlive), []);
 });
 
 test("a stalled reader of the runner's own stdout cannot freeze the runner (--ready log: copies output)", async () => {

@@ -19,6 +19,14 @@ const reports = (stdout) =>
     .filter((line) => line.startsWith('REPORT '))
     .map((line) => JSON.parse(line.slice('REPORT '.length).replace(/^\d+ /, '')));
 const status = (report, key) => report.steps.find((s) => `${s.name}:${s.phase}` === key)?.status;
+/** One lifecycle (step timeout 300 ms) whose `quitter` calls process.exit(0) from its close hook; SIGTERM. */
+async function quitterShutdown(before, after = []) {
+  const quitter = { name: 'quitter', hooks: { close: 'exit:0' } };
+  const fixture = await run({
+    lifecycles: [{ options: { stepTimeoutMs: 300 }, steps: [...before, quitter, ...after] }],
+  });
+  return { fixture, exit: await fixture.signalAndWait('SIGTERM') };
+}
 
 test('stderr closed (EPIPE): no loop, close hooks run, the process exits with the report code', GUARD, async () => {
   const fixture = await run({
@@ -76,12 +84,15 @@ for (const [what, options, env] of [
 }
 
 test('a clean shutdown ending just before the deadline with stdout full exits 0', GUARD, async () => {
+  // The last step ends 1 s before the deadline and the report then waits on a stdout nobody reads until
+  // the deadline comes. The second is slack for the scheduler, not the subject: a step a loaded box
+  // ran past the deadline (300 ms was too little) would make the shutdown truly late.
   const fixture = await run({
     lifecycles: [
       {
-        options: { deadlineMs: 2000 },
+        options: { deadlineMs: 3000 },
         onShutdown: 'flood:1000000',
-        steps: [{ name: 'last', hooks: { finish: 'spin-until:300' } }],
+        steps: [{ name: 'last', hooks: { finish: 'spin-until:1000' } }],
       },
     ],
   });
@@ -152,18 +163,7 @@ test(
   'process.exit(0) from a close hook waits for the report: after another step failed, exit 1 and the call in the summary',
   GUARD,
   async () => {
-    const fixture = await run({
-      lifecycles: [
-        {
-          options: { stepTimeoutMs: 300 },
-          steps: [
-            { name: 'broken', hooks: { close: 'throw' } },
-            { name: 'quitter', hooks: { close: 'exit:0' } },
-          ],
-        },
-      ],
-    });
-    const exit = await fixture.signalAndWait('SIGTERM');
+    const { fixture, exit } = await quitterShutdown([{ name: 'broken', hooks: { close: 'throw' } }]);
     assert.equal(exit.code, 1);
     assert.match(
       fixture.stderr,
@@ -177,20 +177,11 @@ test(
   'process.exit from a close hook is deferred: the later tier still closes, and the summary counts and names every step',
   GUARD,
   async () => {
-    const fixture = await run({
-      lifecycles: [
-        {
-          options: { stepTimeoutMs: 300 },
-          steps: [
-            { name: 'http', hooks: { close: 'ok' }, options: { kind: 'server' } },
-            { name: 'quitter', hooks: { close: 'exit:0' } },
-            // A client closes after the `other` tier: the deferred exit waits for it.
-            { name: 'db', hooks: { close: 'ok' }, options: { kind: 'client' } },
-          ],
-        },
-      ],
-    });
-    const exit = await fixture.signalAndWait('SIGTERM');
+    const { fixture, exit } = await quitterShutdown(
+      [{ name: 'http', hooks: { close: 'ok' }, options: { kind: 'server' } }],
+      // A client closes after the `other` tier: the deferred exit waits for it.
+      [{ name: 'db', hooks: { close: 'ok' }, options: { kind: 'client' } }],
+    );
     assert.equal(exit.code, 0);
     assert.match(fixture.stdout, /HOOK quitter close\nHOOK db close/);
     assert.match(fixture.stderr, /: 3 ok, 0 failed, 0 timed out, 0 skipped/);
@@ -199,18 +190,7 @@ test(
 
 // Issue 20 item 19: the report of a shutdown a hook ended with process.exit() is final and emitted.
 test('process.exit(0) from a close hook: the closed event still fires once, with the final report', GUARD, async () => {
-  const fixture = await run({
-    lifecycles: [
-      {
-        options: { stepTimeoutMs: 300 },
-        steps: [
-          { name: 'done', hooks: { close: 'ok' } },
-          { name: 'quitter', hooks: { close: 'exit:0' } },
-        ],
-      },
-    ],
-  });
-  const exit = await fixture.signalAndWait('SIGTERM');
+  const { fixture, exit } = await quitterShutdown([{ name: 'done', hooks: { close: 'ok' } }]);
   // The exit call is the hook saying it is done (hook-exit.test.js): its step ends ok, the exit is 0.
   assert.equal(exit.code, 0);
   const [report, ...more] = reports(fixture.stdout);
