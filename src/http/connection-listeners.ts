@@ -58,6 +58,7 @@ function attachListeners(tracker: ConnectionTracker): { listenFirst: () => void;
   }
   const addHttp1 = (socket: TrackedSocket): void => {
     socket[kLastActiveAt] = performance.now();
+    if (tracker.stopping) tracker.noteActive(socket[kLastActiveAt]);
     tracker.sockets.add(socket);
     tracker.fresh.add(socket);
     if (secure) socket.on('close', onSocketClose); // a plain socket is its accepted one
@@ -108,7 +109,11 @@ function attachListeners(tracker: ConnectionTracker): { listenFirst: () => void;
     if (tracker.draining || isAcceptedLate(socket)) {
       tracker.track(res);
       closeAfter(socket, res);
-    } else if (notePipelined(socket, res) || kind === 'http2') tracker.track(res);
+    } else if (notePipelined(socket, res) || kind === 'http2' || tracker.stopping) {
+      // Once drain() was called, every request is tracked: startDraining() walks no socket.
+      if (tracker.stopping) tracker.noteActive(now);
+      tracker.track(res);
+    }
   };
   server.prependListener('request', onRequest);
   // Listening to these changes what Node does, so ours come and go with the app's own.

@@ -1,3 +1,4 @@
+import { ServerResponse } from 'node:http';
 import type { Http2Session } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -67,6 +68,10 @@ export class ConnectionTracker {
   readonly counts: RequestCounts = { answered: 0, serverErrors: 0, lost: 0, cut: 0 };
   #statuses = new Set<number>();
   readonly #counted = new WeakSet<TrackedResponse>();
+  /** beginStopping() walked the sockets. */
+  #scanned = false;
+  /** Latest use of a socket idle when drain() was called, or of any socket used since. */
+  #activeAt = -Infinity;
   /** Tracks a connection accepted before the tracker was attached (handed over by the core). */
   accept: (socket: Socket) => void = () => {};
   /** Called during drain when something it waits for went away; `responsesDone`: none in flight. */
@@ -120,6 +125,8 @@ export class ConnectionTracker {
   }
 
   inFlightResponses(): Set<TrackedResponse> {
+    // Once drain() walked the sockets, every request is tracked as it comes: no pass over them all.
+    if (this.#scanned) return new Set(this.responses);
     const seen = new Set(this.responses);
     for (const socket of this.sockets) {
       const res = currentResponse(socket);
@@ -150,25 +157,46 @@ export class ConnectionTracker {
   }
 
   /**
+   * drain() was called: one pass over the sockets tracks every response in flight (counted from
+   * now, those finishing before the listener closes too) and notes when the idle ones were last
+   * used. From then on requests are tracked as they come (noteActive), so that startDraining()
+   * walks the responses in flight, not every socket again.
+   */
+  beginStopping(): void {
+    this.stopping = true;
+    if (this.#scanned) return;
+    this.#scanned = true;
+    let activeAt = this.#activeAt;
+    for (const socket of this.sockets) {
+      const res = currentResponse(socket);
+      if (res !== undefined) this.track(res);
+      else if ((socket[kLastActiveAt] ?? -Infinity) > activeAt) activeAt = socket[kLastActiveAt] ?? -Infinity;
+    }
+    this.#activeAt = activeAt;
+  }
+
+  /** A socket was used (accepted, a request, a response ended) after beginStopping(): it may be idle at the drain. */
+  noteActive(at: number | undefined): void {
+    if (at !== undefined && at > this.#activeAt) this.#activeAt = at;
+  }
+
+  /**
    * Drain begins: every response in flight is tracked and the last one on each socket gets
    * `Connection: close`; keep-alive responses already started, sockets used or accepted within
    * the grace, and TLS handshakes in progress keep idle sockets open for the grace: closing under
-   * a client that is sending its request would reset it.
+   * a client that is sending its request would reset it. A socket used since drain() counts as
+   * recent even if busy now: erring on the side of the grace.
    */
   startDraining(reuseGraceMs: number): void {
-    this.stopping = true;
+    this.beginStopping();
     this.draining = true;
     this.reuseGraceMs = reuseGraceMs;
-    const now = performance.now();
-    let recent = this.handshaking.size > 0;
-    for (const socket of this.sockets) {
-      const res = currentResponse(socket);
-      if (res === undefined) {
-        recent ||= now - (socket[kLastActiveAt] ?? -Infinity) < reuseGraceMs;
-        continue;
-      }
+    const recent = this.handshaking.size > 0 || performance.now() - this.#activeAt < reuseGraceMs;
+    for (const res of this.responses) {
+      // HTTP/1 ones being written.
+      const socket = http1Socket(res);
+      if (socket === undefined || currentResponse(socket) !== res) continue;
       if (res.headersSent) this.keepAliveAtDrain.add(res);
-      this.track(res);
       const last = lastResponse(socket);
       if (last !== undefined) markClose(last);
     }
@@ -177,9 +205,17 @@ export class ConnectionTracker {
   }
 }
 
+/** An HTTP/1 response's socket (an HTTP/2 stream's is a proxy that throws once the stream is gone). */
+function http1Socket(res: TrackedResponse): TrackedSocket | undefined {
+  if (!(res instanceof ServerResponse)) return undefined;
+  return ((res as TrackedResponse).req?.socket ?? undefined) as TrackedSocket | undefined;
+}
+
 function responseCloseListener(tracker: ConnectionTracker): (this: TrackedResponse) => void {
   return function onResponseClose(this: TrackedResponse): void {
     tracker.responses.delete(this);
+    // Its socket may be idle when the drain begins: as recent as its request.
+    if (tracker.stopping && !tracker.draining) tracker.noteActive(http1Socket(this)?.[kLastActiveAt]);
     tracker.countClosed(this);
     if (tracker.keepAliveAtDrain.has(this)) tracker.extendGrace();
     tracker.onSettle?.(tracker.responses.size === 0);

@@ -33,9 +33,8 @@ export function drainTracked(
   options: DrainOptions,
 ): Promise<void> {
   const { onUpgraded } = options;
-  tracker.stopping = true;
   // Counted from now (the report's `requests`): those finishing before the listener closes too.
-  for (const res of tracker.inFlightResponses()) tracker.track(res);
+  tracker.beginStopping();
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;

@@ -10,7 +10,7 @@ test('a pino-compatible logger gets (obj, msg) calls: start, each failure, summa
   const logger = Object.fromEntries(
     ['info', 'warn', 'error', 'debug'].map((level) => [level, (obj, msg) => calls.push({ level, obj, msg })]),
   );
-  const life = createLifecycle({ signals: false, logger, stepTimeoutMs: 20 });
+  const life = createLifecycle({ signals: false, logger, stepTimeoutMs: 20, deadlineMs: 25000 });
   life.add('ok', { close() {} });
   life.add('bad', {
     close() {
