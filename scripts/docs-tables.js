@@ -18,7 +18,7 @@ export async function generators() {
   const { DOCTOR_EXIT_CODES } = await import(join(modules, 'doctor/flags.js'));
   const { REPORT_ARGUMENTS, REPORT_EXIT_CODES, REPORT_FLAGS } = await import(join(modules, 'report.js'));
   const { markdownExitCodeTable } = await import(join(modules, 'run/exit-codes.js'));
-  const { markdownChecksTable } = await import(join(modules, 'doctor/checks.js'));
+  const { markdownChecksTable } = await import(join(modules, 'doctor/check-result.js'));
   return new Map([
     ['flags run', markdownFlagTable(RUN_FLAGS)],
     ['flags doctor', markdownFlagTable(DOCTOR_FLAGS)],

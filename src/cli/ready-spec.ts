@@ -3,6 +3,7 @@ import { onLines } from '../internal/lines.js';
 import { setLongTimeout } from '../internal/long-timer.js';
 import { onAbort, waitForTimeout } from '../internal/wait.js';
 import { ReadyExitedError, UsageError } from './errors.js';
+import { describeTries, READY_TRY_MS, ReadyTries } from './ready-failure.js';
 
 /** What `--ready` waits for. */
 export type ReadySpec =
@@ -31,8 +32,6 @@ export interface WaitForReadyOptions {
 }
 
 const POLL_MS = 50;
-/** One tcp:/http try gives up after this long (a slower answer is a failed try). */
-export const READY_TRY_MS = 1000;
 
 /**
  * `tcp:<port>`, `tcp:<host>:<port>`, `http://…`/`https://…`, `log:<regex>`, `fd:<n>` (n >= 3).
@@ -99,8 +98,19 @@ export function waitForReady(spec: ReadySpec, source: ReadySource, options: Wait
       if (error) reject(error);
       else resolve();
     };
+    // tcp:/http: how the tries ended and what the child printed meanwhile go into the timeout's message.
+    const tries = new ReadyTries();
+    const output = spec.kind === 'tcp' || spec.kind === 'http' ? outputTail(source, cleanups) : undefined;
     const timer = setLongTimeout(
-      () => settle(new ReadinessTimeoutError(undefined, options.timeoutMs, label)),
+      () =>
+        settle(
+          new ReadinessTimeoutError(
+            undefined,
+            options.timeoutMs,
+            label,
+            output === undefined ? undefined : describeTries(spec, tries, output()).replace(/^: /, ''),
+          ),
+        ),
       options.timeoutMs,
     );
     cleanups.push(() => timer.clear());
@@ -112,7 +122,8 @@ export function waitForReady(spec: ReadySpec, source: ReadySource, options: Wait
     }
     void source.exited?.then(() => settle(new ReadyExitedError(label, 'the process exited')));
     const watch = WATCHERS[spec.kind] as Watcher<ReadySpec>;
-    cleanups.push(watch(spec, source, settle, stop.signal, options, label));
+    const onTry = (outcome: string): void => (tries.record(outcome), options.onTry?.(outcome));
+    cleanups.push(watch(spec, source, settle, stop.signal, { ...options, onTry }, label));
   });
 }
 
@@ -146,6 +157,14 @@ const WATCHERS: { [K in ReadySpec['kind']]: Watcher<Extract<ReadySpec, { kind: K
     return () => (off(), stream.off('end', onEnd));
   },
 };
+
+/** The child's last lines on stdout/stderr while it is awaited (a log: hint for the timeout); undefined: not piped to us. */
+function outputTail(source: ReadySource, cleanups: Array<() => void>): () => string | undefined {
+  const lines: string[] = [];
+  const streams = [source.stdout, source.stderr].filter((s): s is NodeJS.ReadableStream => s != null);
+  for (const stream of streams) cleanups.push(onLines(stream, (line) => lines.push(line) > 20 && lines.shift()));
+  return () => (streams.length > 0 ? lines.join('\n') : undefined);
+}
 
 function watchLines(
   streams: NodeJS.ReadableStream[],

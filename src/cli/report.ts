@@ -6,6 +6,7 @@ import { parseCommandLine, stringFlag } from './args.js';
 import type { DoctorResult } from './doctor/result.js';
 import { UsageError } from './errors.js';
 import { type ExitCodeEntry, exitCodesHelp, type FlagTable, helpText, type Positional } from './flags.js';
+import { validateOutputPath } from './output-path.js';
 import { doctorDoc, validateDoctorLike } from './render/doctor.js';
 import { renderHtml } from './render/html.js';
 import type { RenderDoc } from './render/model.js';
@@ -55,6 +56,7 @@ export function main(argv: string[]): Promise<number> {
   const file = positionals[0] as string;
   const html = stringFlag(values, 'html');
   if (html === '') throw new UsageError('--html: expected a file path');
+  if (html !== undefined) validateOutputPath('html', html);
   const data = readJson(file);
   const doc: RenderDoc = isDoctorResult(data)
     ? doctorDoc(validateDoctorLike(data, file))

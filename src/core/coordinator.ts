@@ -23,6 +23,8 @@ export interface RunningShutdown {
 }
 
 export interface Registration {
+  /** Shutdown is about to begin: from now on anyone's process.exit() waits for the report (a life.signal listener's too). */
+  beginning(): void;
   began(run: RunningShutdown, reason: string): void;
   finished(done: FinishedShutdown): void;
   /** Removes the lifecycle's process listeners (exit: false, or once exiting). */
@@ -32,6 +34,8 @@ export interface Registration {
 interface Entry {
   member: LifecycleMember;
   removeHooks: (keepAdopted?: boolean) => void;
+  /** Holds process.exit() (once per shutdown). */
+  holding?: boolean;
   run?: RunningShutdown;
   done?: FinishedShutdown;
   shipped?: Promise<void>;
@@ -54,17 +58,24 @@ export function registerLifecycle(member: LifecycleMember): Registration {
   const reason = state.exitReason;
   if (member.exit && reason !== undefined) queueMicrotask(() => member.onShutdown(reason));
   return {
+    beginning: () => hold(entry),
     began: (run, why) => began(entry, run, why),
     finished: (done) => finished(entry, done),
     dispose: () => dispose(entry),
   };
 }
 
+function hold(entry: Entry): void {
+  if (entry.holding) return;
+  entry.holding = true;
+  holdExits();
+}
+
 function began(entry: Entry, run: RunningShutdown, reason: string): void {
   entry.run = run;
   installExitListener();
   // Until the report is final, anyone's process.exit() waits for it.
-  holdExits();
+  hold(entry);
   if (!entry.member.exit) return;
   state.exitReason ??= reason;
   // After this tick: a signal being dispatched reaches the others first, as their first signal.
@@ -94,8 +105,8 @@ function finished(entry: Entry, done: FinishedShutdown): void {
 
 async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
   const finishedAll = owners.map((owner) => owner.done).filter((done) => done !== undefined);
-  // A process.exit() someone called during the shutdown counts too: the worse code wins.
-  const exitCode = worseExitCode(Math.max(...finishedAll.map((done) => done.report.exitCode)));
+  // A process.exit() someone called during the shutdown, or a process.exitCode set since, counts too: the worse code wins.
+  const exitCode = worseExitCode(Math.max(...finishedAll.map((done) => done.report.exitCode)), true);
   // The last one's watchdog is the one still armed. From here it no longer reports a timeout:
   // should the deadline pass, it exits with this code.
   last.watchdog?.settle(exitCode);

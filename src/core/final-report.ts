@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { messageOf } from '../internal/describe.js';
-import { exitRequests, worseExitCode } from './exit/exit-guard.js';
+import { appExitCode, exitRequests, worseExitCode } from './exit/exit-guard.js';
 import { startWatchdog, type Watchdog } from './exit/watchdog.js';
 import { accountLosses } from './losses.js';
 import { decideExitCode, decideOutcome, serializeReport, sortSteps, summarize } from './report.js';
@@ -52,8 +52,15 @@ export function buildReport(ctx: ShutdownContext, input: ReportInput): ShutdownR
         `process.exit(${code}) called${at ? ` at ${at}` : ''} during shutdown: deferred until this report${step ? `; step "${step}" called it and ended there` : ''}`,
       );
   }
+  // Exiting the process, lastcall's exit replaces Node's, which would have used process.exitCode.
+  const appCode = options.exit ? appExitCode() : undefined;
+  if (appCode !== undefined)
+    logger.log('info', { code: appCode }, `process.exitCode was set to ${appCode}: the exit code is at least that`);
   // The worse of lastcall's code and the codes asked for: a failure is never turned into 0.
-  const report = { ...partial, exitCode: worseExitCode(decideExitCode(options.exitCodes, partial, logger)) };
+  const report = {
+    ...partial,
+    exitCode: worseExitCode(decideExitCode(options.exitCodes, partial, logger), options.exit),
+  };
   // Serialized: a logger such as pino would print the report's Error objects as `{}`.
   logger.log(
     report.outcome === 'clean' ? 'info' : 'warn',

@@ -208,6 +208,8 @@ class LifecycleImpl implements Lifecycle {
     const { deadlineMs } = this.#options;
     const includeStart = this.#state === 'starting';
     this.#state = 'draining';
+    // Before the abort: its listeners (and the process signalling itself from them) already see held exits.
+    this.#registration.beginning();
     this.#controller.abort(new ShutdownStartedError(reasonText));
     // Begun by one of its signals: other code's listeners for it become close steps.
     for (const { name, hooks } of adoptForeignListeners(reason, this.#options, this.#logger))

@@ -81,11 +81,13 @@ export class ReadinessTimeoutError extends LastcallError {
     readonly timeoutMs: number,
     /** What was waited for (`tcp:8080`), for `lastcall run --ready`. */
     readonly spec?: string,
+    /** How the waiting went (the tries and how they ended), appended to the message. */
+    readonly detail?: string,
   ) {
     super(
-      spec !== undefined
+      (spec !== undefined
         ? `Not ready (${spec}) within ${timeoutMs} ms`
-        : `Process ${pid ?? '?'} did not report ready within ${timeoutMs} ms`,
+        : `Process ${pid ?? '?'} did not report ready within ${timeoutMs} ms`) + (detail ? `: ${detail}` : ''),
     );
   }
 }

@@ -173,6 +173,54 @@ test(
   },
 );
 
+// Issue 20 item 13: a doctor result's answer times are checked like its other times, and a result
+// from before they were recorded is still drawn (from its send times).
+test("a doctor result's answer times: bad ones are exit 2 naming the field; absent ones draw from send times", async () => {
+  await withTempDir(async (dir) => {
+    const requests = (extra) => ({
+      verdict: 'fail',
+      command: ['x'],
+      runs: 1,
+      checks: [],
+      timeline: [
+        { kind: 'signal', atMs: 100, label: 'SIGTERM' },
+        { kind: 'requests', client: 0, startMs: 50, endMs: 400, outcome: '5xx', count: 2, ...extra },
+      ],
+    });
+    const cases = [
+      [{ firstAnswerMs: -1, lastAnswerMs: 300, answered: 'after-signal' }, /timeline\[1\]\.firstAnswerMs is negative/],
+      [
+        { firstAnswerMs: 200, lastAnswerMs: 'NaN', answered: 'after-signal' },
+        /timeline\[1\]\.lastAnswerMs is not a number/,
+      ],
+      [
+        { firstAnswerMs: 200, lastAnswerMs: 1e300, answered: 'after-signal' },
+        /timeline\[1\]\.lastAnswerMs is too large/,
+      ],
+      [{ firstAnswerMs: 200, lastAnswerMs: 300, answered: 'later' }, /timeline\[1\]\.answered is not one of/],
+    ];
+    for (const [extra, message] of cases) {
+      const file = path.join(dir, 'bad.json');
+      writeFileSync(file, JSON.stringify(requests(extra)));
+      const out = await runCli(['report', file, '--html', path.join(dir, 'bad.html')]);
+      assert.equal(out.code, 2, JSON.stringify(extra));
+      assert.match(out.stderr, message);
+      assert.equal(out.stderr.trim().split('\n').length, 1);
+    }
+    const good = path.join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify(requests({ firstAnswerMs: 200, lastAnswerMs: 300, answered: 'after-signal' })));
+    assert.equal((await runCli(['report', good, '--html', path.join(dir, 'good.html')])).code, 0);
+    assert.match(
+      readFileSync(path.join(dir, 'good.html'), 'utf8'),
+      /class="bar seg 5xx after-signal" data-answered="after-signal"[^>]*><title>client 0: 2 × 5xx; sent from 50 ms, answered 200–300 ms \(after SIGTERM\)</,
+    );
+    const old = path.join(dir, 'old.json');
+    writeFileSync(old, JSON.stringify(requests({})));
+    assert.equal((await runCli(['report', old, '--html', path.join(dir, 'old.html')])).code, 0);
+    assert.match(readFileSync(path.join(dir, 'old.html'), 'utf8'), /answered 50–400 ms</);
+  });
+});
+
 // Issue 20 item 12: a run report's durationMs counts from the stop request, as the library's does.
 test(
   'lastcall run --report: durationMs is the stop (from the signal to the end), lifeMs the whole run; report says so',
@@ -255,7 +303,10 @@ test('the doctor page: process lanes show the command on one escaped line, cut a
     const out = await runCli(['report', file, '--html', html]);
     assert.equal(out.code, 0, out.stderr);
     const page = readFileSync(html, 'utf8');
-    const labels = [...page.matchAll(/<text class="label"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    // A lane label shows what fits its column; its tooltip has the whole label.
+    const labels = [...page.matchAll(/<text class="label"[^>]*>[^<]*<title>([^<]*)<\/title><\/text>/g)].map(
+      (m) => m[1],
+    );
     assert.ok(labels.includes('pid 10: sh -c &#34;echo a\\nREADY &#60;b&#62;&#34;'), labels.join('\n'));
     const cut = labels.find((l) => l.startsWith('pid 11 (orphan): '));
     assert.equal(cut.slice('pid 11 (orphan): '.length), `${long.slice(0, 79)}…`);

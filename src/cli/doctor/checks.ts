@@ -12,7 +12,7 @@ export interface Check {
 /** What a message is built from: counts, durations already formatted, names. */
 export type CheckVars = Record<string, string | number>;
 
-interface Outcome {
+export interface Outcome {
   readonly status: CheckStatus;
   readonly message: (v: CheckVars) => string;
   /** Appended as `. Fix: …`. */
@@ -175,7 +175,10 @@ export const CHECKS = [
       unchecked: { status: 'skip', message: () => 'the process tree could not be walked' },
       none: {
         status: 'pass',
-        message: (v) => `none of the ${v.seen} processes seen in its tree was alive 1 s after exit`,
+        message: (v) =>
+          v.seen === 1
+            ? 'the 1 process seen in its tree was not alive 1 s after exit'
+            : `none of the ${v.seen} processes seen in its tree was alive 1 s after exit`,
       },
       found: {
         status: 'fail',
@@ -223,30 +226,25 @@ export const CHECKS = [
       },
     },
   },
+  {
+    id: 'platform',
+    passes:
+      "(only when the environment names a platform whose grace period lastcall cannot read: Kubernetes' `KUBERNETES_SERVICE_HOST`, or `LASTCALL_PLATFORM`) the service is handed `LASTCALL_DEADLINE_MS`",
+    failsWhen:
+      '**warn** when it is not: lastcall (in the service, or a `lastcall run` around it) falls back to its default deadline, which the grace period may cut; the advice says how to hand the grace period down',
+    outcomes: {
+      handed: {
+        status: 'pass',
+        message: (v) => `${v.where}: the service is handed LASTCALL_DEADLINE_MS=${v.given}`,
+      },
+      hidden: {
+        status: 'warn',
+        message: (v) =>
+          `${v.where}: its grace period (${v.setting}) is not visible to the service and no LASTCALL_DEADLINE_MS is set, so lastcall (the library in it, or a lastcall run around it) falls back to its default deadline, which the grace period may cut`,
+        fix: "hand the grace period down: set LASTCALL_DEADLINE_MS in the service's environment, next to the grace period, to it in ms less a margin (10%, 100 ms to 1 s); see docs/deadline.md",
+      },
+    },
+  },
 ] as const satisfies readonly CheckEntry[];
 
 export type CheckId = (typeof CHECKS)[number]['id'];
-type OutcomeOf<I extends CheckId> = keyof Extract<(typeof CHECKS)[number], { id: I }>['outcomes'];
-
-/** The check `id` with the outcome the evaluation decided, its message built from `vars`. */
-export function checkResult<I extends CheckId>(
-  id: I,
-  outcome: OutcomeOf<I> & string,
-  vars: CheckVars = {},
-  value: number | null = null,
-): Check {
-  const entry: CheckEntry = CHECKS.find((c) => c.id === id) as CheckEntry;
-  const o = entry.outcomes[outcome] as Outcome;
-  return {
-    id,
-    status: o.status,
-    message: o.fix === undefined ? o.message(vars) : `${o.message(vars)}. Fix: ${o.fix}`,
-    value,
-  };
-}
-
-/** The checks as the docs' markdown table: id, passes when, fails (or warns) when. */
-export function markdownChecksTable(): string {
-  const rows = CHECKS.map((c: CheckEntry) => `| \`${c.id}\` | ${c.passes} | ${c.failsWhen} |`);
-  return ['| id | passes when | fails (or warns) when |', '|---|---|---|', ...rows].join('\n');
-}

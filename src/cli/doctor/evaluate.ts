@@ -2,7 +2,8 @@
 // message quotes; the words are in checks.ts.
 import { signalExitCode } from '../signals.js';
 import { exitFix, orphansFix, type ServiceKind, serviceKind } from './advice.js';
-import { type Check, checkResult } from './checks.js';
+import { checkResult } from './check-result.js';
+import type { Check } from './checks.js';
 import { summarizeDump } from './explain.js';
 import type { ProbeRecord } from './probe.js';
 import type { RunObservation } from './run.js';

@@ -12,6 +12,8 @@ export interface RequestRecord {
   client: number;
   startMs: number;
   endMs: number;
+  /** When the answer came: the response's first bytes (its status line), or the failure/reset. */
+  answerMs: number;
   outcome: RequestOutcome;
   /** Sent on a keep-alive socket that had served an earlier request. */
   reused: boolean;
@@ -28,6 +30,8 @@ const RETRY_PAUSE_MS = 20;
 
 interface Pending {
   startMs: number;
+  /** When the response's first bytes arrived (undefined until they do). */
+  answerMs: number | undefined;
   reused: boolean;
   parser: ResponseParser;
 }
@@ -90,6 +94,7 @@ export class LoadClients {
     const conn = existing && !existing.socket.destroyed ? existing : this.#open(client);
     conn.current = {
       startMs: performance.now() - this.#originMs,
+      answerMs: undefined,
       reused: conn.served > 0,
       parser: new ResponseParser(),
     };
@@ -103,6 +108,8 @@ export class LoadClients {
     this.#conns[client] = conn;
     socket.once('connect', () => (conn.connected = conn.reached = true));
     socket.on('data', (chunk: Buffer) => {
+      if (conn.current && conn.current.answerMs === undefined)
+        conn.current.answerMs = performance.now() - this.#originMs;
       const response = conn.current?.parser.push(chunk);
       if (response === undefined) return;
       conn.served += 1;
@@ -131,10 +138,13 @@ export class LoadClients {
       if (this.#conns[client] === conn) this.#conns[client] = undefined;
     }
     if (this.#stopped) return;
+    const endMs = performance.now() - this.#originMs;
     this.records.push({
       client,
       startMs: request.startMs,
-      endMs: performance.now() - this.#originMs,
+      endMs,
+      // A failure before any response byte is answered by the failure itself.
+      answerMs: request.answerMs ?? endMs,
       outcome,
       reused: request.reused,
     });

@@ -8,6 +8,7 @@ import { renderText } from '../render/text.js';
 import type { Check } from './checks.js';
 import { evaluateRun, secondSignalCheck } from './evaluate.js';
 import { DOCTOR_USAGE, parseDoctorArgs, withPort } from './options.js';
+import { platformCheck } from './platform.js';
 import { combineChecks, type DoctorResult, timelineOf, verdictOf } from './result.js';
 import { type RunObservation, runOnce } from './run.js';
 import { findFreePort, stopLiveServices } from './service.js';
@@ -57,6 +58,9 @@ export async function main(argv: string[]): Promise<number> {
       if (!obs.ready.ok) break;
     }
     const checks = combineChecks(perRun);
+    // The service gets doctor's environment: what a platform there hides, it hides from the service.
+    const platform = first?.ready.ok === true ? platformCheck(process.env, options.deadlineMs) : undefined;
+    if (platform) checks.push(platform);
     if (options.secondSignal && first?.ready.ok === true) {
       const obs = await runOnce(options, options.port ?? (await findFreePort()), true);
       checks.push(secondSignalCheck(obs, options.signal));

@@ -5,6 +5,7 @@ import { listFlag, parseCommandLine, stringFlag } from '../args.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { exitCodesHelp, flagDefault, helpText } from '../flags.js';
+import { validateOutputPath } from '../output-path.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
 import { DOCTOR_EXIT_CODES, DOCTOR_FLAGS } from './flags.js';
@@ -66,6 +67,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorOptions | undefi
   const signal = parseSignal('--signal', d('signal'));
   const html = str('html');
   if (html === '') throw new UsageError('--html: expected a file path');
+  if (html !== undefined) validateOutputPath('html', html);
   return {
     command,
     port,

@@ -12,11 +12,27 @@ export type TimelineEvent =
   | Mark<'second-signal'>
   | Mark<'deadline'>
   | { kind: 'exit'; atMs: number; label: string; code: number | null; signal: string | null; killedByDoctor: boolean }
-  | { kind: 'requests'; client: number; startMs: number; endMs: number; outcome: string; count: number }
+  | RequestsEvent
   | Segment<'intake'>
   | Segment<'readiness'>
   | { kind: 'connections'; atMs: number; open: number }
   | { kind: 'process'; pid: number; ppid: number; command: string; startMs: number; endMs: number; orphan: boolean };
+
+/** When a run of requests was answered, relative to the signal and the deadline. */
+export type AnsweredPhase = 'before-signal' | 'after-signal' | 'after-deadline';
+
+/** A client's consecutive answers of one outcome in one phase: sent startMs–endMs, answered first–lastAnswerMs. */
+export interface RequestsEvent {
+  kind: 'requests';
+  client: number;
+  startMs: number;
+  endMs: number;
+  outcome: string;
+  count: number;
+  firstAnswerMs: number;
+  lastAnswerMs: number;
+  answered: AnsweredPhase;
+}
 
 export interface DoctorResult {
   verdict: 'pass' | 'warn' | 'fail';
@@ -62,16 +78,15 @@ export function timelineOf(obs: RunObservation, signal: string): TimelineEvent[]
   }
   if (obs.secondSignalMs !== undefined)
     events.push({ kind: 'second-signal', atMs: r(obs.secondSignalMs), label: `second ${signal}` });
-  const clients = new Map<number, typeof obs.requests>();
-  for (const req of obs.requests) {
-    const list = clients.get(req.client) ?? [];
-    list.push(req);
-    clients.set(req.client, list);
-  }
-  for (const [client, reqs] of [...clients].sort((a, b) => a[0] - b[0])) {
-    for (const seg of merge(reqs.map((q) => ({ startMs: q.startMs, endMs: q.endMs, outcome: q.outcome }))))
-      events.push({ kind: 'requests', client, ...seg, startMs: r(seg.startMs), endMs: r(seg.endMs) });
-  }
+  const deadlineAt = obs.signalMs === undefined ? undefined : obs.signalMs + obs.deadlineMs;
+  for (const seg of requestRuns(obs.requests, obs.signalMs, deadlineAt))
+    events.push({
+      ...seg,
+      startMs: r(seg.startMs),
+      endMs: r(seg.endMs),
+      firstAnswerMs: r(seg.firstAnswerMs),
+      lastAnswerMs: r(seg.lastAnswerMs),
+    });
   const probeOutcome = (p: { status: number; closing: boolean; failure?: string }): string =>
     p.failure ?? (p.status >= 500 ? '5xx' : p.closing ? 'closing' : 'served');
   for (const seg of merge(obs.intake.map((p) => ({ startMs: p.atMs, endMs: p.atMs, outcome: probeOutcome(p) }))))
@@ -116,6 +131,44 @@ function merge(
       last.endMs = Math.max(last.endMs, item.endMs);
       last.count += 1;
     } else out.push({ ...item, count: 1 });
+  }
+  return out;
+}
+
+/** Per client, in the order the answers came: consecutive answers of one outcome and one phase. */
+function requestRuns(
+  requests: RunObservation['requests'],
+  signalMs: number | undefined,
+  deadlineMs: number | undefined,
+): RequestsEvent[] {
+  const phase = (atMs: number): AnsweredPhase =>
+    signalMs === undefined || atMs < signalMs
+      ? 'before-signal'
+      : deadlineMs === undefined || atMs < deadlineMs
+        ? 'after-signal'
+        : 'after-deadline';
+  const out: RequestsEvent[] = [];
+  const sorted = [...requests].sort((a, b) => a.client - b.client || a.answerMs - b.answerMs);
+  for (const q of sorted) {
+    const last = out[out.length - 1];
+    const answered = phase(q.answerMs);
+    if (last && last.client === q.client && last.outcome === q.outcome && last.answered === answered) {
+      last.startMs = Math.min(last.startMs, q.startMs);
+      last.endMs = Math.max(last.endMs, q.endMs);
+      last.lastAnswerMs = q.answerMs;
+      last.count += 1;
+    } else
+      out.push({
+        kind: 'requests',
+        client: q.client,
+        startMs: q.startMs,
+        endMs: q.endMs,
+        outcome: q.outcome,
+        count: 1,
+        firstAnswerMs: q.answerMs,
+        lastAnswerMs: q.answerMs,
+        answered,
+      });
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // the exit and the tree, SIGKILL the whole tree at the deadline, then look for orphans and files.
 import { waitForSettled, waitForTimeout } from '../../internal/wait.js';
 import type { WatchedProcess } from '../../process/index.js';
+import { describeNotReady, ReadyTries } from '../ready-failure.js';
 import { waitForReady } from '../ready-spec.js';
 import { Explain, type ExplainDump } from './explain.js';
 import { type FileState, inspectFiles } from './files.js';
@@ -9,7 +10,6 @@ import { LoadClients, type RequestRecord } from './load.js';
 import { type DoctorOptions, readySpecFor, withPort } from './options.js';
 import { strangerOnPort } from './port-owner.js';
 import { Poller, type ProbeRecord } from './probe.js';
-import { describeNotReady, ReadyTries } from './ready-failure.js';
 import { Service, type ServiceExit } from './service.js';
 
 export interface RunObservation {

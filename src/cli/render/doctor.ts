@@ -1,6 +1,6 @@
 // A doctor result → the render model: signal, readiness, intake, one lane per client, open
 // connections, one bar per process (orphans marked), and the exit.
-import type { DoctorResult, TimelineEvent } from '../doctor/result.js';
+import type { AnsweredPhase, DoctorResult, TimelineEvent } from '../doctor/result.js';
 import { UsageError } from '../errors.js';
 import type { RenderBar, RenderDoc, RenderLane } from './model.js';
 import { validateMs } from './report.js';
@@ -8,9 +8,21 @@ import { validateMs } from './report.js';
 /** Beyond this many clients the page would be mostly client lanes; the JSON keeps them all. */
 const MAX_CLIENT_LANES = 40;
 
+const ANSWERED: readonly string[] = ['before-signal', 'after-signal', 'after-deadline'] satisfies AnsweredPhase[];
+
 type Of<K extends TimelineEvent['kind']> = Extract<TimelineEvent, { kind: K }>;
 
-const EVENT_NUMBERS = ['atMs', 'startMs', 'endMs', 'open', 'count', 'pid', 'ppid'] as const;
+const EVENT_NUMBERS = [
+  'atMs',
+  'startMs',
+  'endMs',
+  'firstAnswerMs',
+  'lastAnswerMs',
+  'open',
+  'count',
+  'pid',
+  'ppid',
+] as const;
 
 /** Throws a UsageError naming `source` and the first number of the result that cannot be drawn. */
 export function validateDoctorLike(result: DoctorResult, source: string): DoctorResult {
@@ -21,6 +33,8 @@ export function validateDoctorLike(result: DoctorResult, source: string): Doctor
     if (typeof event !== 'object' || event === null) return fail(`timeline[${i}] is not an object`);
     const e = event as Record<string, unknown>;
     for (const key of EVENT_NUMBERS) if (key in e) validateMs(fail, `timeline[${i}].${key}`, e[key], false);
+    if ('answered' in e && !ANSWERED.includes(e.answered as string))
+      fail(`timeline[${i}].answered is not one of ${ANSWERED.join(', ')}`);
   });
   result.checks.forEach((check: unknown, i) => {
     const c = check as Record<string, unknown> | null;
@@ -58,9 +72,10 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
   if (readiness.length) lanes.push({ label: 'readiness probe', bars: readiness.map((e) => segment('readiness', e)) });
   lanes.push({ label: 'new connections', bars: pick('intake').map((e) => segment('intake', e)) });
   const clients = new Map<number, RenderBar[]>();
+  const signalLabel = signals[0]?.label ?? 'the signal';
   for (const e of pick('requests')) {
     const bars = clients.get(e.client) ?? [];
-    bars.push(segment(`client ${e.client}`, e));
+    bars.push(answers(e, signalLabel));
     clients.set(e.client, bars);
   }
   const drawn = [...clients].sort((a, b) => a[0] - b[0]);
@@ -109,6 +124,9 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
       ...(exit ? [{ atMs: exit.atMs, label: exit.label, kind: 'exit' }] : []),
     ],
     legend: [
+      ['answered before the signal (faded)', '#a5d6a7'],
+      ['answered after the signal (outlined)', '#6a1b9a', 'box'],
+      ['answered after the deadline', '#c62828', 'box'],
       ['ok / served / alive', '#43a047'],
       ['Connection: close', '#9ccc65'],
       ['refused', '#90a4ae'],
@@ -123,6 +141,32 @@ export function doctorDoc(result: DoctorResult): RenderDoc {
     series: { label: 'open connections', points: pick('connections').map((c) => [c.atMs, c.open]) },
     startMs: 0,
     endMs: Math.max(1, ...times),
+  };
+}
+
+const PHASE_TEXT: Record<string, (signal: string) => string> = {
+  'before-signal': (signal) => `before ${signal}`,
+  'after-signal': (signal) => `after ${signal}`,
+  'after-deadline': () => 'after the deadline',
+};
+
+/**
+ * A client's run of answers, drawn where the answers came (first to last answer), so a 5xx given
+ * after the signal is right of the signal line whenever its request was sent; the tooltip has both
+ * times. A result from before answer times were recorded is drawn from its send times.
+ */
+function answers(e: Of<'requests'>, signal: string): RenderBar {
+  const old: Partial<Of<'requests'>> = e;
+  const from = old.firstAnswerMs ?? e.startMs;
+  const to = old.lastAnswerMs ?? e.endMs;
+  const phase = old.answered ?? '';
+  const when = PHASE_TEXT[phase] ? ` (${PHASE_TEXT[phase](signal)})` : '';
+  return {
+    startMs: from,
+    endMs: to,
+    kind: `seg ${e.outcome}${phase ? ` ${phase}` : ''}`,
+    title: `client ${e.client}: ${e.count} × ${e.outcome}; sent from ${Math.round(e.startMs)} ms, answered ${Math.round(from)}–${Math.round(to)} ms${when}`,
+    data: { answered: phase },
   };
 }
 

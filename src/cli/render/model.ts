@@ -40,8 +40,8 @@ export interface RenderDoc {
   rows: RenderRow[];
   lanes: RenderLane[];
   marks: RenderMark[];
-  /** Colour key shown above the timeline: [label, CSS colour], and 'line' for a vertical mark's dashed line. */
-  legend: Array<[string, string] | [string, string, 'line']>;
+  /** Colour key shown above the timeline: [label, CSS colour], 'line' for a vertical mark's dashed line, 'box' for an outline. */
+  legend: Array<[string, string] | [string, string, 'line' | 'box']>;
   /** Open connections over time, drawn as a step line in its own lane. */
   series?: { label: string; points: Array<[number, number]> };
   startMs: number;

@@ -3,7 +3,9 @@
 import type { RenderDoc } from './model.js';
 
 const WIDTH = 1100;
-const LABEL_W = 190;
+const LABEL_W = 240;
+/** Lane labels are monospace 11px (about 6.6 px a character): this many fit LABEL_W with room to spare. */
+const LABEL_CHARS = 32;
 const LANE_H = 16;
 const AXIS_H = 24;
 const SERIES_H = 60;
@@ -41,7 +43,10 @@ export function renderSvg(doc: RenderDoc): string {
   }
   doc.lanes.forEach((lane, i) => {
     const top = lanesTop + i * LANE_H;
-    out.push(`<g class="lane"><text class="label" x="4" y="${top + LANE_H - 4}">${escapeXml(lane.label)}</text>`);
+    const label = lane.label.length > LABEL_CHARS ? `${lane.label.slice(0, LABEL_CHARS - 1)}…` : lane.label;
+    out.push(
+      `<g class="lane"><text class="label" x="4" y="${top + LANE_H - 4}">${escapeXml(label)}<title>${escapeXml(lane.label)}</title></text>`,
+    );
     for (const bar of lane.bars) {
       const left = x(bar.startMs);
       const width = Math.max(2, x(bar.endMs) - left);

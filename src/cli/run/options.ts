@@ -4,6 +4,7 @@ import { listFlag, parseCommandLine, stringFlag } from '../args.js';
 import { parseCount, parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { flagDefault } from '../flags.js';
+import { validateOutputPath } from '../output-path.js';
 import { parseReadySpec, type ReadySpec } from '../ready-spec.js';
 import { parseSignal } from '../signals.js';
 import { validateAdoptCommand } from './adopt.js';
@@ -99,7 +100,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     pidfileWaitMs: duration('pidfile-wait'),
     ready,
     readyTimeoutMs: duration('ready-timeout'),
-    report: s('report'),
+    report: reportPath(s('report')),
     json: values.json === true,
     exitCodes: parseExitCodeMap(s('exit-preset'), listFlag(values, 'exit-code')),
     listen,
@@ -163,4 +164,10 @@ function parseCodes(values: readonly string[]): Set<number> {
     codes.add(Number(part));
   }
   return codes;
+}
+
+/** `--report`: a path that cannot be written is a usage error now, not a lost report at the end. */
+function reportPath(path: string | undefined): string | undefined {
+  if (path === '') throw new UsageError('--report: expected a file path');
+  return path === undefined ? undefined : validateOutputPath('report', path);
 }

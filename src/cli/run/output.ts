@@ -98,3 +98,8 @@ export function copyOutput(from: Readable, to: Writable, sigpipe: () => void): v
   to.once('close', gone);
   from.once('close', () => to.off('close', gone));
 }
+
+/** `signal SIGKILL`, `code 3`: how a child ended, for the runner's lines. */
+export function describeExit(exit: { code: number | null; signal: string | null }): string {
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+}

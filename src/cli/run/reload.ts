@@ -4,7 +4,7 @@ import type { ManagedChild, Supervisor } from '../../process/index.js';
 import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { notifySystemd, reloadingState } from './notify.js';
 import type { RunOptions } from './options.js';
-import { say } from './output.js';
+import { describeExit, say } from './output.js';
 import type { RunAttempt, RunReload, RunReport } from './report.js';
 
 export interface ReloadContext {
@@ -37,7 +37,7 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
   try {
     child = ctx.spawn();
   } catch (error) {
-    return fail(entry, messageOf(error), ctx.supervisor.child?.pid);
+    return fail(entry, messageOf(error), serving(ctx));
   }
   entry.pid = child.pid;
   ctx.extra.add(child);
@@ -58,7 +58,7 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
     run.readyError = messageOf(error);
     await closeRecorded(child, run, ctx).catch(() => {}); // survivors: still in ctx.extra for the stop
     if (child.exited) ctx.extra.delete(child);
-    return fail(entry, `${run.readyError}; child ${child.pid} stopped`, ctx.supervisor.child?.pid);
+    return fail(entry, `${run.readyError}; child ${child.pid} stopped`, serving(ctx));
   }
   // Keep a readiness fd drained, so the child never blocks writing to it.
   if (o.ready?.kind === 'fd') (child.process.stdio[o.ready.fd] as NodeJS.ReadableStream | null | undefined)?.resume();
@@ -66,10 +66,15 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
   run.readyMs = ctx.now() - run.startMs;
   entry.readyMs = run.readyMs;
   ctx.extra.delete(child);
+  const previous = ctx.supervisor.child;
   const old = ctx.supervisor.replace(child);
   const ready = o.ready ? ` (${describeReadySpec(o.ready)})` : '';
+  // The old child died while this one got ready: it takes over, the sockets never closed.
+  const died = previous?.exited
+    ? `; it takes over from child ${previous.pid} (${describeExit({ code: previous.exitCode, signal: previous.signalCode })})`
+    : '';
   say(
-    `reload #${entry.reload}: child ${child.pid} ready${ready} after ${Math.round(run.readyMs)} ms${old ? `; stopping the old child ${old.pid}` : ''}`,
+    `reload #${entry.reload}: child ${child.pid} ready${ready} after ${Math.round(run.readyMs)} ms${old ? `; stopping the old child ${old.pid}` : died}`,
   );
   void notifySystemd(['READY=1', `STATUS=reload #${entry.reload}: child ${child.pid} serving`]);
   if (!old) return void (entry.result = 'ok');
@@ -90,6 +95,10 @@ export async function reloadChild(ctx: ReloadContext, entry: RunReload): Promise
   const how = oldEntry.escalation === 'sigkill' ? `SIGKILLed after ${o.stopSignal}` : `after ${o.stopSignal}`;
   say(`reload #${entry.reload}: old child ${old.pid} stopped ${how} in ${Math.round(oldEntry.durationMs)} ms`);
 }
+
+/** The child still serving, if it did not die meanwhile. */
+const serving = (ctx: ReloadContext): number | undefined =>
+  ctx.supervisor.child?.exited === false ? ctx.supervisor.child.pid : undefined;
 
 function fail(entry: RunReload, why: string, servingPid: number | undefined): void {
   // Out of RELOADING=1: the old child still serves.
@@ -114,6 +123,17 @@ async function closeRecorded(
     run.uptimeMs ??= ctx.now() - run.startMs;
   }
   return r;
+}
+
+/** The serving child ended while a reload gets its successor ready: the run waits for the reload (and ends if it fails). */
+export function waitForTakeover(
+  reloading: Promise<void> | undefined,
+  pid: number | undefined,
+  exit: { code: number | null; signal: string | null },
+): Promise<void> | undefined {
+  if (reloading)
+    say(`child ${pid ?? '?'} exited (${describeExit(exit)}) during a reload: the new child takes over once ready`);
+  return reloading;
 }
 
 /** The report's entry for a reload that begins now. */

@@ -18,8 +18,8 @@ import { adoptEnv } from './adopt.js';
 import { childStdio, copyChildOutput } from './child-stdio.js';
 import { notifySystemd } from './notify.js';
 import type { RunOptions } from './options.js';
-import { say } from './output.js';
-import { openReload, reloadChild } from './reload.js';
+import { describeExit, say } from './output.js';
+import { openReload, reloadChild, waitForTakeover } from './reload.js';
 import type { RunAttempt, RunReport, RunResult } from './report.js';
 
 export type { RunResult } from './report.js';
@@ -174,8 +174,7 @@ export class RunSession {
     const child = this.#sup.child;
     const run = child ? this.#runs.get(child) : undefined;
     if (run?.readyError !== undefined && !this.#stopping) {
-      // A readiness timeout is a failed run even if the child exited 0 when stopped: the supervisor
-      // reads `exit.error` right after this event to choose whether to restart.
+      // A readiness timeout fails the run even on exit 0: the supervisor reads `exit.error` next, to restart.
       exit.error ??= new ReadinessTimeoutError(
         undefined,
         this.#o.readyTimeoutMs,
@@ -197,12 +196,15 @@ export class RunSession {
     // A code that means "do not restart": stopping the supervisor now makes it skip the restart.
     const noRestart = exit.code !== null && this.#o.noRestartOn.has(exit.code);
     if (noRestart) void this.#sup.close();
-    setImmediate(() => {
-      if (this.#stopping || (this.#sup.state !== 'stopped' && !noRestart)) return;
-      const outcome = run?.readyError === undefined ? 'exited' : 'ready-timeout';
-      const why = noRestart ? ` (${exit.code} is in --no-restart-on)` : '';
-      this.#end({ outcome, childCode }, `child exited (${describeExit(exit)})${why}`);
-    });
+    // A reload under way takes over from a child that died meanwhile: the run ends if it fails too.
+    void Promise.resolve(noRestart ? undefined : waitForTakeover(this.#reloading, child?.pid, exit)).then(() =>
+      setImmediate(() => {
+        if (this.#stopping || (this.#sup.state !== 'stopped' && !noRestart)) return;
+        const outcome = run?.readyError === undefined ? 'exited' : 'ready-timeout';
+        const why = noRestart ? ` (${exit.code} is in --no-restart-on)` : '';
+        this.#end({ outcome, childCode }, `child exited (${describeExit(exit)})${why}`);
+      }),
+    );
   }
 
   #onRestart(delayMs: number): void {
@@ -291,8 +293,4 @@ export class RunSession {
     this.report.reason = reason;
     this.#finish(result);
   }
-}
-
-function describeExit(exit: { code: number | null; signal: string | null }): string {
-  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
 }

@@ -22,8 +22,8 @@ const state = processWide('exit-guard', () => ({
   exit: undefined as Exit | undefined,
   kill: undefined as Kill | undefined,
   requests: [] as ExitRequest[],
-  /** Stop signals this process sent itself while a shutdown ran: not a second signal. */
-  selfSent: new Set<string>(),
+  /** Stop signals this process sent itself while a shutdown ran, counted (each is delivered): not a second signal. */
+  selfSent: new Map<string, number>(),
   /** Called at each request: adopted listeners that return nothing are done once they exit. */
   waiters: new Set<() => void>(),
 }));
@@ -58,7 +58,7 @@ export function holdExits(): void {
   const notedKill = function kill(pid: number, signal?: string | number): true {
     if (Number(pid) === process.pid) {
       const name = typeof signal === 'number' ? SIGNAL_NAMES.get(signal) : (signal ?? 'SIGTERM');
-      if (name !== undefined) state.selfSent.add(name);
+      if (name !== undefined) state.selfSent.set(name, (state.selfSent.get(name) ?? 0) + 1);
     }
     return (state.kill ?? kill).call(process, pid, signal);
   };
@@ -103,14 +103,31 @@ export function exitRequests(): readonly ExitRequest[] {
   return state.requests;
 }
 
-/** The worse of lastcall's code and every deferred request's: a failure is never turned into 0. */
-export function worseExitCode(code: number): number {
-  return state.requests.reduce((worst, request) => (worst !== 0 ? worst : request.code), code);
+/**
+ * The worse of lastcall's code and every deferred request's, and with `app`, the `process.exitCode`
+ * the app set (a handler that reports a failure that way): a failure is never turned into 0.
+ */
+export function worseExitCode(code: number, app = false): number {
+  const set = app ? appExitCode() : undefined;
+  const worst = state.requests.reduce((worst, request) => (worst !== 0 ? worst : request.code), code);
+  return worst === 0 && set !== undefined ? set : worst;
 }
 
-/** true (once) when the process sent `signal` to itself during the shutdown. */
+/** A non-zero `process.exitCode` someone set (lastcall sets it only once the report is final). */
+export function appExitCode(): number | undefined {
+  const set = process.exitCode;
+  if (set === undefined || set === null || set === '') return undefined;
+  const code = normalizeCode(Number(set));
+  return code === 0 ? undefined : code;
+}
+
+/** true (once per signal sent) when the process sent `signal` to itself during the shutdown. */
 export function consumeSelfSignal(signal: string): boolean {
-  return state.selfSent.delete(signal);
+  const sent = state.selfSent.get(signal) ?? 0;
+  if (sent === 0) return false;
+  if (sent === 1) state.selfSent.delete(signal);
+  else state.selfSent.set(signal, sent - 1);
+  return true;
 }
 
 function normalizeCode(code: number): number {

@@ -1,3 +1,4 @@
+import { dropListener, keepListener } from '../../internal/kept-listeners.js';
 import { processWide } from '../../internal/process-wide.js';
 import { consumeSelfSignal } from './exit-guard.js';
 import { claimSignals, OWN_LISTENER } from './signal-owner.js';
@@ -50,14 +51,15 @@ function sync(): void {
   }
   for (const [event, listener] of installed) {
     if (!wanted.has(event)) {
-      process.off(event, listener);
+      dropListener(event, listener);
       installed.delete(event);
     }
   }
   for (const event of wanted) {
     if (installed.has(event)) continue;
     const listener = event in crashListeners ? crashListeners[event as CrashKind] : dispatchSignal;
-    process.on(event, listener);
+    // Kept: a framework's process.removeAllListeners('SIGTERM') would leave the signal unheard.
+    keepListener(event, listener);
     installed.set(event, listener);
   }
 }

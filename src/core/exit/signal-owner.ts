@@ -1,4 +1,5 @@
 import { callerLocation } from '../../internal/call-site.js';
+import { keepListener } from '../../internal/kept-listeners.js';
 import { processWide } from '../../internal/process-wide.js';
 
 type Listener = (this: unknown, ...args: unknown[]) => unknown;
@@ -52,7 +53,7 @@ function watchRegistrations(): void {
     if (claimed(type)) queueMicrotask(() => wrapAll(type));
   };
   Object.defineProperty(onNewListener, OWN_LISTENER, { value: true });
-  process.on('newListener', onNewListener);
+  keepListener('newListener', onNewListener);
 }
 watchRegistrations();
 

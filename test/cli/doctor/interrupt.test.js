@@ -80,8 +80,9 @@ test('--connections above the open-file limit: a usage error naming the limit, n
 
 test('an error of doctor itself: the service is stopped, exit 3, and the JSON says so', () =>
   withTempDir(async (dir) => {
-    // The page cannot be written (its directory does not exist): doctor fails after the audit.
-    const html = path.join(dir, 'missing', 'page.html');
+    // The page cannot be written: doctor checks the path before it starts the service, so the service
+    // itself makes a directory there; writing the page after the audit then fails (EISDIR).
+    const html = path.join(dir, 'page.html');
     const pids = path.join(dir, 'pids');
     const run = spawnCli([
       'doctor',
@@ -93,12 +94,16 @@ test('an error of doctor itself: the service is stopped, exit 3, and the JSON sa
       '--ready-timeout',
       '1s',
       '--',
+      'sh',
+      '-c',
+      'mkdir "$0" && exec "$@"',
+      html,
       ...neverReadyDaemon(pids),
     ]);
     const [code] = await run.closed;
     const stderr = run.stderr();
     assert.equal(code, 3, stderr);
-    assert.match(stderr, /internal error: .*ENOENT.*; the service was stopped/);
+    assert.match(stderr, /internal error: .*EISDIR.*; the service was stopped/);
     const result = JSON.parse(run.stdout());
     assert.equal(result.verdict, 'error');
     assert.deepEqual(await waitGone(readDaemonPids(pids), 2000), []);

@@ -66,3 +66,17 @@ test('a plain python3 asyncio server that drains correctly passes every check, o
     assert.match(checkOf(result, 'exit').message, /worst of 2 runs/);
   });
 });
+
+// Issue 20 item 13: "1 processes" reads as one process.
+test('a service of one process: orphans passes saying "the 1 process", not "1 processes"', async () => {
+  const service = `const s = require('node:http').createServer((q, r) => r.end('ok'));
+    process.on('SIGTERM', () => s.close(() => process.exit(0)));
+    s.listen(Number(process.env.PORT), '127.0.0.1');`;
+  const { result } = await doctor(
+    ['--after', '300ms', '--deadline', '3s', '--connections', '1'],
+    [process.execPath, '-e', service],
+  );
+  const orphans = checkOf(result, 'orphans');
+  assert.equal(orphans.status, 'pass', orphans.message);
+  assert.equal(orphans.message, 'the 1 process seen in its tree was not alive 1 s after exit');
+});

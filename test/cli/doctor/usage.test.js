@@ -1,9 +1,11 @@
 // Bad command lines exit 2 with one line naming the flag; a service that never becomes ready is
 // exit 2 too, with a failed `ready` check in the JSON and nothing left running.
 import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 
-import { checkOf, doctor, runCli } from '../../helpers/doctor.js';
+import { checkOf, doctor, runCli, withTempDir } from '../../helpers/doctor.js';
 
 for (const [args, pattern] of [
   [['doctor'], /missing the command/],
@@ -159,4 +161,41 @@ test('a port already taken by a stranger: its answers do not count, and EADDRINU
   } finally {
     stranger.close();
   }
+});
+
+// Issue 20 (page): an output path that cannot be written is found before the service starts.
+test('--html (doctor, report) and run --report to a path that cannot be written: exit 2 before anything starts', async () => {
+  await withTempDir(async (dir) => {
+    const marker = path.join(dir, 'started');
+    const service = ['sh', '-c', `echo started > ${marker}; sleep 30`];
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const report = path.join(dir, 'report.json');
+    writeFileSync(report, JSON.stringify({ steps: [] }));
+    const bad = [
+      [path.join(dir, 'missing', 'page.html'), /cannot write .*: its directory .*missing does not exist/],
+      [dir, /cannot write .*: it is a directory/],
+      ['/sys/lastcall-page.html', /cannot write \/sys\/lastcall-page\.html: permission denied/],
+      [path.join(file, 'page.html'), /cannot write .*: a part of .*a-file is not a directory/],
+    ];
+    for (const [target, pattern] of bad) {
+      for (const [args, flag] of [
+        [['doctor', '--html', target, '--', ...service], '--html'],
+        [['report', report, '--html', target], '--html'],
+        [['run', '--report', target, '--', ...service], '--report'],
+      ]) {
+        const { code, stdout, stderr } = await runCli(args, { timeoutMs: 20_000 });
+        const label = `${args.slice(0, 3).join(' ')}: ${stderr}`;
+        assert.equal(code, 2, label);
+        assert.equal(stdout, '', label);
+        assert.match(stderr, new RegExp(`^lastcall: ${flag}: ${pattern.source}`), label);
+        assert.equal(stderr.trim().split('\n').length, 1, label);
+        assert.equal(existsSync(marker), false, `${label}: the service was never started`);
+      }
+    }
+    // A writable path is left as it was found: no file created by the check.
+    const fine = path.join(dir, 'fine.html');
+    assert.equal((await runCli(['report', report, '--html', fine])).code, 0);
+    assert.ok(existsSync(fine));
+  });
 });

@@ -125,3 +125,68 @@ test(
     });
   },
 );
+
+test(
+  'doctor --html: a 5xx given after SIGTERM is drawn right of the signal line, lanes and legend fit',
+  { skip },
+  async () => {
+    await withTempDir(async (dir) => {
+      const html = path.join(dir, 'doctor.html');
+      // Each request takes 300 ms and every answer after SIGTERM is a 503: requests sent before the
+      // signal are answered 5xx after it.
+      const { result } = await doctor(
+        ['--after', '500ms', '--deadline', '3s', '--connections', '4', '--html', html],
+        [process.execPath, doctorFixture('late-5xx.js')],
+      );
+      const signalMs = result.timeline.find((e) => e.kind === 'signal').atMs;
+      const late = result.timeline.filter((e) => e.kind === 'requests' && e.outcome === '5xx');
+      assert.ok(late.length > 0, JSON.stringify(result.timeline));
+      assert.ok(
+        late.some((e) => e.startMs < signalMs),
+        'some 5xx requests were sent before the signal (the case a start-placed bar gets wrong)',
+      );
+      for (const e of late) {
+        assert.equal(e.answered, 'after-signal');
+        assert.ok(e.firstAnswerMs >= signalMs && e.lastAnswerMs >= e.firstAnswerMs, JSON.stringify(e));
+      }
+      const { page, problems } = await open(html);
+      for (const lane of await page.locator('svg.timeline g.lane').all()) assert.ok(await lane.isVisible());
+      assert.ok(await page.locator('.legend').isVisible());
+      assert.ok(await page.getByText('answered after the signal').isVisible());
+      assert.ok(await page.getByText('signal sent').isVisible());
+      const boxes = await page.evaluate(() => {
+        const box = (el) => el.getBoundingClientRect().toJSON();
+        return {
+          signal: box(document.querySelector('svg.timeline line.mark.signal')),
+          late: [...document.querySelectorAll('svg.timeline rect.seg[data-answered]')]
+            .filter((r) => r.classList.contains('5xx'))
+            .map((r) => ({ ...box(r), title: r.querySelector('title').textContent, fill: getComputedStyle(r).fill })),
+          plotLeft: Math.min(...[...document.querySelectorAll('svg.timeline line.grid')].map((l) => box(l).left)),
+          labels: [...document.querySelectorAll('svg.timeline g.lane text.label')].map(box),
+          lanes: [...document.querySelectorAll('svg.timeline g.lane')].map(box),
+        };
+      });
+      assert.ok(boxes.late.length >= late.length, JSON.stringify(boxes.late));
+      for (const bar of boxes.late) {
+        assert.ok(
+          bar.left >= boxes.signal.left - 1,
+          `a post-signal 5xx bar is right of the signal: ${JSON.stringify(bar)}`,
+        );
+        assert.match(bar.title, /sent from \d+ ms, answered \d+–\d+ ms \(after SIGTERM\)$/);
+        assert.equal(bar.fill, 'rgb(251, 140, 0)');
+      }
+      assert.ok(boxes.labels.length >= 4);
+      for (const [i, label] of boxes.labels.entries()) {
+        assert.ok(label.right <= boxes.plotLeft, `label ${i} overflows into the plot: ${JSON.stringify(label)}`);
+        assert.ok(label.top >= boxes.lanes[i].top - 1 && label.bottom <= boxes.lanes[i].bottom + 1);
+        if (i > 0) assert.ok(label.top >= boxes.labels[i - 1].bottom - 2, `label ${i} overlaps the one above`);
+      }
+      const external = await page.evaluate(() =>
+        [...document.querySelectorAll('[src], [href], link, script')].map((el) => el.outerHTML.slice(0, 80)),
+      );
+      assert.deepEqual(external, [], 'no external assets: the page works without network');
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  },
+);

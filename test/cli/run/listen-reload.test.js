@@ -169,3 +169,34 @@ test(
     assert.deepEqual(rep.forwarded, [], 'the reload signal is not forwarded');
   },
 );
+
+test(
+  'the old child dying while the new one gets ready: the new one takes over, the run goes on',
+  { timeout: 30_000 },
+  async (t) => {
+    const dir = tempDir(t);
+    const [slow, go] = [path.join(dir, 'slow'), path.join(dir, 'go')];
+    const report = path.join(dir, 'report.json');
+    // Once `slow` exists, a child waits for `go` before it says READY: the test decides when it is ready.
+    const script = `echo "STARTED $$"; if [ -e ${slow} ]; then while [ ! -e ${go} ]; do sleep 0.05; done; fi; echo READY; exec sleep 30`;
+    const args = ['--listen', 'tcp:127.0.0.1:0', '--ready', 'log:^READY', '--reload-signal', 'SIGUSR2'];
+    const run = startRun([...args, '--report', report, '--', 'sh', '-c', script]);
+    const first = Number((await run.waitFor(/STARTED (\d+)/))[1]);
+    await run.waitFor(/ready \(log:/);
+    writeFileSync(slow, '');
+    run.signal('SIGUSR2');
+    await run.waitFor(/STARTED \d+\n(?:[^\n]*\n)*?STARTED (\d+)/);
+    process.kill(first, 'SIGKILL');
+    // Under --restart never a dead child ends the run, but not while a reload gets its successor ready.
+    await run.waitFor(new RegExp(`child ${first} exited \\(signal SIGKILL\\) during a reload`));
+    writeFileSync(go, '');
+    await run.waitFor(
+      new RegExp(`reload #1: child \\d+ ready .* it takes over from child ${first} \\(signal SIGKILL\\)`),
+    );
+    run.signal('SIGTERM');
+    assert.equal((await run.exited).code, 143, run.stderr);
+    const rep = readJson(report);
+    assert.equal(rep.reloads[0].result, 'ok', JSON.stringify(rep.reloads));
+    assert.deepEqual(await waitGone(rep.runs.map((r) => r.pid)), []);
+  },
+);

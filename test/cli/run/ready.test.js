@@ -176,3 +176,47 @@ test('a --ready-timeout above the 2^31-1 ms timer limit means what it says (not 
   assert.equal(exit.code, 0);
   assert.ok(report.readyMs >= 250, `${report.readyMs}`);
 });
+
+// The tcp:/http timeout says what doctor's --url failure says: the target, the per-try timeout, how
+// the tries ended, and the --ready log: alternative.
+test('--ready tcp:/http timeouts name the target, the per-try timeout and how the tries ended', async () => {
+  const port = await freePort();
+  const cases = [
+    // Nothing listens: every try is refused.
+    [
+      `tcp:${port}`,
+      'setInterval(() => {}, 1000)',
+      new RegExp(
+        `connect to 127\\.0\\.0\\.1:${port} never succeeded \\(\\d+ tries, each given up after 1000 ms: \\d+ refused\\)`,
+      ),
+    ],
+    // A server answering 503 until the timeout.
+    [
+      `http://127.0.0.1:${port}/health`,
+      `require('node:http').createServer((q, r) => { r.statusCode = 503; r.end(); }).listen(${port}, '127.0.0.1')`,
+      new RegExp(
+        `GET http://127\\.0\\.0\\.1:${port}/health never succeeded \\(\\d+ tries, each given up after 1000 ms: (\\d+ refused, )?\\d+ status 503\\)`,
+      ),
+    ],
+    // A server that accepts and never answers: the tries time out.
+    [
+      `http://127.0.0.1:${port}/`,
+      `require('node:net').createServer(() => {}).listen(${port}, '127.0.0.1')`,
+      /never succeeded \(\d+ tries, each given up after 1000 ms: (\d+ refused, )?\d+ timed out\)/,
+    ],
+  ];
+  for (const [spec, script, pattern] of cases) {
+    const run = startRun(['--ready', spec, '--ready-timeout', '2500ms', '--', NODE, '-e', script]);
+    const exit = await run.exited;
+    assert.equal(exit.code, 122, run.stderr);
+    const line = run.stderr.split('\n').find((l) => l.includes('Not ready'));
+    assert.match(
+      line,
+      new RegExp(
+        `Not ready \\(${spec.startsWith('tcp') ? `tcp:127\\.0\\.0\\.1:${port}` : spec.replace(/[.?/]/g, '\\$&')}\\) within 2500 ms: `,
+      ),
+    );
+    assert.match(line, pattern);
+    assert.match(line, /--ready 'log:<regex>' waits for that line instead/);
+  }
+});
