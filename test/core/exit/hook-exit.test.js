@@ -55,12 +55,12 @@ test(
 );
 
 test(
-  'several hooks running: the call is attributed to the one that made it; its code is the exit code',
+  'several hooks running: a call made in the synchronous part of a hook belongs to it; its code is the exit code',
   GUARD,
   async () => {
     const fixture = await run([
       { name: 'slow', hooks: { close: 'delay:600' } },
-      { name: 'quitter', hooks: { close: 'exit:3' } },
+      { name: 'quitter', hooks: { close: 'exit-now:3' } },
     ]);
     const exit = await fixture.signalAndWait('SIGTERM');
     const report = reportOf(fixture);
@@ -71,6 +71,28 @@ test(
     assert.equal(stepOf(report, 'slow').status, 'ok');
     assert.equal(stepOf(report, 'slow').exited, undefined);
     assert.equal(report.exitRequests[0].step, 'quitter');
+  },
+);
+
+test(
+  'several hooks running and a later call (a timer): attributed to none on a guess, the step ends as it would',
+  GUARD,
+  async () => {
+    const fixture = await run(
+      [
+        { name: 'slow', hooks: { close: 'delay:600' } },
+        { name: 'quitter', hooks: { close: 'exit:3' } },
+      ],
+      { stepTimeoutMs: 1500 },
+    );
+    const exit = await fixture.signalAndWait('SIGTERM');
+    const report = reportOf(fixture);
+    assert.equal(stepOf(report, 'slow').status, 'ok');
+    assert.equal(stepOf(report, 'quitter').status, 'timed-out');
+    assert.equal(stepOf(report, 'quitter').exited, undefined);
+    assert.equal(report.exitRequests[0].code, 3);
+    assert.equal(report.exitRequests[0].step, undefined);
+    assert.equal(exit.code, 1, fixture.stderr);
   },
 );
 
