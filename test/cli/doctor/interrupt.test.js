@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { cli, neverReadyDaemon, readDaemonPids, spawnCli, withTempDir } from '../../helpers/doctor.js';
-import { guardiansOf, waitForGuardians } from '../../helpers/process.js';
+import { guardiansOf, waitForGuardians, waitUntil } from '../../helpers/process.js';
 import { isAlive, waitGone } from '../../helpers/run.js';
 
 async function startDoctor(dir) {
@@ -51,6 +51,8 @@ for (const [signal, code] of [
 test("doctor SIGKILLed: the guardian ends the service and its setsid'd daemon", () =>
   withTempDir(async (dir) => {
     const d = await startDoctor(dir);
+    // Forked at the service's spawn, it shows its own name once its exec is done (later on a loaded box).
+    await waitUntil(() => guardiansOf(d.child.pid).length > 0, 10_000);
     const guardians = guardiansOf(d.child.pid);
     assert.equal(guardians.length, 1, 'doctor runs one guardian');
     d.child.kill('SIGKILL');

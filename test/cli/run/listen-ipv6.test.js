@@ -4,11 +4,11 @@
 // usage error (exit 2), not a failed bind.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import test from 'node:test';
 
+import { get as httpGet } from '../../helpers/http.js';
 import { FIXTURES, NODE, readJson, runToEnd, startRun, tempDir } from '../../helpers/run.js';
 
 const SERVICE = path.join(FIXTURES, 'listen', 'node-service.mjs');
@@ -19,18 +19,8 @@ const noLoopback6 = await new Promise((resolve) => {
   server.listen(0, '::1', () => server.close(() => resolve(false)));
 });
 
-function get(host, port) {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res
-        .setEncoding('utf8')
-        .on('data', (c) => (body += c))
-        .on('end', () => resolve(body.trim()));
-    });
-    req.on('error', reject).end();
-  });
-}
+/** The body of GET / on `host`: the pid that answered. */
+const get = async (host, port) => (await httpGet(port, '/', { host, agent: false })).body.trim();
 
 async function serve(t, spec) {
   const report = path.join(tempDir(t), 'r.json');

@@ -3,28 +3,18 @@
 // a socket-activated runner passes its sockets on; crash restarts refuse no connection; usage errors.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import test from 'node:test';
 
+import { get as httpGet } from '../../helpers/http.js';
 import { startLoad } from '../../helpers/listen-load.js';
 import { FIXTURES, NODE, readJson, runToEnd, startRun, tempDir } from '../../helpers/run.js';
 
 const SERVICE = path.join(FIXTURES, 'listen', 'node-service.mjs');
 
-function get(target) {
-  return new Promise((resolve, reject) => {
-    const req = request({ path: '/', ...target, agent: false }, (res) => {
-      let body = '';
-      res
-        .setEncoding('utf8')
-        .on('data', (c) => (body += c))
-        .on('end', () => resolve(body.trim()));
-    });
-    req.on('error', reject).end();
-  });
-}
+/** The body of GET / at `target` ({ host, port } or { socketPath }), trimmed: the pid that answered. */
+const get = async ({ port, ...target }) => (await httpGet(port, '/', { agent: false, ...target })).body.trim();
 
 test("LISTEN_PID is the child's own pid; its own children do not inherit LISTEN_*", async (t) => {
   const report = path.join(tempDir(t), 'r.json');

@@ -10,6 +10,16 @@ import { fixture, NODE, readJson, startRun, tempDir } from '../../helpers/run.js
 
 const hasNotify = spawnSync('sh', ['-c', 'command -v systemd-notify']).status === 0;
 
+/** A NOTIFY_SOCKET in a temp dir with the listener bound to it (killed after the test). */
+async function boundListener(t) {
+  const dir = tempDir(t);
+  const socketPath = path.join(dir, 'notify');
+  const listener = listen(socketPath);
+  t.after(() => listener.child.kill());
+  await listener.waitFor(/BOUND/);
+  return { dir, socketPath, listener };
+}
+
 function listen(socketPath) {
   const child = spawn('python3', [fixture('notify-listener.py'), socketPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -34,11 +44,7 @@ test(
   'READY=1 with MAINPID of the runner, once ready; STOPPING=1 on stop',
   { skip: !hasNotify && 'systemd-notify is not installed (Debian package systemd)' },
   async (t) => {
-    const dir = tempDir(t);
-    const socketPath = path.join(dir, 'notify');
-    const listener = listen(socketPath);
-    t.after(() => listener.child.kill());
-    await listener.waitFor(/BOUND/);
+    const { dir, socketPath, listener } = await boundListener(t);
     const report = path.join(dir, 'r.json');
     const run = startRun(
       ['--ready', 'log:listening', '--report', report, '--', 'python3', fixture('log-ready.py'), '0.2'],
@@ -61,11 +67,7 @@ test(
   'a reload: RELOADING=1 with MONOTONIC_USEC (systemd >= 253), then READY=1 and STATUS= once the new child is ready',
   { skip: !hasNotify && 'systemd-notify is not installed (Debian package systemd)' },
   async (t) => {
-    const dir = tempDir(t);
-    const socketPath = path.join(dir, 'notify');
-    const listener = listen(socketPath);
-    t.after(() => listener.child.kill());
-    await listener.waitFor(/BOUND/);
+    const { socketPath, listener } = await boundListener(t);
     const run = startRun(
       ['--ready', 'log:listening', '--reload-signal', 'SIGHUP', '--', 'python3', fixture('log-ready.py'), '0.3'],
       { env: { NOTIFY_SOCKET: socketPath } },
