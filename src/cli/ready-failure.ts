@@ -31,17 +31,18 @@ const LOOKS_READY = /\b(ready|listening|started|serving|running on|accepting con
 
 /** The reason for "not ready within the timeout", naming what was polled and how. */
 export function describeNotReady(spec: PolledSpec, timeoutMs: number, tries: ReadyTries, output: string): string {
-  return `not ready within ${timeoutMs} ms${describeTries(spec, tries, output)}`;
+  const how = describeTries(spec, tries, output);
+  return `not ready within ${timeoutMs} ms${how ? `: ${how}` : ''}`;
 }
 
 /**
- * `: GET <url> never succeeded (N tries, …)` and the log: hint; '' when there is nothing to add.
+ * `GET <url> never succeeded (N tries, …)` and the log: hint; '' when there is nothing to add.
  * `output` undefined: the child's output was not seen (inherited), so the hint is conditional.
  */
 export function describeTries(spec: PolledSpec, tries: ReadyTries, output: string | undefined): string {
   if (spec.kind !== 'tcp' && spec.kind !== 'http') return '';
   const target = spec.kind === 'http' ? `GET ${spec.url}` : `connect to ${spec.host}:${spec.port}`;
-  const polled = `: ${target} never succeeded (${tries.total} tries, each given up after ${READY_TRY_MS} ms: ${tries.describe() || 'none finished'})`;
+  const polled = `${target} never succeeded (${tries.total} tries, each given up after ${READY_TRY_MS} ms: ${tries.describe() || 'none finished'})`;
   if (output === undefined)
     return `${polled}; if the child prints a line once it serves, --ready 'log:<regex>' waits for that line instead`;
   const line = output

@@ -108,7 +108,7 @@ export function waitForReady(spec: ReadySpec, source: ReadySource, options: Wait
             undefined,
             options.timeoutMs,
             label,
-            output === undefined ? undefined : describeTries(spec, tries, output()).replace(/^: /, ''),
+            output === undefined ? undefined : describeTries(spec, tries, output()),
           ),
         ),
       options.timeoutMs,

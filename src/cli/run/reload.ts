@@ -102,8 +102,8 @@ const serving = (ctx: ReloadContext): number | undefined =>
 
 function fail(entry: RunReload, why: string, servingPid: number | undefined): void {
   // Out of RELOADING=1: the old child still serves.
-  const serving = servingPid === undefined ? 'no child is running' : `child ${servingPid} serving`;
-  void notifySystemd(['READY=1', `STATUS=reload #${entry.reload} failed; ${serving}`]);
+  const status = servingPid === undefined ? 'no child is running' : `child ${servingPid} serving`;
+  void notifySystemd(['READY=1', `STATUS=reload #${entry.reload} failed; ${status}`]);
   entry.result = 'failed';
   entry.error = why;
   say(
