@@ -26,6 +26,7 @@ export {
   TrackedWorkFailedError,
   UnknownDependencyError,
   UnknownOptionError,
+  WorkerThreadsFailedError,
 } from './errors/core.js';
 
 /** http: the server handed over, its forced close, health checks */

@@ -70,6 +70,7 @@ export {
   UnknownDependencyError,
   UnknownOptionError,
   UnsupportedPlatformError,
+  WorkerThreadsFailedError,
 } from './errors.js';
 
 // A raw server given to add() is drained by lastcall/http, loaded the first time one is added.

@@ -11,6 +11,7 @@ import { type AnyHttpServer, httpServer } from '../http/index.js';
 import { processWide } from '../internal/process-wide.js';
 import { normalizeAutoEnabled, normalizeAutoOptions } from './env.js';
 import { describeServer, type ListeningServer, watchServers } from './servers.js';
+import { isMainThread, joinMainFromWorker, joinWorkersToMain } from './workers.js';
 
 // Process-wide: loaded twice (--import and -r, or the ESM and CommonJS builds), it still makes one lifecycle.
 const auto = processWide('auto', () => ({ lifecycle: createAutoLifecycle() }));
@@ -20,6 +21,7 @@ export const lifecycle: Lifecycle | undefined = auto.lifecycle;
 
 function createAutoLifecycle(): Lifecycle | undefined {
   if (!normalizeAutoEnabled()) return undefined;
+  if (!isMainThread) return createWorkerLifecycle();
   const life = createLifecycle({
     ...normalizeAutoOptions(),
     // Crashes stay Node's: an app that handles uncaughtException itself expects to keep running.
@@ -27,7 +29,22 @@ function createAutoLifecycle(): Lifecycle | undefined {
     // The table of steps after the summary line: which servers drained, which listeners ran, from where.
     onReport: (report) => void process.stderr.write(`${formatReport(report).split('\n').slice(1).join('\n')}\n`),
   });
+  joinWorkersToMain(life);
   watchServers((server) => adoptServer(life, server));
+  return life;
+}
+
+/**
+ * In a worker thread no signal arrives and the exit is the main thread's: a quiet lifecycle whose
+ * shutdown the main thread's drain begins (the pre-stop delay was the main thread's), and reports back.
+ */
+function createWorkerLifecycle(): Lifecycle {
+  const life = createLifecycle({ ...normalizeAutoOptions(), signals: false, logger: false, preStopDelayMs: 0 });
+  const main = joinMainFromWorker(life);
+  watchServers((server) => {
+    adoptServer(life, server);
+    main.joined();
+  });
   return life;
 }
 

@@ -207,6 +207,21 @@ export class RequestsLostError extends LastcallError {
   }
 }
 
+/** lastcall/auto: worker threads whose own shutdown (begun by the main thread's) was not clean. */
+export class WorkerThreadsFailedError extends LastcallError {
+  readonly code = 'ERR_WORKER_THREADS_FAILED';
+  constructor(
+    /** Each worker thread's id, outcome and the steps that were not ok. */
+    readonly threads: readonly { threadId: number; outcome: string; detail: string }[],
+  ) {
+    super(
+      `worker thread shutdown not clean: ${threads
+        .map((t) => `thread ${t.threadId} ${t.outcome}${t.detail ? ` (${t.detail})` : ''}`)
+        .join('; ')}`,
+    );
+  }
+}
+
 export class TrackedWorkFailedError extends LastcallError {
   readonly code = 'ERR_TRACKED_WORK_FAILED';
   constructor(

@@ -45,6 +45,7 @@ const expected = {
     'UnknownDependencyError',
     'UnknownOptionError',
     'UnsupportedPlatformError',
+    'WorkerThreadsFailedError',
     'channelNames',
     'createLifecycle',
     'formatReport',

@@ -1,0 +1,102 @@
+import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
+
+import type { Lifecycle, ShutdownReport } from '../core/types.js';
+import { AbortedError, WorkerThreadsFailedError } from '../errors.js';
+
+/**
+ * `lastcall/auto` runs in every worker thread too, but signals reach only the main thread. Worker
+ * lifecycles that hold a server join the main one over this channel: the main thread's drain tells
+ * them to shut down and waits for their reports, so work in flight there is not cut by the exit.
+ * Workers with nothing to drain (a log transport) never join, and keep running until the exit.
+ */
+const CHANNEL = 'lastcall.v1.auto.workers';
+
+type Message =
+  | { kind: 'join' | 'leave'; threadId: number }
+  | { kind: 'shutdown'; reason: string }
+  | { kind: 'done'; threadId: number; outcome: ShutdownReport['outcome']; detail: string };
+
+export interface WorkerThreadFailure {
+  threadId: number;
+  outcome: string;
+  /** The worker's steps that were not ok. */
+  detail: string;
+}
+
+function open(onMessage: (message: Message) => void): BroadcastChannel {
+  const channel = new BroadcastChannel(CHANNEL);
+  // Never keeps a thread alive by itself.
+  channel.unref();
+  channel.onmessage = (event) => {
+    const message = (event as { data?: unknown }).data as Message | null;
+    if (typeof message === 'object' && message !== null && typeof message.kind === 'string') onMessage(message);
+  };
+  return channel;
+}
+
+/** The main thread's side: a `worker threads` step, added when the first worker joins. */
+export function joinWorkersToMain(life: Lifecycle): void {
+  const joined = new Set<number>();
+  const failures: WorkerThreadFailure[] = [];
+  let settle: (() => void) | undefined;
+  let draining = false;
+  const channel = open((message) => {
+    if (message.kind === 'join') {
+      joined.add(message.threadId);
+      if (draining) channel.postMessage({ kind: 'shutdown', reason: 'main thread shutting down' });
+      else if (joined.size === 1 && (life.state === 'idle' || life.state === 'running'))
+        life.add('worker threads', { drain: drainWorkers, describeOpen }, { kind: 'server' });
+    } else if (message.kind === 'leave' || message.kind === 'done') {
+      if (message.kind === 'done' && message.outcome !== 'clean') failures.push(message);
+      joined.delete(message.threadId);
+      if (joined.size === 0) settle?.();
+    }
+  });
+
+  function describeOpen(): string | undefined {
+    return joined.size === 0 ? undefined : `worker thread(s) ${[...joined].join(', ')} still shutting down`;
+  }
+
+  function drainWorkers(signal: AbortSignal): Promise<void> {
+    draining = true;
+    channel.postMessage({ kind: 'shutdown', reason: 'main thread shutting down' });
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(new AbortedError('worker threads shutdown', signal.reason));
+      settle = () => {
+        signal.removeEventListener('abort', onAbort);
+        if (failures.length > 0) reject(new WorkerThreadsFailedError(failures));
+        else resolve();
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (joined.size === 0) settle();
+    });
+  }
+}
+
+/** A worker thread's side: joins once its lifecycle holds a step, shuts down when the main thread does. */
+export function joinMainFromWorker(life: Lifecycle): { joined(): void } {
+  let member = false;
+  const channel = open((message) => {
+    if (message.kind !== 'shutdown' || !member || (life.state !== 'idle' && life.state !== 'running')) return;
+    void life.shutdown(message.reason).then((report) => {
+      const detail = report.steps
+        .filter((step) => step.status !== 'ok')
+        .map((step) => `${step.name} (${step.phase}) ${step.status}`)
+        .join(', ');
+      channel.postMessage({ kind: 'done', threadId, outcome: report.outcome, detail });
+    });
+  });
+  process.once('exit', () => {
+    if (member) channel.postMessage({ kind: 'leave', threadId });
+  });
+  return {
+    joined() {
+      if (member) return;
+      member = true;
+      channel.postMessage({ kind: 'join', threadId });
+    },
+  };
+}
+
+export { isMainThread };

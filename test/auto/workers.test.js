@@ -1,0 +1,50 @@
+// lastcall/auto in an app whose HTTP server runs in a worker thread: signals reach only the main
+// thread, whose drain must shut the worker's server down too, and wait for it.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { startFixture } from '../helpers/fixture.js';
+import { get } from '../helpers/http.js';
+
+const start = (env = {}) =>
+  startFixture('auto/worker-server.mjs', {
+    env: { NODE_OPTIONS: '--import lastcall/auto', LASTCALL_DEADLINE_MS: '5000', ...env },
+    readyTimeoutMs: 20_000,
+  });
+const portOf = (fixture) => Number(/^READY (\d+)$/m.exec(fixture.stdout)[1]);
+
+test('a request in flight in a worker thread is answered before the exit; the log worker still writes after the drain', async () => {
+  const fixture = await start();
+  const answer = get(portOf(fixture), '/work/1200');
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the request is in the worker's hands
+  const exit = await fixture.signalAndWait();
+  const response = await answer;
+  assert.equal(response.status, 200, fixture.stderr);
+  assert.equal(response.body, 'done 1200\n');
+  assert.equal(exit.code, 0, fixture.stderr);
+  assert.match(fixture.stderr, /shutdown clean/);
+  assert.match(fixture.stderr, /ok +worker threads \(drain\)/);
+  // The worker with no server was not shut down: the adopted handler's last line went through it.
+  assert.match(fixture.stdout, /^LOG stopping$/m);
+});
+
+test('a worker thread still serving at the deadline: the report is not clean and the process exits by the deadline', async () => {
+  const fixture = await start({ LASTCALL_DEADLINE_MS: '1500' });
+  const answer = get(portOf(fixture), '/work/60000').catch((error) => error);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const exit = await fixture.signalAndWait();
+  await answer;
+  assert.notEqual(exit.code, 0, fixture.stderr);
+  assert.ok(exit.elapsedMs < 1500 * 5, `exited after ${exit.elapsedMs} ms`);
+  assert.match(fixture.stderr, /worker threads \(drain\)/);
+  assert.doesNotMatch(fixture.stderr, /shutdown clean/);
+});
+
+test('a worker thread that ended before the stop is not waited for', async () => {
+  const fixture = await start({ WORKER_LEAVES: '1' });
+  const exit = await fixture.signalAndWait();
+  assert.equal(exit.code, 0, fixture.stderr);
+  assert.match(fixture.stderr, /shutdown clean/);
+  // Its step (if it was added before the worker left) ended at once, far from the step timeout.
+  assert.ok(exit.elapsedMs < 5000, `exited after ${exit.elapsedMs} ms\n${fixture.stderr}`);
+});
