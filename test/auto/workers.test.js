@@ -5,33 +5,36 @@ import { test } from 'node:test';
 
 import { startFixture } from '../helpers/fixture.js';
 import { get } from '../helpers/http.js';
+import { waitUntil } from '../helpers/process.js';
 
-const start = (env = {}) =>
+const start = (env = {}, preload = 'import') =>
   startFixture('auto/worker-server.mjs', {
-    env: { NODE_OPTIONS: '--import lastcall/auto', LASTCALL_DEADLINE_MS: '5000', ...env },
+    env: { NODE_OPTIONS: `--${preload} lastcall/auto`, LASTCALL_DEADLINE_MS: '5000', ...env },
     readyTimeoutMs: 20_000,
   });
 const portOf = (fixture) => Number(/^READY (\d+)$/m.exec(fixture.stdout)[1]);
 
-test('a request in flight in a worker thread is answered before the exit; the log worker still writes after the drain', async () => {
-  const fixture = await start();
-  const answer = get(portOf(fixture), '/work/1200');
-  await new Promise((resolve) => setTimeout(resolve, 300)); // the request is in the worker's hands
-  const exit = await fixture.signalAndWait();
-  const response = await answer;
-  assert.equal(response.status, 200, fixture.stderr);
-  assert.equal(response.body, 'done 1200\n');
-  assert.equal(exit.code, 0, fixture.stderr);
-  assert.match(fixture.stderr, /shutdown clean/);
-  assert.match(fixture.stderr, /ok +worker threads \(drain\)/);
-  // The worker with no server was not shut down: the adopted handler's last line went through it.
-  assert.match(fixture.stdout, /^LOG stopping$/m);
-});
+for (const preload of ['import', 'require']) {
+  test(`--${preload}: a request in flight in a worker thread is answered before the exit; the log worker still writes after the drain`, async () => {
+    const fixture = await start({}, preload);
+    const answer = get(portOf(fixture), '/work/1200');
+    assert.ok(await waitUntil(() => fixture.stdout.includes('GOT /work/1200')), fixture.stderr); // in the worker's hands
+    const exit = await fixture.signalAndWait();
+    const response = await answer;
+    assert.equal(response.status, 200, fixture.stderr);
+    assert.equal(response.body, 'done 1200\n');
+    assert.equal(exit.code, 0, fixture.stderr);
+    assert.match(fixture.stderr, /shutdown clean/);
+    assert.match(fixture.stderr, /ok +worker threads \(drain\)/);
+    // The worker with no server was not shut down: the adopted handler's last line went through it.
+    assert.match(fixture.stdout, /^LOG stopping$/m);
+  });
+}
 
 test('a worker thread still serving at the deadline: the report is not clean and the process exits by the deadline', async () => {
   const fixture = await start({ LASTCALL_DEADLINE_MS: '1500' });
   const answer = get(portOf(fixture), '/work/60000').catch((error) => error);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok(await waitUntil(() => fixture.stdout.includes('GOT /work/60000')), fixture.stderr);
   const exit = await fixture.signalAndWait();
   await answer;
   assert.notEqual(exit.code, 0, fixture.stderr);
