@@ -39,13 +39,17 @@ export function joinWorkersToMain(life: Lifecycle): void {
   const joined = new Set<number>();
   const failures: WorkerThreadFailure[] = [];
   let settle: (() => void) | undefined;
+  let added = false;
   let draining = false;
   const channel = open((message) => {
     if (message.kind === 'join') {
       joined.add(message.threadId);
+      // A worker joining during the drain is told at once; the step joins a shutdown under way.
       if (draining) channel.postMessage({ kind: 'shutdown', reason: 'main thread shutting down' });
-      else if (joined.size === 1 && (life.state === 'idle' || life.state === 'running'))
+      else if (!added && life.state !== 'closed') {
+        added = true;
         life.add('worker threads', { drain: drainWorkers, describeOpen }, { kind: 'server' });
+      }
     } else if (message.kind === 'leave' || message.kind === 'done') {
       if (message.kind === 'done' && message.outcome !== 'clean') failures.push(message);
       joined.delete(message.threadId);
