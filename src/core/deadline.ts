@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
-import { normalizeEnvDuration, validateDuration } from '../internal/validate.js';
+import { normalizeEnvDuration } from '../internal/validate.js';
 import { type DeadlineSource, normalizePlatformDeadline, platformMarginMs } from './deadline-source.js';
 
 export const DEFAULT_DEADLINE_MS = 25_000;
@@ -15,16 +15,21 @@ export interface NormalizedDeadline {
  * parent lastcall handed down), then the explicit option, then the platform (docs/deadline.md),
  * then the default. A given deadline longer than what the platform is known to allow is warned about.
  */
+/** What a deadline must be, wherever it is given. */
+export const DEADLINE_EXPECTED = 'a positive finite number of ms';
+
 export function normalizeDeadline(
   name: string,
   option: unknown,
   env: NodeJS.ProcessEnv = process.env,
   fallbackMs = DEFAULT_DEADLINE_MS,
 ): NormalizedDeadline {
-  const fromEnv = normalizeEnvDuration('LASTCALL_DEADLINE_MS', env);
-  if (fromEnv !== undefined && !Number.isFinite(fromEnv))
-    throw new InvalidOptionError('LASTCALL_DEADLINE_MS', 'a finite number of ms', fromEnv);
-  if (option !== undefined) validateDuration(name, option, false);
+  // One wording for every bad deadline: -1, 0 and Infinity fail for the same reason.
+  const fromEnv = normalizeEnvDuration('LASTCALL_DEADLINE_MS', env, DEADLINE_EXPECTED);
+  if (fromEnv !== undefined && !(fromEnv > 0 && Number.isFinite(fromEnv)))
+    throw new InvalidOptionError('LASTCALL_DEADLINE_MS', DEADLINE_EXPECTED, env.LASTCALL_DEADLINE_MS);
+  if (option !== undefined && !(typeof option === 'number' && option > 0 && Number.isFinite(option)))
+    throw new InvalidOptionError(name, DEADLINE_EXPECTED, option);
   const given = fromEnv ?? option;
   if (given === undefined) {
     const platform = normalizePlatformDeadline(env);

@@ -1,5 +1,6 @@
 import { InvalidOptionError, LastcallError } from '../errors.js';
 import { normalizeOptionsObject } from '../internal/validate.js';
+import { DEADLINE_EXPECTED } from './deadline.js';
 import { type NormalizedOptions, normalizeLifecycleOptions } from './options.js';
 import type { LifecycleOptions } from './types.js';
 
@@ -22,7 +23,7 @@ export function readLifecycleOptions(options: LifecycleOptions | undefined): Nor
   if (normalized.deadlineMs === 0) {
     throw new InvalidOptionError(
       process.env.LASTCALL_DEADLINE_MS ? 'LASTCALL_DEADLINE_MS' : 'deadlineMs',
-      'a positive number of ms',
+      DEADLINE_EXPECTED,
       0,
     );
   }

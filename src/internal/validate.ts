@@ -104,11 +104,14 @@ export function validateSignal(name: string, value: unknown): asserts value is A
 }
 
 /** Reads a duration from the environment; an unset or empty variable gives undefined. */
-export function normalizeEnvDuration(variable: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+export function normalizeEnvDuration(
+  variable: string,
+  env: NodeJS.ProcessEnv = process.env,
+  expected = 'a non-negative number of ms',
+): number | undefined {
   const raw = env[variable];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = raw.trim() === 'Infinity' ? Infinity : Number(raw);
-  if (!/^\s*(\d+(\.\d+)?|Infinity)\s*$/.test(raw))
-    throw new InvalidOptionError(variable, 'a non-negative number of ms', raw);
+  if (!/^\s*(\d+(\.\d+)?|Infinity)\s*$/.test(raw)) throw new InvalidOptionError(variable, expected, raw);
   return value;
 }

@@ -229,15 +229,28 @@ test('drainTimeoutMs: 0 means no drain bound of its own; the deadline still hold
   assert.equal(cut.steps.find((s) => s.phase === 'drain').error.code, 'ERR_DEADLINE_EXCEEDED');
 });
 
-test('deadlineMs: 0 is refused (a deadline must bound something)', () => {
-  assert.throws(() => quiet({ deadlineMs: 0 }), { code: 'ERR_INVALID_OPTION', option: 'deadlineMs' });
+test('a deadline of 0, -1 or Infinity is refused with one wording, as an option or from LASTCALL_DEADLINE_MS', () => {
+  const expected = 'a positive finite number of ms';
+  for (const bad of [0, -1, Infinity, '5s']) {
+    assert.throws(() => quiet({ deadlineMs: bad }), { code: 'ERR_INVALID_OPTION', option: 'deadlineMs', expected });
+  }
+  const saved = process.env.LASTCALL_DEADLINE_MS;
+  try {
+    for (const bad of ['0', '-1', 'Infinity', '5s']) {
+      process.env.LASTCALL_DEADLINE_MS = bad;
+      assert.throws(() => quiet(), { code: 'ERR_INVALID_OPTION', option: 'LASTCALL_DEADLINE_MS', expected }, bad);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.LASTCALL_DEADLINE_MS;
+    else process.env.LASTCALL_DEADLINE_MS = saved;
+  }
 });
 
 test('wrong types and bad durations name the option and the received value', () => {
   assert.throws(() => quiet({ deadlineMs: '5s' }), {
     code: 'ERR_INVALID_OPTION',
     option: 'deadlineMs',
-    message: 'Expected "deadlineMs" to be a finite non-negative number, got "5s" (string)',
+    message: 'Expected "deadlineMs" to be a positive finite number of ms, got "5s" (string)',
   });
   assert.throws(() => quiet({ stepTimeoutMs: -1 }), { code: 'ERR_INVALID_OPTION', option: 'stepTimeoutMs' });
   assert.throws(() => quiet({ drainTimeoutMs: Number.NaN }), { code: 'ERR_INVALID_OPTION', option: 'drainTimeoutMs' });
