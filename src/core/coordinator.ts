@@ -113,6 +113,13 @@ async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
   // Should the event loop run dry meanwhile, Node exits on its own: with this code.
   process.exitCode = exitCode;
   await Promise.all(owners.map(async (owner) => owner.shipped));
+  // onReport may itself call process.exit(n) or set process.exitCode: still the worse code wins.
+  const finalCode = worseExitCode(exitCode, true);
+  if (finalCode !== exitCode) {
+    last.logger.log('info', { code: finalCode }, `exit code ${finalCode} asked for after the report: exiting with it`);
+    process.exitCode = finalCode;
+    last.watchdog?.settle(finalCode);
+  }
   await waitForFlush(finishedAll);
   state.exiting = true;
   for (const owner of owners) {
@@ -120,8 +127,8 @@ async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
     dispose(owner, true);
   }
   releaseExits(true);
-  if (exitCode === 0 && owners.every((owner) => owner.member.reraiseSignal) && reraise(last.report.reason)) return;
-  exitNow(exitCode);
+  if (finalCode === 0 && owners.every((owner) => owner.member.reraiseSignal) && reraise(last.report.reason)) return;
+  exitNow(finalCode);
 }
 
 /** Ends the process by `reason` when it is a signal: our listeners are gone, so its default action kills us. */

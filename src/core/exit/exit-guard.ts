@@ -82,8 +82,8 @@ export function exitNow(code: number): never {
   return process.exit(code);
 }
 
-/** Resolves at the next deferred `process.exit()`, or after `ms`, or when `signal` aborts. */
-export function waitForExitRequest(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves at the next deferred `process.exit()`, or after `ms` (if given), or when `signal` aborts. */
+export function waitForExitRequest(ms: number | undefined, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
@@ -91,8 +91,7 @@ export function waitForExitRequest(ms: number, signal?: AbortSignal): Promise<vo
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
-    timer.unref();
+    const timer = ms === undefined ? undefined : setTimeout(done, ms).unref();
     state.waiters.add(done);
     signal?.addEventListener('abort', done, { once: true });
   });

@@ -4,6 +4,7 @@ import { messageOf } from '../../internal/describe.js';
 import { waitForSettled, waitForTimeout } from '../../internal/wait.js';
 import type { InternalLogger } from '../logger.js';
 import type { OnReport, ShutdownReport } from '../types.js';
+import { waitForExitRequest } from './exit-guard.js';
 import type { Watchdog } from './watchdog.js';
 
 const MAX_FLUSH_MS = 1_000;
@@ -33,8 +34,15 @@ export async function waitForOnReport({ report, logger, deadlineEnd, onReport }:
   } catch (error) {
     return failed(error);
   }
+  // A process.exit() from onReport (held until now) ends the wait at the call, as for a hook.
+  const exitAsked = new AbortController();
+  const shipped = Promise.race([
+    Promise.resolve(result).catch(failed),
+    waitForExitRequest(undefined, exitAsked.signal),
+  ]);
   // Ref'd: the exit waits for the shipping, bounded, even when nothing else holds the loop open.
-  const settled = await waitForSettled(Promise.resolve(result).catch(failed), boundMs, undefined, true);
+  const settled = await waitForSettled(shipped, boundMs, undefined, true);
+  exitAsked.abort();
   if (settled) return;
   controller.abort(new Error('onReport ran out of deadline'));
   logger.log('warn', {}, `onReport did not finish within the ${Math.round(boundMs)} ms left of the deadline`);

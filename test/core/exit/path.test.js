@@ -255,6 +255,19 @@ test('onReport ships the report before the exit; a hung one is bounded by the de
   );
 });
 
+test('onReport calling process.exit(3): the exit comes at the call, with that code, and says so', GUARD, async () => {
+  const fixture = await run({
+    lifecycles: [
+      { options: { deadlineMs: 5000 }, onReport: 'exit:3', steps: [{ name: 'db', hooks: { close: 'ok' } }] },
+    ],
+  });
+  const exit = await fixture.signalAndWait('SIGTERM');
+  assert.equal(exit.code, 3, fixture.stderr);
+  assert.match(fixture.stderr, /shutdown clean/);
+  assert.match(fixture.stderr, /exit code 3 asked for after the report: exiting with it/);
+  assertGuard(exit.elapsedMs, 200, 'an onReport that exits after 50 ms');
+});
+
 const canUnshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
 
 test(
