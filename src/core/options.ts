@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 
 import { InvalidOptionError } from '../errors.js';
+import { loadBuiltin } from '../internal/builtins.js';
 import {
   normalizeEnvDuration,
   validateBoolean,
@@ -113,7 +114,9 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
   validateBoolean('adoptSignalListeners', adoptSignalListeners);
   const handleErrors = o.handleErrors ?? exit;
   validateBoolean('handleErrors', handleErrors);
-  const watchdog = o.watchdog ?? exit;
+  // No signal reaches a worker thread, and the watchdog's exit would end the whole process, not the thread.
+  const inWorker = (installSignals || exit) && !loadBuiltin('node:worker_threads').isMainThread;
+  const watchdog = o.watchdog ?? (exit && !inWorker);
   validateBoolean('watchdog', watchdog);
 
   const warnings: string[] = [...deadline.warnings];
@@ -128,7 +131,12 @@ export function normalizeLifecycleOptions(options: LifecycleOptions = {}, env = 
       `telemetryReserveMs ${requestedReserveMs} ms would take more than half of the ${deadlineMs} ms deadline; using ${telemetryReserveMs} ms`,
     );
   }
-  if (installSignals && !watchdog) {
+  if (installSignals && inWorker) {
+    warnings.push(
+      'in a worker thread no signal arrives: shut this lifecycle down with life.shutdown() (on a message ' +
+        'from the main thread, say); the watchdog is off here unless asked for, since its exit ends the whole process',
+    );
+  } else if (installSignals && !watchdog) {
     warnings.push(
       `signals are handled but the watchdog is off${o.watchdog === undefined ? ' (it follows exit: false)' : ''}: ` +
         'nothing ends the process at the deadline if a step blocks the event loop',

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { startFixture } from '../../helpers/fixture.js';
+
 const fixture = fileURLToPath(new URL('../../fixtures/core/watchdog-threads.js', import.meta.url));
 const GUARD = { timeout: 20_000, skip: !existsSync('/proc/self/status') && 'counts threads in /proc/self/status' };
 
@@ -51,3 +53,19 @@ test(
     assert.ok(ms < 10_000, `ended after ${ms} ms`);
   },
 );
+
+test('in a worker thread the watchdog is off by default: a blocked worker shutdown does not end the process', async () => {
+  const fixture = await startFixture('core/worker-lifecycle.mjs');
+  const exit = await fixture.exited;
+  assert.equal(exit.code, 0, fixture.stderr);
+  assert.match(fixture.stdout, /^MAIN SURVIVED$/m);
+  assert.match(fixture.stderr, /in a worker thread no signal arrives/);
+});
+
+test('in a worker thread, watchdog: true asked for ends the whole process at the deadline', async () => {
+  const fixture = await startFixture('core/worker-lifecycle.mjs', { env: { WATCHDOG: '1' } });
+  const exit = await fixture.exited;
+  assert.notEqual(exit.code, 0);
+  assert.doesNotMatch(fixture.stdout, /MAIN SURVIVED/);
+  assert.match(fixture.stderr, /deadline of 300 ms exceeded/);
+});
