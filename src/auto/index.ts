@@ -4,6 +4,8 @@
  * drains every server the app listens on, adopts the app's own stop-signal listeners as bounded
  * steps, defers their process.exit() until the report is final, and prints the report on stderr.
  */
+import { isMainThread } from 'node:worker_threads';
+
 import { createLifecycle } from '../core/lifecycle.js';
 import { formatReport } from '../core/report.js';
 import type { Lifecycle, Resource } from '../core/types.js';
@@ -11,7 +13,7 @@ import { type AnyHttpServer, httpServer } from '../http/index.js';
 import { processWide } from '../internal/process-wide.js';
 import { normalizeAutoEnabled, normalizeAutoOptions } from './env.js';
 import { describeServer, type ListeningServer, watchServers } from './servers.js';
-import { isMainThread, joinMainFromWorker, joinWorkersToMain } from './workers.js';
+import { joinMainFromWorker, joinWorkersToMain } from './workers.js';
 
 // Process-wide: loaded twice (--import and -r, or the ESM and CommonJS builds), it still makes one lifecycle.
 const auto = processWide('auto', () => ({ lifecycle: createAutoLifecycle() }));

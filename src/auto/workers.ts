@@ -1,4 +1,4 @@
-import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
+import { BroadcastChannel, threadId } from 'node:worker_threads';
 
 import type { Lifecycle, ShutdownReport } from '../core/types.js';
 import { AbortedError, WorkerThreadsFailedError } from '../errors.js';
@@ -51,7 +51,10 @@ export function joinWorkersToMain(life: Lifecycle): void {
         life.add('worker threads', { drain: drainWorkers, describeOpen }, { kind: 'server' });
       }
     } else if (message.kind === 'leave' || message.kind === 'done') {
-      if (message.kind === 'done' && message.outcome !== 'clean') failures.push(message);
+      if (message.kind === 'done' && message.outcome !== 'clean') {
+        const { threadId: id, outcome, detail } = message;
+        failures.push({ threadId: id, outcome, detail });
+      }
       joined.delete(message.threadId);
       if (joined.size === 0) settle?.();
     }
@@ -82,7 +85,8 @@ export function joinWorkersToMain(life: Lifecycle): void {
 export function joinMainFromWorker(life: Lifecycle): { joined(): void } {
   let member = false;
   const channel = open((message) => {
-    if (message.kind !== 'shutdown' || !member || (life.state !== 'idle' && life.state !== 'running')) return;
+    if (message.kind !== 'shutdown' || !member) return;
+    // One report per lifecycle: a worker that shut down on its own (or was told twice) sends that one.
     void life.shutdown(message.reason).then((report) => {
       const detail = report.steps
         .filter((step) => step.status !== 'ok')
@@ -102,5 +106,3 @@ export function joinMainFromWorker(life: Lifecycle): { joined(): void } {
     },
   };
 }
-
-export { isMainThread };
