@@ -25,6 +25,8 @@ const FIXTURES = {
     flags: ['--ready', 'log:^READY$'],
   },
   'idle-close': { command: () => [process.execPath, fixture('idle-close.js')], expect: { resets: 'fail' } },
+  // In-flight requests answered 503 after the signal: lost, though no socket was reset before them.
+  'late-5xx': { command: () => [process.execPath, fixture('late-5xx.js')], expect: { 'in-flight': 'fail' } },
   'setsid-children': { command: () => [process.execPath, fixture('setsid-children.js')], expect: { orphans: 'fail' } },
   'pidfile-left.py': {
     command: (pid) => ['python3', fixture('pidfile-left.py'), pid],
