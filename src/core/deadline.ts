@@ -10,14 +10,14 @@ export interface NormalizedDeadline {
   warnings: string[];
 }
 
+/** What a deadline must be, wherever it is given. */
+export const DEADLINE_EXPECTED = 'a positive finite number of ms';
+
 /**
  * The deadline and where it came from, first found: LASTCALL_DEADLINE_MS (an operator's, or one a
  * parent lastcall handed down), then the explicit option, then the platform (docs/deadline.md),
  * then the default. A given deadline longer than what the platform is known to allow is warned about.
  */
-/** What a deadline must be, wherever it is given. */
-export const DEADLINE_EXPECTED = 'a positive finite number of ms';
-
 export function normalizeDeadline(
   name: string,
   option: unknown,
