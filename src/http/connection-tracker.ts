@@ -172,17 +172,15 @@ export class ConnectionTracker {
     this.stopping = true;
     if (this.#scanned) return;
     this.#scanned = true;
-    let activeAt = this.#activeAt;
     for (const socket of this.sockets) {
       const res = currentResponse(socket);
       if (res !== undefined) {
         this.track(res);
         continue;
       }
-      if ((socket[kLastActiveAt] ?? -Infinity) > activeAt) activeAt = socket[kLastActiveAt] ?? -Infinity;
+      this.noteActive(socket[kLastActiveAt]);
       this.settleAfterBody(incomingOf(socket)); // answered, its body still arriving
     }
-    this.#activeAt = activeAt;
   }
 
   /** A socket was used (accepted, a request, a response ended) after beginStopping(): it may be idle at the drain. */

@@ -3,9 +3,10 @@
 // exit observed, its process tree walked every 100 ms through lastcall/process. The tree carries the
 // guardian's marker and its group is registered: a SIGKILLed doctor takes the service down with it.
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 
+import { readProcStat } from '../../internal/proc-stat.js';
 import { createTreeMarker, guardGroup, type TreeWatch, watchTree } from '../../process/index.js';
 
 export interface ServiceExit {
@@ -169,14 +170,8 @@ function liveMemberOf(pgid: number): boolean {
     .filter((entry) => /^\d+$/.test(entry))
     .map(Number)
     .sort((a, b) => b - a);
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') return true;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return false;
+  return pids.some((pid) => {
+    const stat = readProcStat(pid); // undefined: gone meanwhile
+    return stat?.pgid === pgid && stat.state !== 'Z' && stat.state !== 'X';
+  });
 }
