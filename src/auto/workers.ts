@@ -51,11 +51,13 @@ export function joinWorkersToMain(life: Lifecycle): void {
         life.add('worker threads', { drain: drainWorkers, describeOpen }, { kind: 'server' });
       }
     } else if (message.kind === 'leave' || message.kind === 'done') {
-      if (message.kind === 'done' && message.outcome !== 'clean') {
-        const { threadId: id, outcome, detail } = message;
-        failures.push({ threadId: id, outcome, detail });
-      }
-      joined.delete(message.threadId);
+      const id = message.threadId;
+      if (message.kind === 'done' && message.outcome !== 'clean')
+        failures.push({ threadId: id, outcome: message.outcome, detail: message.detail });
+      // Gone while told to shut down, with no report (a crash, a terminate()): what it held was cut.
+      else if (message.kind === 'leave' && draining && joined.has(id))
+        failures.push({ threadId: id, outcome: 'exited', detail: 'the thread ended before its report' });
+      joined.delete(id);
       if (joined.size === 0) settle?.();
     }
   });

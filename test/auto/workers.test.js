@@ -51,3 +51,15 @@ test('a worker thread that ended before the stop is not waited for', async () =>
   // Its step (if it was added before the worker left) ended at once, far from the step timeout.
   assert.ok(exit.elapsedMs < 5000, `exited after ${exit.elapsedMs} ms\n${fixture.stderr}`);
 });
+
+test('a worker thread that crashes during its shutdown: the report is not clean and names it', async () => {
+  const fixture = await start({ WORKER_CRASH: '1' });
+  const answer = get(portOf(fixture), '/crash').catch((error) => error);
+  assert.ok(await waitUntil(() => fixture.stdout.includes('GOT /crash')), fixture.stderr);
+  const exit = await fixture.signalAndWait();
+  await answer;
+  assert.notEqual(exit.code, 0, fixture.stderr);
+  assert.match(fixture.stderr, /worker error: crashed on purpose/);
+  assert.match(fixture.stderr, /thread \d+ exited \(the thread ended before its report\)/);
+  assert.doesNotMatch(fixture.stderr, /shutdown clean/);
+});
