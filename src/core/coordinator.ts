@@ -106,7 +106,8 @@ function finished(entry: Entry, done: FinishedShutdown): void {
 async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
   const finishedAll = owners.map((owner) => owner.done).filter((done) => done !== undefined);
   // A process.exit() someone called during the shutdown, or a process.exitCode set since, counts too: the worse code wins.
-  const exitCode = worseExitCode(Math.max(...finishedAll.map((done) => done.report.exitCode)), true);
+  const reported = Math.max(...finishedAll.map((done) => done.report.exitCode));
+  const exitCode = worseExitCode(reported, true);
   // The last one's watchdog is the one still armed. From here it no longer reports a timeout:
   // should the deadline pass, it exits with this code.
   last.watchdog?.settle(exitCode);
@@ -115,8 +116,9 @@ async function exitAll(owners: Entry[], last: FinishedShutdown): Promise<void> {
   await Promise.all(owners.map(async (owner) => owner.shipped));
   // onReport may itself call process.exit(n) or set process.exitCode: still the worse code wins.
   const finalCode = worseExitCode(exitCode, true);
-  if (finalCode !== exitCode) {
+  if (finalCode !== reported)
     last.logger.log('info', { code: finalCode }, `exit code ${finalCode} asked for after the report: exiting with it`);
+  if (finalCode !== exitCode) {
     process.exitCode = finalCode;
     last.watchdog?.settle(finalCode);
   }

@@ -28,18 +28,18 @@ export async function waitForOnReport({ report, logger, deadlineEnd, onReport }:
   if (boundMs <= 0) return logger.log('warn', {}, 'onReport not called: no time left of the deadline');
   const controller = new AbortController();
   const failed = (error: unknown): void => logger.log('error', { err: error }, `onReport failed: ${messageOf(error)}`);
+  // A process.exit() from onReport (held until now) ends the wait at the call, as for a hook: watched
+  // from before the call, so that one made in its synchronous part counts too.
+  const exitAsked = new AbortController();
+  const exited = waitForExitRequest(undefined, exitAsked.signal);
   let result: unknown;
   try {
     result = onReport(report, controller.signal);
   } catch (error) {
+    exitAsked.abort();
     return failed(error);
   }
-  // A process.exit() from onReport (held until now) ends the wait at the call, as for a hook.
-  const exitAsked = new AbortController();
-  const shipped = Promise.race([
-    Promise.resolve(result).catch(failed),
-    waitForExitRequest(undefined, exitAsked.signal),
-  ]);
+  const shipped = Promise.race([Promise.resolve(result).catch(failed), exited]);
   // Ref'd: the exit waits for the shipping, bounded, even when nothing else holds the loop open.
   const settled = await waitForSettled(shipped, boundMs, undefined, true);
   exitAsked.abort();

@@ -255,18 +255,25 @@ test('onReport ships the report before the exit; a hung one is bounded by the de
   );
 });
 
-test('onReport calling process.exit(3): the exit comes at the call, with that code, and says so', GUARD, async () => {
-  const fixture = await run({
-    lifecycles: [
-      { options: { deadlineMs: 5000 }, onReport: 'exit:3', steps: [{ name: 'db', hooks: { close: 'ok' } }] },
-    ],
-  });
-  const exit = await fixture.signalAndWait('SIGTERM');
-  assert.equal(exit.code, 3, fixture.stderr);
-  assert.match(fixture.stderr, /shutdown clean/);
-  assert.match(fixture.stderr, /exit code 3 asked for after the report: exiting with it/);
-  assertGuard(exit.elapsedMs, 200, 'an onReport that exits after 50 ms');
-});
+for (const [how, onReport] of [
+  ['after 50 ms', 'exit:3'],
+  ['in its synchronous part', 'exit-now:3'],
+]) {
+  test(
+    `onReport calling process.exit(3) ${how}: the exit comes at the call, with that code, and says so`,
+    GUARD,
+    async () => {
+      const fixture = await run({
+        lifecycles: [{ options: { deadlineMs: 5000 }, onReport, steps: [{ name: 'db', hooks: { close: 'ok' } }] }],
+      });
+      const exit = await fixture.signalAndWait('SIGTERM');
+      assert.equal(exit.code, 3, fixture.stderr);
+      assert.match(fixture.stderr, /shutdown clean/);
+      assert.match(fixture.stderr, /exit code 3 asked for after the report: exiting with it/);
+      assertGuard(exit.elapsedMs, 200, `an onReport that exits ${how}`);
+    },
+  );
+}
 
 const canUnshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
 
