@@ -76,6 +76,17 @@ function tagged(tag) {
   return found;
 }
 
+/** `pid (state, ppid, pgid)`, for a failure message. */
+function describe(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, ppid, pgid] = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return `${pid} (${state}, ppid ${ppid}, pgid ${pgid})`;
+  } catch {
+    return `${pid} (gone)`;
+  }
+}
+
 /** Live guardians of the parent `pid` (their command line holds its token, `<pid>-<random>`). */
 function guardiansOf(pid) {
   return readdirSync('/proc').filter((name) => {
@@ -110,9 +121,12 @@ test(
       // The guardian's work is over when it exits (its rounds may take seconds on a loaded machine); a
       // child forked when the parent died shows its tag only once it has exec'd, so nothing sooner says
       // it is gone.
-      await waitUntil(() => guardiansOf(parent.pid).length === 0, 30_000);
+      assert.ok(await waitUntil(() => guardiansOf(parent.pid).length === 0, 30_000), 'the guardian ends its work');
+      // A process SIGKILLed just before the guardian exited still shows its environment until the kernel
+      // runs its exit (tens of ms on a throttled box); one the guardian missed sleeps for 300 s.
+      await waitUntil(() => tagged(tag).length === 0, 5000);
       const left = tagged(tag);
-      if (left.length > 0) survivors.push(`round ${round}: ${left.join(' ')}`);
+      if (left.length > 0) survivors.push(`round ${round}: ${left.map(describe).join(' ')}`);
       killAll(left);
     }
     assert.deepEqual(survivors, []);
