@@ -2,6 +2,8 @@
 // what was polled (the URL or address), the per-try timeout, how the tries ended (refused, timed out,
 // status N), and, when the child's own output says it is ready, the --ready log: that would fit.
 
+import { escapeRegExp } from '../internal/lines.js';
+
 /** One tcp:/http try gives up after this long (a slower answer is a failed try). */
 export const READY_TRY_MS = 1000;
 
@@ -53,10 +55,6 @@ export function describeTries(spec: PolledSpec, tries: ReadyTries, output: strin
   const hint =
     line === undefined || word === undefined
       ? ''
-      : `; the output says "${line.trim().slice(0, 80)}": if that line marks readiness, use --ready 'log:${escapeRegex(word)}'`;
+      : `; the output says "${line.trim().slice(0, 80)}": if that line marks readiness, use --ready 'log:${escapeRegExp(word)}'`;
   return `${polled}${hint}`;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }

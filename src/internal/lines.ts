@@ -18,3 +18,8 @@ export function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) =>
   stream.on('data', onData);
   return () => void stream.off('data', onData);
 }
+
+/** `text` as a RegExp source that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}

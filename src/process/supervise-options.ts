@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { escapeRegExp } from '../internal/lines.js';
 import { validateDuration, validateInteger, validateOptions } from '../internal/validate.js';
 import type { BackoffOptions } from './backoff.js';
 
@@ -94,6 +95,6 @@ function normalizeReadiness(readiness: unknown): NormalizedSuperviseOptions['rea
   if (message !== undefined && (typeof message !== 'string' || message === '')) {
     throw new InvalidOptionError('readiness.message', 'a non-empty string', message);
   }
-  const pattern = typeof stdout === 'string' ? new RegExp(stdout.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : stdout;
+  const pattern = typeof stdout === 'string' ? new RegExp(escapeRegExp(stdout)) : stdout;
   return { stdout: pattern, message, timeoutMs };
 }
