@@ -1,4 +1,4 @@
-import { BroadcastChannel, threadId } from 'node:worker_threads';
+import { BroadcastChannel, threadId, type Worker } from 'node:worker_threads';
 
 import type { Lifecycle, ShutdownReport } from '../core/types.js';
 import { AbortedError, WorkerThreadsFailedError } from '../errors.js';
@@ -12,7 +12,7 @@ import { AbortedError, WorkerThreadsFailedError } from '../errors.js';
 const CHANNEL = 'lastcall.v1.auto.workers';
 
 type Message =
-  | { kind: 'join' | 'leave'; threadId: number }
+  | { kind: 'join' | 'leave' | 'received'; threadId: number }
   | { kind: 'shutdown'; reason: string }
   | { kind: 'done'; threadId: number; outcome: ShutdownReport['outcome']; detail: string };
 
@@ -28,10 +28,34 @@ function open(onMessage: (message: Message) => void): BroadcastChannel {
   // Never keeps a thread alive by itself.
   channel.unref();
   channel.onmessage = (event) => {
-    const message = (event as { data?: unknown }).data as Message | null;
-    if (typeof message === 'object' && message !== null && typeof message.kind === 'string') onMessage(message);
+    const message = normalizeMessage((event as { data?: unknown }).data);
+    if (message) onMessage(message);
   };
   return channel;
+}
+
+/** The message, or undefined for anything else posted on a channel of that name (a thread id is a positive integer). */
+function normalizeMessage(data: unknown): Message | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const message = data as Record<string, unknown>;
+  if (message.kind === 'shutdown') return typeof message.reason === 'string' ? (message as Message) : undefined;
+  if (!Number.isInteger(message.threadId) || (message.threadId as number) < 1) return undefined;
+  if (message.kind === 'join' || message.kind === 'leave' || message.kind === 'received') return message as Message;
+  if (message.kind === 'done' && typeof message.outcome === 'string' && typeof message.detail === 'string')
+    return message as Message;
+  return undefined;
+}
+
+/**
+ * Calls `onEnd(threadId)` when a worker thread this thread created ends. A thread ended by
+ * terminate() runs no 'exit' listener of its own, so its end is seen from the thread that made it.
+ */
+function watchWorkerEnds(onEnd: (threadId: number) => void): void {
+  process.on('worker', (worker: Worker) => {
+    // Read now: once the thread is gone, worker.threadId is -1.
+    const id = worker.threadId;
+    worker.once('exit', () => onEnd(id));
+  });
 }
 
 /** The main thread's side: a `worker threads` step, added when the first worker joins. */
@@ -41,8 +65,14 @@ export function joinWorkersToMain(life: Lifecycle): void {
   let settle: (() => void) | undefined;
   let added = false;
   let draining = false;
-  const channel = open((message) => {
+  /** Threads seen to end: one seen from its parent may still have a join on its way (thread ids are never reused). */
+  const ended = new Set<number>();
+  const channel = open(onMessage);
+  watchWorkerEnds((id) => onMessage({ kind: 'leave', threadId: id }));
+
+  function onMessage(message: Message): void {
     if (message.kind === 'join') {
+      if (ended.has(message.threadId)) return;
       joined.add(message.threadId);
       // A worker joining during the drain is told at once; the step joins a shutdown under way.
       if (draining) channel.postMessage({ kind: 'shutdown', reason: 'main thread shutting down' });
@@ -52,6 +82,9 @@ export function joinWorkersToMain(life: Lifecycle): void {
       }
     } else if (message.kind === 'leave' || message.kind === 'done') {
       const id = message.threadId;
+      if (message.kind === 'leave') ended.add(id);
+      // Read: the worker may end now (see joinMainFromWorker).
+      else channel.postMessage({ kind: 'received', threadId: id });
       if (message.kind === 'done' && message.outcome !== 'clean')
         failures.push({ threadId: id, outcome: message.outcome, detail: message.detail });
       // Gone while told to shut down, with no report (a crash, a terminate()): what it held was cut.
@@ -60,7 +93,7 @@ export function joinWorkersToMain(life: Lifecycle): void {
       joined.delete(id);
       if (joined.size === 0) settle?.();
     }
-  });
+  }
 
   function describeOpen(): string | undefined {
     return joined.size === 0 ? undefined : `worker thread(s) ${[...joined].join(', ')} still shutting down`;
@@ -87,6 +120,7 @@ export function joinWorkersToMain(life: Lifecycle): void {
 export function joinMainFromWorker(life: Lifecycle): { joined(): void } {
   let member = false;
   const channel = open((message) => {
+    if (message.kind === 'received' && message.threadId === threadId) channel.unref();
     if (message.kind !== 'shutdown' || !member) return;
     // One report per lifecycle: a worker that shut down on its own (or was told twice) sends that one.
     void life.shutdown(message.reason).then((report) => {
@@ -94,12 +128,17 @@ export function joinMainFromWorker(life: Lifecycle): { joined(): void } {
         .filter((step) => step.status !== 'ok')
         .map((step) => `${step.name} (${step.phase}) ${step.status}`)
         .join(', ');
+      // The thread stays up until the main thread has read this: messages from different threads are
+      // not ordered, and its end, seen from its parent, could otherwise arrive first and read as a cut.
+      channel.ref();
       channel.postMessage({ kind: 'done', threadId, outcome: report.outcome, detail });
     });
   });
   process.once('exit', () => {
     if (member) channel.postMessage({ kind: 'leave', threadId });
   });
+  // Its own workers' ends, for the main thread: it may have joined none of them.
+  watchWorkerEnds((id) => channel.postMessage({ kind: 'leave', threadId: id }));
   return {
     joined() {
       if (member) return;

@@ -52,6 +52,32 @@ test('a worker thread that ended before the stop is not waited for', async () =>
   assert.ok(exit.elapsedMs < 5000, `exited after ${exit.elapsedMs} ms\n${fixture.stderr}`);
 });
 
+test('a worker thread the app terminate()d before the stop is not waited for', async () => {
+  const fixture = await start({ WORKER_TERMINATE: 'before' });
+  const exit = await fixture.signalAndWait();
+  assert.equal(exit.code, 0, fixture.stderr);
+  assert.match(fixture.stderr, /shutdown clean/);
+  // A terminated thread runs no 'exit' listener of its own: its end is seen from the thread that created it.
+  assert.ok(exit.elapsedMs < 4000, `exited after ${exit.elapsedMs} ms\n${fixture.stderr}`);
+});
+
+test('a worker thread terminate()d by the app during the drain: the report names it at once, not at the step timeout', async () => {
+  const fixture = await start({
+    WORKER_TERMINATE: 'on-sigterm',
+    LASTCALL_ADOPT_SIGNAL_LISTENERS: '0',
+    LASTCALL_DEADLINE_MS: '20000',
+  });
+  const answer = get(portOf(fixture), '/work/60000').catch((error) => error);
+  assert.ok(await waitUntil(() => fixture.stdout.includes('GOT /work/60000')), fixture.stderr);
+  const exit = await fixture.signalAndWait();
+  await answer;
+  assert.notEqual(exit.code, 0, fixture.stderr);
+  assert.match(fixture.stderr, /thread \d+ exited \(the thread ended before its report\)/);
+  assert.doesNotMatch(fixture.stderr, /shutdown clean/);
+  // The step timeout is 10 s here (the deadline 20 s): the end was noticed, not waited out.
+  assert.ok(exit.elapsedMs < 8000, `exited after ${exit.elapsedMs} ms\n${fixture.stderr}`);
+});
+
 test('a worker thread that crashes during its shutdown: the report is not clean and names it', async () => {
   const fixture = await start({ WORKER_CRASH: '1' });
   const answer = get(portOf(fixture), '/crash').catch((error) => error);
@@ -62,4 +88,30 @@ test('a worker thread that crashes during its shutdown: the report is not clean 
   assert.match(fixture.stderr, /worker error: crashed on purpose/);
   assert.match(fixture.stderr, /thread \d+ exited \(the thread ended before its report\)/);
   assert.doesNotMatch(fixture.stderr, /shutdown clean/);
+});
+
+const startPool = (env = {}) =>
+  startFixture('auto/worker-pool.mjs', {
+    env: { NODE_OPTIONS: '--import lastcall/auto', LASTCALL_DEADLINE_MS: '20000', ...env },
+    readyTimeoutMs: 30_000,
+  });
+const portsOf = (fixture) => /^READY (.+)$/m.exec(fixture.stdout)[1].split(' ').map(Number);
+
+test('20 worker threads, each with a request in flight: every one is answered, and the report is clean', async () => {
+  const fixture = await startPool();
+  const answers = portsOf(fixture).map((port) => get(port, '/work/800'));
+  assert.ok(await waitUntil(() => (fixture.stdout.match(/^GOT /gm) ?? []).length === 20, 20_000), fixture.stderr);
+  const exit = await fixture.signalAndWait();
+  for (const response of await Promise.all(answers)) assert.equal(response.status, 200);
+  // Each worker ends right after its report: that end, seen from the main thread, must not pass for a cut.
+  assert.equal(exit.code, 0, fixture.stderr);
+  assert.match(fixture.stderr, /shutdown clean/);
+});
+
+test("junk on a channel with lastcall's name is ignored: the drain does not wait for a thread that never was", async () => {
+  const fixture = await startPool({ WORKERS: '1', JUNK: '1' });
+  const exit = await fixture.signalAndWait();
+  assert.equal(exit.code, 0, fixture.stderr);
+  assert.match(fixture.stderr, /shutdown clean/);
+  assert.ok(exit.elapsedMs < 8000, `exited after ${exit.elapsedMs} ms\n${fixture.stderr}`);
 });
