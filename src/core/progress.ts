@@ -63,9 +63,12 @@ export function describeOpen(
   return shown.length > 0 ? shown.join('; ') : undefined;
 }
 
-/** The step's own account of what it has open; a throwing describer is named, never thrown on. */
 function askStep(step: DescribedStep | undefined): string | undefined {
-  const describe = step?.hooks.describeOpen;
+  return askOpen(step?.hooks.describeOpen);
+}
+
+/** A step's own account of what it has open, as one line; a throwing describer is named, never thrown on. */
+export function askOpen(describe: (() => string | undefined) | undefined): string | undefined {
   if (!describe) return undefined;
   let text: unknown;
   try {

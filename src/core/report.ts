@@ -35,8 +35,9 @@ export function decideExitCode(
 export function describeStep(step: StepReport): string | undefined {
   if (step.status === 'ok') return undefined;
   const what = `step "${step.name}" (${step.phase})`;
-  if (step.status === 'failed') return `${what} failed: ${messageOf(step.error)}`;
-  if (step.status === 'timed-out') return `${what} timed out after ${Math.round(step.durationMs)} ms`;
+  const open = step.open === undefined ? '' : `; still open: ${step.open}`;
+  if (step.status === 'failed') return `${what} failed: ${messageOf(step.error)}${open}`;
+  if (step.status === 'timed-out') return `${what} timed out after ${Math.round(step.durationMs)} ms${open}`;
   return `${what} skipped: ${step.error ? messageOf(step.error) : 'it never started'}`;
 }
 
@@ -67,6 +68,7 @@ export function describeDetail(step: StepReport): string {
   if (r) parts.push(`${r.answered} answered (${r.serverErrors} 5xx), ${r.cut} cut`);
   if (step.work) parts.push(`work: ${step.work.finished} finished, ${step.work.failed} failed`);
   if (step.exited !== undefined) parts.push(`called process.exit(${step.exited})`);
+  if (step.open !== undefined) parts.push(`still open: ${step.open}`);
   return parts.join('; ');
 }
 

@@ -8,6 +8,7 @@ import { onAbort } from '../internal/wait.js';
 import { endExitOwner, type ExitOwner, runAsExitOwner } from './exit/exit-owner.js';
 import type { InternalLogger } from './logger.js';
 import type { BoundListener, SharedBounds } from './phase-bound.js';
+import { askOpen } from './progress.js';
 import type { Hook, Phase, StepReport } from './types.js';
 
 export interface HookRun {
@@ -31,6 +32,8 @@ export interface HookRun {
   logger: InternalLogger;
   /** Called just before the hook, with the time it starts at. */
   onStart?: (startedAt: number) => void;
+  /** What the step says it still has open: recorded when the hook is given up on (see StepReport.open). */
+  describeOpen?: (() => string | undefined) | undefined;
 }
 
 /**
@@ -100,14 +103,18 @@ function waitForHook(
     let timer: LongTimer | undefined = undefined;
     let stopListening: (() => void) | undefined;
     let stopCut: (() => void) | undefined;
-    const finish = (status: StepReport['status'], error?: Error, endedAt?: number): void => {
+    const finish = (status: StepReport['status'], error?: Error, endedAt?: number, givenUp = false): void => {
       if (settled) return;
       settled = true;
       timer?.clear();
       stopListening?.();
       stopCut?.();
       if (owner) endExitOwner(owner);
-      resolve(withExit(ended(run, startedAt, status, error, controller, endedAt), owner));
+      // Asked before ended() aborts the hook's signal: what was open when we stopped waiting, not after.
+      const open = givenUp ? askOpen(run.describeOpen) : undefined;
+      const report = withExit(ended(run, startedAt, status, error, controller, endedAt), owner);
+      if (open !== undefined) report.open = open;
+      resolve(report);
     };
     // Its process.exit() (deferred) is the hook saying it is done, even if its promise never settles.
     const exited = (): void => {
@@ -123,10 +130,13 @@ function waitForHook(
     else {
       const onBound: BoundListener = (forced) =>
         forced
-          ? finish('failed', new ForcedShutdownError(name, phase))
-          : finish('timed-out', timeoutError(run, startedAt, boundMs));
+          ? finish('failed', new ForcedShutdownError(name, phase), undefined, true)
+          : finish('timed-out', timeoutError(run, startedAt, boundMs), undefined, true);
       const { cut, bounds } = run;
-      if (cut) stopCut = onAbort(cut, () => finish('failed', new StepAbandonedError(name, phase, cut.reason)));
+      if (cut)
+        stopCut = onAbort(cut, () =>
+          finish('failed', new StepAbandonedError(name, phase, cut.reason), undefined, true),
+        );
       if (bounds !== undefined) stopListening = bounds.add(startedAt + boundMs, onBound);
       else {
         stopListening = onAbort(run.force, () => onBound(true));

@@ -9,7 +9,7 @@ import type { Watchdog } from './exit/watchdog.js';
 import { buildReport, startShutdownWatchdog } from './final-report.js';
 import { SharedBounds } from './phase-bound.js';
 import { waitForPreStop } from './pre-stop.js';
-import { describeOpen, startProgress } from './progress.js';
+import { askOpen, describeOpen, startProgress } from './progress.js';
 import { decideExitCode } from './report.js';
 import { runHook } from './run-hook.js';
 import type { ShutdownContext } from './shutdown-context.js';
@@ -53,12 +53,11 @@ export class Shutdown {
   /** The final report of a process exiting mid-shutdown: steps still running are cut short. */
   snapshot(reason: string): ShutdownReport {
     const now = performance.now() - this.#origin;
-    const cut = [...this.#running.values()].map((step): StepReport => ({
-      ...step,
-      status: 'failed',
-      durationMs: now - step.startMs,
-      error: new ProcessExitedError(step.name, step.phase),
-    }));
+    const cut = [...this.#running.values()].map((step): StepReport => {
+      const open = askOpen(this.#ctx.steps.get(step.name)?.hooks.describeOpen);
+      const error = new ProcessExitedError(step.name, step.phase);
+      return { ...step, status: 'failed', durationMs: now - step.startMs, error, ...(open ? { open } : {}) };
+    });
     // Steps whose close never began are in it too, skipped: the summary's counts add up to the steps.
     const closeSeen = new Set([...this.#ctx.reports, ...cut].filter((r) => r.phase === 'close').map((r) => r.name));
     const never = [...this.#ctx.steps.values()]
@@ -237,6 +236,7 @@ export class Shutdown {
       force,
       bounds: this.#bounds,
       logger,
+      describeOpen: step.hooks.describeOpen,
       onStart: (startedAt) => {
         this.#running.set(label, {
           name: step.name,

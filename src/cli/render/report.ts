@@ -15,6 +15,8 @@ export interface StepLike {
   kind?: string;
   waitedFor?: string[];
   requests?: { answered: number; serverErrors: number; cut: number };
+  /** What a step given up on still had open. */
+  open?: string;
 }
 
 /** Kind, what the step waited for and the requests it answered, when the report has them. */
@@ -22,6 +24,7 @@ function detailText(s: StepLike): string {
   const parts = [s.kind ? `${s.kind}` : ''];
   if (Array.isArray(s.waitedFor) && s.waitedFor.length > 0) parts.push(`after ${s.waitedFor.join(', ')}`);
   if (s.requests) parts.push(`${s.requests.answered} answered (${s.requests.serverErrors} 5xx), ${s.requests.cut} cut`);
+  if (typeof s.open === 'string') parts.push(`still open: ${s.open}`);
   const text = parts.filter(Boolean).join('; ');
   return text ? ` [${text}]` : '';
 }
