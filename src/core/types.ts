@@ -4,7 +4,7 @@ export type { DeadlineSource, DeadlinePlatform } from './deadline-source.js';
 import type { StepKind } from './kinds.js';
 
 export type { StepKind } from './kinds.js';
-import type { Outcome, Phase, RequestCounts, ShutdownReport, StepReport } from './report-types.js';
+import type { Outcome, RequestCounts, ShutdownReport, StepReport } from './report-types.js';
 
 export type {
   Outcome,
