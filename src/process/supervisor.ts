@@ -4,11 +4,12 @@ import { lifecycleHooks, type ResourceHooks } from '../core/types.js';
 import { AbortedError, InvalidOptionError, SuperviseGiveUpError } from '../errors.js';
 import { type LongTimer, setLongTimeout } from '../internal/long-timer.js';
 import { validateFunction, validateOptions, validateSignal } from '../internal/validate.js';
-import { backoffDelay } from './backoff.js';
 import type { ExitInfo } from './close-sequence.js';
 import { ManagedChild } from './managed-child.js';
 import { assertPosix } from './platform.js';
 import { watchReadiness } from './readiness.js';
+import { ReadyWaiters } from './ready-waiters.js';
+import { RestartCount } from './restart-count.js';
 import {
   type NormalizedSuperviseOptions,
   normalizeSuperviseOptions,
@@ -43,22 +44,21 @@ export function supervise(factory: ChildFactory, options?: SuperviseOptions): Su
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #factory: ChildFactory;
   readonly #o: NormalizedSuperviseOptions;
+  readonly #count: RestartCount;
   #state: SupervisorState = 'running';
   #child: ManagedChild | undefined;
   #ready = false;
-  #attempt = 0;
-  #restarts = 0;
-  #restartTimes: number[] = [];
   #timer: LongTimer | undefined;
   #stopRequested = false;
   #stopping: Promise<void> | undefined;
   #giveUp: SuperviseGiveUpError | undefined;
-  readonly #waiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
+  readonly #waiters = new ReadyWaiters();
 
   constructor(factory: ChildFactory, options: NormalizedSuperviseOptions) {
     super();
     this.#factory = factory;
     this.#o = options;
+    this.#count = new RestartCount(options);
     process.nextTick(() => this.#launch());
   }
 
@@ -74,7 +74,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
   /** Restarts so far (all time). */
   get restarts(): number {
-    return this.#restarts;
+    return this.#count.total;
   }
 
   #launch(): void {
@@ -82,7 +82,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const startedAt = performance.now();
     let child: ManagedChild;
     try {
-      const made = this.#factory({ attempt: this.#attempt });
+      const made = this.#factory({ attempt: this.#count.attempt });
       if (!(made instanceof ManagedChild))
         throw new InvalidOptionError('factory', 'a function returning spawnManaged(...)', made);
       child = made;
@@ -111,7 +111,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         },
       );
     }
-    if (!ready) this.emit('spawn', child, this.#attempt);
+    if (!ready) this.emit('spawn', child, this.#count.attempt);
     if (!this.#o.readiness || ready) this.#markReady(child);
     void child.waitForExit().then(async (info) => {
       stopWatching();
@@ -149,8 +149,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.#child !== child || child.exited) return;
     this.#ready = true;
     this.emit('ready', child);
-    for (const w of this.#waiters) w.resolve();
-    this.#waiters.clear();
+    this.#waiters.resolveAll();
   }
 
   #afterExit(exit: SupervisorExit): void {
@@ -158,25 +157,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const failed = exit.error !== undefined || exit.code !== 0 || exit.signal !== null;
     if (this.#o.restart === 'never' || (this.#o.restart === 'on-failure' && !failed)) {
       this.#state = 'stopped';
-      this.#settleWaiters(new AbortedError('waitForReady() (the child exited and is not restarted)'));
+      this.#waiters.rejectAll(new AbortedError('waitForReady() (the child exited and is not restarted)'));
       return;
     }
-    if (exit.uptimeMs >= this.#o.resetAfterMs && exit.error === undefined) this.#attempt = 0;
-    const now = performance.now();
-    this.#restartTimes = this.#restartTimes.filter((t) => now - t < this.#o.windowMs);
-    if (this.#restartTimes.length >= this.#o.maxRestarts) {
+    const next = this.#count.next(exit);
+    if (next instanceof SuperviseGiveUpError) {
       this.#state = 'gave-up';
-      this.#giveUp = new SuperviseGiveUpError(this.#restartTimes.length, this.#o.windowMs, exit, exit.error);
-      this.#settleWaiters(this.#giveUp);
-      this.emit('giveup', this.#giveUp);
+      this.#giveUp = next;
+      this.#waiters.rejectAll(next);
+      this.emit('giveup', next);
       return;
     }
-    this.#attempt += 1;
-    this.#restarts += 1;
-    this.#restartTimes.push(now);
-    const delayMs = backoffDelay(this.#attempt, this.#o);
+    const delayMs = next;
     this.#state = 'backoff';
-    this.emit('restart', this.#attempt, delayMs);
+    this.emit('restart', this.#count.attempt, delayMs);
     // Referenced on purpose: a pending restart is work, and must keep the process alive until it runs.
     // A long timer: a delay above 2^31-1 ms (a huge maxMs) is waited for, not clamped by Node to 1 ms.
     this.#timer = setLongTimeout(
@@ -189,11 +183,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     );
   }
 
-  #settleWaiters(error: Error): void {
-    for (const w of this.#waiters) w.reject(error);
-    this.#waiters.clear();
-  }
-
   /** Resolves once the current child is ready; rejects on give-up, stop, or abort. */
   waitForReady(options: { signal?: AbortSignal } = {}): Promise<void> {
     validateOptions(options, ['signal'], 'waitForReady()');
@@ -203,19 +192,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.#giveUp) return Promise.reject(this.#giveUp);
     if (this.#state === 'stopped' || this.#state === 'stopping')
       return Promise.reject(new AbortedError('waitForReady() (the supervisor stopped)'));
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        this.#waiters.delete(waiter);
-        reject(new AbortedError('waitForReady()', signal?.reason));
-      };
-      const waiter = {
-        resolve: () => (signal?.removeEventListener('abort', onAbort), resolve()),
-        reject: (error: Error) => (signal?.removeEventListener('abort', onAbort), reject(error)),
-      };
-      if (signal?.aborted === true) return onAbort();
-      this.#waiters.add(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.#waiters.wait(signal);
   }
 
   /** Stops for good: no restart happens after this, even if the child crashes while closing. Idempotent. */
@@ -232,7 +209,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const wasGivenUp = this.#state === 'gave-up';
     this.#state = 'stopping';
     this.#ready = false;
-    this.#settleWaiters(new AbortedError('waitForReady() (the supervisor stopped)'));
+    this.#waiters.rejectAll(new AbortedError('waitForReady() (the supervisor stopped)'));
     const child = this.#child;
     this.#stopping = (async () => {
       try {

@@ -2,22 +2,20 @@
 // the exit and the tree, SIGKILL the whole tree at the deadline, then look for orphans and files.
 import { waitForSettled, waitForTimeout } from '../../internal/wait.js';
 import type { WatchedProcess } from '../../process/index.js';
-import { describeNotReady, ReadyTries } from '../ready-failure.js';
-import { waitForReady } from '../ready-spec.js';
 import { Explain, type ExplainDump } from './explain.js';
 import { type FileState, inspectFiles } from './files.js';
 import { LoadClients, type RequestRecord } from './load.js';
 import { type DoctorOptions, readySpecFor, withPort } from './options.js';
-import { strangerOnPort } from './port-owner.js';
 import { Poller, type ProbeRecord } from './probe.js';
 import { Service, type ServiceExit } from './service.js';
+import { type ReadyOutcome, waitForServiceReady } from './service-ready.js';
 
 export interface RunObservation {
   /** The service's command line ({port} replaced). */
   command: string[];
   port: number;
   deadlineMs: number;
-  ready: { ok: boolean; atMs: number; error?: string };
+  ready: ReadyOutcome;
   signalMs?: number;
   secondSignalMs?: number;
   exit?: ServiceExit & { killedByDoctor: boolean };
@@ -87,44 +85,8 @@ export async function runOnce(options: DoctorOptions, port: number, second: bool
   sampler.unref();
   try {
     await service.startWatching();
-    const source = {
-      stdout: service.child.stdout,
-      stderr: service.child.stderr,
-      stdio: service.child.stdio,
-      exited: service.exited,
-    };
-    const tries = new ReadyTries();
-    try {
-      await waitForReady(spec, source, { timeoutMs: options.readyTimeoutMs, anyHttpStatus, onTry: tries.record });
-      const stranger = await strangerAnswering(service, [
-        withPort(options.url, port),
-        spec.kind === 'http' ? spec.url : '',
-        spec.kind === 'tcp' ? `tcp://${spec.host}:${spec.port}` : '',
-      ]);
-      if (stranger !== undefined) throw new Error(stranger);
-      obs.ready = { ok: true, atMs: now() };
-    } catch (error) {
-      // Doctor words it itself: the readiness module's messages are its own business.
-      const exit = service.exit;
-      const holder = /EADDRINUSE/.test(service.outputTail(20))
-        ? (strangerOnPort(port, []) ?? 'another process')
-        : undefined;
-      const inUse = holder === undefined ? '' : `: its output says EADDRINUSE: port ${port} is held by ${holder}`;
-      const exited = exit
-        ? `exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})${inUse}`
-        : undefined;
-      const timedOut =
-        now() >= options.readyTimeoutMs
-          ? describeNotReady(spec, options.readyTimeoutMs, tries, service.outputTail(20))
-          : undefined;
-      const answered = error instanceof Error && error.message.startsWith('port ') ? error.message : undefined;
-      const why =
-        service.spawnError?.message ??
-        answered ??
-        exited ??
-        timedOut ??
-        (error instanceof Error ? error.message : String(error));
-      obs.ready = { ok: false, atMs: now(), error: why };
+    obs.ready = await waitForServiceReady(service, options, port, { spec, anyHttpStatus }, now);
+    if (!obs.ready.ok) {
       await finish(service, obs, options, now, true);
       return obs;
     }
@@ -219,25 +181,6 @@ async function finish(
   obs.bornAfterExit = obs.processes.filter((p) => p.firstSeenMs > exit.atMs).length;
   obs.endMs = now();
   service.release();
-}
-
-/** Readiness answered: by the service's tree, or by a stranger holding a local port it polled? */
-async function strangerAnswering(service: Service, urls: readonly string[]): Promise<string | undefined> {
-  const ours = [service.child.pid ?? 0, ...((await service.watch?.walk()) ?? []).map((p) => p.pid)];
-  for (const text of urls) {
-    if (!URL.canParse(text)) continue;
-    const url = new URL(text);
-    if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1?\]|0\.0\.0\.0)$/.test(url.hostname)) continue;
-    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-    const stranger = strangerOnPort(port, ours);
-    if (stranger !== undefined) {
-      const died = service.exit
-        ? ` (the service exited: ${service.exit.signal ?? `exit code ${service.exit.code}`}${/EADDRINUSE/.test(service.outputTail(20)) ? ', EADDRINUSE' : ''})`
-        : '';
-      return `port ${port} answered, but it is held by ${stranger}, a process outside the service's tree${died}: its answers do not count`;
-    }
-  }
-  return undefined;
 }
 
 function describeStuck(
