@@ -1,20 +1,18 @@
-import { EventEmitter } from 'node:events';
-
 import { DuplicateStepError, InvalidOptionError, LifecycleStateError, ShutdownStartedError } from '../errors.js';
 import { messageOf } from '../internal/describe.js';
 import { isError, toError } from '../internal/thrown.js';
 import { normalizeOptionsObject, validateSignal } from '../internal/validate.js';
 import { adoptForeignListeners, uniqueName } from './adopted-steps.js';
-import { channels, publish } from './channels.js';
-import { registerLifecycle, type Registration } from './coordinator.js';
-import { validateListener } from './events.js';
+import type { Registration } from './coordinator.js';
 import { prestartWatchdog } from './exit/watchdog.js';
 import { IN_FLIGHT_STEP, WorkTracker } from './in-flight.js';
+import { validateLateStep } from './late-step.js';
+import { LifecycleEmitter } from './lifecycle-emitter.js';
+import { registerMember } from './lifecycle-member.js';
 import { type InternalLogger, normalizeLogger } from './logger.js';
 import type { NormalizedOptions } from './options.js';
 import { readLifecycleOptions } from './read-options.js';
 import { ReadinessMark } from './readiness.js';
-import { describeStep } from './report.js';
 import { boundCloserWarning } from './resource.js';
 import { Shutdown } from './shutdown.js';
 import { runStart, type StartRun } from './start.js';
@@ -39,7 +37,7 @@ export function createLifecycle(options?: LifecycleOptions): Lifecycle {
 class LifecycleImpl implements Lifecycle {
   readonly #options: NormalizedOptions;
   readonly #logger: InternalLogger;
-  readonly #events = new EventEmitter();
+  readonly #events: LifecycleEmitter;
   readonly #steps = new Map<string, Step>();
   readonly #tracker: WorkTracker;
   readonly #controller = new AbortController();
@@ -58,18 +56,21 @@ class LifecycleImpl implements Lifecycle {
   constructor(options: NormalizedOptions) {
     this.#options = options;
     this.#logger = normalizeLogger(options.logger);
+    this.#events = new LifecycleEmitter(this.#logger);
     this.#tracker = new WorkTracker(this.#logger);
     for (const warning of options.warnings) this.#logger.log('warn', {}, warning);
     this.#mark = new ReadinessMark({
       ready: () => this.ready,
-      emit: (info) => this.#emit('readiness', info),
+      emit: (info) => this.#events.emit('readiness', info),
       logger: this.#logger,
     });
-    this.#registration = registerLifecycle({
-      ...options,
-      onSignal: (signal) => this.#onSignal(signal),
-      onError: (kind, error) => this.#onError(kind, error),
-      onShutdown: (reason) => void this.shutdown(reason),
+    this.#registration = registerMember(options, {
+      logger: this.#logger,
+      force: this.#force,
+      shuttingDown: () => this.#shutdownPromise !== undefined,
+      closed: () => this.#state === 'closed',
+      shutdown: (reason) => void this.shutdown(reason),
+      crashed: (error) => this.#crashed(error),
     });
     // Its thread starts now, parked: shutdown only arms it, and keeps the CPU for the drain.
     if (options.watchdog) prestartWatchdog();
@@ -109,7 +110,7 @@ class LifecycleImpl implements Lifecycle {
     // The report's name for tracked work is taken.
     if (name === IN_FLIGHT_STEP) throw new DuplicateStepError(name);
     const step = createStep(name, resource, options, this.#steps, this.#options.stepTimeoutMs);
-    this.#validateLateStep(step);
+    validateLateStep(step, this.#state, this.#steps);
     const warning = boundCloserWarning(name, resource);
     if (warning) this.#logger.log('warn', { step: name }, warning);
     this.#steps.set(name, step);
@@ -118,26 +119,6 @@ class LifecycleImpl implements Lifecycle {
     // Shutdown already began: the step joins the phase under way rather than stay open.
     this.#run?.addLate(step);
     return this;
-  }
-
-  /** What add() cannot honour once the lifecycle moved on: it throws, and nothing was added. */
-  #validateLateStep(step: Step): void {
-    const state = this.#state;
-    if (state === 'closed') throw new LifecycleStateError(`add step "${step.name}"`, 'closed');
-    if (step.hooks.start && state !== 'idle' && state !== 'starting') {
-      throw new LifecycleStateError(
-        `add step "${step.name}" with a start hook (start() has run: start it yourself, then add its other hooks)`,
-        state,
-      );
-    }
-    for (const dependency of step.dependsOn) {
-      if (this.#steps.get(dependency)?.closeBegan) {
-        throw new LifecycleStateError(
-          `add step "${step.name}" depending on "${dependency}" (which has begun closing)`,
-          state,
-        );
-      }
-    }
   }
 
   track<T>(work: PromiseLike<T> | TrackedWork<T>): Promise<T> {
@@ -187,18 +168,15 @@ class LifecycleImpl implements Lifecycle {
   }
 
   on<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this {
-    validateListener(event, listener);
-    this.#events.on(event, listener as (...args: unknown[]) => void);
+    this.#events.on(event, listener);
     return this;
   }
   once<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this {
-    validateListener(event, listener);
-    this.#events.once(event, listener as (...args: unknown[]) => void);
+    this.#events.once(event, listener);
     return this;
   }
   off<E extends keyof LifecycleEvents>(event: E, listener: (...args: LifecycleEvents[E]) => void): this {
-    validateListener(event, listener);
-    this.#events.off(event, listener as (...args: unknown[]) => void);
+    this.#events.off(event, listener);
     return this;
   }
 
@@ -227,13 +205,7 @@ class LifecycleImpl implements Lifecycle {
       exitedEarly: (report) => this.#closed(report),
       registration: this.#registration,
     });
-    this.#logger.log(
-      'info',
-      { reason: reasonText, deadlineMs },
-      `shutting down (${reasonText}), deadline ${deadlineMs} ms`,
-    );
-    this.#emit('shutdown', { reason: reasonText, deadlineMs });
-    publish(channels.shutdown, { reason: reasonText, deadlineMs });
+    this.#events.shutdown(reasonText, deadlineMs);
     const run = this.#run;
     return run
       .run(reasonText, includeStart)
@@ -250,49 +222,19 @@ class LifecycleImpl implements Lifecycle {
     if (this.#report) return;
     this.#report = report;
     this.#state = 'closed';
-    this.#emit('closed', report);
-    publish(channels.closed, { report });
+    this.#events.closed(report);
   }
 
   #record(report: StepReport): void {
     if (report.name !== IN_FLIGHT_STEP) annotateReport(report, this.#steps.get(report.name));
     this.#reports.push(report);
-    const line = describeStep(report);
-    if (line) {
-      const { name: step, phase, status, durationMs, error: err } = report;
-      this.#logger.log(status === 'failed' ? 'error' : 'warn', { step, phase, status, durationMs, err }, line);
-    }
-    this.#emit('step', report);
-    publish(channels.step, report);
+    this.#events.step(report);
   }
 
-  #onSignal(signal: NodeJS.Signals): void {
-    if (!this.#shutdownPromise) {
-      void this.shutdown(signal);
-      return;
-    }
-    if (this.#force.signal.aborted || this.#state === 'closed') return;
-    this.#logger.log('warn', { signal }, `second ${signal}: forcing shutdown, remaining steps skipped`);
-    this.#force.abort();
-  }
-
-  #onError(kind: string, thrown: unknown): void {
-    const error = toError(thrown);
-    this.#logger.log('error', { err: error }, `${kind}: ${messageOf(error)}`);
+  #crashed(error: Error): void {
     // A crash while shutting down is part of what happened: it lands in the report (the first one),
     // and makes the outcome at least failed. Once the report is final it can only be logged.
     if (this.#state !== 'closed') this.#crash ??= error;
     else if (this.#report) this.#run?.crashedAfter(this.#report, error);
-    if (!this.#shutdownPromise) void this.shutdown(`${kind}: ${messageOf(error)}`);
-  }
-
-  /** Every event has one argument; none is built into an array when nobody listens (a step's is per step). */
-  #emit<E extends keyof LifecycleEvents>(event: E, arg: LifecycleEvents[E][0]): void {
-    if (this.#events.listenerCount(event) === 0) return;
-    try {
-      this.#events.emit(event, arg);
-    } catch (error) {
-      this.#logger.log('error', { err: error }, `a "${event}" listener threw: ${messageOf(error)}`);
-    }
   }
 }

@@ -1,20 +1,17 @@
 import { performance } from 'node:perf_hooks';
 
-import { DeadlineExceededError, PhaseTimeoutError, ProcessExitedError } from '../errors.js';
 import { normalizeTimeout } from '../internal/validate.js';
-import { waitForEach, waitForSettled } from '../internal/wait.js';
-import { channels, publish } from './channels.js';
+import { waitForEach } from '../internal/wait.js';
 import { planCloseOrder } from './close-order.js';
 import type { Watchdog } from './exit/watchdog.js';
 import { buildReport, startShutdownWatchdog } from './final-report.js';
-import { SharedBounds } from './phase-bound.js';
 import { waitForPreStop } from './pre-stop.js';
-import { askOpen, describeOpen, startProgress } from './progress.js';
+import { describeOpen, startProgress } from './progress.js';
 import { decideExitCode } from './report.js';
-import { runHook } from './run-hook.js';
+import { RunningHooks } from './running-hooks.js';
 import type { ShutdownContext } from './shutdown-context.js';
 import type { Step } from './step.js';
-import type { Phase, PreStopReport, ShutdownReport, StepReport } from './types.js';
+import type { PreStopReport, ShutdownReport, StepReport } from './types.js';
 
 export type { ShutdownContext } from './shutdown-context.js';
 
@@ -27,17 +24,15 @@ export class Shutdown {
   /** Drain and close end a little before the deadline, keeping time for finish and exit. */
   readonly #budgetEnd: number;
   /** Where steps other than telemetry must be done: the telemetry reserve is kept after it. */
-  #closeEnd: number;
+  readonly #closeEnd: number;
   readonly #late: Promise<void>[] = [];
-  readonly #running = new Map<string, StepReport>();
   #phase: 'drain' | 'close' | 'finish' = 'drain';
   /** When the drain phase ends; undefined during the pre-stop delay (the drain has not begun). */
   #drainEnd: number | undefined;
   #watchdog: Watchdog | undefined;
   #includeStart = false;
   #preStop: PreStopReport | undefined;
-  /** Hooks whose bounds end in the same ms share one timer and force listener. */
-  readonly #bounds: SharedBounds;
+  readonly #hooks: RunningHooks;
 
   constructor(ctx: ShutdownContext) {
     this.#ctx = ctx;
@@ -46,18 +41,14 @@ export class Shutdown {
     this.#budgetEnd = this.#deadlineEnd - Math.min(100, deadlineMs / 10);
     const telemetry = [...ctx.steps.values()].some((step) => step.kind === 'telemetry');
     this.#closeEnd = this.#budgetEnd - (telemetry ? ctx.options.telemetryReserveMs : 0);
-    this.#bounds = new SharedBounds(ctx.force);
     if (ctx.options.watchdog) this.#watchdog = startShutdownWatchdog(ctx);
+    this.#hooks = new RunningHooks(ctx, this.#origin, this.#closeEnd, this.#watchdog);
   }
 
   /** The final report of a process exiting mid-shutdown: steps still running are cut short. */
   snapshot(reason: string): ShutdownReport {
     const now = performance.now() - this.#origin;
-    const cut = [...this.#running.values()].map((step): StepReport => {
-      const open = askOpen(this.#ctx.steps.get(step.name)?.hooks.describeOpen);
-      const error = new ProcessExitedError(step.name, step.phase);
-      return { ...step, status: 'failed', durationMs: now - step.startMs, error, ...(open ? { open } : {}) };
-    });
+    const cut = this.#hooks.cutShort(now);
     // Steps whose close never began are in it too, skipped: the summary's counts add up to the steps.
     const closeSeen = new Set([...this.#ctx.reports, ...cut].filter((r) => r.phase === 'close').map((r) => r.name));
     const never = [...this.#ctx.steps.values()]
@@ -87,7 +78,7 @@ export class Shutdown {
       () => this.#drainEnd ?? Math.min(preStopEnd + normalizeTimeout(options.drainTimeoutMs), this.#closeEnd),
     );
     const stopProgress = startProgress(this.#ctx.logger, this.#origin, () =>
-      describeOpen(this.#running.values(), steps, tracker.pendingCount),
+      describeOpen(this.#hooks.running.values(), steps, tracker.pendingCount),
     );
     this.#preStop = await waitForPreStop({
       maxMs: Math.min(options.preStopDelayMs, this.#closeEnd - performance.now()),
@@ -158,7 +149,7 @@ export class Shutdown {
   #drainStep(step: Step): Promise<void> | undefined {
     if (step.draining) return undefined;
     step.draining = true;
-    return this.#runPhase(step, 'drain', this.#drainEnd ?? this.#budgetEnd);
+    return this.#hooks.runPhase(step, 'drain', this.#drainEnd ?? this.#budgetEnd);
   }
 
   /** Closes `step` once every step that depends on it has closed, late ones included; undefined once closed. */
@@ -169,7 +160,7 @@ export class Shutdown {
     // Waits for nothing (the common case): no loop, no extra async function.
     if (step.dependents.length === 0 && step.waitsFor.length === 0) {
       step.closeBegan = true;
-      const running = this.#runPhase(step, 'close', endMs);
+      const running = this.#hooks.runPhase(step, 'close', endMs);
       if (running === undefined) step.closed = true;
       else step.closing = running.then(() => void (step.closed = true));
       return step.closing;
@@ -182,7 +173,7 @@ export class Shutdown {
         await waitForEach(open, (other) => this.#closeStep(other));
       }
       step.closeBegan = true;
-      await this.#runPhase(step, 'close', endMs);
+      await this.#hooks.runPhase(step, 'close', endMs);
       step.closed = true;
     })();
     return step.closing;
@@ -191,73 +182,7 @@ export class Shutdown {
   #finishStep(step: Step): Promise<void> | undefined {
     if (step.finishing) return undefined;
     step.finishing = true;
-    return this.#runPhase(step, 'finish', this.#deadlineEnd);
-  }
-
-  /** Runs the step's hook for `phase`: a promise while it runs; undefined when it is over already (no hook, or one that returned at once). */
-  #runPhase(step: Step, phase: Phase, endMs: number): Promise<void> | undefined {
-    if (!step.hooks[phase]) return undefined;
-    return step.starting ? this.#runAfterStart(step, step.starting, phase, endMs) : this.#runHook(step, phase, endMs);
-  }
-
-  /** A start hook still running when shutdown began: let it settle (bounded) before closing. */
-  async #runAfterStart(step: Step, starting: Promise<unknown>, phase: Phase, endMs: number): Promise<void> {
-    await waitForSettled(starting, endMs - performance.now(), this.#ctx.force);
-    await this.#runHook(step, phase, endMs);
-  }
-
-  #runHook(step: Step, phase: Phase, endMs: number): Promise<void> | undefined {
-    const hook = step.hooks[phase];
-    if (!hook) return undefined;
-    const { force, logger, options } = this.#ctx;
-    if (!step.live) {
-      this.#ctx.record({
-        name: step.name,
-        phase,
-        status: 'skipped',
-        startMs: performance.now() - this.#origin,
-        durationMs: 0,
-      });
-      return undefined;
-    }
-    const label = `${step.name} (${phase})`;
-    const phaseBoundError = (): Error =>
-      phase === 'drain' && endMs < this.#closeEnd
-        ? new PhaseTimeoutError(step.name, phase, 'drainTimeoutMs', normalizeTimeout(options.drainTimeoutMs))
-        : new DeadlineExceededError(step.name, phase, options.deadlineMs);
-    const report = runHook({
-      name: step.name,
-      phase,
-      hook,
-      timeoutMs: step.timeoutMs,
-      endMs,
-      phaseBoundError,
-      originMs: this.#origin,
-      force,
-      bounds: this.#bounds,
-      logger,
-      describeOpen: step.hooks.describeOpen,
-      onStart: (startedAt) => {
-        this.#running.set(label, {
-          name: step.name,
-          phase,
-          status: 'ok',
-          startMs: startedAt - this.#origin,
-          durationMs: 0,
-        });
-        this.#watchdog?.started(label);
-        if (channels.stepStart.hasSubscribers) publish(channels.stepStart, { name: step.name, phase });
-      },
-    });
-    if (report instanceof Promise) return report.then((done) => this.#hookEnded(label, done));
-    this.#hookEnded(label, report);
-    return undefined;
-  }
-
-  #hookEnded(label: string, report: StepReport): void {
-    this.#running.delete(label);
-    this.#watchdog?.finished(this.#running);
-    this.#ctx.record(report);
+    return this.#hooks.runPhase(step, 'finish', this.#deadlineEnd);
   }
 
   async #settleLate(): Promise<void> {
