@@ -1,29 +1,25 @@
-import type { Readable } from 'node:stream';
-
-import { ReadinessTimeoutError, SpawnError } from '../../errors.js';
+import { SpawnError } from '../../errors.js';
 import { messageOf } from '../../internal/describe.js';
 import { waitForSettled } from '../../internal/wait.js';
 import {
   type ListenFd,
   type ManagedChild,
-  spawnManaged,
   supervise,
   type Supervisor,
   type SupervisorExit,
 } from '../../process/index.js';
-import { ReadyExitedError } from '../errors.js';
-import { describeReadySpec, waitForReady } from '../ready-spec.js';
 import { signalExitCode } from '../signals.js';
-import { adoptEnv } from './adopt.js';
 import { childStdio, copyChildOutput } from './child-stdio.js';
 import { notifySystemd } from './notify.js';
 import type { RunOptions } from './options.js';
 import { describeExit, say } from './output.js';
+import { type ReadinessContext, readinessTimeout, watchReadiness } from './readiness.js';
 import { openReload, reloadChild, waitForTakeover } from './reload.js';
 import type { RunAttempt, RunReport, RunResult } from './report.js';
 
 export type { RunResult } from './report.js';
-import { killReserveMs, runStop } from './stop.js';
+import { childTermMs, restartPolicy, spawnChild } from './spawn-child.js';
+import { openStop, runStop } from './stop.js';
 
 /** One `lastcall run`: the supervised child, its readiness, restarts and the stop, recorded in `report`. */
 export class RunSession {
@@ -37,8 +33,6 @@ export class RunSession {
   #finish: (result: RunResult) => void = () => {};
   #finished = false;
   #stopping = false;
-  /** The READY=1 notification in flight (settles at once when there is none). */
-  #notified: Promise<unknown> = Promise.resolve();
   /** Settles when the current child's piped output has been read to its end ('close'). */
   #outputRead: Promise<unknown> = Promise.resolve();
   /** Called once, when the stop begins (the runner arms its hard deadline). */
@@ -49,22 +43,23 @@ export class RunSession {
   /** A reload's children outside the supervisor: the one getting ready, the old one stopping. */
   readonly #extra = new Set<ManagedChild>();
   #reloading: Promise<void> | undefined;
+  readonly #readiness: ReadinessContext;
 
   constructor(o: RunOptions, report: RunReport, sockets: readonly ListenFd[] = []) {
     this.#o = o;
     this.report = report;
     this.#sockets = sockets;
     this.done = new Promise((resolve) => (this.#finish = resolve));
-    const termMs = Math.max(0, o.deadlineMs - killReserveMs(o.deadlineMs));
+    this.#readiness = {
+      options: o,
+      report,
+      stopping: this.#stopAbort.signal,
+      now: () => this.#now(),
+      notified: Promise.resolve(),
+    };
+    const termMs = childTermMs(o);
     const stdio = childStdio(o);
-    this.#sup = supervise(() => this.#spawn(stdio, termMs), {
-      restart: o.restart,
-      initialMs: o.backoffMinMs,
-      maxMs: o.backoffMaxMs,
-      resetAfterMs: o.resetAfterMs,
-      maxRestarts: o.maxRestarts,
-      windowMs: o.restartWindowMs,
-    });
+    this.#sup = supervise(() => this.#spawn(stdio, termMs), restartPolicy(o));
     this.#sup.on('spawn', (child) => this.#onSpawn(child));
     this.#sup.on('exit', (exit) => this.#onExit(exit));
     this.#sup.on('restart', (_attempt, delayMs) => this.#onRestart(delayMs));
@@ -82,18 +77,9 @@ export class RunSession {
     return performance.now() - this.#t0;
   }
 
-  /** Every child, the first, a restart's or a reload's: same command, same sockets, same hand-down. */
+  /** Every child (see spawn-child.ts); the deadline it was handed down goes in the report. */
   #spawnChild(stdio: (string | number)[], termMs: number): ManagedChild {
-    const listen = this.#sockets.length > 0 ? { listenFds: this.#sockets } : {};
-    const env = this.#o.adopt ? { env: adoptEnv() } : {};
-    const o = {
-      stdio: stdio as never,
-      graceMs: 0,
-      termMs,
-      stopSignal: this.#o.stopSignal,
-      handDownDeadline: this.#o.handDownDeadline,
-    };
-    const child = spawnManaged(this.#o.command, this.#o.args, { ...o, ...env, ...listen });
+    const child = spawnChild(this.#o, this.#sockets, stdio, termMs);
     if (child.childDeadlineMs !== undefined) this.report.childDeadlineMs = child.childDeadlineMs;
     return child;
   }
@@ -130,44 +116,7 @@ export class RunSession {
   }
 
   #onSpawn(child: ManagedChild): void {
-    const run = this.#attach(child);
-    const out = child.stdout;
-    const err = child.stderr;
-    const spec = this.#o.ready;
-    if (!spec) return void this.#markReady(run, false);
-    const extra = spec.kind === 'fd' ? (child.process.stdio[spec.fd] as Readable | null | undefined) : undefined;
-    waitForReady(
-      spec,
-      { stdout: out, stderr: err, stdio: child.process.stdio, exited: child.waitForExit() },
-      {
-        timeoutMs: this.#o.readyTimeoutMs,
-        signal: this.#stopAbort.signal,
-      },
-    )
-      .then(
-        () => this.#markReady(run, true),
-        (error: unknown) => {
-          if (this.#stopping || (error instanceof ReadyExitedError && child.exited)) return;
-          run.readyError = messageOf(error);
-          say(`${run.readyError}; stopping the child`);
-          void child.close().catch(() => {});
-        },
-      )
-      .finally(() => extra?.resume()); // keep the readiness fd drained so the child never blocks on it
-  }
-
-  #markReady(run: RunAttempt, announce: boolean): void {
-    run.readyMs = this.#now() - run.startMs;
-    if (this.report.readyMs !== undefined) return;
-    this.report.readyMs = this.#now();
-    if (process.env.NOTIFY_SOCKET) this.report.notify = 'sending';
-    if (announce && this.#o.ready) {
-      say(`ready (${describeReadySpec(this.#o.ready)}) after ${Math.round(run.readyMs)} ms`);
-    }
-    this.#notified = notifySystemd('READY=1').then((result) => {
-      this.report.notify = result;
-      if (result.startsWith('not-sent')) say(`systemd ${result}`);
-    });
+    watchReadiness(this.#readiness, child, this.#attach(child));
   }
 
   #onExit(exit: SupervisorExit): void {
@@ -175,11 +124,7 @@ export class RunSession {
     const run = child ? this.#runs.get(child) : undefined;
     if (run?.readyError !== undefined && !this.#stopping) {
       // A readiness timeout fails the run even on exit 0: the supervisor reads `exit.error` next, to restart.
-      exit.error ??= new ReadinessTimeoutError(
-        undefined,
-        this.#o.readyTimeoutMs,
-        this.#o.ready ? describeReadySpec(this.#o.ready) : '?',
-      );
+      exit.error ??= readinessTimeout(this.#o);
     }
     if (run) {
       run.exitCode = exit.code;
@@ -222,7 +167,7 @@ export class RunSession {
     if (this.#finished || this.#stopping) return;
     if (this.#reloading) return say(`reload already in progress; ${signal} ignored`);
     const entry = openReload(this.report, signal, this.#now());
-    const termMs = Math.max(0, this.#o.deadlineMs - killReserveMs(this.#o.deadlineMs));
+    const termMs = childTermMs(this.#o);
     const ctx = {
       options: this.#o,
       supervisor: this.#sup,
@@ -247,17 +192,7 @@ export class RunSession {
     this.#stopAbort.abort();
     void notifySystemd('STOPPING=1');
     const child = this.#sup.child;
-    // Filled in when the stop completes; if the runner's deadline comes first, this is what it knew.
-    this.report.stop = {
-      received,
-      sender: 'unknown',
-      stopSignal: this.#o.stopSignal,
-      escalation: 'none',
-      forced: false,
-      durationMs: 0,
-      survivors: null,
-      processes: [],
-    };
+    this.report.stop = openStop(received, this.#o);
     const target = {
       supervisor: this.#sup,
       child: child && !child.exited ? child : undefined,
@@ -279,7 +214,7 @@ export class RunSession {
   /** true once a READY=1 still being sent has finished (so the report says how it went) and the child's
    * piped output is copied through to its end (nothing it wrote before exiting is lost); false after `ms`. */
   waitForLooseEnds(ms: number): Promise<boolean> {
-    return waitForSettled(Promise.all([this.#notified, this.#outputRead]), ms);
+    return waitForSettled(Promise.all([this.#readiness.notified, this.#outputRead]), ms);
   }
 
   /** A second stop signal: SIGKILL the tree now. */

@@ -88,3 +88,18 @@ export function killGroupNow(child: ManagedChild | undefined): void {
     // Already gone.
   }
 }
+
+/** The report's entry for a stop that begins now. Filled in when the stop completes; if the runner's
+ * deadline comes first, this is what it knew. */
+export function openStop(received: NodeJS.Signals, o: RunOptions): RunStop {
+  return {
+    received,
+    sender: 'unknown',
+    stopSignal: o.stopSignal,
+    escalation: 'none',
+    forced: false,
+    durationMs: 0,
+    survivors: null,
+    processes: [],
+  };
+}
