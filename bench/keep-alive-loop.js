@@ -1,8 +1,8 @@
-// The closed keep-alive loop of http-load and natural-wirings: N clients request one path until the first
+// The closed keep-alive loop of http-load, natural-wirings and worker-threads: N clients request one path until the first
 // refused connection, SIGTERM after a warm-up, outcomes counted. Plain ESM, no dependencies.
 import http from 'node:http';
 
-import { capProcess, sleep } from './lib.js';
+import { capProcess, hungLabel, sleep } from './lib.js';
 
 /**
  * Waits for `READY <port>` on `handle`, runs `clients` keep-alive clients on `path`, sends SIGTERM after
@@ -47,4 +47,35 @@ function request({ port, path, agent, serverErrorsLost }) {
     });
     req.on('error', (error) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'reset'));
   });
+}
+
+/** The figures of the scenarios that count lost requests (natural-wirings, worker-threads). */
+export const LOST_FIGURES = {
+  exitMs: { label: 'SIGTERM→exit ms', better: 'lower' },
+  lost: { label: 'lost', better: 'lower' },
+  okAfterSigterm: { label: 'answered after SIGTERM' },
+  refused: { label: 'refused' },
+  exitCode: { label: 'exit code', kind: 'set' },
+};
+
+/** The loop on `/work/20` (answers of 5xx count as lost), as LOST_FIGURES; the process is killed after. */
+export async function measureLost(handle, { clients, quick, capMs }) {
+  try {
+    const { exit, counts } = await keepAliveLoadThenSigterm(handle, {
+      clients,
+      path: '/work/20',
+      warmMs: quick ? 300 : 1000,
+      capMs,
+      serverErrorsLost: true,
+    });
+    return {
+      exitMs: exit.hung ? hungLabel(capMs) : exit.ms,
+      lost: counts.reset + counts.error5xx,
+      okAfterSigterm: counts.okAfterSigterm,
+      refused: counts.refused,
+      exitCode: exit.hung ? hungLabel(capMs) : (exit.code ?? exit.signal),
+    };
+  } finally {
+    handle.kill();
+  }
 }

@@ -1,6 +1,6 @@
 // A server in a worker thread under keep-alive load: SIGTERM reaches only the main thread.
-import { keepAliveLoadThenSigterm } from '../keep-alive-loop.js';
-import { hungLabel, spawnFixture } from '../lib.js';
+import { LOST_FIGURES, measureLost } from '../keep-alive-loop.js';
+import { spawnFixture } from '../lib.js';
 
 const CLIENTS = 50;
 
@@ -15,35 +15,12 @@ export const scenario = {
     'app alone. Lost: a request reset mid-way or answered 5xx (lower is better, the target is 0). Refused ' +
     'connections never reached the server (a client stops at its first). SIGTERM→exit: lower is better.',
   libraries: ['lastcall', 'terminus', 'plain'],
-  figures: {
-    exitMs: { label: 'SIGTERM→exit ms', better: 'lower' },
-    lost: { label: 'lost', better: 'lower' },
-    okAfterSigterm: { label: 'answered after SIGTERM' },
-    refused: { label: 'refused' },
-    exitCode: { label: 'exit code', kind: 'set' },
-  },
+  figures: LOST_FIGURES,
   capMs: 10_000,
   quickCapMs: 3000,
   async run({ library, quick, capMs }) {
     const nodeArgs = library === 'lastcall' ? ['--import', 'lastcall/auto'] : [];
     const handle = spawnFixture('worker-threads', library, { nodeArgs, env: { LASTCALL_DEADLINE_MS: '' } });
-    try {
-      const { exit, counts } = await keepAliveLoadThenSigterm(handle, {
-        clients: CLIENTS,
-        path: '/work/20',
-        warmMs: quick ? 300 : 1000,
-        capMs,
-        serverErrorsLost: true,
-      });
-      return {
-        exitMs: exit.hung ? hungLabel(capMs) : exit.ms,
-        lost: counts.reset + counts.error5xx,
-        okAfterSigterm: counts.okAfterSigterm,
-        refused: counts.refused,
-        exitCode: exit.hung ? hungLabel(capMs) : (exit.code ?? exit.signal),
-      };
-    } finally {
-      handle.kill();
-    }
+    return measureLost(handle, { clients: CLIENTS, quick, capMs });
   },
 };
