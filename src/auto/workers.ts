@@ -49,13 +49,20 @@ function normalizeMessage(data: unknown): Message | undefined {
 /**
  * Calls `onEnd(threadId)` when a worker thread this thread created ends. A thread ended by
  * terminate() runs no 'exit' listener of its own, so its end is seen from the thread that made it.
+ * Returns the ids of those still running.
  */
-function watchWorkerEnds(onEnd: (threadId: number) => void): void {
+function watchWorkerEnds(onEnd: (threadId: number) => void): ReadonlySet<number> {
+  const running = new Set<number>();
   process.on('worker', (worker: Worker) => {
     // Read now: once the thread is gone, worker.threadId is -1.
     const id = worker.threadId;
-    worker.once('exit', () => onEnd(id));
+    running.add(id);
+    worker.once('exit', () => {
+      running.delete(id);
+      onEnd(id);
+    });
   });
+  return running;
 }
 
 /** The main thread's side: a `worker threads` step, added when the first worker joins. */
@@ -67,8 +74,12 @@ export function joinWorkersToMain(life: Lifecycle): void {
   let draining = false;
   /** Threads seen to end: one seen from its parent may still have a join on its way (thread ids are never reused). */
   const ended = new Set<number>();
-  const channel = open(onMessage);
-  watchWorkerEnds((id) => onMessage({ kind: 'leave', threadId: id }));
+  const own = watchWorkerEnds((id) => onMessage({ kind: 'leave', threadId: id }));
+  const channel = open((message) => {
+    // A worker this thread made is gone at its Worker's 'exit', which comes after the app's own
+    // 'error' listeners ran: its goodbye on the channel may come first, and the exit would cut them.
+    if (message.kind !== 'leave' || !own.has(message.threadId)) onMessage(message);
+  });
 
   function onMessage(message: Message): void {
     if (message.kind === 'join') {

@@ -85,8 +85,13 @@ test('a worker thread that crashes during its shutdown: the report is not clean 
   const exit = await fixture.signalAndWait();
   await answer;
   assert.notEqual(exit.code, 0, fixture.stderr);
+  // The app's own 'error' listener ran before the exit.
   assert.match(fixture.stderr, /worker error: crashed on purpose/);
-  assert.match(fixture.stderr, /thread \d+ exited \(the thread ended before its report\)/);
+  // Its report (its request was cut) or, if the crash ended the thread before it, its end.
+  assert.match(
+    fixture.stderr,
+    /thread \d+ (failed \(http .* \(close\) failed\)|exited \(the thread ended before its report\))/,
+  );
   assert.doesNotMatch(fixture.stderr, /shutdown clean/);
 });
 
