@@ -144,14 +144,14 @@ test('with a short interval, a long storm starts the check at most once per inte
   while (performance.now() - began < 400) {
     await Promise.all(Array.from({ length: 100 }, () => get(probe.port, '/readyz', { agent })));
   }
+  const elapsedMs = performance.now() - began;
   assert.ok(db.starts.length >= 2, 'the check ran again once its interval passed');
-  // The check reads the clock a little after the cache does: allow 1 ms of that jitter.
-  for (let i = 1; i < db.starts.length; i++) {
-    assert.ok(
-      db.starts[i] - db.starts[i - 1] >= intervalMs - 1,
-      `runs ${i - 1} and ${i} are ${db.starts[i] - db.starts[i - 1]} ms apart`,
-    );
-  }
+  // Counted, not spaced: the check reads the clock some time after the cache does, and on a loaded
+  // machine that delay differs from run to run (two runs were once 46 ms apart by the check's clock).
+  assert.ok(
+    db.starts.length <= Math.floor(elapsedMs / intervalMs) + 1,
+    `${db.starts.length} runs in ${Math.round(elapsedMs)} ms, at most one per ${intervalMs} ms`,
+  );
   agent.destroy();
   await life.shutdown('test');
 });
