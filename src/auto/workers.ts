@@ -1,5 +1,6 @@
 import { BroadcastChannel, threadId, type Worker } from 'node:worker_threads';
 
+import { namesNotOk } from '../core/report.js';
 import type { Lifecycle, ShutdownReport } from '../core/types.js';
 import { AbortedError, WorkerThreadsFailedError } from '../errors.js';
 
@@ -135,10 +136,7 @@ export function joinMainFromWorker(life: Lifecycle): { joined(): void } {
     if (message.kind !== 'shutdown' || !member) return;
     // One report per lifecycle: a worker that shut down on its own (or was told twice) sends that one.
     void life.shutdown(message.reason).then((report) => {
-      const detail = report.steps
-        .filter((step) => step.status !== 'ok')
-        .map((step) => `${step.name} (${step.phase}) ${step.status}`)
-        .join(', ');
+      const detail = namesNotOk(report.steps).join(', ');
       // The thread stays up until the main thread has read this: messages from different threads are
       // not ordered, and its end, seen from its parent, could otherwise arrive first and read as a cut.
       channel.ref();

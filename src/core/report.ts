@@ -46,13 +46,16 @@ export function sortSteps(steps: StepReport[]): StepReport[] {
   return steps.sort((a, b) => PHASE_ORDER[a.phase] - PHASE_ORDER[b.phase] || a.startMs - b.startMs);
 }
 
+/** `name (phase) status` of each step that did not end ok. */
+export function namesNotOk(steps: readonly StepReport[]): string[] {
+  return steps.filter((step) => step.status !== 'ok').map((step) => `${step.name} (${step.phase}) ${step.status}`);
+}
+
 export function summarize(report: ShutdownReport): string {
   const count: Record<StepReport['status'], number> = { ok: 0, failed: 0, 'timed-out': 0, skipped: 0 };
   for (const step of report.steps) count[step.status]++;
   // Every step that did not end ok is named: a count alone does not say which one to look at.
-  const notOk = report.steps
-    .filter((step) => step.status !== 'ok')
-    .map((step) => `${step.name} (${step.phase}) ${step.status}`);
+  const notOk = namesNotOk(report.steps);
   return (
     `shutdown ${report.outcome} in ${Math.round(report.durationMs)} ms (exit ${report.exitCode}): ` +
     `${count.ok} ok, ${count.failed} failed, ${count['timed-out']} timed out, ${count.skipped} skipped` +
